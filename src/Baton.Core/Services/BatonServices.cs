@@ -1,0 +1,10 @@
+using Baton.Core.Domain;
+
+namespace Baton.Core.Services;
+
+/// <summary>The in-process services for one caller: what the server builds per request and local mode builds once.</summary>
+public sealed record BatonServices(ISessionService Sessions, IHandoffService Handoffs, IVentureService Ventures, IKeyService Keys)
+{
+    public static BatonServices For(BatonCore core, Caller caller) =>
+        new(new SessionService(core, caller), new HandoffService(core, caller), new VentureService(core, caller), new KeyService(core, caller));
+}

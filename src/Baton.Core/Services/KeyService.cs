@@ -1,0 +1,8 @@
+using Baton.Core.Domain;
+
+namespace Baton.Core.Services;
+
+/// <summary>Local implementation of <see cref="IKeyService"/> over the store. One instance per caller (cheap to make).</summary>
+public sealed partial class KeyService(BatonCore core, Caller caller) : IKeyService
+{
+}

@@ -1,0 +1,8 @@
+using Baton.Core.Domain;
+
+namespace Baton.Core.Services;
+
+/// <summary>Local implementation of <see cref="IVentureService"/> over the store. One instance per caller (cheap to make).</summary>
+public sealed partial class VentureService(BatonCore core, Caller caller) : IVentureService
+{
+}
