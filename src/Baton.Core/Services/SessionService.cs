@@ -1,3 +1,4 @@
+#pragma warning disable CS9113 // TEMPORARY until bodies land
 using Baton.Core.Domain;
 
 namespace Baton.Core.Services;
