@@ -1,9 +1,175 @@
-#pragma warning disable CS9113 // TEMPORARY until bodies land
+using Baton.Core.Briefing;
 using Baton.Core.Domain;
+using Baton.Core.Errors;
+using Baton.Core.Rules;
+using Baton.Core.Storage;
 
 namespace Baton.Core.Services;
 
-/// <summary>Local implementation of <see cref="ISessionService"/> over the store. One instance per caller (cheap to make).</summary>
-public sealed partial class SessionService(BatonCore core, Caller caller) : ISessionService
+/// <summary>
+/// Local implementation of <see cref="ISessionService"/> over the store: SOD, heartbeat, update, EOD and session lists
+/// (DESIGN.md §4). One instance per caller; cheap to make.
+/// </summary>
+public sealed class SessionService(BatonCore core, Caller caller) : ISessionService
 {
+    /// <summary>How many of each list the SOD answer carries; the briefing then fits what it can to its budget.</summary>
+    private const int SodListLimit = 20;
+
+    public async Task<SodResponse> SodAsync(SodRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var agent = v.Required("agent", request.Agent, 100);
+        var ventureCode = v.Required("venture", request.Venture, 12);
+        var repo = v.Required("repo", request.Repo, 200);
+        var track = v.Text("track", request.Track, 100) is { Length: > 0 } t ? t : Session.DefaultTrack;
+        var cli = v.Text("cli", request.Cli, 50);
+        var host = v.Text("host", request.Host, 200);
+        var branch = v.Text("branch", request.Branch, 250);
+        var commit = v.Text("commit_sha", request.CommitSha, 64);
+        v.Positive("issue_number", request.IssueNumber);
+        var budget = v.Range("budget_chars", request.BudgetChars, BriefingComposer.MinBudgetChars, BriefingComposer.MaxBudgetChars, core.Options.DefaultBudgetChars);
+        v.ThrowIfAny();
+
+        Lookups.EnsureMayActFor(caller, ventureCode);
+        var venture = await Lookups.VentureOrThrowAsync(core, ventureCode, ct);
+        var now = core.Now();
+        var candidate = new Session(
+            Id: core.Ids.New(IdGenerator.Session),
+            Agent: agent,
+            Cli: cli,
+            Host: host,
+            Venture: venture.Code,
+            Repo: Lookups.NormalizeRepo(repo, venture),
+            Track: track,
+            IssueNumber: request.IssueNumber,
+            Branch: branch,
+            CommitSha: commit,
+            Status: SessionStatus.Active,
+            EndReason: null,
+            CreatedAt: now,
+            LastHeartbeatAt: now,
+            EndedAt: null,
+            ActorKeyId: caller.ActorKeyId,
+            CreationCorrelationId: caller.CorrelationId,
+            Meta: null);
+
+        var outcome = await core.Store.StartOrResumeSessionAsync(candidate, now, core.Options.StaleAfter, ct);
+        var session = outcome.Session;
+
+        // A resumed session learns where the agent is now (branch, commit, issue): a second write only when it moved.
+        if (outcome.Resumed && Moved(session, branch, commit, request.IssueNumber))
+        {
+            var touched = await core.Store.TouchSessionAsync(session.Id, new SessionUpdate(branch, commit, request.IssueNumber, null), now, core.Options.StaleAfter, ct);
+            session = touched.Session ?? session;
+        }
+
+        var lastHandoff = core.Store.ListHandoffsAsync(
+            new HandoffQuery(venture.Code, session.Repo, session.Track, null, PageRequest.First(1), HandoffOrigin.Own), ct);
+        var addressed = core.Store.ListHandoffsAsync(
+            new HandoffQuery(venture.Code, null, null, null, PageRequest.First(SodListLimit), HandoffOrigin.Addressed), ct);
+        // One more than shown, so the caller's own session can be dropped and a full page still remains.
+        var active = core.Store.ListSessionsAsync(
+            new SessionQuery(venture.Code, SessionStatus.Active, PageRequest.First(SodListLimit + 1)), now, core.Options.StaleAfter, ct);
+        await Task.WhenAll(lastHandoff, addressed, active);
+
+        var others = OthersThan(session, active.Result);
+        var addressedList = new ListResult<Handoff>(addressed.Result.Items, addressed.Result.Total);
+        var heartbeat = HeartbeatSchedule.Next(now, core.Random);
+        var briefing = BriefingBuilder.Build(new BriefingInput(
+            venture, session, outcome.Resumed, core.Options.ServerLabel, lastHandoff.Result.Items.FirstOrDefault(),
+            addressedList, others, budget, now));
+
+        return new SodResponse(session, outcome.Resumed, heartbeat, lastHandoff.Result.Items.FirstOrDefault(), addressedList, others, briefing);
+    }
+
+    public async Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct) =>
+        await TouchAsync(sessionId, update: null, ct);
+
+    public async Task<HeartbeatResponse> UpdateAsync(string sessionId, UpdateSessionRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var branch = v.Text("branch", request.Branch, 250);
+        var commit = v.Text("commit_sha", request.CommitSha, 64);
+        v.Positive("issue_number", request.IssueNumber);
+        if (request.Meta is not null && request.Meta.ToJsonString().Length > 16_384)
+            v.Add("meta", "must be at most 16 KB of JSON.");
+        v.ThrowIfAny();
+        return await TouchAsync(sessionId, new SessionUpdate(branch, commit, request.IssueNumber, request.Meta), ct);
+    }
+
+    public async Task<EodResponse> EodAsync(EodRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var sessionId = v.Required("session_id", request.SessionId, 64);
+        var (summary, status) = HandoffFactory.Validate(request, v);
+        v.ThrowIfAny();
+
+        var session = await SessionOrThrowAsync(sessionId, ct);
+        var handoff = HandoffFactory.Create(core, caller, request, summary, status, session.Id, session.Venture, session.Repo, session.Track, session.Agent, sourceVenture: null);
+        var outcome = await core.Store.EndSessionAsync(session.Id, handoff, core.Now(), core.Options.StaleAfter, ct);
+        return outcome.Result switch
+        {
+            EodResult.NotFound => throw SessionNotFound(sessionId),
+            _ => new EodResponse(outcome.Session!, HandoffFactory.Receipt(outcome.Handoff!)),
+        };
+    }
+
+    public async Task<Session> GetSessionAsync(string sessionId, CancellationToken ct) => await SessionOrThrowAsync(sessionId, ct);
+
+    public async Task<Page<Session>> ListSessionsAsync(SessionListRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var limit = v.Range("limit", request.Limit, 1, PageRequest.MaxLimit, PageRequest.DefaultLimit);
+        v.ThrowIfAny();
+        var venture = Lookups.ScopeFilter(caller, request.Venture);
+        return await core.Store.ListSessionsAsync(
+            new SessionQuery(venture, request.Status, new PageRequest(limit, request.Cursor)), core.Now(), core.Options.StaleAfter, ct);
+    }
+
+    private async Task<HeartbeatResponse> TouchAsync(string sessionId, SessionUpdate? update, CancellationToken ct)
+    {
+        // A scoped key must not touch another venture's session: look first (only scoped keys pay this read).
+        if (caller.VentureScope is not null) await SessionOrThrowAsync(sessionId, ct);
+
+        var now = core.Now();
+        var outcome = await core.Store.TouchSessionAsync(sessionId, update, now, core.Options.StaleAfter, ct);
+        return outcome.Result switch
+        {
+            TouchResult.NotFound => throw SessionNotFound(sessionId),
+            TouchResult.NotActive => throw NotActive(outcome.Session!),
+            _ => new HeartbeatResponse(outcome.Session!, HeartbeatSchedule.Next(now, core.Random)),
+        };
+    }
+
+    private async Task<Session> SessionOrThrowAsync(string sessionId, CancellationToken ct)
+    {
+        var session = await core.Store.FindSessionOrNullAsync(sessionId, core.Now(), core.Options.StaleAfter, ct)
+                      ?? throw SessionNotFound(sessionId);
+        Lookups.EnsureMayActFor(caller, session.Venture);
+        return session;
+    }
+
+    /// <summary>
+    /// The active sessions of the venture other than the caller's. The caller's session was just made active and fresh
+    /// in this request, so it is inside the store's exact total: dropping it leaves an exact total of the others.
+    /// </summary>
+    private static ListResult<Session> OthersThan(Session own, Page<Session> active)
+    {
+        var others = active.Items.Where(s => s.Id != own.Id).Take(SodListLimit).ToList();
+        return new ListResult<Session>(others, Math.Max(0, active.Total - 1));
+    }
+
+    private static bool Moved(Session s, string? branch, string? commit, int? issue) =>
+        (branch is not null && branch != s.Branch) ||
+        (commit is not null && commit != s.CommitSha) ||
+        (issue is not null && issue != s.IssueNumber);
+
+    private static BatonException SessionNotFound(string id) =>
+        new(ErrorCodes.SessionNotFound, $"There is no session '{id}'. Run `baton sod` to start one (it resumes yours if it is still active).");
+
+    private static BatonException NotActive(Session s) =>
+        new(ErrorCodes.SessionNotActive,
+            $"Session {s.Id} is {s.Status.ToString().ToLowerInvariant()}" +
+            (s.EndReason is { } reason ? $" ({reason.ToString().ToLowerInvariant()})" : "") +
+            ". Run `baton sod` to start a new session; an ended or abandoned session is never reused.");
 }

@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Baton.Core.Domain;
+using Baton.Core.Json;
+using Baton.Core.Services;
+
+namespace Baton.Core.Briefing;
+
+/// <summary>Everything a SOD briefing is made from. Lists carry their exact totals.</summary>
+public sealed record BriefingInput(
+    Venture Venture,
+    Session Session,
+    bool Resumed,
+    string ServerLabel,
+    Handoff? LastHandoff,
+    ListResult<Handoff> AddressedHandoffs,
+    ListResult<Session> OtherActiveSessions,
+    int BudgetChars,
+    DateTimeOffset Now);
+
+/// <summary>
+/// Renders the SOD briefing of DESIGN.md §6 as markdown: spatial anchor, directive, last handoff, handoffs addressed
+/// here, other active sessions — then <see cref="BriefingComposer"/> fits it to the budget. Pure: same input, same text.
+/// </summary>
+public static class BriefingBuilder
+{
+    public static string Build(BriefingInput input)
+    {
+        var venture = input.Venture;
+        var session = input.Session;
+        var sections = new List<BriefingSection>
+        {
+            new("Last handoff",
+                Weight: 4,
+                Items: input.LastHandoff is null ? [] : [HandoffItem(input.LastHandoff, input.Now, LastHandoffPointer(session))],
+                Total: input.LastHandoff is null ? 0 : 1,
+                FetchHint: LastHandoffPointer(session),
+                EmptyText: $"No handoff yet for {session.Repo} on track {session.Track}."),
+            new("Handoffs addressed to this venture",
+                Weight: 2,
+                Items: input.AddressedHandoffs.Items.Select(h => HandoffItem(h, input.Now, $"`baton handoffs --venture {venture.Code}`")).ToList(),
+                Total: input.AddressedHandoffs.Total,
+                FetchHint: $"`baton handoffs --venture {venture.Code}`",
+                EmptyText: "No other venture has addressed work here."),
+            new("Other active sessions",
+                Weight: 2,
+                Items: input.OtherActiveSessions.Items.Select(s => SessionItem(s, input.Now)).ToList(),
+                Total: input.OtherActiveSessions.Total,
+                FetchHint: $"`baton sessions --venture {venture.Code} --status active`",
+                EmptyText: "Nobody else is working on this venture right now."),
+        };
+        return BriefingComposer.Compose(Header(input), sections, input.BudgetChars);
+    }
+
+    /// <summary>The spatial anchor and the directive: always first, always whole.</summary>
+    private static string Header(BriefingInput input)
+    {
+        var s = input.Session;
+        var v = input.Venture;
+        var text = new StringBuilder();
+        text.Append($"# {v.Name} ({v.Code})\n");
+        text.Append($"- repo: {s.Repo} · branch: {s.Branch ?? "(unknown)"} · track: {s.Track}\n");
+        text.Append($"- session: {s.Id} ({(input.Resumed ? "resumed" : "new")}) · agent: {s.Agent}\n");
+        text.Append($"- server: {input.ServerLabel} · {Timestamp.ToWire(input.Now)}\n\n");
+        text.Append(
+            $"**All GitHub issues this session target {s.Repo}. Targeting a different repo? STOP. Record the cross-venture " +
+            "work as a handoff to that venture, then continue in scope.**\n\n");
+        return text.ToString();
+    }
+
+    private static string LastHandoffPointer(Session s) =>
+        $"`baton handoffs --venture {s.Venture} --repo {s.Repo} --track {s.Track} --limit 1 --json`";
+
+    private static BriefingItem HandoffItem(Handoff h, DateTimeOffset now, string pointer)
+    {
+        var text = new StringBuilder();
+        text.Append($"### {h.Summary}\n");
+        text.Append($"{StatusWord(h.Status)} · from {h.FromAgent}");
+        if (h.SourceVenture is not null) text.Append($" (venture {h.SourceVenture}, {h.Repo})");
+        if (h.ToAgent is not null) text.Append($" · to {h.ToAgent}");
+        if (h.IssueNumber is not null) text.Append($" · issue #{h.IssueNumber}");
+        text.Append($" · {Age(now - h.CreatedAt)} ago · {h.Id}\n");
+
+        var payload = JsonNode.Parse(h.Payload) as JsonObject;
+        AppendList(text, "Accomplished", payload?["accomplished"]);
+        AppendList(text, "In progress", payload?["in_progress"]);
+        AppendList(text, "Blocked", payload?["blocked"]);
+        AppendList(text, "Next steps", payload?["next_steps"]);
+        AppendList(text, "Success criteria", payload?["success_criteria"]);
+        return new BriefingItem(text.ToString().TrimEnd('\n'), pointer);
+    }
+
+    private static void AppendList(StringBuilder text, string label, JsonNode? node)
+    {
+        if (node is not JsonArray array || array.Count == 0) return;
+        text.Append($"\n{label}:\n");
+        foreach (var entry in array) text.Append($"- {entry?.GetValue<string>()}\n");
+    }
+
+    private static BriefingItem SessionItem(Session s, DateTimeOffset now)
+    {
+        var text = new StringBuilder($"- {s.Agent} · {s.Repo} · track {s.Track}");
+        if (s.Branch is not null) text.Append($" · branch {s.Branch}");
+        if (s.IssueNumber is not null) text.Append($" · issue #{s.IssueNumber}");
+        text.Append($" · last heartbeat {Age(now - s.LastHeartbeatAt)} ago · {s.Id}");
+        return new BriefingItem(text.ToString());
+    }
+
+    private static string StatusWord(HandoffStatus status) => status switch
+    {
+        HandoffStatus.Done => "done",
+        HandoffStatus.InProgress => "in progress",
+        HandoffStatus.Blocked => "BLOCKED",
+        _ => status.ToString(),
+    };
+
+    /// <summary>A short human age: "45 s", "12 min", "3 h", "2 d".</summary>
+    public static string Age(TimeSpan age)
+    {
+        if (age < TimeSpan.Zero) age = TimeSpan.Zero;
+        if (age.TotalMinutes < 1) return $"{(int)age.TotalSeconds} s";
+        if (age.TotalHours < 1) return $"{(int)age.TotalMinutes} min";
+        if (age.TotalDays < 1) return $"{(int)age.TotalHours} h";
+        return $"{(int)age.TotalDays} d";
+    }
+}
