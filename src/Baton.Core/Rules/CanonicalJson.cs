@@ -62,7 +62,13 @@ public static class CanonicalJson
 
     private static void WriteValue(StringBuilder builder, JsonValue value)
     {
-        var element = value.GetValue<JsonElement?>() ?? JsonSerializer.SerializeToElement(value);
+        if (value.TryGetValue<string>(out var text))
+        {
+            WriteString(builder, text); // straight from the CLR string, so a lone surrogate is seen and refused
+            return;
+        }
+        // Values may wrap a parsed JsonElement or a CLR primitive; going through a JsonElement treats both alike.
+        var element = value.TryGetValue<JsonElement>(out var parsed) ? parsed : JsonSerializer.SerializeToElement(value);
         switch (element.ValueKind)
         {
             case JsonValueKind.String:

@@ -1,0 +1,33 @@
+using Baton.Core.Rules;
+
+namespace Baton.Core.Tests;
+
+public class CountTests
+{
+    [Fact]
+    public void ToString_AllShown_IsThePlainNumber() => Assert.Equal("3", Count.All(3).ToString());
+
+    [Fact]
+    public void ToString_SliceOfKnownTotal_SaysShowingNOfTotal() => Assert.Equal("showing 10 of 270", Count.Slice(10, 270).ToString());
+
+    [Fact]
+    public void ToString_SliceThatIsTheWhole_IsThePlainNumber() => Assert.Equal("7", Count.Slice(7, 7).ToString());
+
+    [Fact]
+    public void ToString_UnknownTotal_SaysTotalUnknown() => Assert.Equal("10 shown, total unknown", Count.Unknown(10).ToString());
+
+    [Fact]
+    public void ToString_LargeTotal_UsesThousandsSeparators() => Assert.Equal("showing 20 of 12,345", Count.Slice(20, 12_345).ToString());
+
+    [Fact]
+    public void Slice_TotalSmallerThanShown_IsRefused() => Assert.Throws<ArgumentOutOfRangeException>(() => Count.Slice(5, 4));
+
+    [Fact]
+    public void Hidden_Slice_IsTotalMinusShown()
+    {
+        Assert.Equal(260, Count.Slice(10, 270).Hidden);
+        Assert.Null(Count.Unknown(10).Hidden);
+        Assert.False(Count.Slice(10, 270).IsWhole);
+        Assert.True(Count.All(4).IsWhole);
+    }
+}

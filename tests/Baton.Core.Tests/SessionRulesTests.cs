@@ -1,0 +1,165 @@
+using Baton.Core.Domain;
+using Baton.Core.Rules;
+
+namespace Baton.Core.Tests;
+
+public class SessionRulesTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-22T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly TimeSpan Stale = TimeSpan.FromMinutes(45);
+
+    private static Session Active(string id, TimeSpan createdAgo, TimeSpan heartbeatAgo) => new(
+        id, "claude-a", "claude", "host", "alpha", "example-org/alpha-console", "main", null, "main", null,
+        SessionStatus.Active, null, Now - createdAgo, Now - heartbeatAgo, null, "k", "corr_x", null);
+
+    [Fact]
+    public void Decide_WhenNoActiveSession_Creates()
+    {
+        var decision = SessionRules.Decide([], Now, Stale);
+
+        Assert.Null(decision.Resume);
+        Assert.Null(decision.Abandon);
+        Assert.Empty(decision.Supersede);
+    }
+
+    [Fact]
+    public void Decide_WhenOneFreshSession_ResumesIt()
+    {
+        var fresh = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromMinutes(44));
+
+        var decision = SessionRules.Decide([fresh], Now, Stale);
+
+        Assert.Same(fresh, decision.Resume);
+        Assert.Null(decision.Abandon);
+    }
+
+    [Fact]
+    public void Decide_WhenExistingSessionIsStale_AbandonsItAndCreatesNew()
+    {
+        var stale = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromMinutes(45));
+
+        var decision = SessionRules.Decide([stale], Now, Stale);
+
+        Assert.Null(decision.Resume);
+        Assert.Same(stale, decision.Abandon);
+    }
+
+    [Fact]
+    public void Decide_WhenSeveralActive_KeepsNewestAndSupersedesTheRest()
+    {
+        var oldest = Active("sess_1", TimeSpan.FromHours(3), TimeSpan.FromMinutes(1));
+        var newest = Active("sess_3", TimeSpan.FromHours(1), TimeSpan.FromMinutes(5));
+        var middle = Active("sess_2", TimeSpan.FromHours(2), TimeSpan.FromMinutes(2));
+
+        var decision = SessionRules.Decide([oldest, newest, middle], Now, Stale);
+
+        Assert.Same(newest, decision.Resume);
+        Assert.Equal(["sess_2", "sess_1"], decision.Supersede.Select(s => s.Id));
+    }
+
+    [Fact]
+    public void Decide_WhenSeveralActiveAndNewestStale_SupersedesOthersAndAbandonsNewest()
+    {
+        var older = Active("sess_1", TimeSpan.FromHours(3), TimeSpan.FromMinutes(1));
+        var newestStale = Active("sess_2", TimeSpan.FromHours(1), TimeSpan.FromMinutes(50));
+
+        var decision = SessionRules.Decide([older, newestStale], Now, Stale);
+
+        Assert.Null(decision.Resume);
+        Assert.Same(newestStale, decision.Abandon);
+        Assert.Equal(["sess_1"], decision.Supersede.Select(s => s.Id));
+    }
+
+    [Fact]
+    public void AsSeenAt_ActivePastThreshold_ReadsAsAbandonedStaleEndedWhenItWentStale()
+    {
+        var stored = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromMinutes(60));
+
+        var seen = SessionRules.AsSeenAt(stored, Now, Stale);
+
+        Assert.Equal(SessionStatus.Abandoned, seen.Status);
+        Assert.Equal(EndReason.Stale, seen.EndReason);
+        Assert.Equal(stored.LastHeartbeatAt + Stale, seen.EndedAt);
+    }
+
+    [Fact]
+    public void AsSeenAt_FreshOrEnded_IsUnchanged()
+    {
+        var fresh = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromMinutes(10));
+        var ended = fresh with { Status = SessionStatus.Ended, EndReason = EndReason.Manual, LastHeartbeatAt = Now.AddDays(-3) };
+
+        Assert.Same(fresh, SessionRules.AsSeenAt(fresh, Now, Stale));
+        Assert.Same(ended, SessionRules.AsSeenAt(ended, Now, Stale));
+    }
+}
+
+public class HeartbeatScheduleTests
+{
+    [Fact]
+    public void Next_ManyDraws_StayWithin480And720SecondsAndSpreadOut()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        var random = new Random(1234);
+
+        var intervals = Enumerable.Range(0, 5_000).Select(_ => HeartbeatSchedule.Next(now, random)).ToList();
+
+        Assert.All(intervals, p =>
+        {
+            Assert.InRange(p.HeartbeatIntervalSeconds, 480, 720);
+            Assert.Equal(now.AddSeconds(p.HeartbeatIntervalSeconds), p.NextHeartbeatAt);
+        });
+        Assert.Contains(intervals, p => p.HeartbeatIntervalSeconds == 480);
+        Assert.Contains(intervals, p => p.HeartbeatIntervalSeconds == 720);
+        Assert.True(intervals.Select(p => p.HeartbeatIntervalSeconds).Distinct().Count() > 200, "intervals should spread over the range");
+    }
+}
+
+public class IdGeneratorTests
+{
+    [Fact]
+    public void New_ManyInOneMillisecond_AreStrictlyIncreasingAndWellFormed()
+    {
+        var ids = new IdGenerator(ManualClock.At("2026-11-22T01:30:00.123Z"));
+
+        var made = Enumerable.Range(0, 1_000).Select(_ => ids.New(IdGenerator.Session)).ToList();
+
+        Assert.All(made, id => Assert.Matches("^sess_[0-9A-HJKMNP-TV-Z]{26}$", id));
+        Assert.Equal(made.OrderBy(x => x, StringComparer.Ordinal), made);
+        Assert.Equal(made.Count, made.Distinct().Count());
+    }
+
+    [Fact]
+    public void New_LaterTime_SortsAfterEarlierTime()
+    {
+        var clock = ManualClock.At("2026-11-22T01:30:00.123Z");
+        var ids = new IdGenerator(clock);
+        var first = ids.New("ho");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.True(string.CompareOrdinal(ids.New("ho"), first) > 0);
+    }
+}
+
+public class KeyHashingTests
+{
+    [Fact]
+    public void Hash_IsSha256HexAndActorIdIsItsFirst16Characters()
+    {
+        var hash = KeyHashing.Hash("abc");
+
+        Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", hash);
+        Assert.Equal("ba7816bf8f01cfea", KeyHashing.ActorKeyIdOf(hash));
+    }
+
+    [Fact]
+    public void NewKey_IsPrefixedAndUnique()
+    {
+        var a = KeyHashing.NewKey();
+        var b = KeyHashing.NewKey();
+
+        Assert.StartsWith("bk_", a);
+        Assert.NotEqual(a, b);
+        Assert.True(KeyHashing.HashesEqual(KeyHashing.Hash(a), KeyHashing.Hash(a)));
+        Assert.False(KeyHashing.HashesEqual(KeyHashing.Hash(a), KeyHashing.Hash(b)));
+    }
+}

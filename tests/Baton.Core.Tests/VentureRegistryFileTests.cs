@@ -1,0 +1,78 @@
+using System.Text;
+using Baton.Core.Configuration;
+
+namespace Baton.Core.Tests;
+
+public class VentureRegistryFileTests
+{
+    private static IReadOnlyList<Domain.Venture> Parse(string json) => VentureRegistryFile.Parse("ventures.json", Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public void Parse_DesignExample_ReadsEveryField()
+    {
+        var ventures = Parse("""
+        {
+          "ventures": [
+            { "code": "alpha", "name": "Project Alpha", "org": "example-org", "repos": ["alpha-console"],
+              "capabilities": ["has_api", "has_database"], "secrets_path": "/alpha", "platform": false,
+              "note_tags": ["executive-summary"] }
+          ]
+        }
+        """);
+
+        var alpha = Assert.Single(ventures);
+        Assert.Equal("alpha", alpha.Code);
+        Assert.Equal("Project Alpha", alpha.Name);
+        Assert.Equal(["alpha-console"], alpha.Repos);
+        Assert.Equal(["has_api", "has_database"], alpha.Capabilities);
+        Assert.Equal("/alpha", alpha.SecretsPath);
+        Assert.Equal(["executive-summary"], alpha.NoteTags);
+        Assert.Equal("example-org/alpha-console", alpha.PrimaryRepo);
+    }
+
+    [Fact]
+    public void Parse_SyntaxError_NamesFileAndLine()
+    {
+        var e = Assert.Throws<VentureFileException>(() => Parse("{\n  \"ventures\": [\n    { \"code\": \"alpha\" \n  ]\n}"));
+
+        Assert.StartsWith("ventures.json:4: not valid JSON", e.Message);
+    }
+
+    [Fact]
+    public void Parse_SeveralBadEntries_ReportsEveryProblemWithItsLine()
+    {
+        var e = Assert.Throws<VentureFileException>(() => Parse("""
+        {
+          "ventures": [
+            { "code": "alpha", "name": "A", "org": "o" },
+            { "code": "Bad Code", "name": "B", "org": "o" },
+            { "code": "alpha", "name": "C", "org": "o" },
+            { "name": "D", "repos": "not-a-list" }
+          ]
+        }
+        """));
+
+        Assert.Contains("has 5 problems", e.Message);
+        Assert.Contains("ventures.json:4: ventures[1]: code \"Bad Code\" must be 2–12 lowercase letters or digits", e.Message);
+        Assert.Contains("ventures.json:5: ventures[2]: code \"alpha\" appears more than once", e.Message);
+        Assert.Contains("ventures.json:6: ventures[3]: \"code\" is required", e.Message);
+        Assert.Contains("ventures.json:6: ventures[3]: \"org\" is required", e.Message);
+        Assert.Contains("ventures.json:6: ventures[3]: \"repos\" must be an array of strings.", e.Message);
+    }
+
+    [Fact]
+    public void Parse_NoVenturesArray_SaysWhatShapeIsExpected()
+    {
+        var e = Assert.Throws<VentureFileException>(() => Parse("""[{"code":"alpha"}]"""));
+
+        Assert.Contains("expected an object with a \"ventures\" array", e.Message);
+    }
+
+    [Fact]
+    public void Load_MissingFile_SaysItCannotBeRead()
+    {
+        var e = Assert.Throws<VentureFileException>(() => VentureRegistryFile.Load("/nonexistent/ventures.json"));
+
+        Assert.Contains("/nonexistent/ventures.json: cannot be read", e.Message);
+    }
+}
