@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Baton.Bench;
+using Baton.Core.Domain;
+using Baton.Core.Json;
+using Baton.Core.Rules;
+using Baton.Server;
+using Baton.Storage.Sqlite;
+
+// Baton's foundation benchmark (issue 2). One run: seed, then each scenario against a real Kestrel on loopback over a
+// real SQLite file. The load generator runs in this same process and shares the machine's cores with the server; the
+// ratio against a bare endpoint measured the same way is the figure that travels between machines.
+//
+//   dotnet run -c Release --project bench/Baton.Bench [-- --seconds 10 --out bench-results.md]
+
+var seconds = ArgValue("--seconds") is { } s ? int.Parse(s) : 10;
+var outPath = ArgValue("--out");
+const int Ventures = 50, SeedSessions = 1_000, SeedHandoffs = 10_000, Concurrency = 32;
+
+var dataDir = Directory.CreateTempSubdirectory("baton-bench-").FullName;
+try
+{
+    WriteVenturesFile(dataDir, Ventures);
+    await using var server = await BatonServerHost.StartAsync(
+        new ServerOptions { DataDir = dataDir, Listen = "127.0.0.1:0", RateLimitPerMinute = 0 }, TextWriter.Null, CancellationToken.None);
+    var key = (await File.ReadAllTextAsync(server.AdminKeyPath!)).Trim();
+    using var http = NewClient(server.BaseAddress, key);
+
+    Console.WriteLine($"Seeding {Ventures} ventures, {SeedSessions:N0} sessions, {SeedHandoffs:N0} handoffs …");
+    var seedWatch = Stopwatch.StartNew();
+    await SeedAsync(server, SeedSessions, SeedHandoffs, Ventures);
+    Console.WriteLine($"  seeded in {seedWatch.Elapsed.TotalSeconds:F1} s");
+
+    var figures = new List<Figure>();
+
+    // Warm-up: JIT, connection pool, SQLite page cache.
+    await RunSodAsync(http, 300, "warm");
+    await RunThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(2), HeartbeatSender(await OpenSessionsAsync(http, Concurrency, "warm-hb")));
+    await RunThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(2), BareSender());
+
+    var sod = await RunSodAsync(http, 2_000, "sod");
+    figures.Add(new("SOD latency p50", Ms(sod.Percentile(50))));
+    figures.Add(new("SOD latency p99", Ms(sod.Percentile(99)), "≤ 10 ms", sod.Percentile(99) <= 10));
+
+    var eod = await RunEodAsync(http, 1_000);
+    figures.Add(new("EOD (10 KB handoff) p50", Ms(eod.Percentile(50))));
+    figures.Add(new("EOD (10 KB handoff) p99", Ms(eod.Percentile(99)), "≤ 15 ms", eod.Percentile(99) <= 15));
+
+    var statsBefore = (server.Store as SqliteBatonStore)?.Statistics;
+    var heartbeat = await RunThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(seconds), HeartbeatSender(await OpenSessionsAsync(http, Concurrency, "hb")));
+    var statsAfter = (server.Store as SqliteBatonStore)?.Statistics;
+    var bare = await RunThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(seconds), BareSender());
+    var ratio = heartbeat.PerSecond / bare.PerSecond;
+    figures.Add(new($"Heartbeat throughput ({Concurrency} clients)", $"{heartbeat.PerSecond:N0} req/s (p50 {heartbeat.Latency.Percentile(50):F2} ms, p99 {heartbeat.Latency.Percentile(99):F2} ms)"));
+    figures.Add(new($"Bare GET /healthz ({Concurrency} clients)", $"{bare.PerSecond:N0} req/s (p50 {bare.Latency.Percentile(50):F2} ms, p99 {bare.Latency.Percentile(99):F2} ms)"));
+    figures.Add(new("Heartbeat ÷ bare", $"{ratio:F2}", "≥ 0.3", ratio >= 0.3));
+    if (statsBefore is { } b && statsAfter is { } a && a.CommitCount > b.CommitCount)
+        figures.Add(new("Group commit during heartbeats", $"{(double)(a.OpCount - b.OpCount) / (a.CommitCount - b.CommitCount):F1} writes per commit"));
+
+    var report = Report(figures, seconds);
+    Console.WriteLine();
+    Console.WriteLine(report);
+    if (outPath is not null) await File.WriteAllTextAsync(outPath, report);
+    return figures.All(f => f.Met != false) ? 0 : 3;
+}
+finally
+{
+    try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { /* best effort: a temp dir */ }
+}
+
+static string? ArgValue(string name)
+{
+    var args = Environment.GetCommandLineArgs();
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string Ms(double ms) => $"{ms:F2} ms";
+
+static HttpClient NewClient(Uri baseAddress, string key)
+{
+    var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+    var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+    return http;
+}
+
+static void WriteVenturesFile(string dataDir, int count)
+{
+    var ventures = new JsonArray();
+    for (var i = 0; i < count; i++)
+        ventures.Add(new JsonObject { ["code"] = $"v{i:D2}", ["name"] = $"Venture {i}", ["org"] = "bench-org", ["repos"] = new JsonArray($"repo{i:D2}") });
+    File.WriteAllText(Path.Combine(dataDir, "ventures.json"), new JsonObject { ["ventures"] = ventures }.ToJsonString());
+}
+
+static async Task SeedAsync(RunningServer server, int sessions, int handoffs, int ventures)
+{
+    var store = server.Store;
+    var ids = new IdGenerator(TimeProvider.System);
+    var now = Timestamp.TruncateToMilliseconds(DateTimeOffset.UtcNow);
+    await Parallel.ForAsync(0, sessions, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+    {
+        var v = $"v{i % ventures:D2}";
+        var candidate = new Session(ids.New(IdGenerator.Session), $"seed-agent-{i}", "bench", "bench-host", v, $"bench-org/repo{i % ventures:D2}",
+            "main", null, "main", null, SessionStatus.Active, null, now, now, null, "seed", "corr_seed", null);
+        await store.StartOrResumeSessionAsync(candidate, now, TimeSpan.FromMinutes(45), ct);
+    });
+    await Parallel.ForAsync(0, handoffs, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+    {
+        var v = $"v{i % ventures:D2}";
+        var payload = CanonicalJson.Serialize(new JsonObject { ["summary"] = $"Seed handoff {i}", ["accomplished"] = new JsonArray("seeded") });
+        var bytes = Encoding.UTF8.GetBytes(payload);
+        var handoff = new Handoff(ids.New(IdGenerator.Handoff), null, v, $"bench-org/repo{i % ventures:D2}", "main", null, "seed-agent", null,
+            HandoffStatus.Done, $"Seed handoff {i}", payload, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)),
+            bytes.Length, null, now, "seed", "corr_seed");
+        await store.InsertHandoffAsync(handoff, ct);
+    });
+}
+
+static StringContent Json(object body) => new(JsonSerializer.Serialize(body, BatonJson.Options), Encoding.UTF8, "application/json");
+
+static async Task<JsonNode> PostAsync(HttpClient http, string path, object body)
+{
+    using var response = await http.PostAsync(path, Json(body));
+    var text = await response.Content.ReadAsStringAsync();
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}: {text}");
+    return JsonNode.Parse(text)!;
+}
+
+// SOD: one client, one request at a time, so the figure is latency rather than queueing. A mix of new and resumed
+// sessions across the 50 ventures, each briefing built against the seeded handoffs.
+static async Task<Samples> RunSodAsync(HttpClient http, int count, string tag)
+{
+    var samples = new Samples();
+    for (var i = 0; i < count; i++)
+    {
+        var body = new { agent = $"{tag}-agent-{i % 200}", venture = $"v{i % 50:D2}", repo = $"repo{i % 50:D2}", branch = "main" };
+        var watch = Stopwatch.StartNew();
+        await PostAsync(http, "/v1/sod", body);
+        samples.Add(watch.Elapsed.TotalMilliseconds);
+    }
+    return samples;
+}
+
+// EOD with a 10 KB handoff: each EOD needs a live session, so SOD first (not timed), then time the EOD alone.
+static async Task<Samples> RunEodAsync(HttpClient http, int count)
+{
+    var samples = new Samples();
+    var filler = Enumerable.Range(0, 100).Select(i => $"Step {i:D3}: " + new string('x', 88)).ToArray(); // ≈ 10 KB
+    for (var i = 0; i < count; i++)
+    {
+        var sod = await PostAsync(http, "/v1/sod", new { agent = $"eod-agent-{i}", venture = $"v{i % 50:D2}", repo = $"repo{i % 50:D2}" });
+        var sessionId = sod["session"]!["id"]!.GetValue<string>();
+        var body = new { session_id = sessionId, summary = "Bench EOD", status = "in_progress", accomplished = filler, next_steps = new[] { "carry on" } };
+        var watch = Stopwatch.StartNew();
+        await PostAsync(http, "/v1/eod", body);
+        samples.Add(watch.Elapsed.TotalMilliseconds);
+    }
+    return samples;
+}
+
+static async Task<string[]> OpenSessionsAsync(HttpClient http, int count, string tag)
+{
+    var ids = new string[count];
+    for (var i = 0; i < count; i++)
+        ids[i] = (await PostAsync(http, "/v1/sod", new { agent = $"{tag}-{i}", venture = $"v{i % 50:D2}", repo = $"repo{i % 50:D2}" }))["session"]!["id"]!.GetValue<string>();
+    return ids;
+}
+
+static Func<HttpClient, int, Task> HeartbeatSender(string[] sessions) => async (http, worker) =>
+{
+    using var response = await http.PostAsync($"/v1/sessions/{sessions[worker]}/heartbeat", null);
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"heartbeat answered {(int)response.StatusCode}");
+    await response.Content.LoadIntoBufferAsync();
+};
+
+static Func<HttpClient, int, Task> BareSender() => async (http, _) =>
+{
+    using var response = await http.GetAsync("/healthz");
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"/healthz answered {(int)response.StatusCode}");
+    await response.Content.LoadIntoBufferAsync();
+};
+
+// Closed-loop load: `workers` clients each send the next request as soon as the previous one is answered.
+static async Task<(double PerSecond, Samples Latency)> RunThroughputAsync(HttpClient http, int workers, TimeSpan duration, Func<HttpClient, int, Task> send)
+{
+    var samples = new Samples();
+    long completed = 0;
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+    {
+        while (watch.Elapsed < duration)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await send(http, worker);
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            Interlocked.Increment(ref completed);
+        }
+    })));
+    return (completed / watch.Elapsed.TotalSeconds, samples);
+}
+
+static string Report(IReadOnlyList<Figure> figures, int seconds)
+{
+    var text = new StringBuilder();
+    text.AppendLine($"Baton foundation benchmark — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+    text.AppendLine($"Machine: {Environment.ProcessorCount} logical cores, {CpuModel()}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+    text.AppendLine($"Store: SQLite (WAL, synchronous=NORMAL), seeded 50 ventures / 1,000 sessions / 10,000 handoffs; throughput runs {seconds} s each; load generator in-process.");
+    text.AppendLine();
+    text.AppendLine("| figure | result | target | met |");
+    text.AppendLine("|---|---|---|---|");
+    foreach (var f in figures)
+        text.AppendLine($"| {f.Name} | {f.Value} | {f.Target ?? ""} | {(f.Met is null ? "" : f.Met.Value ? "yes" : "NO")} |");
+    return text.ToString();
+}
+
+static string CpuModel()
+{
+    try
+    {
+        var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+        return line?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+    }
+    catch (IOException)
+    {
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+}
