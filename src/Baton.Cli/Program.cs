@@ -1,1 +1,3 @@
-return 0; // Replaced by the CLI verbs.
+using Baton.Cli;
+
+return await BatonCli.RunAsync(args, CliRuntime.FromProcess(), CancellationToken.None);

@@ -81,7 +81,7 @@ public sealed class BatonSettings
 
         if (!TryParseListen(Listen, out _, out _))
         {
-            problems.Add($"{BatonSettingsLoader.ListenVariable}{From(BatonSettingsLoader.ListenVariable)} is '{Listen}': expected host:port, e.g. {DefaultListen} or [::1]:8765, with a port from 0 to 65535 (0 picks a free port).");
+            problems.Add($"{BatonSettingsLoader.ListenVariable}{From(BatonSettingsLoader.ListenVariable)} is '{Listen}': expected host:port with an IP address or 'localhost' as host, e.g. {DefaultListen} or [::1]:8765, and a port from 0 to 65535 (0 picks a free port).");
         }
 
         if (Store == PostgresStore)
@@ -118,7 +118,7 @@ public sealed class BatonSettings
     }
 
     /// <summary>
-    /// Splits <c>host:port</c> (IPv6 hosts in brackets). A pure function so the server and the validation agree on
+    /// Splits <c>host:port</c>; the host is an IP literal (IPv6 in brackets) or <c>localhost</c>. A pure function so the server and the validation agree on
     /// what a listen address is.
     /// </summary>
     public static bool TryParseListen(string? listen, out string host, out int port)
@@ -133,7 +133,7 @@ public sealed class BatonSettings
         if (!hostPart.StartsWith('[') && hostPart.Contains(':')) return false; // bare IPv6 must be bracketed
         if (!int.TryParse(listen[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535) return false;
         host = hostPart.Trim('[', ']');
-        return host.Length > 0 && !host.Any(char.IsWhiteSpace);
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || System.Net.IPAddress.TryParse(host, out _);
     }
 
     private string From(string variable) => Sources.TryGetValue(variable, out var source) ? $" (from {source})" : "";

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Baton.Cli.Commands;
+using Baton.Core.Configuration;
+
+namespace Baton.Cli;
+
+/// <summary>The <c>baton</c> command tree and its entry point.</summary>
+public static class BatonCli
+{
+    public static RootCommand BuildRoot(CliRuntime runtime)
+    {
+        var root = new RootCommand(
+            "Baton: context and coordination for AI coding-agent sessions.\n" +
+            "Server mode when BATON_URL is set (with BATON_KEY); local mode otherwise, on the SQLite store in the data directory.\n" +
+            "Settings: flags > environment (" + string.Join(", ", BatonSettingsLoader.Variables) + ") > <data-dir>/baton.json > defaults.\n" +
+            "Exit codes: 0 done, 1 the operation failed, 2 bad usage or configuration.");
+        root.Options.Add(new Option<string>("--data-dir")
+        {
+            Description = "Data directory (default $XDG_DATA_HOME/baton, else ~/.local/share/baton). Env BATON_DATA_DIR.",
+            Recursive = true,
+        });
+        //SERVE root.Subcommands.Add(ServeCommand.Build(runtime));
+        foreach (var command in SessionCommands.Build(runtime)) root.Subcommands.Add(command);
+        foreach (var command in HandoffCommands.Build(runtime)) root.Subcommands.Add(command);
+        root.Subcommands.Add(VentureCommands.Build(runtime));
+        root.Subcommands.Add(KeyCommands.Build(runtime));
+        return root;
+    }
+
+    /// <summary>Parses and runs; a command line that does not parse prints its errors and exits 2.</summary>
+    public static async Task<int> RunAsync(string[] args, CliRuntime runtime, CancellationToken ct)
+    {
+        var parse = BuildRoot(runtime).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) runtime.Error.WriteLine("baton: " + error.Message);
+            runtime.Error.WriteLine("Run `baton --help` (or `baton <verb> --help`) for usage.");
+            return ExitCodes.Usage;
+        }
+        var invocation = new InvocationConfiguration
+        {
+            Output = runtime.Out,
+            Error = runtime.Error,
+            // `serve` handles SIGINT/SIGTERM itself to stop in order; other verbs are short and may simply be interrupted.
+            ProcessTerminationTimeout = null,
+        };
+        return await parse.InvokeAsync(invocation, ct);
+    }
+}

@@ -1,0 +1,31 @@
+namespace Baton.Cli;
+
+/// <summary>
+/// What the CLI takes from its process: environment, working directory, output streams and host name. Passed in
+/// (never read ambiently) so verbs run the same in a test as in a terminal.
+/// </summary>
+public sealed record CliRuntime(
+    IReadOnlyDictionary<string, string> Environment,
+    string WorkingDirectory,
+    TextWriter Out,
+    TextWriter Error,
+    string HostName)
+{
+    public static CliRuntime FromProcess() => new(
+        Core.Configuration.BatonSettingsLoader.ProcessEnvironment(),
+        Directory.GetCurrentDirectory(),
+        Console.Out,
+        Console.Error,
+        System.Net.Dns.GetHostName());
+}
+
+/// <summary>Exit codes: 0 done, 1 the operation failed (the server's detail is printed), 2 the command or configuration is wrong.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+}
+
+/// <summary>A mistake in how the CLI was called or configured; printed as is, exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Baton.Core.Domain;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>Options several verbs share. New instances per command: a command line is parsed against its own tree.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Agent() => new("--agent")
+    {
+        Description = "Agent name. Default: BATON_AGENT, else <cli>-<hostname>.",
+    };
+
+    public static Option<string> Cli() => new("--cli")
+    {
+        Description = "The agent CLI running this session (claude, gemini, codex, …). Default \"cli\".",
+    };
+
+    public static Option<string> Repo() => new("--repo")
+    {
+        Description = "Repository as org/repo. Default: parsed from `git remote get-url origin` here.",
+    };
+
+    public static Option<string> Venture(string description = "Venture code. Default: the registered venture that owns the repo.") =>
+        new("--venture") { Description = description };
+
+    public static Option<string> Track() => new("--track")
+    {
+        Description = $"Track within the repo, for parallel lines of work. Default \"{Session.DefaultTrack}\".",
+    };
+
+    public static Option<int?> Issue(string description = "GitHub issue number.") => new("--issue") { Description = description };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print the whole answer as JSON (for scripts)." };
+
+    public static Option<int?> Limit() => new("--limit") { Description = "Items per page (default 20, max 200)." };
+
+    public static Option<string> Cursor() => new("--cursor") { Description = "Continue a list from the cursor a previous page printed." };
+
+    public static Argument<string?> SessionId() => new("session-id")
+    {
+        Arity = ArgumentArity.ZeroOrOne,
+        Description = "The session. Default: the one the last `baton sod` of this agent started for this repo and track " +
+                      "(remembered in <data-dir>/cli-sessions.json).",
+    };
+}
+
+/// <summary>The handoff options EOD and <c>baton handoff</c> share.</summary>
+internal sealed class HandoffOptions
+{
+    public Option<string> Summary { get; } = new("--summary") { Description = "One or two sentences: where things stand.", Required = true };
+
+    public Option<string> Status { get; } = new Option<string>("--status")
+    {
+        Description = "done, in_progress or blocked.",
+        Required = true,
+    }.AcceptOnlyFromAmong("done", "in_progress", "blocked");
+
+    public Option<string[]> Accomplished { get; } = new("--accomplished") { Description = "Something finished (repeatable)." };
+    public Option<string[]> InProgress { get; } = new("--in-progress") { Description = "Something under way (repeatable)." };
+    public Option<string[]> Blocked { get; } = new("--blocked") { Description = "Something blocked, and on what (repeatable)." };
+    public Option<string[]> Next { get; } = new("--next") { Description = "A next step for whoever picks this up (repeatable)." };
+    public Option<string[]> Criteria { get; } = new("--criteria") { Description = "A success criterion (repeatable)." };
+    public Option<string> ToAgent { get; } = new("--to-agent") { Description = "The agent this handoff is meant for." };
+    public Option<int?> Issue { get; } = CommonOptions.Issue();
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { Summary, Status, Accomplished, InProgress, Blocked, Next, Criteria, ToAgent, Issue })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public HandoffStatus StatusOf(ParseResult parse) => ParseStatus(parse.GetValue(Status)!);
+
+    public static HandoffStatus ParseStatus(string status) => status switch
+    {
+        "done" => HandoffStatus.Done,
+        "in_progress" => HandoffStatus.InProgress,
+        "blocked" => HandoffStatus.Blocked,
+        _ => throw new UsageException($"--status '{status}' is not allowed: use done, in_progress or blocked."),
+    };
+
+    public static IReadOnlyList<string>? ListOrNull(string[]? values) => values is { Length: > 0 } ? values : null;
+}

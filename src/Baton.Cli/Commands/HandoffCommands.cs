@@ -1,0 +1,113 @@
+using System.CommandLine;
+using Baton.Cli.Output;
+using Baton.Core.Domain;
+using Baton.Core.Services;
+
+namespace Baton.Cli.Commands;
+
+/// <summary><c>baton handoff</c> (write one without ending the session) and <c>baton handoffs</c> (list).</summary>
+public static class HandoffCommands
+{
+    public static IEnumerable<Command> Build(CliRuntime runtime) => [BuildHandoff(runtime), BuildHandoffs(runtime)];
+
+    private static Command BuildHandoff(CliRuntime runtime)
+    {
+        var handoff = new HandoffOptions();
+        var agent = CommonOptions.Agent();
+        var venture = CommonOptions.Venture();
+        var repo = CommonOptions.Repo();
+        var track = CommonOptions.Track();
+        var toVenture = new Option<string>("--to-venture")
+        {
+            Description = "Address the handoff to another venture (cross-venture work found here); it shows in that venture's next briefing.",
+        };
+        var session = new Option<string>("--session")
+        {
+            Description = "The session this handoff belongs to. Default: the one the last `baton sod` remembered, if any.",
+        };
+        var json = CommonOptions.Json();
+        var command = new Command("handoff", "Write a handoff without ending the session (optionally to another venture).");
+        handoff.AddTo(command);
+        foreach (Option option in new Option[] { toVenture, agent, venture, repo, track, session, json }) command.Options.Add(option);
+        command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
+        {
+            var agentName = context.Agent(agent);
+            var repoName = await Targets.RepoAsync(parse.GetValue(repo), runtime, token);
+            var ventureCode = await Targets.VentureAsync(parse.GetValue(venture), repoName, context.Services.Ventures, token);
+            var trackName = Targets.TrackOrDefault(parse.GetValue(track));
+            var request = new CreateHandoffRequest(
+                Venture: ventureCode,
+                Repo: repoName,
+                FromAgent: agentName,
+                Summary: parse.GetValue(handoff.Summary),
+                Status: handoff.StatusOf(parse),
+                Track: trackName,
+                SessionId: parse.GetValue(session) ?? context.State.FindSessionIdOrNull(agentName, repoName, trackName),
+                ToVenture: parse.GetValue(toVenture),
+                Accomplished: HandoffOptions.ListOrNull(parse.GetValue(handoff.Accomplished)),
+                InProgress: HandoffOptions.ListOrNull(parse.GetValue(handoff.InProgress)),
+                Blocked: HandoffOptions.ListOrNull(parse.GetValue(handoff.Blocked)),
+                NextSteps: HandoffOptions.ListOrNull(parse.GetValue(handoff.Next)),
+                SuccessCriteria: HandoffOptions.ListOrNull(parse.GetValue(handoff.Criteria)),
+                ToAgent: parse.GetValue(handoff.ToAgent),
+                IssueNumber: parse.GetValue(handoff.Issue));
+            await CreateHandoffAsync(context.Services.Handoffs, request, parse.GetValue(json), context.Out, token);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    public static async Task<HandoffReceipt> CreateHandoffAsync(IHandoffService handoffs, CreateHandoffRequest request, bool json, TextWriter output, CancellationToken ct)
+    {
+        var receipt = await handoffs.CreateHandoffAsync(request, ct);
+        if (json)
+        {
+            Verb.WriteJson(output, receipt);
+            return receipt;
+        }
+        var where = request.ToVenture is { Length: > 0 } target && target != request.Venture
+            ? $"addressed to {receipt.Venture} (it shows in {receipt.Venture}'s next briefing)"
+            : $"for {receipt.Venture}";
+        output.WriteLine($"Handoff {receipt.Id} saved {where} ({receipt.PayloadSizeBytes} bytes, sha256 {receipt.PayloadHash[..12]}…).");
+        return receipt;
+    }
+
+    private static Command BuildHandoffs(CliRuntime runtime)
+    {
+        var venture = CommonOptions.Venture("Only this venture's handoffs.");
+        var repo = new Option<string>("--repo") { Description = "Only this repo (org/repo)." };
+        var track = new Option<string>("--track") { Description = "Only this track." };
+        var issue = CommonOptions.Issue("Only handoffs about this issue.");
+        var limit = CommonOptions.Limit();
+        var cursor = CommonOptions.Cursor();
+        var json = CommonOptions.Json();
+        var command = new Command("handoffs", "List handoffs, newest first, with the exact total.");
+        foreach (Option option in new Option[] { venture, repo, track, issue, limit, cursor, json }) command.Options.Add(option);
+        command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
+        {
+            var request = new HandoffListRequest(parse.GetValue(venture), parse.GetValue(repo), parse.GetValue(track), parse.GetValue(issue), parse.GetValue(limit), parse.GetValue(cursor));
+            await ListHandoffsAsync(context.Services.Handoffs, request, parse.GetValue(json), context.Out, token);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    public static async Task<Page<Handoff>> ListHandoffsAsync(IHandoffService handoffs, HandoffListRequest request, bool json, TextWriter output, CancellationToken ct)
+    {
+        var page = await handoffs.ListHandoffsAsync(request, ct);
+        if (json)
+        {
+            Verb.WriteJson(output, page);
+            return page;
+        }
+        var table = new TextTable("CREATED", "ID", "VENTURE", "REPO", "TRACK", "STATUS", "FROM", "SUMMARY");
+        foreach (var h in page.Items)
+        {
+            var venture = h.SourceVenture is null ? h.Venture : $"{h.Venture} (from {h.SourceVenture})";
+            table.Add(Text.When(h.CreatedAt), h.Id, venture, h.Repo, h.Track, Text.Snake(h.Status), h.FromAgent, Text.Shorten(h.Summary, 60));
+        }
+        table.WriteTo(output);
+        output.WriteLine(Text.CountLine(page.Items.Count, page.Total, "handoff", page.NextCursor));
+        return page;
+    }
+}

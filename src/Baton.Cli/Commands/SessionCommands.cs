@@ -1,0 +1,231 @@
+using System.CommandLine;
+using Baton.Cli.Output;
+using Baton.Core.Domain;
+using Baton.Core.Services;
+
+namespace Baton.Cli.Commands;
+
+/// <summary><c>baton sod</c>, <c>heartbeat</c>, <c>update</c>, <c>eod</c> and <c>sessions</c>.</summary>
+public static class SessionCommands
+{
+    public static IEnumerable<Command> Build(CliRuntime runtime) =>
+        [BuildSod(runtime), BuildHeartbeat(runtime), BuildUpdate(runtime), BuildEod(runtime), BuildSessions(runtime)];
+
+    // ---- sod ----
+
+    private static Command BuildSod(CliRuntime runtime)
+    {
+        var agent = CommonOptions.Agent();
+        var venture = CommonOptions.Venture();
+        var repo = CommonOptions.Repo();
+        var track = CommonOptions.Track();
+        var cli = CommonOptions.Cli();
+        var branch = new Option<string>("--branch") { Description = "Current git branch." };
+        var commit = new Option<string>("--commit") { Description = "Current commit SHA." };
+        var issue = CommonOptions.Issue("The issue this session works on.");
+        var budget = new Option<int?>("--budget") { Description = "Briefing character budget (default 12,000)." };
+        var json = CommonOptions.Json();
+
+        var command = new Command("sod", "Start of day: resume this agent's session for the repo and track, or start one, and print the briefing.\n" +
+                                         "The session id is remembered in <data-dir>/cli-sessions.json for heartbeat, update and eod.");
+        foreach (Option option in new Option[] { agent, venture, repo, track, cli, branch, commit, issue, budget, json }) command.Options.Add(option);
+
+        command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
+        {
+            var repoName = await Targets.RepoAsync(parse.GetValue(repo), runtime, token);
+            var ventureCode = await Targets.VentureAsync(parse.GetValue(venture), repoName, context.Services.Ventures, token);
+            var request = new SodRequest(
+                Agent: context.Agent(agent, cli),
+                Venture: ventureCode,
+                Repo: repoName,
+                Track: Targets.TrackOrDefault(parse.GetValue(track)),
+                Cli: parse.GetValue(cli) ?? AgentName.DefaultCli,
+                Host: runtime.HostName,
+                Branch: parse.GetValue(branch),
+                CommitSha: parse.GetValue(commit),
+                IssueNumber: parse.GetValue(issue),
+                BudgetChars: parse.GetValue(budget));
+            await SodAsync(context.Services.Sessions, request, context.State, parse.GetValue(json), context.Out, token);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    /// <summary>Runs SOD, remembers the session for later verbs, and prints the briefing (or the whole answer as JSON).</summary>
+    public static async Task<SodResponse> SodAsync(ISessionService sessions, SodRequest request, SessionStateFile state, bool json, TextWriter output, CancellationToken ct)
+    {
+        var answer = await sessions.SodAsync(request, ct);
+        state.Remember(request.Agent!, request.Repo!, Targets.TrackOrDefault(request.Track), answer.Session.Id);
+        if (json)
+        {
+            Verb.WriteJson(output, answer);
+            return answer;
+        }
+        output.WriteLine(answer.Briefing.TrimEnd());
+        output.WriteLine();
+        output.WriteLine($"Session {answer.Session.Id} {(answer.Resumed ? "resumed" : "started")}. " +
+                         $"Heartbeat every ~{answer.Heartbeat.HeartbeatIntervalSeconds / 60} min (next by {Text.When(answer.Heartbeat.NextHeartbeatAt)}): `baton heartbeat`.");
+        return answer;
+    }
+
+    // ---- heartbeat ----
+
+    private static Command BuildHeartbeat(CliRuntime runtime)
+    {
+        var (sessionId, agent, repo, track, json) = SessionTargetOptions();
+        var command = new Command("heartbeat", "Tell Baton this session is alive. Follow the next_heartbeat_at it answers.");
+        command.Arguments.Add(sessionId);
+        foreach (Option option in new Option[] { agent, repo, track, json }) command.Options.Add(option);
+        command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
+        {
+            var id = await Targets.SessionIdAsync(parse.GetValue(sessionId), context.Agent(agent), parse.GetValue(repo), parse.GetValue(track), runtime, context.State, token);
+            await HeartbeatAsync(context.Services.Sessions, id, parse.GetValue(json), context.Out, token);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    public static async Task<HeartbeatResponse> HeartbeatAsync(ISessionService sessions, string sessionId, bool json, TextWriter output, CancellationToken ct)
+    {
+        var answer = await sessions.HeartbeatAsync(sessionId, ct);
+        WriteHeartbeat(answer, json, output);
+        return answer;
+    }
+
+    // ---- update ----
+
+    private static Command BuildUpdate(CliRuntime runtime)
+    {
+        var (sessionId, agent, repo, track, json) = SessionTargetOptions();
+        var branch = new Option<string>("--branch") { Description = "New git branch." };
+        var commit = new Option<string>("--commit") { Description = "New commit SHA." };
+        var issue = CommonOptions.Issue("The issue the session now works on.");
+        var command = new Command("update", "Record the session's branch, commit or issue. Counts as a heartbeat.");
+        command.Arguments.Add(sessionId);
+        foreach (Option option in new Option[] { branch, commit, issue, agent, repo, track, json }) command.Options.Add(option);
+        command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
+        {
+            var id = await Targets.SessionIdAsync(parse.GetValue(sessionId), context.Agent(agent), parse.GetValue(repo), parse.GetValue(track), runtime, context.State, token);
+            var request = new UpdateSessionRequest(parse.GetValue(branch), parse.GetValue(commit), parse.GetValue(issue));
+            await UpdateAsync(context.Services.Sessions, id, request, parse.GetValue(json), context.Out, token);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    public static async Task<HeartbeatResponse> UpdateAsync(ISessionService sessions, string sessionId, UpdateSessionRequest request, bool json, TextWriter output, CancellationToken ct)
+    {
+        var answer = await sessions.UpdateAsync(sessionId, request, ct);
+        WriteHeartbeat(answer, json, output);
+        return answer;
+    }
+
+    private static void WriteHeartbeat(HeartbeatResponse answer, bool json, TextWriter output)
+    {
+        if (json)
+        {
+            Verb.WriteJson(output, answer);
+            return;
+        }
+        var s = answer.Session;
+        output.WriteLine($"Session {s.Id} {Text.Snake(s.Status)} ({s.Agent} on {s.Venture} {s.Repo} [{s.Track}]" +
+                         $"{(s.Branch is null ? "" : $", branch {s.Branch}")}{(s.IssueNumber is null ? "" : $", issue #{s.IssueNumber}")}).");
+        output.WriteLine($"Next heartbeat by {Text.When(answer.Heartbeat.NextHeartbeatAt)} (in {answer.Heartbeat.HeartbeatIntervalSeconds} s).");
+    }
+
+    // ---- eod ----
+
+    private static Command BuildEod(CliRuntime runtime)
+    {
+        var (sessionId, agent, repo, track, json) = SessionTargetOptions();
+        var handoff = new HandoffOptions();
+        var command = new Command("eod", "End of day: end the session with a structured handoff. Repeating it changes nothing.");
+        command.Arguments.Add(sessionId);
+        handoff.AddTo(command);
+        foreach (Option option in new Option[] { agent, repo, track, json }) command.Options.Add(option);
+        command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
+        {
+            var id = await Targets.SessionIdAsync(parse.GetValue(sessionId), context.Agent(agent), parse.GetValue(repo), parse.GetValue(track), runtime, context.State, token);
+            var request = new EodRequest(
+                SessionId: id,
+                Summary: parse.GetValue(handoff.Summary),
+                Status: handoff.StatusOf(parse),
+                Accomplished: HandoffOptions.ListOrNull(parse.GetValue(handoff.Accomplished)),
+                InProgress: HandoffOptions.ListOrNull(parse.GetValue(handoff.InProgress)),
+                Blocked: HandoffOptions.ListOrNull(parse.GetValue(handoff.Blocked)),
+                NextSteps: HandoffOptions.ListOrNull(parse.GetValue(handoff.Next)),
+                SuccessCriteria: HandoffOptions.ListOrNull(parse.GetValue(handoff.Criteria)),
+                ToAgent: parse.GetValue(handoff.ToAgent),
+                IssueNumber: parse.GetValue(handoff.Issue));
+            await EodAsync(context.Services.Sessions, request, parse.GetValue(json), context.Out, token);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    public static async Task<EodResponse> EodAsync(ISessionService sessions, EodRequest request, bool json, TextWriter output, CancellationToken ct)
+    {
+        var answer = await sessions.EodAsync(request, ct);
+        if (json)
+        {
+            Verb.WriteJson(output, answer);
+            return answer;
+        }
+        output.WriteLine($"Session {answer.Session.Id} {Text.Snake(answer.Session.Status)}.");
+        output.WriteLine($"Handoff {answer.Handoff.Id} saved for {answer.Handoff.Venture} ({answer.Handoff.PayloadSizeBytes} bytes, sha256 {answer.Handoff.PayloadHash[..12]}…). " +
+                         "The next `baton sod` here shows it.");
+        return answer;
+    }
+
+    // ---- sessions ----
+
+    private static Command BuildSessions(CliRuntime runtime)
+    {
+        var venture = CommonOptions.Venture("Only this venture's sessions.");
+        var status = new Option<string>("--status") { Description = "active, ended or abandoned (as judged now)." }
+            .AcceptOnlyFromAmong("active", "ended", "abandoned");
+        var limit = CommonOptions.Limit();
+        var cursor = CommonOptions.Cursor();
+        var json = CommonOptions.Json();
+        var command = new Command("sessions", "List sessions, newest first, with the exact total.");
+        foreach (Option option in new Option[] { venture, status, limit, cursor, json }) command.Options.Add(option);
+        command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
+        {
+            var request = new SessionListRequest(parse.GetValue(venture), ParseSessionStatus(parse.GetValue(status)), parse.GetValue(limit), parse.GetValue(cursor));
+            await ListSessionsAsync(context.Services.Sessions, request, parse.GetValue(json), context.Out, token);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    public static async Task<Page<Session>> ListSessionsAsync(ISessionService sessions, SessionListRequest request, bool json, TextWriter output, CancellationToken ct)
+    {
+        var page = await sessions.ListSessionsAsync(request, ct);
+        if (json)
+        {
+            Verb.WriteJson(output, page);
+            return page;
+        }
+        var table = new TextTable("ID", "AGENT", "VENTURE", "REPO", "TRACK", "STATUS", "LAST HEARTBEAT", "BRANCH");
+        foreach (var s in page.Items)
+        {
+            var status = s.EndReason is { } reason && s.Status != SessionStatus.Active ? $"{Text.Snake(s.Status)} ({Text.Snake(reason)})" : Text.Snake(s.Status);
+            table.Add(s.Id, s.Agent, s.Venture, s.Repo, s.Track, status, Text.When(s.LastHeartbeatAt), s.Branch);
+        }
+        table.WriteTo(output);
+        output.WriteLine(Text.CountLine(page.Items.Count, page.Total, "session", page.NextCursor));
+        return page;
+    }
+
+    private static SessionStatus? ParseSessionStatus(string? status) => status switch
+    {
+        null => null,
+        "active" => SessionStatus.Active,
+        "ended" => SessionStatus.Ended,
+        "abandoned" => SessionStatus.Abandoned,
+        _ => throw new UsageException($"--status '{status}' is not allowed: use active, ended or abandoned."),
+    };
+
+    private static (Argument<string?> SessionId, Option<string> Agent, Option<string> Repo, Option<string> Track, Option<bool> Json) SessionTargetOptions() =>
+        (CommonOptions.SessionId(), CommonOptions.Agent(), CommonOptions.Repo(), CommonOptions.Track(), CommonOptions.Json());
+}

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Text.Json;
+using Baton.Core.Configuration;
+using Baton.Core.Errors;
+using Baton.Core.Json;
+
+namespace Baton.Cli;
+
+/// <summary>Everything one verb's action needs once configuration is valid and the services are open.</summary>
+public sealed record VerbContext(CliRuntime Runtime, BatonSettings Settings, BatonConnection Services, ParseResult Parse)
+{
+    public TextWriter Out => Runtime.Out;
+
+    public SessionStateFile State => new(Settings.DataDir);
+
+    public string Agent(Option<string> agentOption, Option<string>? cliOption = null) =>
+        AgentName.Resolve(Parse.GetValue(agentOption), Settings.Agent, cliOption is null ? null : Parse.GetValue(cliOption), Runtime.HostName);
+}
+
+/// <summary>
+/// The one path every verb runs through: settings are loaded and validated (every problem printed, exit 2, before
+/// anything runs), the services opened in the right mode, and failures turned into the exit codes of
+/// <see cref="ExitCodes"/> with the server's detail on stderr.
+/// </summary>
+public static class Verb
+{
+    /// <summary>Command-line flags that override a setting, and the variable each one sets.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SettingFlags = new Dictionary<string, string>
+    {
+        ["--data-dir"] = BatonSettingsLoader.DataDirVariable,
+        ["--listen"] = BatonSettingsLoader.ListenVariable,
+        ["--ventures-file"] = BatonSettingsLoader.VenturesFileVariable,
+        ["--rate-limit"] = BatonSettingsLoader.RateLimitVariable,
+        ["--stale-minutes"] = BatonSettingsLoader.StaleMinutesVariable,
+        ["--agent"] = BatonSettingsLoader.AgentVariable,
+    };
+
+    /// <summary>Runs <paramref name="body"/> with open services.</summary>
+    public static Task<int> RunAsync(CliRuntime runtime, ParseResult parse, Func<VerbContext, CancellationToken, Task<int>> body, CancellationToken ct) =>
+        RunWithSettingsAsync(runtime, parse, async (settings, token) =>
+        {
+            await using var services = await BatonConnection.OpenAsync(settings, token);
+            return await body(new VerbContext(runtime, settings, services, parse), token);
+        }, ct);
+
+    /// <summary>Runs <paramref name="body"/> with valid settings only (for <c>serve</c>, which opens its own store).</summary>
+    public static async Task<int> RunWithSettingsAsync(CliRuntime runtime, ParseResult parse, Func<BatonSettings, CancellationToken, Task<int>> body, CancellationToken ct)
+    {
+        var settings = LoadSettings(runtime, parse);
+        var problems = settings.Validate();
+        if (problems.Count > 0)
+        {
+            runtime.Error.WriteLine($"baton: the configuration has {problems.Count} problem{(problems.Count == 1 ? "" : "s")}:");
+            foreach (var problem in problems) runtime.Error.WriteLine("  - " + problem);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await body(settings, ct);
+        }
+        catch (BatonException ex)
+        {
+            WriteFailure(runtime.Error, ex);
+            return ExitCodes.Failed;
+        }
+        catch (UsageException ex)
+        {
+            runtime.Error.WriteLine("baton: " + ex.Message);
+            return ExitCodes.Usage;
+        }
+        catch (VentureFileException ex)
+        {
+            runtime.Error.WriteLine("baton: " + ex.Message);
+            return ExitCodes.Usage;
+        }
+    }
+
+    public static BatonSettings LoadSettings(CliRuntime runtime, ParseResult parse)
+    {
+        var flags = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            foreach (var option in result.Command.Options.OfType<Option<string>>())
+            {
+                if (SettingFlags.TryGetValue(option.Name, out var variable) && !flags.ContainsKey(variable) && parse.GetValue(option) is { } value)
+                {
+                    flags[variable] = value;
+                }
+            }
+        }
+        return BatonSettingsLoader.Load(flags, runtime.Environment);
+    }
+
+    public static void WriteFailure(TextWriter error, BatonException ex)
+    {
+        error.WriteLine($"baton: {ex.Detail}");
+        if (ex.Errors is not null)
+        {
+            foreach (var (field, messages) in ex.Errors) error.WriteLine($"  {field}: {string.Join(" ", messages)}");
+        }
+        error.WriteLine($"  (code: {ex.Code})");
+    }
+
+    public static void WriteJson<T>(TextWriter output, T value) => output.WriteLine(JsonSerializer.Serialize(value, BatonJson.Indented));
+}
