@@ -1,0 +1,45 @@
+using Baton.Core.Domain;
+using Baton.Core.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Baton.Server.Api;
+
+/// <summary>Handoffs written without ending a session (including cross-venture ones), and the paged list (DESIGN.md §5).</summary>
+internal static class HandoffsApi
+{
+    public static IEndpointRouteBuilder MapHandoffsApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("Handoffs");
+        v1.MapPost("/handoffs", CreateHandoff);
+        v1.MapGet("/handoffs", ListHandoffs);
+        return app;
+    }
+
+    /// <summary>201 without a Location: handoffs are read through the list, there is no single-handoff route yet.</summary>
+    public static async Task<Created<HandoffReceipt>> CreateHandoff(CreateHandoffRequest request, HttpContext http, CancellationToken ct)
+    {
+        var receipt = await http.Services().Handoffs.CreateHandoffAsync(request, ct);
+        http.NoteVenture(receipt.Venture);
+        return TypedResults.Created((string?)null, receipt);
+    }
+
+    public static async Task<Ok<Page<Handoff>>> ListHandoffs(
+        HttpContext http,
+        [FromQuery] string? venture,
+        [FromQuery] string? repo,
+        [FromQuery] string? track,
+        [FromQuery(Name = "issue_number")] string? issueNumber,
+        [FromQuery] string? limit,
+        [FromQuery] string? cursor,
+        CancellationToken ct)
+    {
+        var request = new HandoffListRequest(
+            venture, repo, track, QueryValues.WholeNumberOrNull("issue_number", issueNumber), QueryValues.LimitOrNull(limit), cursor);
+        http.NoteVenture(venture);
+        return TypedResults.Ok(await http.Services().Handoffs.ListHandoffsAsync(request, ct));
+    }
+}

@@ -1,0 +1,44 @@
+using Baton.Core.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baton.Server.Api;
+
+/// <summary>API keys (admin only; the key service enforces the role).</summary>
+internal static class KeysApi
+{
+    public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/v1/admin").WithTags("Keys");
+        admin.MapPost("/keys", CreateKey);
+        admin.MapGet("/keys", ListKeys);
+        admin.MapDelete("/keys/{id}", RevokeKey);
+        return app;
+    }
+
+    /// <summary>201 with the key itself: the only time it is ever shown. No Location: keys are not readable one by one.</summary>
+    public static async Task<Created<CreatedKey>> CreateKey(CreateKeyRequest request, HttpContext http, CancellationToken ct)
+    {
+        var created = await http.Services().Keys.CreateKeyAsync(request, ct);
+        http.NoteVenture(created.Venture);
+        return TypedResults.Created((string?)null, created);
+    }
+
+    public static async Task<Ok<ListResult<ApiKeyInfo>>> ListKeys(HttpContext http, CancellationToken ct)
+    {
+        var keys = await http.Services().Keys.ListKeysAsync(ct);
+        return TypedResults.Ok(new ListResult<ApiKeyInfo>(keys, keys.Count));
+    }
+
+    public static async Task<Ok<ApiKeyInfo>> RevokeKey(string id, HttpContext http, CancellationToken ct)
+    {
+        var revoked = await http.Services().Keys.RevokeKeyAsync(id, ct);
+        // Revocation takes effect with the very next request, not when the cache entry would have expired.
+        http.RequestServices.GetRequiredService<ServerState>().Keys.Invalidate(revoked.Id);
+        http.NoteVenture(revoked.Venture);
+        return TypedResults.Ok(revoked);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Text.Json;
+using Baton.Core.Domain;
+using Baton.Core.Errors;
+
+namespace Baton.Server.Api;
+
+/// <summary>
+/// Parses query parameters by hand, so a bad value is a 400 that names the parameter and says what is allowed
+/// (framework binding would answer with a message about .NET types).
+/// </summary>
+internal static class QueryValues
+{
+    public static int? LimitOrNull(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1 || limit > PageRequest.MaxLimit)
+            throw BatonException.Validation("limit", $"must be a whole number from 1 to {PageRequest.MaxLimit} (default {PageRequest.DefaultLimit}).");
+        return limit;
+    }
+
+    public static int? WholeNumberOrNull(string name, string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+            throw BatonException.Validation(name, "must be a positive whole number.");
+        return value;
+    }
+
+    public static SessionStatus? SessionStatusOrNull(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        foreach (var status in Enum.GetValues<SessionStatus>())
+        {
+            if (string.Equals(JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString()), text, StringComparison.Ordinal)) return status;
+        }
+        throw BatonException.Validation("status", "must be one of: active, ended, abandoned.");
+    }
+}

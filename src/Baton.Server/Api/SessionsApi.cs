@@ -1,0 +1,73 @@
+using Baton.Core.Domain;
+using Baton.Core.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Baton.Server.Api;
+
+/// <summary>Sessions: start of day, heartbeat, update, end of day, and reading them back (DESIGN.md §4).</summary>
+internal static class SessionsApi
+{
+    public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("Sessions");
+        v1.MapPost("/sod", StartOfDay);
+        v1.MapPost("/sessions/{id}/heartbeat", Heartbeat);
+        v1.MapPost("/sessions/{id}/update", Update);
+        v1.MapPost("/eod", EndOfDay);
+        v1.MapGet("/sessions", ListSessions);
+        v1.MapGet("/sessions/{id}", GetSession);
+        return app;
+    }
+
+    public static async Task<Ok<SodResponse>> StartOfDay(SodRequest request, HttpContext http, CancellationToken ct)
+    {
+        var answer = await http.Services().Sessions.SodAsync(request, ct);
+        http.NoteVenture(answer.Session.Venture);
+        return TypedResults.Ok(answer);
+    }
+
+    public static async Task<Ok<HeartbeatResponse>> Heartbeat(string id, HttpContext http, CancellationToken ct)
+    {
+        var answer = await http.Services().Sessions.HeartbeatAsync(id, ct);
+        http.NoteVenture(answer.Session.Venture);
+        return TypedResults.Ok(answer);
+    }
+
+    public static async Task<Ok<HeartbeatResponse>> Update(string id, UpdateSessionRequest request, HttpContext http, CancellationToken ct)
+    {
+        var answer = await http.Services().Sessions.UpdateAsync(id, request, ct);
+        http.NoteVenture(answer.Session.Venture);
+        return TypedResults.Ok(answer);
+    }
+
+    public static async Task<Ok<EodResponse>> EndOfDay(EodRequest request, HttpContext http, CancellationToken ct)
+    {
+        var answer = await http.Services().Sessions.EodAsync(request, ct);
+        http.NoteVenture(answer.Session.Venture);
+        return TypedResults.Ok(answer);
+    }
+
+    public static async Task<Ok<Page<Session>>> ListSessions(
+        HttpContext http,
+        [FromQuery] string? venture,
+        [FromQuery] string? status,
+        [FromQuery] string? limit,
+        [FromQuery] string? cursor,
+        CancellationToken ct)
+    {
+        var request = new SessionListRequest(venture, QueryValues.SessionStatusOrNull(status), QueryValues.LimitOrNull(limit), cursor);
+        http.NoteVenture(venture);
+        return TypedResults.Ok(await http.Services().Sessions.ListSessionsAsync(request, ct));
+    }
+
+    public static async Task<Ok<Session>> GetSession(string id, HttpContext http, CancellationToken ct)
+    {
+        var session = await http.Services().Sessions.GetSessionAsync(id, ct);
+        http.NoteVenture(session.Venture);
+        return TypedResults.Ok(session);
+    }
+}

@@ -1,0 +1,61 @@
+using Baton.Core.Domain;
+using Baton.Core.Errors;
+using Baton.Core.Rules;
+using Microsoft.AspNetCore.Http;
+
+namespace Baton.Server.Http;
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;key&gt;</c> on every route except the health check and the OpenAPI document. A
+/// missing, unknown or revoked key is 401 with <c>WWW-Authenticate: Bearer</c>. A valid key becomes the request's
+/// <see cref="Caller"/>; role and venture checks (403) belong to the services, which see every caller the same way
+/// in server and local mode.
+/// </summary>
+internal sealed class AuthMiddleware(RequestDelegate next, KeyCache keys)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        if (IsPublic(http.Request.Path))
+        {
+            await next(http);
+            return;
+        }
+
+        var presented = BearerKeyOrNull(http.Request.Headers.Authorization.ToString());
+        if (presented is null)
+        {
+            await RejectAsync(http, "Send an API key as 'Authorization: Bearer <key>'. An admin creates keys with `baton keys create`.");
+            return;
+        }
+
+        // The store is searched by hash, never by key; the hash comparison happens in the index, and what it could leak
+        // by timing is a hash prefix, which does not help forge a key.
+        var key = await keys.FindLiveKeyOrNullAsync(KeyHashing.Hash(presented), http.RequestAborted);
+        if (key is null)
+        {
+            await RejectAsync(http, "The API key is unknown or revoked. Ask an admin for a current key (`baton keys create`).");
+            return;
+        }
+
+        var feature = http.Baton();
+        feature.Caller = new Caller(key.ActorKeyId, key.Role, key.Venture, feature.CorrelationId);
+        await next(http);
+    }
+
+    internal static bool IsPublic(PathString path) =>
+        path.Equals("/healthz", StringComparison.OrdinalIgnoreCase) || path.Equals("/openapi/v1.json", StringComparison.OrdinalIgnoreCase);
+
+    private static string? BearerKeyOrNull(string header)
+    {
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return null;
+        var key = header[scheme.Length..].Trim();
+        return key.Length == 0 ? null : key;
+    }
+
+    private static Task RejectAsync(HttpContext http, string detail)
+    {
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return Problems.WriteAsync(http, ErrorCodes.Unauthorized, detail);
+    }
+}

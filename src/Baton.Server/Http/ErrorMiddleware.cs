@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Baton.Core.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Logging;
+
+namespace Baton.Server.Http;
+
+/// <summary>
+/// Turns whatever went wrong into a problem answer. It is used twice in the pipeline: innermost, right around the
+/// endpoint, so the idempotency layer sees (and stores) the problem a handler produced exactly as the client gets it;
+/// and outermost, for failures in the pipeline itself. An unexpected exception is logged to stderr with the
+/// correlation id and answered 500 with a generic detail: its message, stack and any SQL stay in the log.
+/// </summary>
+internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+            return;
+        }
+        catch (Exception error)
+        {
+            if (http.Response.HasStarted)
+            {
+                logger.LogError(error, "Request {CorrelationId} failed after its answer had started", http.Baton().CorrelationId);
+                http.Abort();
+                return;
+            }
+            // Not Response.Clear(): that would also drop the correlation and rate-limit headers already set.
+            await WriteProblemForAsync(http, error);
+            return;
+        }
+
+        await WriteProblemForEmptyStatusAsync(http);
+    }
+
+    private Task WriteProblemForAsync(HttpContext http, Exception error)
+    {
+        switch (error)
+        {
+            case BatonException problem:
+                return Problems.WriteAsync(http, problem);
+
+            case BadHttpRequestException { InnerException: JsonException json }:
+                var requestType = http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+                return Problems.WriteAsync(http, JsonErrorDescriber.Describe(json, http.Baton().Body, requestType));
+
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                return BodyBufferMiddleware.WriteTooLargeAsync(http);
+
+            case BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType }:
+                return Problems.WriteValidationAsync(http, "content_type", "must be application/json.");
+
+            case BadHttpRequestException:
+                // Minimal APIs say "required body parameter not provided" this way (a body that is empty or `null`).
+                return Problems.WriteValidationAsync(http, "body", "is required: send a JSON object (see /openapi/v1.json).");
+
+            default:
+                var correlationId = http.Baton().CorrelationId;
+                logger.LogError(error, "Request {CorrelationId} {Method} {Path} failed", correlationId, http.Request.Method, http.Request.Path.Value);
+                return Problems.WriteAsync(http, ErrorCodes.Internal,
+                    $"The server could not complete this request. Retry later; if it keeps failing, report correlation id {correlationId}.");
+        }
+    }
+
+    /// <summary>
+    /// Routing answers an unknown path with a bare 404 and a wrong method with a bare 405; give them the same problem
+    /// shape as every other error.
+    /// </summary>
+    private static Task WriteProblemForEmptyStatusAsync(HttpContext http)
+    {
+        var response = http.Response;
+        if (response.HasStarted || response.ContentType is not null) return Task.CompletedTask;
+
+        var method = http.Request.Method;
+        var path = http.Request.Path.Value;
+        return response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => Problems.WriteAsync(http, ErrorCodes.NotFound,
+                $"There is no route {method} {path}. The routes are listed at /openapi/v1.json."),
+            StatusCodes.Status405MethodNotAllowed => Problems.WriteAsync(http, StatusCodes.Status405MethodNotAllowed, Problems.MethodNotAllowed,
+                "Method not allowed", $"{path} does not accept {method}; the Allow header lists what it does accept.", null),
+            _ => Task.CompletedTask,
+        };
+    }
+}

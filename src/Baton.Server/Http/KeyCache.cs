@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using Baton.Core.Domain;
+using Baton.Core.Storage;
+
+namespace Baton.Server.Http;
+
+/// <summary>
+/// Key hash → API key, so authenticating a request normally costs one SHA-256 and a dictionary lookup instead of a
+/// store read (DESIGN.md §9). Only live keys are cached (an unknown hash is not, so guessing keys cannot fill memory).
+/// Revocation through this server removes the entry at once; an entry also expires after <see cref="TimeToLive"/>, so
+/// a key revoked by another process sharing the store (local-mode CLI on the same data directory) stops working
+/// within that time.
+/// </summary>
+internal sealed class KeyCache(IBatonStore store, TimeProvider clock)
+{
+    public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(60);
+
+    private sealed record Entry(ApiKey Key, DateTimeOffset ExpiresAt);
+
+    private readonly ConcurrentDictionary<string, Entry> _byHash = new(StringComparer.Ordinal);
+
+    // Bumped by every invalidation. A lookup that started before an invalidation does not cache what it read, so a
+    // revocation racing a request can never leave the revoked key cached.
+    private long _generation;
+
+    /// <summary>The live (not revoked) key with this hash, or null.</summary>
+    public async ValueTask<ApiKey?> FindLiveKeyOrNullAsync(string keyHash, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_byHash.TryGetValue(keyHash, out var cached) && cached.ExpiresAt > now) return cached.Key;
+
+        var generation = Interlocked.Read(ref _generation);
+        var key = await store.FindApiKeyByHashOrNullAsync(keyHash, ct);
+        if (key is null || key.RevokedAt is not null)
+        {
+            _byHash.TryRemove(keyHash, out _);
+            return null;
+        }
+
+        if (Interlocked.Read(ref _generation) == generation)
+            _byHash[keyHash] = new Entry(key, now + TimeToLive);
+        return key;
+    }
+
+    /// <summary>Forgets the key with this id (after it was revoked), effective for the next request.</summary>
+    public void Invalidate(string keyId)
+    {
+        Interlocked.Increment(ref _generation);
+        foreach (var (hash, entry) in _byHash)
+        {
+            if (entry.Key.Id == keyId) _byHash.TryRemove(hash, out _);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Baton.Core.Storage;
+using Baton.Server.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace Baton.Server;
+
+/// <summary>
+/// A started server. Stopping drains in-flight requests, stores every queued request-log entry, then closes the store.
+/// Stopping twice (or stopping and disposing) is harmless.
+/// </summary>
+public sealed class RunningServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly RequestLogWriter _requestLog;
+    private readonly Lazy<Task> _stop;
+
+    internal RunningServer(WebApplication app, IBatonStore store, RequestLogWriter requestLog, Uri baseAddress, string? adminKeyPath)
+    {
+        _app = app;
+        _requestLog = requestLog;
+        Store = store;
+        BaseAddress = baseAddress;
+        AdminKeyPath = adminKeyPath;
+        _stop = new Lazy<Task>(StopOnceAsync);
+    }
+
+    /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:8765/</c> (the real port when 0 was asked for).</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Path of <c>&lt;data-dir&gt;/admin.key</c> when that file exists, else null.</summary>
+    public string? AdminKeyPath { get; }
+
+    /// <summary>The open store (for tests and tools running beside the server). Closed by <see cref="StopAsync"/>.</summary>
+    public IBatonStore Store { get; }
+
+    public Task StopAsync() => _stop.Value;
+
+    /// <summary>
+    /// Waits until the server is asked to stop (SIGINT/SIGTERM, or <paramref name="ct"/> cancelled), then stops it
+    /// cleanly. What <c>baton serve</c> awaits after <see cref="BatonServerHost.StartAsync"/>.
+    /// </summary>
+    public async Task WaitForShutdownAsync(CancellationToken ct)
+    {
+        await _app.WaitForShutdownAsync(ct);
+        await StopAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task StopOnceAsync()
+    {
+        try
+        {
+            await _app.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await _requestLog.DisposeAsync();
+            await _app.DisposeAsync();
+            await Store.DisposeAsync();
+        }
+    }
+}
