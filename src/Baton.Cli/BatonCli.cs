@@ -19,7 +19,7 @@ public static class BatonCli
             Description = "Data directory (default $XDG_DATA_HOME/baton, else ~/.local/share/baton). Env BATON_DATA_DIR.",
             Recursive = true,
         });
-        //SERVE root.Subcommands.Add(ServeCommand.Build(runtime));
+        root.Subcommands.Add(ServeCommand.Build(runtime));
         foreach (var command in SessionCommands.Build(runtime)) root.Subcommands.Add(command);
         foreach (var command in HandoffCommands.Build(runtime)) root.Subcommands.Add(command);
         root.Subcommands.Add(VentureCommands.Build(runtime));

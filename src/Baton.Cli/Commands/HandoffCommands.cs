@@ -65,10 +65,10 @@ public static class HandoffCommands
             Verb.WriteJson(output, receipt);
             return receipt;
         }
-        var where = request.ToVenture is { Length: > 0 } target && target != request.Venture
-            ? $"addressed to {receipt.Venture} (it shows in {receipt.Venture}'s next briefing)"
-            : $"for {receipt.Venture}";
-        output.WriteLine($"Handoff {receipt.Id} saved {where} ({receipt.PayloadSizeBytes} bytes, sha256 {receipt.PayloadHash[..12]}…).");
+        var crossVenture = request.ToVenture is { Length: > 0 } target && target != request.Venture;
+        output.WriteLine($"Handoff {receipt.Id} {(crossVenture ? "addressed to" : "saved for")} {receipt.Venture} " +
+                         $"({receipt.PayloadSizeBytes} bytes, sha256 {receipt.PayloadHash[..12]}…)." +
+                         (crossVenture ? $" It shows in {receipt.Venture}'s next briefing." : ""));
         return receipt;
     }
 

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Baton.Server;
+
+namespace Baton.Cli.Commands;
+
+/// <summary><c>baton serve</c>: the HTTP API over the store in the data directory, until SIGINT or SIGTERM.</summary>
+public static class ServeCommand
+{
+    public static Command Build(CliRuntime runtime)
+    {
+        var listen = new Option<string>("--listen") { Description = "host:port to listen on (default 127.0.0.1:8765; port 0 picks a free one). Env BATON_LISTEN." };
+        var venturesFile = new Option<string>("--ventures-file") { Description = "Venture registry to load at start (default <data-dir>/ventures.json if present). Env BATON_VENTURES_FILE." };
+        var rateLimit = new Option<string>("--rate-limit") { Description = "Requests a minute per key (default 100, 0 = off). Env BATON_RATE_LIMIT." };
+        var staleMinutes = new Option<string>("--stale-minutes") { Description = "Minutes without a heartbeat before a session is stale (default 45). Env BATON_STALE_MINUTES." };
+        var command = new Command("serve", "Run the Baton server on the store in the data directory. On a fresh data directory it writes an admin key " +
+                                           "to <data-dir>/admin.key and prints that path (never the key). Stops on Ctrl+C or SIGTERM.");
+        foreach (Option option in new Option[] { listen, venturesFile, rateLimit, staleMinutes }) command.Options.Add(option);
+        command.SetAction((parse, ct) => Verb.RunWithSettingsAsync(runtime, parse, (settings, token) => ServeAsync(settings, runtime, token), ct));
+        return command;
+    }
+
+    private static async Task<int> ServeAsync(Core.Configuration.BatonSettings settings, CliRuntime runtime, CancellationToken ct)
+    {
+        var options = new ServerOptions
+        {
+            DataDir = settings.DataDir,
+            Listen = settings.Listen,
+            VenturesFile = settings.VenturesFile,
+            StaleAfter = settings.StaleAfter,
+            RateLimitPerMinute = settings.RateLimit,
+        };
+
+        // SIGINT and SIGTERM both mean "stop cleanly": cancel instead of letting the runtime end the process, so the
+        // store's last group commit and the request log are flushed before exit code 0.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+        RunningServer server;
+        try
+        {
+            server = await BatonServerHost.StartAsync(options, runtime.Out, stop.Token);
+        }
+        catch (ServerOptionsException ex)
+        {
+            runtime.Error.WriteLine("baton: the server options are not valid:");
+            foreach (var problem in ex.Problems) runtime.Error.WriteLine("  - " + problem);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            await server.WaitForShutdownAsync(stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // A signal: fall through to the orderly stop.
+        }
+        await server.StopAsync();
+        runtime.Out.WriteLine("Baton stopped.");
+        return ExitCodes.Ok;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+}
