@@ -1,0 +1,150 @@
+using Baton.Core.Domain;
+using Baton.Core.Rules;
+using Baton.Core.Storage;
+
+namespace Baton.Storage.Sqlite;
+
+public sealed partial class SqliteBatonStore
+{
+    public Task<SodOutcome> StartOrResumeSessionAsync(Session candidate, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        // Runs inside the writer, so the read of the active sessions and the change it leads to are one transaction,
+        // serialised against every other writer (this process's and, via BEGIN IMMEDIATE, other processes').
+        return WriteAsync(db =>
+        {
+            var active = db.List($"""
+                SELECT {Rows.SessionColumns} FROM sessions
+                WHERE agent = $agent AND venture = $venture AND repo = $repo AND track = $track AND status = 'active'
+                """, Rows.Session,
+                ("$agent", candidate.Agent), ("$venture", candidate.Venture), ("$repo", candidate.Repo), ("$track", candidate.Track));
+
+            var decision = SessionRules.Decide(active, now, staleAfter);
+            foreach (var duplicate in decision.Supersede)
+                EndStored(db, duplicate.Id, SessionStatus.Ended, EndReason.Superseded, now);
+            if (decision.Abandon is { } stale)
+                EndStored(db, stale.Id, SessionStatus.Abandoned, EndReason.Stale, now);
+
+            var superseded = decision.Supersede.Select(s => s.Id).ToList();
+            if (decision.Resume is { } resumed)
+            {
+                db.Execute("UPDATE sessions SET last_heartbeat_at = $now WHERE id = $id", ("$id", resumed.Id), ("$now", Rows.Ms(now)));
+                return new SodOutcome(resumed with { LastHeartbeatAt = now }, Resumed: true, superseded, decision.Abandon?.Id);
+            }
+
+            InsertSession(db, candidate);
+            return new SodOutcome(candidate, Resumed: false, superseded, decision.Abandon?.Id);
+        }, ct);
+    }
+
+    public Task<Session?> FindSessionOrNullAsync(string id, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+        ReadAsync(db => FindStoredSession(db, id) is { } stored ? SessionRules.AsSeenAt(stored, now, staleAfter) : null, ct);
+
+    public Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+        WriteAsync(db =>
+        {
+            var stored = FindStoredSession(db, id);
+            if (stored is null) return new TouchOutcome(TouchResult.NotFound, null);
+            if (stored.Status != SessionStatus.Active) return new TouchOutcome(TouchResult.NotActive, stored);
+
+            if (SessionRules.IsStale(stored, now, staleAfter))
+            {
+                // A heartbeat after the threshold is too late: record what reads already report, and refuse it.
+                EndStored(db, id, SessionStatus.Abandoned, EndReason.Stale, now);
+                return new TouchOutcome(TouchResult.NotActive, FindStoredSession(db, id));
+            }
+
+            db.Execute("""
+                UPDATE sessions SET
+                    last_heartbeat_at = $now,
+                    branch = coalesce($branch, branch),
+                    commit_sha = coalesce($commit_sha, commit_sha),
+                    issue_number = coalesce($issue_number, issue_number),
+                    meta = coalesce($meta, meta)
+                WHERE id = $id
+                """,
+                ("$id", id), ("$now", Rows.Ms(now)), ("$branch", update?.Branch), ("$commit_sha", update?.CommitSha),
+                ("$issue_number", update?.IssueNumber), ("$meta", update?.Meta?.ToJsonString()));
+            return new TouchOutcome(TouchResult.Touched, FindStoredSession(db, id));
+        }, ct);
+
+    public Task<EodOutcome> EndSessionAsync(string sessionId, Handoff handoff, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(handoff);
+        return WriteAsync(db =>
+        {
+            var stored = FindStoredSession(db, sessionId);
+            if (stored is null) return new EodOutcome(EodResult.NotFound, null, null);
+
+            var firstHandoffId = db.FirstOrDefault("SELECT eod_handoff_id FROM sessions WHERE id = $id AND eod_handoff_id IS NOT NULL",
+                r => r.GetString(0), ("$id", sessionId));
+            if (firstHandoffId is not null)
+            {
+                var first = FindStoredHandoff(db, firstHandoffId);
+                return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(stored, now, staleAfter), first);
+            }
+
+            if (stored.Status == SessionStatus.Active)
+            {
+                // A session that went stale keeps the abandoned status reads already gave it; a fresh one ends normally.
+                if (SessionRules.IsStale(stored, now, staleAfter)) EndStored(db, sessionId, SessionStatus.Abandoned, EndReason.Stale, now);
+                else EndStored(db, sessionId, SessionStatus.Ended, EndReason.Manual, now);
+            }
+
+            // Superseded or abandoned sessions keep their status, but their handoff is still stored: work is never lost.
+            InsertHandoff(db, handoff);
+            db.Execute("UPDATE sessions SET eod_handoff_id = $handoff WHERE id = $id", ("$id", sessionId), ("$handoff", handoff.Id));
+            return new EodOutcome(EodResult.Ended, FindStoredSession(db, sessionId), handoff);
+        }, ct);
+    }
+
+    public Task<Page<Session>> ListSessionsAsync(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var filter = new Filter();
+        filter.Equal("venture", query.Venture);
+        filter.Equal("agent", query.Agent);
+        filter.Equal("repo", query.Repo);
+
+        // The status filter means the status as seen now: a stored-active session at or past the cutoff reads as
+        // abandoned. Judging it in SQL keeps the total exact, with no page-then-filter drift.
+        var cutoff = Rows.Ms(now - staleAfter);
+        switch (query.Status)
+        {
+            case SessionStatus.Active:
+                filter.Add("status = 'active' AND last_heartbeat_at > $cutoff", ("$cutoff", cutoff));
+                break;
+            case SessionStatus.Abandoned:
+                filter.Add("(status = 'abandoned' OR (status = 'active' AND last_heartbeat_at <= $cutoff))", ("$cutoff", cutoff));
+                break;
+            case SessionStatus.Ended:
+                filter.Add("status = 'ended'");
+                break;
+        }
+
+        return ReadAsync(db =>
+        {
+            var page = filter.Page(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, s => s.Id);
+            return page with { Items = page.Items.Select(s => SessionRules.AsSeenAt(s, now, staleAfter)).ToList() };
+        }, ct);
+    }
+
+    private static Session? FindStoredSession(Db db, string id) =>
+        db.FirstOrDefault($"SELECT {Rows.SessionColumns} FROM sessions WHERE id = $id", Rows.Session, ("$id", id));
+
+    private static void EndStored(Db db, string id, SessionStatus status, EndReason reason, DateTimeOffset now) =>
+        db.Execute("UPDATE sessions SET status = $status, end_reason = $reason, ended_at = $now WHERE id = $id",
+            ("$id", id), ("$status", Rows.Text(status)), ("$reason", Rows.Text(reason)), ("$now", Rows.Ms(now)));
+
+    internal static void InsertSession(Db db, Session s) =>
+        db.Execute($"""
+            INSERT INTO sessions ({Rows.SessionColumns})
+            VALUES ($id, $agent, $cli, $host, $venture, $repo, $track, $issue_number, $branch, $commit_sha, $status, $end_reason,
+                    $created_at, $last_heartbeat_at, $ended_at, $actor_key_id, $creation_correlation_id, $meta)
+            """,
+            ("$id", s.Id), ("$agent", s.Agent), ("$cli", s.Cli), ("$host", s.Host), ("$venture", s.Venture), ("$repo", s.Repo),
+            ("$track", s.Track), ("$issue_number", s.IssueNumber), ("$branch", s.Branch), ("$commit_sha", s.CommitSha),
+            ("$status", Rows.Text(s.Status)), ("$end_reason", Rows.Text(s.EndReason)), ("$created_at", Rows.Ms(s.CreatedAt)),
+            ("$last_heartbeat_at", Rows.Ms(s.LastHeartbeatAt)), ("$ended_at", Rows.Ms(s.EndedAt)), ("$actor_key_id", s.ActorKeyId),
+            ("$creation_correlation_id", s.CreationCorrelationId), ("$meta", s.Meta?.ToJsonString()));
+}

@@ -1,0 +1,36 @@
+using Baton.Core.Domain;
+
+namespace Baton.Storage.Sqlite;
+
+public sealed partial class SqliteBatonStore
+{
+    public Task UpsertVenturesAsync(IReadOnlyList<Venture> ventures, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ventures);
+        return WriteAsync(db =>
+        {
+            foreach (var v in ventures)
+            {
+                db.Execute($"""
+                    INSERT INTO ventures ({Rows.VentureColumns})
+                    VALUES ($code, $name, $org, $repos, $capabilities, $secrets_path, $design_spec, $platform, $note_tags)
+                    ON CONFLICT (code) DO UPDATE SET
+                        name = excluded.name, org = excluded.org, repos = excluded.repos,
+                        capabilities = excluded.capabilities, secrets_path = excluded.secrets_path,
+                        design_spec = excluded.design_spec, platform = excluded.platform, note_tags = excluded.note_tags
+                    """,
+                    ("$code", v.Code), ("$name", v.Name), ("$org", v.Org), ("$repos", Rows.JsonList(v.Repos)),
+                    ("$capabilities", Rows.JsonList(v.Capabilities)), ("$secrets_path", v.SecretsPath),
+                    ("$design_spec", v.DesignSpec), ("$platform", v.Platform ? 1 : 0), ("$note_tags", Rows.JsonList(v.NoteTags)));
+            }
+        }, ct);
+    }
+
+    public Task<Venture?> FindVentureOrNullAsync(string code, CancellationToken ct) =>
+        ReadAsync(db => db.FirstOrDefault($"SELECT {Rows.VentureColumns} FROM ventures WHERE code = $code", Rows.Venture,
+            ("$code", code)), ct);
+
+    public async Task<IReadOnlyList<Venture>> ListVenturesAsync(CancellationToken ct) =>
+        await ReadAsync(db => db.List($"SELECT {Rows.VentureColumns} FROM ventures ORDER BY code", Rows.Venture), ct)
+            .ConfigureAwait(false);
+}

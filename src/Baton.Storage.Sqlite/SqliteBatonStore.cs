@@ -1,0 +1,146 @@
+using Baton.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Baton.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store (DESIGN.md §8): one SQLite file in WAL mode. Writes go through one long-lived writer
+/// connection with group commit (<see cref="GroupCommitWriter"/>); reads use pooled connections of their own, so a
+/// read never waits for a write. Several processes may open the same file: every write transaction takes the write
+/// lock up front (<c>BEGIN IMMEDIATE</c>) and waits up to <see cref="SqliteStoreOptions.BusyTimeout"/> for it.
+/// </summary>
+/// <remarks>
+/// Usage: <c>var store = SqliteBatonStore.Open(options); await store.InitializeAsync(ct);</c> … <c>await store.DisposeAsync();</c>
+/// Dispose finishes every queued write before closing.
+/// </remarks>
+public sealed partial class SqliteBatonStore : IBatonStore
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly string _writerConnectionString;
+    private readonly string _readerConnectionString;
+    private GroupCommitWriter? _writer;
+    private int _disposed;
+
+    private SqliteBatonStore(SqliteStoreOptions options, TimeProvider clock)
+    {
+        _options = options;
+        _clock = clock;
+        var busySeconds = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
+        _writerConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            // The writer lives as long as the store; pooling it would only let another store instance borrow it.
+            Pooling = false,
+            DefaultTimeout = busySeconds,
+        }.ToString();
+        _readerConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            Mode = SqliteOpenMode.ReadWrite,
+            Cache = SqliteCacheMode.Private,
+            // Reads borrow from Microsoft.Data.Sqlite's pool: opening a SQLite connection is cheap, but not free.
+            Pooling = true,
+            DefaultTimeout = busySeconds,
+        }.ToString();
+    }
+
+    /// <summary>
+    /// Prepares a store on <see cref="SqliteStoreOptions.DatabasePath"/> (creating its directory). Nothing is opened
+    /// until <see cref="InitializeAsync"/>. <paramref name="clock"/> stamps <c>schema_migrations.applied_at</c>
+    /// (default: the system clock); every other time is passed in by the caller.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are not usable; the message lists every problem.</exception>
+    public static SqliteBatonStore Open(SqliteStoreOptions options, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+            throw new ArgumentException("The SQLite store options are not valid: " + string.Join(" ", problems), nameof(options));
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        return new SqliteBatonStore(options, clock ?? TimeProvider.System);
+    }
+
+    public string Kind => "sqlite";
+
+    /// <summary>Path of the database file.</summary>
+    public string DatabasePath => _options.DatabasePath;
+
+    /// <summary>Commits and writes since this instance opened: CommitCount &lt; OpCount shows writes shared commits.</summary>
+    public SqliteStoreStatistics Statistics => _writer?.Statistics ?? default;
+
+    /// <summary>Opens the writer connection, sets the pragmas, applies pending migrations and starts the writer loop.</summary>
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_writer is not null) throw new InvalidOperationException("InitializeAsync was already called on this store.");
+
+        var connection = new SqliteConnection(_writerConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            ConfigureWriter(connection);
+            Migrations.Apply(connection, _clock.GetUtcNow());
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _writer = new GroupCommitWriter(connection, _options.MaxGroupSize);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+        // Pooled readers keep the file open after the store is gone; release them so the file can be moved or deleted.
+        using var reader = new SqliteConnection(_readerConnectionString);
+        SqliteConnection.ClearPool(reader);
+    }
+
+    private void ConfigureWriter(SqliteConnection connection)
+    {
+        var db = new Db(connection, null);
+        // journal_mode is persistent in the file; WAL lets readers (and other processes) read while one writes.
+        var mode = db.FirstOrDefault("PRAGMA journal_mode = WAL", r => r.GetString(0));
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"SQLite refused WAL mode for {_options.DatabasePath} (journal_mode is '{mode}').");
+        db.Execute($"PRAGMA synchronous = {_options.Synchronous.ToUpperInvariant()}");
+        db.Execute($"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}");
+        db.Execute("PRAGMA foreign_keys = ON");
+    }
+
+    /// <summary>Runs <paramref name="work"/> in the writer's next group; answers after that group committed.</summary>
+    internal Task<T> WriteAsync<T>(Func<Db, T> work, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var writer = _writer ?? throw new InvalidOperationException("Call InitializeAsync before using the store.");
+        return writer.ExecuteAsync(work, ct);
+    }
+
+    internal Task WriteAsync(Action<Db> work, CancellationToken ct) =>
+        WriteAsync(db => { work(db); return true; }, ct);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled read connection inside one read transaction, so a count and the page it
+    /// describes come from the same snapshot.
+    /// </summary>
+    private async Task<T> ReadAsync<T>(Func<Db, T> work, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_writer is null) throw new InvalidOperationException("Call InitializeAsync before using the store.");
+
+        await using var connection = new SqliteConnection(_readerConnectionString);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var result = work(new Db(connection, transaction));
+        transaction.Commit();
+        return result;
+    }
+}

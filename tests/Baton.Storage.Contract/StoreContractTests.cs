@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Baton.Core.Domain;
+using Baton.Core.Storage;
+
+namespace Baton.Storage.Contract;
+
+/// <summary>
+/// The storage contract: what every <see cref="IBatonStore"/> must do, whatever the database. A store's test project
+/// subclasses this once and supplies a fresh, empty, initialised store per test. Times are always explicit (from
+/// <see cref="Some.T0"/>), so nothing here depends on the machine's clock. The tests are split over partial files by
+/// area (ventures, keys, sessions, handoffs, idempotency, request log).
+/// </summary>
+public abstract partial class StoreContractTests : IAsyncLifetime
+{
+    protected static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(45);
+    protected static readonly DateTimeOffset T0 = Some.T0;
+
+    private readonly CancellationTokenSource _timeout = new(TestTimeouts.Default);
+    private IBatonStore? _store;
+
+    protected IBatonStore Store => _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
+
+    protected CancellationToken Ct => _timeout.Token;
+
+    /// <summary>A fresh, empty store with its migrations applied. Disposed by <see cref="DisposeAsync"/>.</summary>
+    protected abstract Task<IBatonStore> CreateStoreAsync();
+
+    /// <summary>
+    /// Writes <paramref name="session"/> exactly as given, bypassing SOD's rules, to build states SOD never produces
+    /// itself (several active sessions for one tuple, as a crash or an older version could leave behind).
+    /// </summary>
+    protected abstract Task SeedSessionAsync(Session session);
+
+    public async Task InitializeAsync() => _store = await CreateStoreAsync();
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_store is not null) await _store.DisposeAsync();
+        _timeout.Dispose();
+    }
+
+    protected async Task<Venture> GivenVentureAsync()
+    {
+        var venture = Some.Venture();
+        await Store.UpsertVenturesAsync([venture], Ct);
+        return venture;
+    }
+
+    protected static void AssertSameSession(Session expected, Session? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(expected with { Meta = null }, actual with { Meta = null });
+        Assert.True(JsonNode.DeepEquals(expected.Meta, actual.Meta), $"meta differs: {expected.Meta?.ToJsonString()} vs {actual.Meta?.ToJsonString()}");
+    }
+
+    protected static void AssertSameVenture(Venture expected, Venture? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(expected.Code, actual.Code);
+        Assert.Equal(expected.Name, actual.Name);
+        Assert.Equal(expected.Org, actual.Org);
+        Assert.Equal(expected.Repos, actual.Repos);
+        Assert.Equal(expected.Capabilities, actual.Capabilities);
+        Assert.Equal(expected.SecretsPath, actual.SecretsPath);
+        Assert.Equal(expected.DesignSpec, actual.DesignSpec);
+        Assert.Equal(expected.Platform, actual.Platform);
+        Assert.Equal(expected.NoteTags, actual.NoteTags);
+    }
+
+    /// <summary>Reads every page of a list, asserting the total stays the same on each page.</summary>
+    protected static async Task<List<T>> ReadAllPagesAsync<T>(Func<string?, Task<Page<T>>> readPage, long expectedTotal, int expectedPages)
+    {
+        var items = new List<T>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await readPage(cursor);
+            pages++;
+            Assert.Equal(expectedTotal, page.Total);
+            items.AddRange(page.Items);
+            cursor = page.NextCursor;
+            Assert.True(pages <= expectedPages, "the list kept returning cursors past its last page");
+        }
+        while (cursor is not null);
+
+        Assert.Equal(expectedPages, pages);
+        return items;
+    }
+}
