@@ -1,0 +1,75 @@
+using Baton.Core.Domain;
+using Baton.Core.Storage;
+
+namespace Baton.Server.Tests.Support;
+
+/// <summary>Passes every call to the real store; tests override the one call they need to observe or slow down.</summary>
+internal class DelegatingStore(IBatonStore inner) : IBatonStore
+{
+    public string Kind => inner.Kind;
+    public Task InitializeAsync(CancellationToken ct) => inner.InitializeAsync(ct);
+    public virtual Task UpsertVenturesAsync(IReadOnlyList<Venture> ventures, CancellationToken ct) => inner.UpsertVenturesAsync(ventures, ct);
+    public Task<Venture?> FindVentureOrNullAsync(string code, CancellationToken ct) => inner.FindVentureOrNullAsync(code, ct);
+    public Task<IReadOnlyList<Venture>> ListVenturesAsync(CancellationToken ct) => inner.ListVenturesAsync(ct);
+    public Task InsertApiKeyAsync(ApiKey key, CancellationToken ct) => inner.InsertApiKeyAsync(key, ct);
+    public virtual Task<ApiKey?> FindApiKeyByHashOrNullAsync(string keyHash, CancellationToken ct) => inner.FindApiKeyByHashOrNullAsync(keyHash, ct);
+    public Task<IReadOnlyList<ApiKey>> ListApiKeysAsync(CancellationToken ct) => inner.ListApiKeysAsync(ct);
+    public Task<ApiKey?> RevokeApiKeyAsync(string id, DateTimeOffset now, CancellationToken ct) => inner.RevokeApiKeyAsync(id, now, ct);
+    public Task<bool> AnyAdminKeyAsync(CancellationToken ct) => inner.AnyAdminKeyAsync(ct);
+    public virtual Task<SodOutcome> StartOrResumeSessionAsync(Session candidate, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+        inner.StartOrResumeSessionAsync(candidate, now, staleAfter, ct);
+    public Task<Session?> FindSessionOrNullAsync(string id, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+        inner.FindSessionOrNullAsync(id, now, staleAfter, ct);
+    public Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+        inner.TouchSessionAsync(id, update, now, staleAfter, ct);
+    public Task<EodOutcome> EndSessionAsync(string sessionId, Handoff handoff, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+        inner.EndSessionAsync(sessionId, handoff, now, staleAfter, ct);
+    public Task<Page<Session>> ListSessionsAsync(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+        inner.ListSessionsAsync(query, now, staleAfter, ct);
+    public Task InsertHandoffAsync(Handoff handoff, CancellationToken ct) => inner.InsertHandoffAsync(handoff, ct);
+    public Task<Handoff?> FindHandoffOrNullAsync(string id, CancellationToken ct) => inner.FindHandoffOrNullAsync(id, ct);
+    public Task<Page<Handoff>> ListHandoffsAsync(HandoffQuery query, CancellationToken ct) => inner.ListHandoffsAsync(query, ct);
+    public Task<IdempotencyClaim> ClaimIdempotencyAsync(IdempotencyKey key, string requestHash, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct) =>
+        inner.ClaimIdempotencyAsync(key, requestHash, now, expiresAt, ct);
+    public Task CompleteIdempotencyAsync(IdempotencyKey key, StoredResponse response, CancellationToken ct) => inner.CompleteIdempotencyAsync(key, response, ct);
+    public Task ReleaseIdempotencyAsync(IdempotencyKey key, CancellationToken ct) => inner.ReleaseIdempotencyAsync(key, ct);
+    public Task AppendRequestLogAsync(IReadOnlyList<RequestLogEntry> entries, CancellationToken ct) => inner.AppendRequestLogAsync(entries, ct);
+    public Task<IReadOnlyList<RequestLogEntry>> ListRequestLogAsync(string? correlationId, int limit, CancellationToken ct) =>
+        inner.ListRequestLogAsync(correlationId, limit, ct);
+    public Task<int> PurgeAsync(DateTimeOffset logBefore, DateTimeOffset now, CancellationToken ct) => inner.PurgeAsync(logBefore, now, ct);
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}
+
+/// <summary>
+/// Holds venture upserts (PUT /v1/ventures/{code}) at a gate while armed, so a test can send a second request while the
+/// first is provably still running. <see cref="FailNextUpsert"/> makes the next upsert throw, as a broken disk would.
+/// </summary>
+internal sealed class GatedStore(IBatonStore inner) : DelegatingStore(inner)
+{
+    private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool Armed { get; set; }
+
+    public bool FailNextUpsert { get; set; }
+
+    /// <summary>Completes when an armed upsert has reached the store.</summary>
+    public Task Entered => _entered.Task;
+
+    public void Release() => _release.TrySetResult();
+
+    public override async Task UpsertVenturesAsync(IReadOnlyList<Venture> ventures, CancellationToken ct)
+    {
+        if (FailNextUpsert)
+        {
+            FailNextUpsert = false;
+            throw new InvalidOperationException("SQLite Error 10: 'disk I/O error' in INSERT INTO ventures (secret internals)");
+        }
+        if (Armed)
+        {
+            _entered.TrySetResult();
+            await _release.Task.WaitAsync(TestConstants.Timeout, ct);
+        }
+        await base.UpsertVenturesAsync(ventures, ct);
+    }
+}
