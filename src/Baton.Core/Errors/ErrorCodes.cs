@@ -15,6 +15,10 @@ public static class ErrorCodes
     public const string SessionNotFound = "session_not_found";
     public const string SessionNotActive = "session_not_active";
     public const string KeyNotFound = "key_not_found";
+    public const string NoteNotFound = "note_not_found";
+    public const string DocNotFound = "doc_not_found";
+    public const string RequirementNotFound = "requirement_not_found";
+    public const string SecretDetected = "secret_detected";
     public const string PayloadTooLarge = "payload_too_large";
     public const string RequestTooLarge = "request_too_large";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
@@ -33,6 +37,10 @@ public static class ErrorCodes
         [VentureNotFound] = (404, "Unknown venture"),
         [SessionNotFound] = (404, "Unknown session"),
         [KeyNotFound] = (404, "Unknown API key"),
+        [NoteNotFound] = (404, "Unknown note"),
+        [DocNotFound] = (404, "Unknown doc"),
+        [RequirementNotFound] = (404, "Unknown doc requirement"),
+        [SecretDetected] = (422, "The content looks like it contains a secret"),
         [SessionNotActive] = (409, "The session is no longer active"),
         [IdempotencyKeyInFlight] = (409, "A request with this Idempotency-Key is still running"),
         [PayloadTooLarge] = (413, "The handoff payload is too large"),
