@@ -76,6 +76,20 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private void CommitGroup(List<WriteOp> group)
     {
+        try
+        {
+            RunGroup(group);
+        }
+        catch (Exception ex)
+        {
+            // Last line of defence (a broken connection failing even SAVEPOINT): the loop must survive and no caller
+            // may be left waiting. Failing an op that was already answered is a no-op.
+            foreach (var op in group) op.Fail(ex);
+        }
+    }
+
+    private void RunGroup(List<WriteOp> group)
+    {
         SqliteTransaction transaction;
         try
         {

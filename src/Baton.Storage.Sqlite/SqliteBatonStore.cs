@@ -107,12 +107,13 @@ public sealed partial class SqliteBatonStore : IBatonStore
     private void ConfigureWriter(SqliteConnection connection)
     {
         var db = new Db(connection, null);
+        // busy_timeout first: switching a fresh file to WAL needs a lock another process may hold at that moment.
+        db.Execute($"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}");
         // journal_mode is persistent in the file; WAL lets readers (and other processes) read while one writes.
         var mode = db.FirstOrDefault("PRAGMA journal_mode = WAL", r => r.GetString(0));
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"SQLite refused WAL mode for {_options.DatabasePath} (journal_mode is '{mode}').");
         db.Execute($"PRAGMA synchronous = {_options.Synchronous.ToUpperInvariant()}");
-        db.Execute($"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}");
         db.Execute("PRAGMA foreign_keys = ON");
     }
 

@@ -231,6 +231,25 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task ListSessions_AtExactlyTheThreshold_CountsTheSessionAsAbandoned()
+    {
+        var venture = await GivenVentureAsync();
+        var atThreshold = Some.Session(venture.Code, T0);
+        var justFresh = Some.Session(venture.Code, T0.AddMilliseconds(1));
+        await Store.StartOrResumeSessionAsync(atThreshold, T0, StaleAfter, Ct);
+        await Store.StartOrResumeSessionAsync(justFresh, T0.AddMilliseconds(1), StaleAfter, Ct);
+        var now = T0 + StaleAfter;
+
+        var active = await Store.ListSessionsAsync(new SessionQuery(venture.Code, SessionStatus.Active, PageRequest.First()), now, StaleAfter, Ct);
+        var abandoned = await Store.ListSessionsAsync(new SessionQuery(venture.Code, SessionStatus.Abandoned, PageRequest.First()), now, StaleAfter, Ct);
+
+        Assert.Equal([justFresh.Id], active.Items.Select(s => s.Id));
+        Assert.Equal(1, active.Total);
+        Assert.Equal([atThreshold.Id], abandoned.Items.Select(s => s.Id));
+        Assert.Equal(1, abandoned.Total);
+    }
+
+    [Fact]
     public async Task ListSessions_ByVentureAgentAndRepo_ReturnsOnlyMatches()
     {
         var alpha = await GivenVentureAsync();

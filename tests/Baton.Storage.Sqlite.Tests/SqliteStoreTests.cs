@@ -155,6 +155,38 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Initialize_ByTwoStoresAtOnceOnAFreshFile_AppliesEachMigrationOnce()
+    {
+        var a = SqliteBatonStore.Open(_directory.StoreOptions());
+        var b = SqliteBatonStore.Open(_directory.StoreOptions());
+        _stores.Add(a);
+        _stores.Add(b);
+
+        await Task.WhenAll(Task.Run(() => a.InitializeAsync(Ct)), Task.Run(() => b.InitializeAsync(Ct)));
+
+        using var raw = OpenRaw();
+        Assert.Equal(Migrations.Embedded.Count, ReadMigrations(raw).Count);
+        var venture = Some.Venture();
+        await a.UpsertVenturesAsync([venture], Ct);
+        Assert.NotNull(await b.FindVentureOrNullAsync(venture.Code, Ct));
+    }
+
+    [Theory]
+    [InlineData("NORMAL", 1)]
+    [InlineData("FULL", 2)]
+    public async Task Writer_Always_RunsWithConfiguredSynchronousAndForeignKeysOn(string synchronous, long expected)
+    {
+        var store = SqliteBatonStore.Open(new SqliteStoreOptions { DatabasePath = _directory.StoreOptions().DatabasePath, Synchronous = synchronous });
+        _stores.Add(store);
+        await store.InitializeAsync(Ct);
+
+        var (sync, foreignKeys) = await store.WriteAsync(db => (db.Scalar("PRAGMA synchronous"), db.Scalar("PRAGMA foreign_keys")), Ct);
+
+        Assert.Equal(expected, sync);
+        Assert.Equal(1, foreignKeys);
+    }
+
+    [Fact]
     public async Task Writes_FromManyConcurrentCallers_AllCommitInFewerTransactionsThanWrites()
     {
         var store = await OpenStoreAsync();
