@@ -1,0 +1,24 @@
+using Baton.Core.Domain;
+using Baton.Core.Rules;
+using Baton.Core.Services;
+using Baton.Storage.Sqlite;
+
+namespace Baton.Client.Tests.Contract;
+
+/// <summary>The contract over local mode: Core's services in-process on a fresh SQLite file.</summary>
+public sealed class LocalServiceContractTests : ServiceContractTests
+{
+    protected override async Task<ServiceSet> CreateServicesAsync()
+    {
+        var directory = new TempDirectory();
+        var store = SqliteBatonStore.Open(SqliteStoreOptions.ForDataDirectory(directory.Path));
+        await store.InitializeAsync(TestConstants.Token());
+        var core = new BatonCore(store, TimeProvider.System, Random.Shared, new IdGenerator(TimeProvider.System), new CoreOptions());
+        var services = BatonServices.For(core, Caller.Local(IdGenerator.NewCorrelationId()));
+        return new ServiceSet(services.Sessions, services.Handoffs, services.Ventures, services.Keys, async () =>
+        {
+            await store.DisposeAsync();
+            directory.Dispose();
+        });
+    }
+}

@@ -1,0 +1,380 @@
+using Baton.Core.Domain;
+using Baton.Core.Errors;
+using Baton.Core.Rules;
+using Baton.Core.Services;
+
+namespace Baton.Client.Tests.Contract;
+
+/// <summary>The four service interfaces as one front end sees them, plus what it takes to tear them down.</summary>
+public sealed record ServiceSet(ISessionService Sessions, IHandoffService Handoffs, IVentureService Ventures, IKeyService Keys, Func<ValueTask> Dispose)
+    : IAsyncDisposable
+{
+    ValueTask IAsyncDisposable.DisposeAsync() => Dispose();
+}
+
+/// <summary>
+/// One contract for Core's service interfaces, run against local mode (services over a SQLite file) and server mode
+/// (<see cref="BatonHttpClient"/> over a real server). The same calls must give the same answers and the same
+/// <see cref="BatonException"/> codes in both, or the CLI behaves differently depending on BATON_URL.
+/// </summary>
+public abstract class ServiceContractTests
+{
+    /// <summary>Fresh services over an empty store, with an admin's rights.</summary>
+    protected abstract Task<ServiceSet> CreateServicesAsync();
+
+    private static readonly CancellationToken Ct = TestConstants.Token();
+
+    private static async Task SeedVenturesAsync(ServiceSet services)
+    {
+        await services.Ventures.PutVentureAsync("alpha", new PutVentureRequest("Project Alpha", "example-org", ["alpha-console"], ["has_api"]), Ct);
+        await services.Ventures.PutVentureAsync("beta", new PutVentureRequest("Project Beta", "example-org", ["beta-web"]), Ct);
+    }
+
+    private static SodRequest Sod(string agent, string venture = "alpha", string repo = "example-org/alpha-console", string? track = null) =>
+        new(agent, venture, repo, track, Cli: "test", Host: "test-host");
+
+    // ---- SOD ----
+
+    [Fact]
+    public async Task Sod_Twice_ResumesTheSameSession()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var agent = Some.Agent();
+
+        var first = await services.Sessions.SodAsync(Sod(agent), Ct);
+        var second = await services.Sessions.SodAsync(Sod(agent), Ct);
+
+        Assert.False(first.Resumed);
+        Assert.True(second.Resumed);
+        Assert.Equal(first.Session.Id, second.Session.Id);
+        Assert.Equal(SessionStatus.Active, second.Session.Status);
+        Assert.StartsWith("sess_", second.Session.Id);
+        Assert.Contains("example-org/alpha-console", second.Briefing);
+    }
+
+    [Fact]
+    public async Task Sod_OtherTrack_StartsASeparateSession()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var agent = Some.Agent();
+
+        var main = await services.Sessions.SodAsync(Sod(agent), Ct);
+        var other = await services.Sessions.SodAsync(Sod(agent, track: "docs"), Ct);
+
+        Assert.NotEqual(main.Session.Id, other.Session.Id);
+        Assert.Equal("docs", other.Session.Track);
+    }
+
+    [Fact]
+    public async Task Sod_TwoAgents_EachSeesTheOtherAsActiveButNotItself()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var (one, two) = (Some.Agent(), Some.Agent());
+
+        var first = await services.Sessions.SodAsync(Sod(one), Ct);
+        var second = await services.Sessions.SodAsync(Sod(two), Ct);
+
+        Assert.Equal(1, second.ActiveSessions.Total);
+        Assert.Equal(first.Session.Id, Assert.Single(second.ActiveSessions.Items).Id);
+        Assert.Contains(one, second.Briefing);
+    }
+
+    [Fact]
+    public async Task Sod_UnknownVenture_ThrowsVentureNotFoundListingKnownCodes()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.SodAsync(Sod(Some.Agent(), venture: "nope"), Ct));
+
+        Assert.Equal(ErrorCodes.VentureNotFound, error.Code);
+        Assert.Contains("alpha", error.Detail);
+        Assert.Contains("beta", error.Detail);
+    }
+
+    [Fact]
+    public async Task Sod_MissingAgent_ThrowsValidationFailedNamingTheField()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.SodAsync(new SodRequest(null, "alpha", "example-org/alpha-console"), Ct));
+
+        Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
+        Assert.NotNull(error.Errors);
+        Assert.Contains("agent", error.Errors!.Keys);
+    }
+
+    // ---- heartbeat and update ----
+
+    [Fact]
+    public async Task Heartbeat_ActiveSession_AnswersAPlanWithinTheJitterBounds()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+
+        var beat = await services.Sessions.HeartbeatAsync(sod.Session.Id, Ct);
+
+        Assert.Equal(sod.Session.Id, beat.Session.Id);
+        Assert.InRange(beat.Heartbeat.HeartbeatIntervalSeconds, HeartbeatSchedule.MinSeconds, HeartbeatSchedule.MaxSeconds);
+        Assert.True(beat.Session.LastHeartbeatAt >= sod.Session.LastHeartbeatAt);
+        Assert.Equal(beat.Session.LastHeartbeatAt.AddSeconds(beat.Heartbeat.HeartbeatIntervalSeconds), beat.Heartbeat.NextHeartbeatAt);
+    }
+
+    [Fact]
+    public async Task Heartbeat_UnknownSession_ThrowsSessionNotFound()
+    {
+        await using var services = await CreateServicesAsync();
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.HeartbeatAsync("sess_01J00000000000000000000000", Ct));
+
+        Assert.Equal(ErrorCodes.SessionNotFound, error.Code);
+    }
+
+    [Fact]
+    public async Task Heartbeat_EndedSession_ThrowsSessionNotActive()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+        await services.Sessions.EodAsync(new EodRequest(sod.Session.Id, "done for today", HandoffStatus.Done), Ct);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.HeartbeatAsync(sod.Session.Id, Ct));
+
+        Assert.Equal(ErrorCodes.SessionNotActive, error.Code);
+    }
+
+    [Fact]
+    public async Task Update_BranchCommitAndIssue_AreStoredOnTheSession()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+
+        await services.Sessions.UpdateAsync(sod.Session.Id, new UpdateSessionRequest("feature/x", "abc1234", 42), Ct);
+        var stored = await services.Sessions.GetSessionAsync(sod.Session.Id, Ct);
+
+        Assert.Equal("feature/x", stored.Branch);
+        Assert.Equal("abc1234", stored.CommitSha);
+        Assert.Equal(42, stored.IssueNumber);
+    }
+
+    // ---- EOD and handoffs ----
+
+    [Fact]
+    public async Task Eod_Repeated_ChangesNothingAndAnswersTheSameHandoff()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+        var request = new EodRequest(sod.Session.Id, "shipped the parser", HandoffStatus.Done, Accomplished: ["parser"], NextSteps: ["docs"]);
+
+        var first = await services.Sessions.EodAsync(request, Ct);
+        var second = await services.Sessions.EodAsync(request, Ct);
+        var handoffs = await services.Handoffs.ListHandoffsAsync(new HandoffListRequest(Venture: "alpha"), Ct);
+
+        Assert.Equal(SessionStatus.Ended, first.Session.Status);
+        Assert.Equal(first.Handoff.Id, second.Handoff.Id);
+        Assert.Equal(first.Handoff.PayloadHash, second.Handoff.PayloadHash);
+        Assert.Equal(1, handoffs.Total);
+        Assert.Equal(64, first.Handoff.PayloadHash.Length);
+    }
+
+    [Fact]
+    public async Task Eod_ThenSod_ShowsTheHandoffAsLastHandoffInANewSession()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var agent = Some.Agent();
+        var sod = await services.Sessions.SodAsync(Sod(agent), Ct);
+        var summary = Some.Text("left the migration half done");
+        var eod = await services.Sessions.EodAsync(new EodRequest(sod.Session.Id, summary, HandoffStatus.InProgress), Ct);
+
+        var next = await services.Sessions.SodAsync(Sod(agent), Ct);
+
+        Assert.NotEqual(sod.Session.Id, next.Session.Id);
+        Assert.False(next.Resumed);
+        Assert.Equal(eod.Handoff.Id, next.LastHandoff?.Id);
+        Assert.Equal(HandoffStatus.InProgress, next.LastHandoff?.Status);
+        Assert.Contains(summary, next.Briefing);
+    }
+
+    [Fact]
+    public async Task Eod_MissingSummary_ThrowsValidationFailedNamingTheField()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.EodAsync(new EodRequest(sod.Session.Id, null, HandoffStatus.Done), Ct));
+
+        Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
+        Assert.Contains("summary", error.Errors!.Keys);
+    }
+
+    [Fact]
+    public async Task CreateHandoff_ToAnotherVenture_AppearsInThatVenturesNextSod()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var summary = Some.Text("beta's login page breaks on alpha's tokens");
+
+        var receipt = await services.Handoffs.CreateHandoffAsync(new CreateHandoffRequest(
+            "alpha", "example-org/alpha-console", Some.Agent(), summary, HandoffStatus.Blocked, ToVenture: "beta"), Ct);
+        var betaSod = await services.Sessions.SodAsync(Sod(Some.Agent(), venture: "beta", repo: "example-org/beta-web"), Ct);
+
+        Assert.Equal("beta", receipt.Venture);
+        Assert.Equal(1, betaSod.AddressedHandoffs.Total);
+        var addressed = Assert.Single(betaSod.AddressedHandoffs.Items);
+        Assert.Equal(receipt.Id, addressed.Id);
+        Assert.Equal("alpha", addressed.SourceVenture);
+        Assert.Contains(summary, betaSod.Briefing);
+    }
+
+    [Fact]
+    public async Task CreateHandoff_UnknownTargetVenture_ThrowsVentureNotFound()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Handoffs.CreateHandoffAsync(new CreateHandoffRequest(
+            "alpha", "example-org/alpha-console", Some.Agent(), "x", HandoffStatus.Done, ToVenture: "nope"), Ct));
+
+        Assert.Equal(ErrorCodes.VentureNotFound, error.Code);
+    }
+
+    [Fact]
+    public async Task ListHandoffs_MoreThanOnePage_ReportsExactTotalAndPagesThroughEveryOne()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var written = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var receipt = await services.Handoffs.CreateHandoffAsync(new CreateHandoffRequest(
+                "alpha", "example-org/alpha-console", Some.Agent(), Some.Text("step"), HandoffStatus.InProgress), Ct);
+            written.Add(receipt.Id);
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await services.Handoffs.ListHandoffsAsync(new HandoffListRequest(Venture: "alpha", Limit: 2, Cursor: cursor), Ct);
+            Assert.Equal(5, page.Total);
+            Assert.True(page.Items.Count <= 2);
+            seen.AddRange(page.Items.Select(h => h.Id));
+            cursor = page.NextCursor;
+            pages++;
+        } while (cursor is not null && pages < 10);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(written.AsEnumerable().Reverse(), seen); // newest first
+    }
+
+    [Fact]
+    public async Task ListSessions_FilteredByVentureAndStatus_CountsOnlyThoseExactly()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var ended = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+        await services.Sessions.EodAsync(new EodRequest(ended.Session.Id, "done", HandoffStatus.Done), Ct);
+        await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+        await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+        await services.Sessions.SodAsync(Sod(Some.Agent(), venture: "beta", repo: "example-org/beta-web"), Ct);
+
+        var alphaActive = await services.Sessions.ListSessionsAsync(new SessionListRequest("alpha", SessionStatus.Active, Limit: 1), Ct);
+        var alphaAll = await services.Sessions.ListSessionsAsync(new SessionListRequest("alpha"), Ct);
+
+        Assert.Equal(2, alphaActive.Total);
+        Assert.Single(alphaActive.Items);
+        Assert.NotNull(alphaActive.NextCursor);
+        Assert.Equal(3, alphaAll.Total);
+        Assert.Null(alphaAll.NextCursor);
+        Assert.All(alphaAll.Items, s => Assert.Equal("alpha", s.Venture));
+    }
+
+    [Fact]
+    public async Task GetSession_Unknown_ThrowsSessionNotFound()
+    {
+        await using var services = await CreateServicesAsync();
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.GetSessionAsync("sess_01J00000000000000000000000", Ct));
+
+        Assert.Equal(ErrorCodes.SessionNotFound, error.Code);
+    }
+
+    // ---- ventures ----
+
+    [Fact]
+    public async Task PutVenture_ThenGetAndList_ReturnTheSameFields()
+    {
+        await using var services = await CreateServicesAsync();
+
+        var put = await services.Ventures.PutVentureAsync("gamma", new PutVentureRequest(
+            "Project Gamma", "gamma-org", ["one", "two"], ["has_api"], "/gamma", null, true, ["executive-summary"]), Ct);
+        var got = await services.Ventures.GetVentureAsync("gamma", Ct);
+        var list = await services.Ventures.ListVenturesAsync(Ct);
+
+        Assert.Equal("Project Gamma", got.Name);
+        Assert.Equal(["one", "two"], got.Repos);
+        Assert.True(got.Platform);
+        Assert.Equal("/gamma", got.SecretsPath);
+        Assert.Equal(put.Code, Assert.Single(list).Code);
+    }
+
+    [Fact]
+    public async Task PutVenture_BadCode_ThrowsValidationFailed()
+    {
+        await using var services = await CreateServicesAsync();
+
+        var error = await Assert.ThrowsAsync<BatonException>(() =>
+            services.Ventures.PutVentureAsync("Not_Valid", new PutVentureRequest("X", "org", ["r"]), Ct));
+
+        Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
+    }
+
+    [Fact]
+    public async Task GetVenture_Unknown_ThrowsVentureNotFound()
+    {
+        await using var services = await CreateServicesAsync();
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Ventures.GetVentureAsync("nope", Ct));
+
+        Assert.Equal(ErrorCodes.VentureNotFound, error.Code);
+    }
+
+    // ---- keys ----
+
+    [Fact]
+    public async Task CreateKey_ThenListAndRevoke_ShowsTheKeyOnceAndMarksItRevoked()
+    {
+        await using var services = await CreateServicesAsync();
+        var name = Some.Text("ci bot");
+
+        var created = await services.Keys.CreateKeyAsync(new CreateKeyRequest(KeyRole.Agent, name), Ct);
+        var listed = (await services.Keys.ListKeysAsync(Ct)).Single(k => k.Id == created.Id);
+        var revoked = await services.Keys.RevokeKeyAsync(created.Id, Ct);
+
+        Assert.StartsWith(KeyHashing.KeyPrefix, created.Key);
+        Assert.Equal(KeyHashing.ActorKeyIdOf(KeyHashing.Hash(created.Key)), created.ActorKeyId);
+        Assert.Equal(name, listed.Name);
+        Assert.Null(listed.RevokedAt);
+        Assert.NotNull(revoked.RevokedAt);
+    }
+
+    [Fact]
+    public async Task RevokeKey_Unknown_ThrowsKeyNotFound()
+    {
+        await using var services = await CreateServicesAsync();
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Keys.RevokeKeyAsync("key_01J00000000000000000000000", Ct));
+
+        Assert.Equal(ErrorCodes.KeyNotFound, error.Code);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Net.Sockets;
+using Baton.Core.Domain;
+using Baton.Core.Errors;
+using Baton.Core.Services;
+using Microsoft.AspNetCore.Http;
+
+namespace Baton.Client.Tests;
+
+/// <summary>Retries against a real loopback listener that fails on purpose.</summary>
+public sealed class RetryTests
+{
+    private const string ReceiptJson = """{"id":"ho_01J0000000000000000000000A","venture":"alpha","payload_hash":"abc","payload_size_bytes":10}""";
+
+    private static readonly CreateHandoffRequest Handoff = new("alpha", "example-org/alpha-console", "agent-1", "summary", HandoffStatus.Done);
+
+    private static BatonHttpClient ClientFor(Uri baseAddress, RecordedDelays delays, int maxAttempts = 4) =>
+        new(new BatonClientOptions
+        {
+            BaseAddress = baseAddress,
+            Key = "bk_test",
+            MaxAttempts = maxAttempts,
+            Delay = delays.Delay,
+            Random = new Random(7),
+        });
+
+    [Fact]
+    public async Task CreateHandoff_FirstTwoAttemptsAnswer503_SucceedsReusingOneIdempotencyKey()
+    {
+        await using var server = await FakeServer.StartAsync((context, seen) =>
+            seen.Number <= 2 ? FakeServer.Json(context, 503, "busy", "text/plain") : FakeServer.Json(context, 201, ReceiptJson));
+        var delays = new RecordedDelays();
+        using var client = ClientFor(server.BaseAddress, delays);
+
+        var receipt = await client.CreateHandoffAsync(Handoff, TestConstants.Token());
+
+        Assert.Equal("ho_01J0000000000000000000000A", receipt.Id);
+        var seen = server.Seen.ToArray();
+        Assert.Equal(3, seen.Length);
+        Assert.False(string.IsNullOrEmpty(seen[0].IdempotencyKey));
+        Assert.All(seen, s => Assert.Equal(seen[0].IdempotencyKey, s.IdempotencyKey));
+        Assert.All(seen, s => Assert.Equal(seen[0].Body, s.Body));
+        Assert.All(seen, s => Assert.Equal("Bearer bk_test", s.Authorization));
+        Assert.Equal(2, delays.Delays.Count);
+    }
+
+    [Theory]
+    [InlineData(502)]
+    [InlineData(504)]
+    public async Task CreateHandoff_GatewayErrorOnce_IsRetried(int status)
+    {
+        await using var server = await FakeServer.StartAsync((context, seen) =>
+            seen.Number == 1 ? FakeServer.Json(context, status, "<html>gateway</html>", "text/html") : FakeServer.Json(context, 201, ReceiptJson));
+        using var client = ClientFor(server.BaseAddress, new RecordedDelays());
+
+        await client.CreateHandoffAsync(Handoff, TestConstants.Token());
+
+        Assert.Equal(2, server.Calls);
+    }
+
+    [Fact]
+    public async Task CreateHandoff_ConnectionDroppedMidRequest_RetriesWithTheSameKey()
+    {
+        await using var server = await FakeServer.StartAsync((context, seen) =>
+        {
+            if (seen.Number == 1)
+            {
+                context.Abort(); // the answer never arrives: the client cannot know whether the write happened
+                return Task.CompletedTask;
+            }
+            return FakeServer.Json(context, 201, ReceiptJson);
+        });
+        using var client = ClientFor(server.BaseAddress, new RecordedDelays());
+
+        await client.CreateHandoffAsync(Handoff, TestConstants.Token());
+
+        var seen = server.Seen.ToArray();
+        Assert.Equal(2, seen.Length);
+        Assert.Equal(seen[0].IdempotencyKey, seen[1].IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task CreateHandoff_KeyStillInFlight_WaitsAndRetries()
+    {
+        await using var server = await FakeServer.StartAsync((context, seen) => seen.Number == 1
+            ? FakeServer.Json(context, 409, """{"code":"idempotency_key_in_flight","detail":"still running","status":409}""", "application/problem+json")
+            : FakeServer.Json(context, 201, ReceiptJson));
+        using var client = ClientFor(server.BaseAddress, new RecordedDelays());
+
+        await client.CreateHandoffAsync(Handoff, TestConstants.Token());
+
+        Assert.Equal(2, server.Calls);
+    }
+
+    [Fact]
+    public async Task TwoLogicalCalls_UseDifferentIdempotencyKeys()
+    {
+        await using var server = await FakeServer.StartAsync((context, _) => FakeServer.Json(context, 201, ReceiptJson));
+        using var client = ClientFor(server.BaseAddress, new RecordedDelays());
+
+        await client.CreateHandoffAsync(Handoff, TestConstants.Token());
+        await client.CreateHandoffAsync(Handoff, TestConstants.Token());
+
+        var seen = server.Seen.ToArray();
+        Assert.NotEqual(seen[0].IdempotencyKey, seen[1].IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task ListSessions_Get_SendsNoIdempotencyKeyAndQueryInSnakeCase()
+    {
+        await using var server = await FakeServer.StartAsync((context, _) => FakeServer.Json(context, 200, """{"items":[],"total":0,"next_cursor":null}"""));
+        using var client = ClientFor(server.BaseAddress, new RecordedDelays());
+
+        var page = await client.ListSessionsAsync(new SessionListRequest("alpha", SessionStatus.Active, 5), TestConstants.Token());
+
+        var seen = Assert.Single(server.Seen);
+        Assert.Null(seen.IdempotencyKey);
+        Assert.Equal("/v1/sessions?venture=alpha&status=active&limit=5", seen.Path);
+        Assert.Equal(0, page.Total);
+    }
+
+    [Fact]
+    public async Task CreateHandoff_EveryAttemptFails_StopsAtMaxAttemptsWithUnavailableNamingTheUrl()
+    {
+        await using var server = await FakeServer.StartAsync((context, _) => FakeServer.Json(context, 503, "down", "text/plain"));
+        var delays = new RecordedDelays();
+        using var client = ClientFor(server.BaseAddress, delays, maxAttempts: 3);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => client.CreateHandoffAsync(Handoff, TestConstants.Token()));
+
+        Assert.Equal(ErrorCodes.Unavailable, error.Code);
+        Assert.Contains(server.BaseAddress.Authority, error.Detail);
+        Assert.Contains("baton serve", error.Detail);
+        Assert.Equal(3, server.Calls);
+        Assert.Equal(2, delays.Delays.Count);
+        Assert.True(delays.Delays.Last() > delays.Delays.First() / 2, "backoff grows (jitter keeps it above half)");
+    }
+
+    [Fact]
+    public async Task AnyCall_NothingListening_ThrowsUnavailableSayingConnectionRefusedAndBatonUrl()
+    {
+        var port = FreeLoopbackPort();
+        var delays = new RecordedDelays();
+        using var client = ClientFor(new Uri($"http://127.0.0.1:{port}"), delays, maxAttempts: 2);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => client.ListVenturesAsync(TestConstants.Token()));
+
+        Assert.Equal(ErrorCodes.Unavailable, error.Code);
+        Assert.Contains("connection refused", error.Detail);
+        Assert.Contains($"127.0.0.1:{port}", error.Detail);
+        Assert.Contains("BATON_URL", error.Detail);
+        Assert.Single(delays.Delays);
+    }
+
+    [Fact]
+    public async Task AnyCall_AttemptTimesOut_IsRetriedAsTransient()
+    {
+        var release = new TaskCompletionSource();
+        await using var server = await FakeServer.StartAsync(async (context, seen) =>
+        {
+            if (seen.Number == 1) await release.Task.WaitAsync(context.RequestAborted).ContinueWith(_ => { });
+            else await FakeServer.Json(context, 200, "[]");
+        });
+        using var client = new BatonHttpClient(new BatonClientOptions
+        {
+            BaseAddress = server.BaseAddress,
+            AttemptTimeout = TimeSpan.FromMilliseconds(300),
+            Delay = new RecordedDelays().Delay,
+        });
+
+        var ventures = await client.ListVenturesAsync(TestConstants.Token());
+
+        release.TrySetResult();
+        Assert.Empty(ventures);
+        Assert.Equal(2, server.Calls);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
