@@ -26,25 +26,10 @@ public sealed partial class SqliteBatonStore : IBatonStore
     {
         _options = options;
         _clock = clock;
-        var busySeconds = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
-        _writerConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = options.DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            // The writer lives as long as the store; pooling it would only let another store instance borrow it.
-            Pooling = false,
-            DefaultTimeout = busySeconds,
-        }.ToString();
-        _readerConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = options.DatabasePath,
-            Mode = SqliteOpenMode.ReadWrite,
-            Cache = SqliteCacheMode.Private,
-            // Reads borrow from Microsoft.Data.Sqlite's pool: opening a SQLite connection is cheap, but not free.
-            Pooling = true,
-            DefaultTimeout = busySeconds,
-        }.ToString();
+        // The writer lives as long as the store; pooling it would only let another store instance borrow it.
+        _writerConnectionString = ConnectionString(options, SqliteOpenMode.ReadWriteCreate, pooling: false);
+        // Reads borrow from Microsoft.Data.Sqlite's pool: opening a SQLite connection is cheap, but not free.
+        _readerConnectionString = ConnectionString(options, SqliteOpenMode.ReadWrite, pooling: true);
     }
 
     /// <summary>
@@ -103,6 +88,17 @@ public sealed partial class SqliteBatonStore : IBatonStore
         using var reader = new SqliteConnection(_readerConnectionString);
         SqliteConnection.ClearPool(reader);
     }
+
+    private static string ConnectionString(SqliteStoreOptions options, SqliteOpenMode mode, bool pooling) =>
+        new SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            Mode = mode,
+            Cache = SqliteCacheMode.Private,
+            Pooling = pooling,
+            // Microsoft.Data.Sqlite retries a busy database for this long (whole seconds) on every command.
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
 
     private void ConfigureWriter(SqliteConnection connection)
     {
