@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Baton.Core.Domain;
 using Baton.Core.Json;
+using Baton.Core.Knowledge;
 using Baton.Core.Services;
 
 namespace Baton.Core.Briefing;
@@ -16,7 +17,21 @@ public sealed record BriefingInput(
     ListResult<Handoff> AddressedHandoffs,
     ListResult<Session> OtherActiveSessions,
     int BudgetChars,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    BriefingKnowledge? Knowledge = null);
+
+/// <summary>
+/// The knowledge side of a briefing (issue 3): enterprise notes already in display order (current venture, other
+/// ventures, global; newest first) with their exact total, the docs index, whole docs for <see cref="DocsFormat.Full"/>,
+/// and the doc audit.
+/// </summary>
+public sealed record BriefingKnowledge(
+    ListResult<Note> Notes,
+    IReadOnlyList<DocSummary> Docs,
+    IReadOnlyList<Doc> FullDocs,
+    DocAuditResult? Audit,
+    DocsFormat DocsFormat,
+    int NotesMaxChars);
 
 /// <summary>
 /// Renders the SOD briefing of DESIGN.md §6 as markdown: spatial anchor, directive, last handoff, handoffs addressed
@@ -49,6 +64,7 @@ public static class BriefingBuilder
                 FetchHint: $"`baton sessions --venture {venture.Code} --status active`",
                 EmptyText: "Nobody else is working on this venture right now."),
         };
+        if (input.Knowledge is { } knowledge) sections.AddRange(KnowledgeSections(venture, knowledge, input.Now));
         return BriefingComposer.Compose(Header(input), sections, input.BudgetChars);
     }
 
@@ -105,6 +121,53 @@ public static class BriefingBuilder
         text.Append($" · last heartbeat {Age(now - s.LastHeartbeatAt)} ago · {s.Id}");
         return new BriefingItem(text.ToString());
     }
+
+    private static IEnumerable<BriefingSection> KnowledgeSections(Venture venture, BriefingKnowledge k, DateTimeOffset now)
+    {
+        yield return new BriefingSection("Enterprise notes",
+            Weight: 4,
+            Items: k.Notes.Items.Select(n => NoteItem(n, venture, now)).ToList(),
+            Total: k.Notes.Total,
+            FetchHint: $"`baton notes --venture {venture.Code} --tag executive-summary` or the `notes` tool",
+            EmptyText: "No executive-summary notes yet.",
+            MaxChars: k.NotesMaxChars);
+
+        if (k.Audit is { } audit)
+        {
+            var findings = audit.Missing.Select(m => new BriefingItem(
+                    $"- missing: {m.Scope}/{m.Name}" + (m.CanGenerate ? $" — can be generated: `baton docs heal --venture {venture.Code}`" : " — needs writing by hand")))
+                .Concat(audit.Stale.Select(st => new BriefingItem(
+                    $"- stale: {st.Scope}/{st.Name} — {st.AgeDays} days old (limit {st.StalenessDays})" + (st.CanGenerate ? $"; `baton docs heal --venture {venture.Code}` refreshes it" : ""))))
+                .ToList();
+            yield return new BriefingSection($"Doc audit: {audit.Status.ToString().ToLowerInvariant()}",
+                Weight: 1,
+                Items: findings,
+                Total: findings.Count,
+                FetchHint: $"`baton docs audit --venture {venture.Code}` or the `doc_audit` tool",
+                EmptyText: $"All {audit.Required} required docs are present and fresh.");
+        }
+
+        if (k.DocsFormat == DocsFormat.None) yield break;
+        var full = k.DocsFormat == DocsFormat.Full;
+        var items = full
+            ? k.FullDocs.Select(d => new BriefingItem($"### {d.Scope}/{d.Name} (v{d.Version})\n{d.Content.TrimEnd()}", $"`baton doc {d.Scope} {d.Name}`")).ToList()
+            : k.Docs.Select(d => new BriefingItem($"- {d.Scope}/{d.Name} · v{d.Version} · {Size(d.SizeBytes)} · {d.UpdatedAt:yyyy-MM-dd}")).ToList();
+        yield return new BriefingSection("Docs",
+            Weight: full ? 6 : 2,
+            Items: items,
+            Total: k.Docs.Count,
+            FetchHint: "`baton doc <scope> <name>` or the `doc` tool",
+            EmptyText: "No docs yet.",
+            Preamble: full ? null : "Fetch one with `baton doc <scope> <name>` (or the `doc` tool).");
+    }
+
+    private static BriefingItem NoteItem(Note n, Venture current, DateTimeOffset now)
+    {
+        var origin = n.Venture == current.Code ? "" : n.Venture == Venture.Global ? " · global" : $" · venture {n.Venture}";
+        return new BriefingItem($"### {n.Title}{origin} · updated {Age(now - n.UpdatedAt)} ago · {n.Id}\n{n.Content.TrimEnd()}", $"`baton note show {n.Id}`");
+    }
+
+    private static string Size(int bytes) => bytes < 1024 ? $"{bytes} B" : $"{bytes / 1024.0:F1} KB";
 
     private static string StatusWord(HandoffStatus status) => status switch
     {

@@ -14,7 +14,8 @@ public sealed record BriefingItem(string Text, string? WholePointer = null);
 
 /// <summary>
 /// A briefing section: its items in display order, the exact total behind them (null when unknown), its share of the
-/// budget, and how to fetch what does not fit.
+/// budget, and how to fetch what does not fit. <see cref="Preamble"/> is a line shown under the heading before the
+/// items; <see cref="MaxChars"/> caps the section whatever its share.
 /// </summary>
 public sealed record BriefingSection(
     string Title,
@@ -22,7 +23,9 @@ public sealed record BriefingSection(
     IReadOnlyList<BriefingItem> Items,
     long? Total,
     string FetchHint,
-    string EmptyText);
+    string EmptyText,
+    string? Preamble = null,
+    int? MaxChars = null);
 
 /// <summary>
 /// Puts a briefing together within a character budget (DESIGN.md §6). The header and directive always come first and
@@ -56,6 +59,7 @@ public static class BriefingComposer
         {
             // A section's allowance is its share of what is still available, so unused room flows forward.
             var allowance = remainingWeight > 0 ? (int)((long)Math.Max(0, available) * section.Weight / remainingWeight) : 0;
+            if (section.MaxChars is { } cap) allowance = Math.Min(allowance, cap);
             remainingWeight -= section.Weight;
             var (text, shown) = RenderSection(section, allowance);
             available -= text.Length;
@@ -80,14 +84,15 @@ public static class BriefingComposer
 
     private static (string Text, int Shown) RenderSection(BriefingSection section, int allowance)
     {
+        var preamble = section.Preamble is null ? "" : section.Preamble + "\n";
         if (section.Items.Count == 0)
         {
-            var empty = $"## {section.Title}\n{section.EmptyText}\n\n";
+            var empty = $"## {section.Title}\n{preamble}{section.EmptyText}\n\n";
             return (empty.Length <= allowance ? empty : "", 0);
         }
 
         // Room for the heading with the longest count text it could carry, and for the "more not shown" line.
-        var headingReserve = Heading(section, Count.Slice(section.Items.Count, Math.Max(section.Total ?? 0, section.Items.Count) + 1_000_000)).Length;
+        var headingReserve = Heading(section, Count.Slice(section.Items.Count, Math.Max(section.Total ?? 0, section.Items.Count) + 1_000_000)).Length + preamble.Length;
         var moreReserve = MoreLine(section, 9_999_999).Length;
         var room = allowance - headingReserve - moreReserve - 1;
         if (room <= 0) return ("", 0);
@@ -120,7 +125,7 @@ public static class BriefingComposer
 
         var total = section.Total ?? -1;
         var count = section.Total is null ? Count.Unknown(shown) : Count.Slice(shown, Math.Max(total, shown));
-        var text = new StringBuilder(Heading(section, count)).Append(blocks);
+        var text = new StringBuilder(Heading(section, count)).Append(preamble).Append(blocks);
         var hidden = section.Total is null ? (shown < section.Items.Count ? section.Items.Count - shown : 0) : Math.Max(0, total - shown);
         if (hidden > 0 || section.Total is null) text.Append(MoreLine(section, hidden));
         text.Append('\n');

@@ -20,7 +20,11 @@ public sealed record SodRequest(
     string? Branch = null,
     string? CommitSha = null,
     int? IssueNumber = null,
-    int? BudgetChars = null);
+    int? BudgetChars = null,
+    DocsFormat? DocsFormat = null);
+
+/// <summary>How SOD delivers docs: an index (default), whole contents (for agents that cannot call tools mid-session), or nothing.</summary>
+public enum DocsFormat { Index, Full, None }
 
 public sealed record SodResponse(
     Session Session,
@@ -29,7 +33,10 @@ public sealed record SodResponse(
     Handoff? LastHandoff,
     ListResult<Handoff> AddressedHandoffs,
     ListResult<Session> ActiveSessions,
-    string Briefing);
+    string Briefing,
+    ListResult<DocSummary>? Docs = null,
+    Knowledge.DocAuditResult? DocAudit = null,
+    ListResult<Note>? Notes = null);
 
 public sealed record HeartbeatResponse(Session Session, HeartbeatPlan Heartbeat);
 

@@ -11,6 +11,9 @@ public sealed class CoreOptions
     /// <summary>Briefing character budget when SOD names none. Default 12,000.</summary>
     public int DefaultBudgetChars { get; init; } = 12_000;
 
+    /// <summary>Most characters the enterprise-notes section may take of the briefing. Default 12,000.</summary>
+    public int NotesBudgetChars { get; init; } = 12_000;
+
     /// <summary>Largest canonical handoff payload accepted, in bytes. Default 800 KB (819,200 bytes).</summary>
     public int MaxPayloadBytes { get; init; } = 800 * 1024;
 

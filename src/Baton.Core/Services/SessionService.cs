@@ -15,6 +15,9 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
     /// <summary>How many of each list the SOD answer carries; the briefing then fits what it can to its budget.</summary>
     private const int SodListLimit = 20;
 
+    /// <summary>Notes with this tag (or one of the venture's note tags) are the briefing's enterprise context.</summary>
+    public const string BriefingNoteTag = "executive-summary";
+
     public async Task<SodResponse> SodAsync(SodRequest request, CancellationToken ct)
     {
         var v = new Validator();
@@ -28,6 +31,7 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
         var commit = v.Text("commit_sha", request.CommitSha, 64);
         v.Positive("issue_number", request.IssueNumber);
         var budget = v.Range("budget_chars", request.BudgetChars, BriefingComposer.MinBudgetChars, BriefingComposer.MaxBudgetChars, core.Options.DefaultBudgetChars);
+        var docsFormat = request.DocsFormat ?? DocsFormat.Index;
         v.ThrowIfAny();
 
         Lookups.EnsureMayActFor(caller, ventureCode);
@@ -70,16 +74,47 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
         // One more than shown, so the caller's own session can be dropped and a full page still remains.
         var active = core.Store.ListSessionsAsync(
             new SessionQuery(venture.Code, SessionStatus.Active, PageRequest.First(SodListLimit + 1)), now, core.Options.StaleAfter, ct);
-        await Task.WhenAll(lastHandoff, addressed, active);
+        var knowledge = LoadKnowledgeAsync(venture, docsFormat, now, ct);
+        await Task.WhenAll(lastHandoff, addressed, active, knowledge);
 
         var others = OthersThan(session, active.Result);
         var addressedList = new ListResult<Handoff>(addressed.Result.Items, addressed.Result.Total);
         var heartbeat = HeartbeatSchedule.Next(now, core.Random);
         var briefing = BriefingBuilder.Build(new BriefingInput(
             venture, session, outcome.Resumed, core.Options.ServerLabel, lastHandoff.Result.Items.FirstOrDefault(),
-            addressedList, others, budget, now));
+            addressedList, others, budget, now, knowledge.Result));
 
-        return new SodResponse(session, outcome.Resumed, heartbeat, lastHandoff.Result.Items.FirstOrDefault(), addressedList, others, briefing);
+        var k = knowledge.Result;
+        return new SodResponse(session, outcome.Resumed, heartbeat, lastHandoff.Result.Items.FirstOrDefault(), addressedList, others, briefing,
+            k is null ? null : new ListResult<DocSummary>(k.Docs, k.Docs.Count), k?.Audit, k?.Notes);
+    }
+
+    /// <summary>
+    /// Enterprise notes (tagged <c>executive-summary</c> or one of the venture's note tags) in briefing order — this
+    /// venture, then other ventures, then global, newest first — plus the docs index and audit.
+    /// </summary>
+    private async Task<BriefingKnowledge?> LoadKnowledgeAsync(Venture venture, DocsFormat docsFormat, DateTimeOffset now, CancellationToken ct)
+    {
+        if (core.Store is not IKnowledgeStore store) return null;
+        IReadOnlyList<string> tags = [.. venture.NoteTags.Append(BriefingNoteTag).Distinct(StringComparer.Ordinal)];
+        var own = store.SearchNotesAsync(new NoteQuery(null, tags, [venture.Code], null, false, PageRequest.First(SodListLimit)), ct);
+        var others = store.SearchNotesAsync(new NoteQuery(null, tags, null, [venture.Code, Venture.Global], false, PageRequest.First(SodListLimit)), ct);
+        var global = store.SearchNotesAsync(new NoteQuery(null, tags, [Venture.Global], null, false, PageRequest.First(SodListLimit)), ct);
+        var docs = store.ListDocsAsync([venture.Code, Venture.Global], ct);
+        var requirements = store.ListDocRequirementsAsync(ct);
+        await Task.WhenAll(own, others, global, docs, requirements);
+
+        var notes = new ListResult<Note>(
+            [.. own.Result.Items.Concat(others.Result.Items).Concat(global.Result.Items).Select(h => h.Note)],
+            own.Result.Total + others.Result.Total + global.Result.Total);
+        IReadOnlyList<Doc> full = [];
+        if (docsFormat == DocsFormat.Full)
+        {
+            var contents = await Task.WhenAll(docs.Result.Select(d => store.FindDocOrNullAsync(d.Scope, d.Name, null, ct)));
+            full = [.. contents.OfType<Doc>()];
+        }
+        var audit = Knowledge.DocAudit.Run(venture, requirements.Result, docs.Result, now);
+        return new BriefingKnowledge(notes, docs.Result, full, audit, docsFormat, core.Options.NotesBudgetChars);
     }
 
     public async Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct) =>
