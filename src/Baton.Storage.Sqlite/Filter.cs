@@ -26,6 +26,38 @@ internal sealed class Filter
         _args.AddRange(args);
     }
 
+    /// <summary><c>column IN (…)</c>; an empty list matches nothing, as "only these, and these are none" means.</summary>
+    public void In(string column, string prefix, IReadOnlyList<string> values)
+    {
+        if (values.Count == 0) Add("0");
+        else Add($"{column} IN ({Parameters(prefix, values)})");
+    }
+
+    /// <summary><c>column NOT IN (…)</c>; an empty list excludes nothing.</summary>
+    public void NotIn(string column, string prefix, IReadOnlyList<string> values)
+    {
+        if (values.Count == 0) return;
+        Add($"{column} NOT IN ({Parameters(prefix, values)})");
+    }
+
+    /// <summary>Binds each value as <c>prefix0</c>, <c>prefix1</c>, … and returns the comma-separated names for an IN list.</summary>
+    public string Parameters(string prefix, IReadOnlyList<string> values)
+    {
+        var names = new List<string>(values.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            names.Add($"{prefix}{i}");
+            _args.Add(($"{prefix}{i}", values[i]));
+        }
+        return string.Join(", ", names);
+    }
+
+    /// <summary>The bound values of every clause so far, for queries that build their own SQL around <see cref="WhereClause"/>.</summary>
+    public IReadOnlyList<(string Name, object? Value)> Args => _args;
+
+    /// <summary>"WHERE …" of every clause so far plus <paramref name="extra"/> ones; empty when there are none.</summary>
+    public string WhereClause(params string[] extra) => Where([.. extra, .. _clauses]);
+
     public Page<T> Page<T>(Db db, string table, string columns, Func<SqliteDataReader, T> map, PageRequest request, Func<T, string> idOf)
     {
         var limit = Math.Clamp(request.Limit, 1, PageRequest.MaxLimit);

@@ -25,6 +25,20 @@ internal static class Rows
     public const string RequestLogColumns =
         "timestamp, correlation_id, route, method, status, duration_ms, actor_key_id, venture, error_code";
 
+    public const string NoteColumns =
+        "id, venture, title, content, tags, archived, created_at, updated_at, actor_key_id, source";
+
+    /// <summary>The columns <c>docs</c> and <c>doc_versions</c> share: everything a <see cref="Doc"/> holds.</summary>
+    public const string DocColumns =
+        "scope, name, title, content, content_hash, size_bytes, doc_type, version, updated_at, uploaded_by, source_repo, " +
+        "source_path, generated";
+
+    /// <summary>What the docs index reads: never the content.</summary>
+    public const string DocSummaryColumns = "scope, name, title, version, size_bytes, updated_at, doc_type, generated";
+
+    public const string DocRequirementColumns =
+        "id, name_pattern, scope_type, venture, capability, staleness_days, auto_generate, generation_sources, created_at";
+
     public static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     public static long? Ms(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
@@ -106,6 +120,55 @@ internal static class Rows
         ActorKeyId: r.StrOrNull("actor_key_id"),
         Venture: r.StrOrNull("venture"),
         ErrorCode: r.StrOrNull("error_code"));
+
+    /// <summary>Maps the <see cref="NoteColumns"/>, whatever table alias prefixed them in the query.</summary>
+    public static Note Note(SqliteDataReader r) => new(
+        Id: r.Str("id"),
+        Venture: r.Str("venture"),
+        Title: r.Str("title"),
+        Content: r.Str("content"),
+        Tags: ParseList(r.Str("tags")),
+        Archived: r.Long("archived") != 0,
+        CreatedAt: r.Time("created_at"),
+        UpdatedAt: r.Time("updated_at"),
+        ActorKeyId: r.StrOrNull("actor_key_id"),
+        Source: r.StrOrNull("source"));
+
+    public static Doc Doc(SqliteDataReader r) => new(
+        Scope: r.Str("scope"),
+        Name: r.Str("name"),
+        Title: r.Str("title"),
+        Content: r.Str("content"),
+        ContentHash: r.Str("content_hash"),
+        SizeBytes: checked((int)r.Long("size_bytes")),
+        DocType: r.StrOrNull("doc_type"),
+        Version: checked((int)r.Long("version")),
+        UpdatedAt: r.Time("updated_at"),
+        UploadedBy: r.StrOrNull("uploaded_by"),
+        SourceRepo: r.StrOrNull("source_repo"),
+        SourcePath: r.StrOrNull("source_path"),
+        Generated: r.Long("generated") != 0);
+
+    public static DocSummary DocSummary(SqliteDataReader r) => new(
+        Scope: r.Str("scope"),
+        Name: r.Str("name"),
+        Title: r.Str("title"),
+        Version: checked((int)r.Long("version")),
+        SizeBytes: checked((int)r.Long("size_bytes")),
+        UpdatedAt: r.Time("updated_at"),
+        DocType: r.StrOrNull("doc_type"),
+        Generated: r.Long("generated") != 0);
+
+    public static DocRequirement DocRequirement(SqliteDataReader r) => new(
+        Id: r.Str("id"),
+        NamePattern: r.Str("name_pattern"),
+        ScopeType: EnumText<RequirementScope>.Parse(r.Str("scope_type")),
+        Venture: r.StrOrNull("venture"),
+        Capability: r.StrOrNull("capability"),
+        StalenessDays: checked((int)r.Long("staleness_days")),
+        AutoGenerate: r.Long("auto_generate") != 0,
+        GenerationSources: ParseList(r.Str("generation_sources")),
+        CreatedAt: r.Time("created_at"));
 
     private static string[] ParseList(string json) => JsonSerializer.Deserialize<string[]>(json, BatonJson.Options) ?? [];
 

@@ -8,12 +8,14 @@ namespace Baton.Storage.Sqlite;
 /// connection with group commit (<see cref="GroupCommitWriter"/>); reads use pooled connections of their own, so a
 /// read never waits for a write. Several processes may open the same file: every write transaction takes the write
 /// lock up front (<c>BEGIN IMMEDIATE</c>) and waits up to <see cref="SqliteStoreOptions.BusyTimeout"/> for it.
+/// It implements both storage ports: <see cref="IBatonStore"/> and the knowledge side, <see cref="IKnowledgeStore"/>
+/// (notes searched with FTS5, versioned docs, doc requirements).
 /// </summary>
 /// <remarks>
 /// Usage: <c>var store = SqliteBatonStore.Open(options); await store.InitializeAsync(ct);</c> … <c>await store.DisposeAsync();</c>
 /// Dispose finishes every queued write before closing.
 /// </remarks>
-public sealed partial class SqliteBatonStore : IBatonStore
+public sealed partial class SqliteBatonStore : IBatonStore, IKnowledgeStore
 {
     private readonly SqliteStoreOptions _options;
     private readonly TimeProvider _clock;
