@@ -28,7 +28,9 @@ internal sealed class BodyBufferMiddleware(RequestDelegate next, int maxBodyByte
             return;
         }
 
-        var body = await ReadUpToLimitOrNullAsync(request.Body, maxBodyBytes, http.RequestAborted);
+        var body = request.ContentLength is { } length
+            ? await ReadExactlyAsync(request.Body, (int)length, http.RequestAborted)
+            : await ReadUpToLimitOrNullAsync(request.Body, maxBodyBytes, http.RequestAborted);
         if (body is null)
         {
             await WriteTooLargeAsync(http);
@@ -40,7 +42,15 @@ internal sealed class BodyBufferMiddleware(RequestDelegate next, int maxBodyByte
         await next(http);
     }
 
-    /// <summary>The whole body, or null as soon as it exceeds <paramref name="limit"/>.</summary>
+    /// <summary>A body of declared length (already checked against the limit; Kestrel holds the client to it): one array.</summary>
+    private static async Task<byte[]> ReadExactlyAsync(Stream body, int length, CancellationToken ct)
+    {
+        var bytes = new byte[length];
+        await body.ReadExactlyAsync(bytes, ct);
+        return bytes;
+    }
+
+    /// <summary>A streamed (chunked) body, or null as soon as it exceeds <paramref name="limit"/>.</summary>
     private static async Task<byte[]?> ReadUpToLimitOrNullAsync(Stream body, int limit, CancellationToken ct)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);

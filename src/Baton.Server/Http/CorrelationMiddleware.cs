@@ -25,9 +25,12 @@ internal sealed class CorrelationMiddleware(RequestDelegate next)
     }
 
     /// <summary>Printable ASCII without spaces, 1–128 characters: safe to store, log and echo in a header.</summary>
-    public static bool IsAcceptable(string? value)
+    public static bool IsAcceptable(string? value) => IsPrintableToken(value, MaxLength);
+
+    /// <summary>1–<paramref name="maxLength"/> printable ASCII characters, no spaces: what a client-chosen id may be.</summary>
+    public static bool IsPrintableToken(string? value, int maxLength)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > MaxLength) return false;
+        if (string.IsNullOrEmpty(value) || value.Length > maxLength) return false;
         foreach (var c in value)
         {
             if (c is < '!' or > '~') return false;

@@ -59,8 +59,9 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
                 return Problems.WriteValidationAsync(http, "content_type", "must be application/json.");
 
             case BadHttpRequestException:
-                // Minimal APIs say "required body parameter not provided" this way (a body that is empty or `null`).
-                return Problems.WriteValidationAsync(http, "body", "is required: send a JSON object (see /openapi/v1.json).");
+                // Mostly minimal APIs saying "required body not provided" (an empty body or a JSON `null`); also a body
+                // the server could not read at all.
+                return Problems.WriteValidationAsync(http, "body", "is missing or unreadable: send one JSON object with Content-Type: application/json (see /openapi/v1.json).");
 
             default:
                 var correlationId = http.Baton().CorrelationId;

@@ -33,7 +33,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IBatonStore st
             return;
         }
 
-        if (presented.Count > 1 || !IsAcceptableKey(presented[0]))
+        if (presented.Count > 1 || !CorrelationMiddleware.IsPrintableToken(presented[0], MaxKeyLength))
         {
             await Problems.WriteValidationAsync(http, KeyHeader, $"must be one header of 1–{MaxKeyLength} printable ASCII characters (a UUID is a good choice).");
             return;
@@ -132,14 +132,4 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IBatonStore st
     }
 
     private static bool IsMutating(string method) => HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method) || HttpMethods.IsPatch(method);
-
-    private static bool IsAcceptableKey(string? key)
-    {
-        if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength) return false;
-        foreach (var c in key)
-        {
-            if (c is < '!' or > '~') return false;
-        }
-        return true;
-    }
 }
