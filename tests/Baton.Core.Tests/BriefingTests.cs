@@ -90,6 +90,17 @@ public class BriefingTests
     }
 
     [Fact]
+    public void Build_MinimumBudget_StillShowsASmallLastHandoffRatherThanReservingForTheWorstCaseFooter()
+    {
+        var text = BriefingBuilder.Build(Input(budget: BriefingComposer.MinBudgetChars, last: Handoff("ho_1", "Tiny", steps: 0),
+            others: Enumerable.Range(0, 20).Select(i => Session($"sess_{i:D3}", $"agent-{i}")).ToList()));
+
+        Assert.True(text.Length <= BriefingComposer.MinBudgetChars, $"length {text.Length}");
+        Assert.Contains("## Last handoff (1)", text);
+        Assert.Contains("- Other active sessions:", text);
+    }
+
+    [Fact]
     public void Build_LastHandoffLargerThanItsShare_IsCutAtABoundaryWithAPointerToTheWhole()
     {
         var text = BriefingBuilder.Build(Input(budget: 3_000, last: Handoff("ho_last", "Huge", steps: 200)));

@@ -50,10 +50,31 @@ public static class BriefingComposer
     public static string Compose(string header, IReadOnlyList<BriefingSection> sections, int budgetChars)
     {
         var warning = budgetChars > WarningThresholdChars ? WarningText(budgetChars) : "";
-        var footerReserve = FooterReserve(sections, budgetChars);
-        var available = budgetChars - header.Length - warning.Length - footerReserve;
 
-        var rendered = new List<(string Text, BriefingSection Section, int Shown)>();
+        // The footer's size depends on what gets cut, and what gets cut on the room the footer leaves. Start by
+        // reserving nothing and shrink the room by the overflow until it fits; the worst-case reserve is the fallback.
+        var room = budgetChars - header.Length - warning.Length;
+        string? result = null;
+        for (var attempt = 0; attempt < 4 && result is null; attempt++)
+        {
+            var candidate = Assemble(header, sections, room, budgetChars);
+            if (candidate.Length <= budgetChars) result = candidate;
+            else room -= candidate.Length - budgetChars;
+        }
+        result ??= Assemble(header, sections, budgetChars - header.Length - warning.Length - FooterReserve(sections, budgetChars), budgetChars);
+
+        if (result.Length > WarningThresholdChars)
+            result = header + WarningText(budgetChars) + result[header.Length..];
+
+        // The arithmetic above keeps us inside the budget; this guard makes the promise unconditional.
+        return result.Length <= budgetChars ? result : result[..(budgetChars - 1)] + "…";
+    }
+
+    /// <summary>Header, then each section within its share of <paramref name="available"/>, then the footer.</summary>
+    private static string Assemble(string header, IReadOnlyList<BriefingSection> sections, int available, int budgetChars)
+    {
+        var rendered = new List<(BriefingSection Section, int Shown)>();
+        var body = new StringBuilder(header);
         var remainingWeight = sections.Sum(s => s.Weight);
         foreach (var section in sections)
         {
@@ -63,19 +84,10 @@ public static class BriefingComposer
             remainingWeight -= section.Weight;
             var (text, shown) = RenderSection(section, allowance);
             available -= text.Length;
-            rendered.Add((text, section, shown));
+            body.Append(text);
+            rendered.Add((section, shown));
         }
-
-        var body = new StringBuilder(header);
-        foreach (var (text, _, _) in rendered) body.Append(text);
-        body.Append(Footer(rendered.Select(r => (r.Section, r.Shown)).ToList(), budgetChars));
-
-        var result = body.ToString();
-        if (result.Length > WarningThresholdChars)
-            result = header + WarningText(budgetChars) + result[header.Length..];
-
-        // The arithmetic above keeps us inside the budget; this guard makes the promise unconditional.
-        return result.Length <= budgetChars ? result : result[..(budgetChars - 1)] + "…";
+        return body.Append(Footer(rendered, budgetChars)).ToString();
     }
 
     private static string WarningText(int budgetChars) =>
