@@ -72,7 +72,17 @@ internal sealed class HandoffOptions
         }
     }
 
-    public HandoffStatus StatusOf(ParseResult parse) => ParseStatus(parse.GetValue(Status)!);
+    /// <summary>The handoff fields as given, for EOD and <c>baton handoff</c> to put into their requests.</summary>
+    public HandoffInput Read(ParseResult parse) => new(
+        parse.GetValue(Summary),
+        ParseStatus(parse.GetValue(Status)!),
+        ListOrNull(parse.GetValue(Accomplished)),
+        ListOrNull(parse.GetValue(InProgress)),
+        ListOrNull(parse.GetValue(Blocked)),
+        ListOrNull(parse.GetValue(Next)),
+        ListOrNull(parse.GetValue(Criteria)),
+        parse.GetValue(ToAgent),
+        parse.GetValue(Issue));
 
     public static HandoffStatus ParseStatus(string status) => status switch
     {
@@ -82,5 +92,39 @@ internal sealed class HandoffOptions
         _ => throw new UsageException($"--status '{status}' is not allowed: use done, in_progress or blocked."),
     };
 
-    public static IReadOnlyList<string>? ListOrNull(string[]? values) => values is { Length: > 0 } ? values : null;
+    private static IReadOnlyList<string>? ListOrNull(string[]? values) => values is { Length: > 0 } ? values : null;
+}
+
+internal sealed record HandoffInput(
+    string? Summary,
+    HandoffStatus Status,
+    IReadOnlyList<string>? Accomplished,
+    IReadOnlyList<string>? InProgress,
+    IReadOnlyList<string>? Blocked,
+    IReadOnlyList<string>? NextSteps,
+    IReadOnlyList<string>? SuccessCriteria,
+    string? ToAgent,
+    int? IssueNumber);
+
+/// <summary>
+/// How heartbeat, update and eod find their session: an explicit id, else the one remembered by the last
+/// <c>baton sod</c> of this agent for this repo and track.
+/// </summary>
+internal sealed class SessionTargetOptions
+{
+    public Argument<string?> SessionId { get; } = CommonOptions.SessionId();
+    public Option<string> Agent { get; } = CommonOptions.Agent();
+    public Option<string> Repo { get; } = CommonOptions.Repo();
+    public Option<string> Track { get; } = CommonOptions.Track();
+    public Option<bool> Json { get; } = CommonOptions.Json();
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(SessionId);
+        foreach (Option option in new Option[] { Agent, Repo, Track, Json }) command.Options.Add(option);
+    }
+
+    public Task<string> SessionIdAsync(VerbContext context, CancellationToken ct) =>
+        Targets.SessionIdAsync(context.Parse.GetValue(SessionId), context.Agent(Agent), context.Parse.GetValue(Repo),
+            context.Parse.GetValue(Track), context.Runtime, context.State, ct);
 }

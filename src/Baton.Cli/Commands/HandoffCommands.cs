@@ -35,22 +35,18 @@ public static class HandoffCommands
             var repoName = await Targets.RepoAsync(parse.GetValue(repo), runtime, token);
             var ventureCode = await Targets.VentureAsync(parse.GetValue(venture), repoName, context.Services.Ventures, token);
             var trackName = Targets.TrackOrDefault(parse.GetValue(track));
+            var h = handoff.Read(parse);
             var request = new CreateHandoffRequest(
-                Venture: ventureCode,
-                Repo: repoName,
-                FromAgent: agentName,
-                Summary: parse.GetValue(handoff.Summary),
-                Status: handoff.StatusOf(parse),
-                Track: trackName,
+                ventureCode, repoName, agentName, h.Summary, h.Status, trackName,
                 SessionId: parse.GetValue(session) ?? context.State.FindSessionIdOrNull(agentName, repoName, trackName),
                 ToVenture: parse.GetValue(toVenture),
-                Accomplished: HandoffOptions.ListOrNull(parse.GetValue(handoff.Accomplished)),
-                InProgress: HandoffOptions.ListOrNull(parse.GetValue(handoff.InProgress)),
-                Blocked: HandoffOptions.ListOrNull(parse.GetValue(handoff.Blocked)),
-                NextSteps: HandoffOptions.ListOrNull(parse.GetValue(handoff.Next)),
-                SuccessCriteria: HandoffOptions.ListOrNull(parse.GetValue(handoff.Criteria)),
-                ToAgent: parse.GetValue(handoff.ToAgent),
-                IssueNumber: parse.GetValue(handoff.Issue));
+                Accomplished: h.Accomplished,
+                InProgress: h.InProgress,
+                Blocked: h.Blocked,
+                NextSteps: h.NextSteps,
+                SuccessCriteria: h.SuccessCriteria,
+                ToAgent: h.ToAgent,
+                IssueNumber: h.IssueNumber);
             await CreateHandoffAsync(context.Services.Handoffs, request, parse.GetValue(json), context.Out, token);
             return ExitCodes.Ok;
         }, ct));

@@ -72,14 +72,13 @@ public static class SessionCommands
 
     private static Command BuildHeartbeat(CliRuntime runtime)
     {
-        var (sessionId, agent, repo, track, json) = SessionTargetOptions();
+        var target = new SessionTargetOptions();
         var command = new Command("heartbeat", "Tell Baton this session is alive. Follow the next_heartbeat_at it answers.");
-        command.Arguments.Add(sessionId);
-        foreach (Option option in new Option[] { agent, repo, track, json }) command.Options.Add(option);
+        target.AddTo(command);
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
-            var id = await Targets.SessionIdAsync(parse.GetValue(sessionId), context.Agent(agent), parse.GetValue(repo), parse.GetValue(track), runtime, context.State, token);
-            await HeartbeatAsync(context.Services.Sessions, id, parse.GetValue(json), context.Out, token);
+            var id = await target.SessionIdAsync(context, token);
+            await HeartbeatAsync(context.Services.Sessions, id, parse.GetValue(target.Json), context.Out, token);
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -96,18 +95,18 @@ public static class SessionCommands
 
     private static Command BuildUpdate(CliRuntime runtime)
     {
-        var (sessionId, agent, repo, track, json) = SessionTargetOptions();
+        var target = new SessionTargetOptions();
         var branch = new Option<string>("--branch") { Description = "New git branch." };
         var commit = new Option<string>("--commit") { Description = "New commit SHA." };
         var issue = CommonOptions.Issue("The issue the session now works on.");
         var command = new Command("update", "Record the session's branch, commit or issue. Counts as a heartbeat.");
-        command.Arguments.Add(sessionId);
-        foreach (Option option in new Option[] { branch, commit, issue, agent, repo, track, json }) command.Options.Add(option);
+        foreach (Option option in new Option[] { branch, commit, issue }) command.Options.Add(option);
+        target.AddTo(command);
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
-            var id = await Targets.SessionIdAsync(parse.GetValue(sessionId), context.Agent(agent), parse.GetValue(repo), parse.GetValue(track), runtime, context.State, token);
+            var id = await target.SessionIdAsync(context, token);
             var request = new UpdateSessionRequest(parse.GetValue(branch), parse.GetValue(commit), parse.GetValue(issue));
-            await UpdateAsync(context.Services.Sessions, id, request, parse.GetValue(json), context.Out, token);
+            await UpdateAsync(context.Services.Sessions, id, request, parse.GetValue(target.Json), context.Out, token);
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -137,27 +136,18 @@ public static class SessionCommands
 
     private static Command BuildEod(CliRuntime runtime)
     {
-        var (sessionId, agent, repo, track, json) = SessionTargetOptions();
+        var target = new SessionTargetOptions();
         var handoff = new HandoffOptions();
         var command = new Command("eod", "End of day: end the session with a structured handoff. Repeating it changes nothing.");
-        command.Arguments.Add(sessionId);
         handoff.AddTo(command);
-        foreach (Option option in new Option[] { agent, repo, track, json }) command.Options.Add(option);
+        target.AddTo(command);
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
-            var id = await Targets.SessionIdAsync(parse.GetValue(sessionId), context.Agent(agent), parse.GetValue(repo), parse.GetValue(track), runtime, context.State, token);
-            var request = new EodRequest(
-                SessionId: id,
-                Summary: parse.GetValue(handoff.Summary),
-                Status: handoff.StatusOf(parse),
-                Accomplished: HandoffOptions.ListOrNull(parse.GetValue(handoff.Accomplished)),
-                InProgress: HandoffOptions.ListOrNull(parse.GetValue(handoff.InProgress)),
-                Blocked: HandoffOptions.ListOrNull(parse.GetValue(handoff.Blocked)),
-                NextSteps: HandoffOptions.ListOrNull(parse.GetValue(handoff.Next)),
-                SuccessCriteria: HandoffOptions.ListOrNull(parse.GetValue(handoff.Criteria)),
-                ToAgent: parse.GetValue(handoff.ToAgent),
-                IssueNumber: parse.GetValue(handoff.Issue));
-            await EodAsync(context.Services.Sessions, request, parse.GetValue(json), context.Out, token);
+            var id = await target.SessionIdAsync(context, token);
+            var h = handoff.Read(parse);
+            var request = new EodRequest(id, h.Summary, h.Status, h.Accomplished, h.InProgress, h.Blocked, h.NextSteps,
+                h.SuccessCriteria, h.ToAgent, h.IssueNumber);
+            await EodAsync(context.Services.Sessions, request, parse.GetValue(target.Json), context.Out, token);
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -225,7 +215,4 @@ public static class SessionCommands
         "abandoned" => SessionStatus.Abandoned,
         _ => throw new UsageException($"--status '{status}' is not allowed: use active, ended or abandoned."),
     };
-
-    private static (Argument<string?> SessionId, Option<string> Agent, Option<string> Repo, Option<string> Track, Option<bool> Json) SessionTargetOptions() =>
-        (CommonOptions.SessionId(), CommonOptions.Agent(), CommonOptions.Repo(), CommonOptions.Track(), CommonOptions.Json());
 }

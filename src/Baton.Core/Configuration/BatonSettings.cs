@@ -118,8 +118,8 @@ public sealed class BatonSettings
     }
 
     /// <summary>
-    /// Splits <c>host:port</c>; the host is an IP literal (IPv6 in brackets) or <c>localhost</c>. A pure function so the server and the validation agree on
-    /// what a listen address is.
+    /// Splits <c>host:port</c>; the host is an IP literal (IPv6 in brackets) or <c>localhost</c>, as the server
+    /// accepts it, so a listen address that passes here also starts the server.
     /// </summary>
     public static bool TryParseListen(string? listen, out string host, out int port)
     {
