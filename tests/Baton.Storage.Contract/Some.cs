@@ -115,4 +115,53 @@ public static class Some
         ActorKeyId: "0123456789abcdef",
         Venture: "alpha",
         ErrorCode: null);
+
+    /// <summary>A live note in <paramref name="venture"/> (a code or <c>global</c>), created and updated at <paramref name="at"/>.</summary>
+    public static Note Note(
+        string venture,
+        DateTimeOffset at,
+        string? title = null,
+        string? content = null,
+        IReadOnlyList<string>? tags = null) => new(
+        Id: Id(IdGenerator.Note),
+        Venture: venture,
+        Title: title ?? Name("Note"),
+        Content: content ?? $"Plain text of {Name("note")}.",
+        Tags: tags ?? [],
+        Archived: false,
+        CreatedAt: at,
+        UpdatedAt: at,
+        ActorKeyId: "0123456789abcdef",
+        Source: "cli");
+
+    /// <summary>A doc candidate with the hash and size of <paramref name="content"/>, as the doc service builds it.</summary>
+    public static Doc Doc(string scope, string name, string content, DateTimeOffset at, string? title = null)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+        return new Doc(
+            Scope: scope,
+            Name: name,
+            Title: title ?? Name("Title"),
+            Content: content,
+            ContentHash: Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)),
+            SizeBytes: bytes.Length,
+            DocType: "runbook",
+            Version: 1,
+            UpdatedAt: at,
+            UploadedBy: "0123456789abcdef",
+            SourceRepo: "example-org/alpha",
+            SourcePath: "docs/" + name,
+            Generated: false);
+    }
+
+    public static DocRequirement DocRequirement(DateTimeOffset at, string? id = null) => new(
+        Id: id ?? Id("req"),
+        NamePattern: "{venture}-" + Name("runbook") + ".md",
+        ScopeType: RequirementScope.EveryVenture,
+        Venture: null,
+        Capability: "has_api",
+        StalenessDays: 30,
+        AutoGenerate: false,
+        GenerationSources: ["readme"],
+        CreatedAt: at);
 }

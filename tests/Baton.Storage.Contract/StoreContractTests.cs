@@ -68,23 +68,6 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     /// <summary>Reads every page of a list, asserting the total stays the same on each page.</summary>
-    protected static async Task<List<T>> ReadAllPagesAsync<T>(Func<string?, Task<Page<T>>> readPage, long expectedTotal, int expectedPages)
-    {
-        var items = new List<T>();
-        string? cursor = null;
-        var pages = 0;
-        do
-        {
-            var page = await readPage(cursor);
-            pages++;
-            Assert.Equal(expectedTotal, page.Total);
-            items.AddRange(page.Items);
-            cursor = page.NextCursor;
-            Assert.True(pages <= expectedPages, "the list kept returning cursors past its last page");
-        }
-        while (cursor is not null);
-
-        Assert.Equal(expectedPages, pages);
-        return items;
-    }
+    protected static Task<List<T>> ReadAllPagesAsync<T>(Func<string?, Task<Page<T>>> readPage, long expectedTotal, int expectedPages) =>
+        Paging.ReadAllAsync(readPage, expectedTotal, expectedPages);
 }
