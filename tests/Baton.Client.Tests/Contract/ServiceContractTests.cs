@@ -22,12 +22,13 @@ public abstract class ServiceContractTests
     /// <summary>Fresh services over an empty store, with an admin's rights.</summary>
     protected abstract Task<ServiceSet> CreateServicesAsync();
 
-    private static readonly CancellationToken Ct = TestConstants.Token();
+    // Per test (xunit makes an instance per test), so one slow test never eats another's time.
+    private readonly CancellationToken _ct = TestConstants.Token();
 
-    private static async Task SeedVenturesAsync(ServiceSet services)
+    private async Task SeedVenturesAsync(ServiceSet services)
     {
-        await services.Ventures.PutVentureAsync("alpha", new PutVentureRequest("Project Alpha", "example-org", ["alpha-console"], ["has_api"]), Ct);
-        await services.Ventures.PutVentureAsync("beta", new PutVentureRequest("Project Beta", "example-org", ["beta-web"]), Ct);
+        await services.Ventures.PutVentureAsync("alpha", new PutVentureRequest("Project Alpha", "example-org", ["alpha-console"], ["has_api"]), _ct);
+        await services.Ventures.PutVentureAsync("beta", new PutVentureRequest("Project Beta", "example-org", ["beta-web"]), _ct);
     }
 
     private static SodRequest Sod(string agent, string venture = "alpha", string repo = "example-org/alpha-console", string? track = null) =>
@@ -42,8 +43,8 @@ public abstract class ServiceContractTests
         await SeedVenturesAsync(services);
         var agent = Some.Agent();
 
-        var first = await services.Sessions.SodAsync(Sod(agent), Ct);
-        var second = await services.Sessions.SodAsync(Sod(agent), Ct);
+        var first = await services.Sessions.SodAsync(Sod(agent), _ct);
+        var second = await services.Sessions.SodAsync(Sod(agent), _ct);
 
         Assert.False(first.Resumed);
         Assert.True(second.Resumed);
@@ -60,8 +61,8 @@ public abstract class ServiceContractTests
         await SeedVenturesAsync(services);
         var agent = Some.Agent();
 
-        var main = await services.Sessions.SodAsync(Sod(agent), Ct);
-        var other = await services.Sessions.SodAsync(Sod(agent, track: "docs"), Ct);
+        var main = await services.Sessions.SodAsync(Sod(agent), _ct);
+        var other = await services.Sessions.SodAsync(Sod(agent, track: "docs"), _ct);
 
         Assert.NotEqual(main.Session.Id, other.Session.Id);
         Assert.Equal("docs", other.Session.Track);
@@ -74,8 +75,8 @@ public abstract class ServiceContractTests
         await SeedVenturesAsync(services);
         var (one, two) = (Some.Agent(), Some.Agent());
 
-        var first = await services.Sessions.SodAsync(Sod(one), Ct);
-        var second = await services.Sessions.SodAsync(Sod(two), Ct);
+        var first = await services.Sessions.SodAsync(Sod(one), _ct);
+        var second = await services.Sessions.SodAsync(Sod(two), _ct);
 
         Assert.Equal(1, second.ActiveSessions.Total);
         Assert.Equal(first.Session.Id, Assert.Single(second.ActiveSessions.Items).Id);
@@ -88,7 +89,7 @@ public abstract class ServiceContractTests
         await using var services = await CreateServicesAsync();
         await SeedVenturesAsync(services);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.SodAsync(Sod(Some.Agent(), venture: "nope"), Ct));
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.SodAsync(Sod(Some.Agent(), venture: "nope"), _ct));
 
         Assert.Equal(ErrorCodes.VentureNotFound, error.Code);
         Assert.Contains("alpha", error.Detail);
@@ -101,7 +102,7 @@ public abstract class ServiceContractTests
         await using var services = await CreateServicesAsync();
         await SeedVenturesAsync(services);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.SodAsync(new SodRequest(null, "alpha", "example-org/alpha-console"), Ct));
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.SodAsync(new SodRequest(null, "alpha", "example-org/alpha-console"), _ct));
 
         Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
         Assert.NotNull(error.Errors);
@@ -115,9 +116,9 @@ public abstract class ServiceContractTests
     {
         await using var services = await CreateServicesAsync();
         await SeedVenturesAsync(services);
-        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), _ct);
 
-        var beat = await services.Sessions.HeartbeatAsync(sod.Session.Id, Ct);
+        var beat = await services.Sessions.HeartbeatAsync(sod.Session.Id, _ct);
 
         Assert.Equal(sod.Session.Id, beat.Session.Id);
         Assert.InRange(beat.Heartbeat.HeartbeatIntervalSeconds, HeartbeatSchedule.MinSeconds, HeartbeatSchedule.MaxSeconds);
@@ -130,7 +131,7 @@ public abstract class ServiceContractTests
     {
         await using var services = await CreateServicesAsync();
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.HeartbeatAsync("sess_01J00000000000000000000000", Ct));
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.HeartbeatAsync("sess_01J00000000000000000000000", _ct));
 
         Assert.Equal(ErrorCodes.SessionNotFound, error.Code);
     }
@@ -140,10 +141,10 @@ public abstract class ServiceContractTests
     {
         await using var services = await CreateServicesAsync();
         await SeedVenturesAsync(services);
-        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
-        await services.Sessions.EodAsync(new EodRequest(sod.Session.Id, "done for today", HandoffStatus.Done), Ct);
+        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), _ct);
+        await services.Sessions.EodAsync(new EodRequest(sod.Session.Id, "done for today", HandoffStatus.Done), _ct);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.HeartbeatAsync(sod.Session.Id, Ct));
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.HeartbeatAsync(sod.Session.Id, _ct));
 
         Assert.Equal(ErrorCodes.SessionNotActive, error.Code);
     }
@@ -153,10 +154,10 @@ public abstract class ServiceContractTests
     {
         await using var services = await CreateServicesAsync();
         await SeedVenturesAsync(services);
-        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), _ct);
 
-        await services.Sessions.UpdateAsync(sod.Session.Id, new UpdateSessionRequest("feature/x", "abc1234", 42), Ct);
-        var stored = await services.Sessions.GetSessionAsync(sod.Session.Id, Ct);
+        await services.Sessions.UpdateAsync(sod.Session.Id, new UpdateSessionRequest("feature/x", "abc1234", 42), _ct);
+        var stored = await services.Sessions.GetSessionAsync(sod.Session.Id, _ct);
 
         Assert.Equal("feature/x", stored.Branch);
         Assert.Equal("abc1234", stored.CommitSha);
@@ -170,12 +171,12 @@ public abstract class ServiceContractTests
     {
         await using var services = await CreateServicesAsync();
         await SeedVenturesAsync(services);
-        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), _ct);
         var request = new EodRequest(sod.Session.Id, "shipped the parser", HandoffStatus.Done, Accomplished: ["parser"], NextSteps: ["docs"]);
 
-        var first = await services.Sessions.EodAsync(request, Ct);
-        var second = await services.Sessions.EodAsync(request, Ct);
-        var handoffs = await services.Handoffs.ListHandoffsAsync(new HandoffListRequest(Venture: "alpha"), Ct);
+        var first = await services.Sessions.EodAsync(request, _ct);
+        var second = await services.Sessions.EodAsync(request, _ct);
+        var handoffs = await services.Handoffs.ListHandoffsAsync(new HandoffListRequest(Venture: "alpha"), _ct);
 
         Assert.Equal(SessionStatus.Ended, first.Session.Status);
         Assert.Equal(first.Handoff.Id, second.Handoff.Id);
@@ -190,11 +191,11 @@ public abstract class ServiceContractTests
         await using var services = await CreateServicesAsync();
         await SeedVenturesAsync(services);
         var agent = Some.Agent();
-        var sod = await services.Sessions.SodAsync(Sod(agent), Ct);
+        var sod = await services.Sessions.SodAsync(Sod(agent), _ct);
         var summary = Some.Text("left the migration half done");
-        var eod = await services.Sessions.EodAsync(new EodRequest(sod.Session.Id, summary, HandoffStatus.InProgress), Ct);
+        var eod = await services.Sessions.EodAsync(new EodRequest(sod.Session.Id, summary, HandoffStatus.InProgress), _ct);
 
-        var next = await services.Sessions.SodAsync(Sod(agent), Ct);
+        var next = await services.Sessions.SodAsync(Sod(agent), _ct);
 
         Assert.NotEqual(sod.Session.Id, next.Session.Id);
         Assert.False(next.Resumed);
@@ -208,9 +209,9 @@ public abstract class ServiceContractTests
     {
         await using var services = await CreateServicesAsync();
         await SeedVenturesAsync(services);
-        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
+        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), _ct);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.EodAsync(new EodRequest(sod.Session.Id, null, HandoffStatus.Done), Ct));
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.EodAsync(new EodRequest(sod.Session.Id, null, HandoffStatus.Done), _ct));
 
         Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
         Assert.Contains("summary", error.Errors!.Keys);
@@ -224,8 +225,8 @@ public abstract class ServiceContractTests
         var summary = Some.Text("beta's login page breaks on alpha's tokens");
 
         var receipt = await services.Handoffs.CreateHandoffAsync(new CreateHandoffRequest(
-            "alpha", "example-org/alpha-console", Some.Agent(), summary, HandoffStatus.Blocked, ToVenture: "beta"), Ct);
-        var betaSod = await services.Sessions.SodAsync(Sod(Some.Agent(), venture: "beta", repo: "example-org/beta-web"), Ct);
+            "alpha", "example-org/alpha-console", Some.Agent(), summary, HandoffStatus.Blocked, ToVenture: "beta"), _ct);
+        var betaSod = await services.Sessions.SodAsync(Sod(Some.Agent(), venture: "beta", repo: "example-org/beta-web"), _ct);
 
         Assert.Equal("beta", receipt.Venture);
         Assert.Equal(1, betaSod.AddressedHandoffs.Total);
@@ -242,7 +243,7 @@ public abstract class ServiceContractTests
         await SeedVenturesAsync(services);
 
         var error = await Assert.ThrowsAsync<BatonException>(() => services.Handoffs.CreateHandoffAsync(new CreateHandoffRequest(
-            "alpha", "example-org/alpha-console", Some.Agent(), "x", HandoffStatus.Done, ToVenture: "nope"), Ct));
+            "alpha", "example-org/alpha-console", Some.Agent(), "x", HandoffStatus.Done, ToVenture: "nope"), _ct));
 
         Assert.Equal(ErrorCodes.VentureNotFound, error.Code);
     }
@@ -256,7 +257,7 @@ public abstract class ServiceContractTests
         for (var i = 0; i < 5; i++)
         {
             var receipt = await services.Handoffs.CreateHandoffAsync(new CreateHandoffRequest(
-                "alpha", "example-org/alpha-console", Some.Agent(), Some.Text("step"), HandoffStatus.InProgress), Ct);
+                "alpha", "example-org/alpha-console", Some.Agent(), Some.Text("step"), HandoffStatus.InProgress), _ct);
             written.Add(receipt.Id);
         }
 
@@ -265,7 +266,7 @@ public abstract class ServiceContractTests
         var pages = 0;
         do
         {
-            var page = await services.Handoffs.ListHandoffsAsync(new HandoffListRequest(Venture: "alpha", Limit: 2, Cursor: cursor), Ct);
+            var page = await services.Handoffs.ListHandoffsAsync(new HandoffListRequest(Venture: "alpha", Limit: 2, Cursor: cursor), _ct);
             Assert.Equal(5, page.Total);
             Assert.True(page.Items.Count <= 2);
             seen.AddRange(page.Items.Select(h => h.Id));
@@ -282,14 +283,14 @@ public abstract class ServiceContractTests
     {
         await using var services = await CreateServicesAsync();
         await SeedVenturesAsync(services);
-        var ended = await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
-        await services.Sessions.EodAsync(new EodRequest(ended.Session.Id, "done", HandoffStatus.Done), Ct);
-        await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
-        await services.Sessions.SodAsync(Sod(Some.Agent()), Ct);
-        await services.Sessions.SodAsync(Sod(Some.Agent(), venture: "beta", repo: "example-org/beta-web"), Ct);
+        var ended = await services.Sessions.SodAsync(Sod(Some.Agent()), _ct);
+        await services.Sessions.EodAsync(new EodRequest(ended.Session.Id, "done", HandoffStatus.Done), _ct);
+        await services.Sessions.SodAsync(Sod(Some.Agent()), _ct);
+        await services.Sessions.SodAsync(Sod(Some.Agent()), _ct);
+        await services.Sessions.SodAsync(Sod(Some.Agent(), venture: "beta", repo: "example-org/beta-web"), _ct);
 
-        var alphaActive = await services.Sessions.ListSessionsAsync(new SessionListRequest("alpha", SessionStatus.Active, Limit: 1), Ct);
-        var alphaAll = await services.Sessions.ListSessionsAsync(new SessionListRequest("alpha"), Ct);
+        var alphaActive = await services.Sessions.ListSessionsAsync(new SessionListRequest("alpha", SessionStatus.Active, Limit: 1), _ct);
+        var alphaAll = await services.Sessions.ListSessionsAsync(new SessionListRequest("alpha"), _ct);
 
         Assert.Equal(2, alphaActive.Total);
         Assert.Single(alphaActive.Items);
@@ -304,7 +305,7 @@ public abstract class ServiceContractTests
     {
         await using var services = await CreateServicesAsync();
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.GetSessionAsync("sess_01J00000000000000000000000", Ct));
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.GetSessionAsync("sess_01J00000000000000000000000", _ct));
 
         Assert.Equal(ErrorCodes.SessionNotFound, error.Code);
     }
@@ -317,9 +318,9 @@ public abstract class ServiceContractTests
         await using var services = await CreateServicesAsync();
 
         var put = await services.Ventures.PutVentureAsync("gamma", new PutVentureRequest(
-            "Project Gamma", "gamma-org", ["one", "two"], ["has_api"], "/gamma", null, true, ["executive-summary"]), Ct);
-        var got = await services.Ventures.GetVentureAsync("gamma", Ct);
-        var list = await services.Ventures.ListVenturesAsync(Ct);
+            "Project Gamma", "gamma-org", ["one", "two"], ["has_api"], "/gamma", null, true, ["executive-summary"]), _ct);
+        var got = await services.Ventures.GetVentureAsync("gamma", _ct);
+        var list = await services.Ventures.ListVenturesAsync(_ct);
 
         Assert.Equal("Project Gamma", got.Name);
         Assert.Equal(["one", "two"], got.Repos);
@@ -334,7 +335,7 @@ public abstract class ServiceContractTests
         await using var services = await CreateServicesAsync();
 
         var error = await Assert.ThrowsAsync<BatonException>(() =>
-            services.Ventures.PutVentureAsync("Not_Valid", new PutVentureRequest("X", "org", ["r"]), Ct));
+            services.Ventures.PutVentureAsync("Not_Valid", new PutVentureRequest("X", "org", ["r"]), _ct));
 
         Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
     }
@@ -344,7 +345,7 @@ public abstract class ServiceContractTests
     {
         await using var services = await CreateServicesAsync();
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => services.Ventures.GetVentureAsync("nope", Ct));
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Ventures.GetVentureAsync("nope", _ct));
 
         Assert.Equal(ErrorCodes.VentureNotFound, error.Code);
     }
@@ -357,9 +358,9 @@ public abstract class ServiceContractTests
         await using var services = await CreateServicesAsync();
         var name = Some.Text("ci bot");
 
-        var created = await services.Keys.CreateKeyAsync(new CreateKeyRequest(KeyRole.Agent, name), Ct);
-        var listed = (await services.Keys.ListKeysAsync(Ct)).Single(k => k.Id == created.Id);
-        var revoked = await services.Keys.RevokeKeyAsync(created.Id, Ct);
+        var created = await services.Keys.CreateKeyAsync(new CreateKeyRequest(KeyRole.Agent, name), _ct);
+        var listed = (await services.Keys.ListKeysAsync(_ct)).Single(k => k.Id == created.Id);
+        var revoked = await services.Keys.RevokeKeyAsync(created.Id, _ct);
 
         Assert.StartsWith(KeyHashing.KeyPrefix, created.Key);
         Assert.Equal(KeyHashing.ActorKeyIdOf(KeyHashing.Hash(created.Key)), created.ActorKeyId);
@@ -373,7 +374,7 @@ public abstract class ServiceContractTests
     {
         await using var services = await CreateServicesAsync();
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => services.Keys.RevokeKeyAsync("key_01J00000000000000000000000", Ct));
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Keys.RevokeKeyAsync("key_01J00000000000000000000000", _ct));
 
         Assert.Equal(ErrorCodes.KeyNotFound, error.Code);
     }
