@@ -18,9 +18,11 @@ CREATE TABLE notes (
     source        TEXT
 ) STRICT;
 
--- Lists without search words page newest first within the scope filter.
-CREATE INDEX notes_by_updated ON notes (updated_at DESC, id DESC);
-CREATE INDEX notes_by_venture_updated ON notes (venture, updated_at DESC, id DESC);
+-- Lists without search words page newest first within the scope filter, and count what the filter keeps. Partial on
+-- live notes: that is what nearly every list asks for, and (measured on 100,000 notes) the planner then reads the
+-- newest page straight off the index and counts a venture's notes from it. Lists that include archived notes scan.
+CREATE INDEX notes_live_by_updated ON notes (updated_at DESC, id DESC) WHERE archived = 0;
+CREATE INDEX notes_live_by_venture ON notes (venture, updated_at DESC, id DESC) WHERE archived = 0;
 
 CREATE TABLE note_tags (
     note_id  TEXT NOT NULL REFERENCES notes (id),
