@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Baton.Storage.Sqlite;
 
 /// <summary>
-/// A WHERE clause built from optional filters, and the one keyset-paging rule every list follows: newest first by id
+/// A WHERE clause built from optional filters, and the keyset-paging rule every id-ordered list follows: newest first by id
 /// (ids are ULIDs, so id order is creation order), the cursor is the last id of the previous page, and the total is
 /// the exact count for the same filter without the cursor.
 /// </summary>

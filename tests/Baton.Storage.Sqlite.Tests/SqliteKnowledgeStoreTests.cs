@@ -36,17 +36,8 @@ public sealed class SqliteKnowledgeStoreTests : IAsyncLifetime
         IReadOnlyList<string>? excludeVentures = null, int limit = 20, string? cursor = null) =>
         Store.SearchNotesAsync(new NoteQuery(text, anyTags, ventures, excludeVentures, false, new PageRequest(limit, cursor)), Ct);
 
-    /// <summary>A plain connection to the same file, for bulk seeding and for looking at what the store wrote.</summary>
-    private SqliteConnection OpenRaw()
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = _directory.StoreOptions().DatabasePath,
-            Pooling = false,
-        }.ToString());
-        connection.Open();
-        return connection;
-    }
+    /// <summary>A plain connection to the same file, for looking at what the store wrote.</summary>
+    private SqliteConnection OpenRaw() => _directory.OpenRawConnection();
 
     [Theory]
     [InlineData("deploy the \"api", "\"deploy\" \"the\" \"api\"")]

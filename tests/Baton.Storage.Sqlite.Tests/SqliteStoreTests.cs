@@ -35,16 +35,7 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     }
 
     /// <summary>A plain connection to the same file, for looking at what the store wrote.</summary>
-    private SqliteConnection OpenRaw()
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = _directory.StoreOptions().DatabasePath,
-            Pooling = false,
-        }.ToString());
-        connection.Open();
-        return connection;
-    }
+    private SqliteConnection OpenRaw() => _directory.OpenRawConnection();
 
     private static List<(long Version, string Name, long AppliedAt, string Checksum)> ReadMigrations(SqliteConnection connection)
     {

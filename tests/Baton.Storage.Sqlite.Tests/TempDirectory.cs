@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Baton.Storage.Sqlite.Tests;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
@@ -8,6 +10,18 @@ public sealed class TempDirectory : IDisposable
     public TempDirectory() => Directory.CreateDirectory(Path);
 
     public SqliteStoreOptions StoreOptions() => SqliteStoreOptions.ForDataDirectory(Path);
+
+    /// <summary>An open, unpooled connection to the store's file, beside the store, for seeding and inspection.</summary>
+    public SqliteConnection OpenRawConnection()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = StoreOptions().DatabasePath,
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        return connection;
+    }
 
     public void Dispose()
     {
