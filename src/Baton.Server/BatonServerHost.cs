@@ -146,6 +146,9 @@ public static class BatonServerHost
         app.MapHandoffsApi();
         app.MapVenturesApi();
         app.MapKeysApi();
+        app.MapNotesApi();
+        app.MapDocsApi();
+        app.MapDocRequirementsApi();
         return (app, requestLog);
     }
 }

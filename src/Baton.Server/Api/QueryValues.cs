@@ -27,6 +27,18 @@ internal static class QueryValues
         return value;
     }
 
+    /// <summary><c>true</c> or <c>false</c> (lowercase, as JSON writes them); anything else names the parameter.</summary>
+    public static bool? BooleanOrNull(string name, string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        return text switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => throw BatonException.Validation(name, "must be true or false."),
+        };
+    }
+
     public static SessionStatus? SessionStatusOrNull(string? text)
     {
         if (string.IsNullOrEmpty(text)) return null;

@@ -1,0 +1,58 @@
+using Baton.Core.Domain;
+using Baton.Core.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Baton.Server.Api;
+
+/// <summary>Doc requirements, the rules the doc audit checks (admin; the doc service enforces the role).</summary>
+internal static class DocRequirementsApi
+{
+    public static IEndpointRouteBuilder MapDocRequirementsApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/v1/admin").WithTags("Doc requirements");
+        admin.MapGet("/doc-requirements", ListRequirements);
+        admin.MapPost("/doc-requirements", CreateRequirement);
+        admin.MapPut("/doc-requirements/{id}", ReplaceRequirement);
+        admin.MapDelete("/doc-requirements/{id}", DeleteRequirement);
+        return app;
+    }
+
+    public static async Task<Ok<ListResult<DocRequirement>>> ListRequirements(HttpContext http, CancellationToken ct)
+    {
+        var requirements = await http.Services().Docs.ListRequirementsAsync(ct);
+        return TypedResults.Ok(new ListResult<DocRequirement>(requirements, requirements.Count));
+    }
+
+    /// <summary>201 without a Location: requirements are read through the list, there is no single-requirement route.</summary>
+    public static async Task<Created<DocRequirement>> CreateRequirement(DocRequirementRequest request, HttpContext http, CancellationToken ct)
+    {
+        var requirement = await http.Services().Docs.PutRequirementAsync(null, request, ct);
+        http.NoteVenture(requirement.Venture);
+        return TypedResults.Created((string?)null, requirement);
+    }
+
+    public static async Task<Ok<DocRequirement>> ReplaceRequirement(string id, DocRequirementRequest request, HttpContext http, CancellationToken ct)
+    {
+        var requirement = await http.Services().Docs.PutRequirementAsync(id, request, ct);
+        http.NoteVenture(requirement.Venture);
+        return TypedResults.Ok(requirement);
+    }
+
+    /// <summary>
+    /// 200 with the requirement as it was, like revoking a key answers with the key. The service only deletes, so the
+    /// requirement is read first; the delete then enforces the role and answers 404 for an unknown id.
+    /// </summary>
+    public static async Task<Ok<DocRequirement>> DeleteRequirement(string id, HttpContext http, CancellationToken ct)
+    {
+        var docs = http.Services().Docs;
+        var existing = (await docs.ListRequirementsAsync(ct)).FirstOrDefault(r => r.Id == id);
+        await docs.DeleteRequirementAsync(id, ct);
+        // Null only if the requirement appeared between the read and the delete; it is gone now either way.
+        var deleted = existing ?? throw new InvalidOperationException($"Requirement {id} was deleted but not found just before.");
+        http.NoteVenture(deleted.Venture);
+        return TypedResults.Ok(deleted);
+    }
+}
