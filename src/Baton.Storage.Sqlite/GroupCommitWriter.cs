@@ -24,6 +24,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly Channel<WriteOp> _queue =
         Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly Task _loop;
+    private readonly StatementCache _statements = new();
     private long _commitCount;
     private long _opCount;
 
@@ -54,6 +55,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _statements.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -104,19 +106,20 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
         using (transaction)
         {
-            var db = new Db(_connection, transaction);
+            var db = new Db(_connection, transaction, _statements);
             foreach (var op in group)
             {
-                transaction.Save("op");
+                // Savepoints through the statement cache rather than SqliteTransaction.Save, which prepares anew each time.
+                db.Execute("SAVEPOINT op");
                 try
                 {
                     op.Run(db);
-                    transaction.Release("op");
+                    db.Execute("RELEASE op");
                 }
                 catch (Exception ex)
                 {
                     op.Fail(ex);
-                    if (!TryRollBackOp(transaction, group, ex)) return;
+                    if (!TryRollBackOp(db, group, ex)) return;
                 }
             }
 
@@ -141,12 +144,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     /// Undoes one failed write. Some SQLite errors (disk full, I/O) abort the whole transaction, and then the savepoint
     /// is gone too: the group cannot commit, so every write in it fails with the original error.
     /// </summary>
-    private static bool TryRollBackOp(SqliteTransaction transaction, List<WriteOp> group, Exception cause)
+    private static bool TryRollBackOp(Db db, List<WriteOp> group, Exception cause)
     {
         try
         {
-            transaction.Rollback("op");
-            transaction.Release("op");
+            db.Execute("ROLLBACK TO op");
+            db.Execute("RELEASE op");
             return true;
         }
         catch (Exception)

@@ -43,29 +43,30 @@ public sealed partial class SqliteBatonStore
     public Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
         WriteAsync(db =>
         {
-            var stored = FindStoredSession(db, id);
-            if (stored is null) return new TouchOutcome(TouchResult.NotFound, null);
-            if (stored.Status != SessionStatus.Active) return new TouchOutcome(TouchResult.NotActive, stored);
-
-            if (SessionRules.IsStale(stored, now, staleAfter))
-            {
-                // A heartbeat after the threshold is too late: record what reads already report, and refuse it.
-                EndStored(db, id, SessionStatus.Abandoned, EndReason.Stale, now);
-                return new TouchOutcome(TouchResult.NotActive, FindStoredSession(db, id));
-            }
-
-            db.Execute("""
+            // The heartbeat fast path: one statement that touches a fresh active session and returns it. Only when it
+            // touches nothing do we look closer, to tell a missing session from an ended or stale one.
+            var touched = db.FirstOrDefault($"""
                 UPDATE sessions SET
                     last_heartbeat_at = $now,
                     branch = coalesce($branch, branch),
                     commit_sha = coalesce($commit_sha, commit_sha),
                     issue_number = coalesce($issue_number, issue_number),
                     meta = coalesce($meta, meta)
-                WHERE id = $id
-                """,
-                ("$id", id), ("$now", Rows.Ms(now)), ("$branch", update?.Branch), ("$commit_sha", update?.CommitSha),
-                ("$issue_number", update?.IssueNumber), ("$meta", update?.Meta?.ToJsonString()));
-            return new TouchOutcome(TouchResult.Touched, FindStoredSession(db, id));
+                WHERE id = $id AND status = 'active' AND last_heartbeat_at > $cutoff
+                RETURNING {Rows.SessionColumns}
+                """, Rows.Session,
+                ("$id", id), ("$now", Rows.Ms(now)), ("$cutoff", Rows.Ms(now - staleAfter)), ("$branch", update?.Branch),
+                ("$commit_sha", update?.CommitSha), ("$issue_number", update?.IssueNumber), ("$meta", update?.Meta?.ToJsonString()));
+            if (touched is not null) return new TouchOutcome(TouchResult.Touched, touched);
+
+            var stored = FindStoredSession(db, id);
+            if (stored is null) return new TouchOutcome(TouchResult.NotFound, null);
+            if (stored.Status != SessionStatus.Active) return new TouchOutcome(TouchResult.NotActive, stored);
+
+            // Stored active but not touched above: it is stale. A heartbeat after the threshold is too late: record
+            // what reads already report, and refuse it.
+            EndStored(db, id, SessionStatus.Abandoned, EndReason.Stale, now);
+            return new TouchOutcome(TouchResult.NotActive, FindStoredSession(db, id));
         }, ct);
 
     public Task<EodOutcome> EndSessionAsync(string sessionId, Handoff handoff, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)

@@ -22,6 +22,7 @@ public sealed partial class SqliteBatonStore : IBatonStore, IKnowledgeStore
     private readonly string _writerConnectionString;
     private readonly string _readerConnectionString;
     private GroupCommitWriter? _writer;
+    private Checkpointer? _checkpointer;
     private int _disposed;
 
     private SqliteBatonStore(SqliteStoreOptions options, TimeProvider clock)
@@ -80,12 +81,14 @@ public sealed partial class SqliteBatonStore : IBatonStore, IKnowledgeStore
         }
 
         _writer = new GroupCommitWriter(connection, _options.MaxGroupSize);
+        _checkpointer = new Checkpointer(_writerConnectionString, TimeSpan.FromSeconds(1), _clock);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_checkpointer is not null) await _checkpointer.DisposeAsync().ConfigureAwait(false);
         // Pooled readers keep the file open after the store is gone; release them so the file can be moved or deleted.
         using var reader = new SqliteConnection(_readerConnectionString);
         SqliteConnection.ClearPool(reader);
@@ -113,6 +116,9 @@ public sealed partial class SqliteBatonStore : IBatonStore, IKnowledgeStore
             throw new InvalidOperationException($"SQLite refused WAL mode for {_options.DatabasePath} (journal_mode is '{mode}').");
         db.Execute($"PRAGMA synchronous = {_options.Synchronous.ToUpperInvariant()}");
         db.Execute("PRAGMA foreign_keys = ON");
+        // Checkpoints run in the background (Checkpointer), not inside the commit of whichever group crosses the mark.
+        db.Execute("PRAGMA wal_autocheckpoint = 0");
+        db.Execute($"PRAGMA journal_size_limit = {Checkpointer.JournalSizeLimitBytes}");
     }
 
     /// <summary>Runs <paramref name="work"/> in the writer's next group; answers after that group committed.</summary>
