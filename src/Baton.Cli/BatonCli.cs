@@ -24,6 +24,8 @@ public static class BatonCli
         foreach (var command in HandoffCommands.Build(runtime)) root.Subcommands.Add(command);
         root.Subcommands.Add(VentureCommands.Build(runtime));
         root.Subcommands.Add(KeyCommands.Build(runtime));
+        foreach (var command in NoteCommands.Build(runtime)) root.Subcommands.Add(command);
+        foreach (var command in DocCommands.Build(runtime)) root.Subcommands.Add(command);
         return root;
     }
 

@@ -19,12 +19,14 @@ public sealed class BatonConnection : IAsyncDisposable
     private readonly IDisposable? _client;
 
     private BatonConnection(ISessionService sessions, IHandoffService handoffs, IVentureService ventures, IKeyService keys,
-        string label, IAsyncDisposable? store, IDisposable? client)
+        INoteService notes, IDocService docs, string label, IAsyncDisposable? store, IDisposable? client)
     {
         Sessions = sessions;
         Handoffs = handoffs;
         Ventures = ventures;
         Keys = keys;
+        Notes = notes;
+        Docs = docs;
         Label = label;
         _store = store;
         _client = client;
@@ -34,6 +36,8 @@ public sealed class BatonConnection : IAsyncDisposable
     public IHandoffService Handoffs { get; }
     public IVentureService Ventures { get; }
     public IKeyService Keys { get; }
+    public INoteService Notes { get; }
+    public IDocService Docs { get; }
 
     /// <summary>The server URL, or <c>local: &lt;db path&gt;</c>.</summary>
     public string Label { get; }
@@ -43,7 +47,7 @@ public sealed class BatonConnection : IAsyncDisposable
         if (settings.IsServerMode)
         {
             var client = new BatonHttpClient(new BatonClientOptions { BaseAddress = new Uri(settings.Url!), Key = settings.Key });
-            return new BatonConnection(client, client, client, client, client.BaseAddress.ToString(), null, client);
+            return new BatonConnection(client, client, client, client, client, client, client.BaseAddress.ToString(), null, client);
         }
 
         var store = SqliteBatonStore.Open(SqliteStoreOptions.ForDataDirectory(settings.DataDir));
@@ -59,7 +63,8 @@ public sealed class BatonConnection : IAsyncDisposable
             var core = new BatonCore(store, TimeProvider.System, Random.Shared, new IdGenerator(TimeProvider.System),
                 new CoreOptions { StaleAfter = settings.StaleAfter, ServerLabel = label });
             var services = BatonServices.For(core, Caller.Local(IdGenerator.NewCorrelationId()));
-            return new BatonConnection(services.Sessions, services.Handoffs, services.Ventures, services.Keys, label, store, null);
+            return new BatonConnection(services.Sessions, services.Handoffs, services.Ventures, services.Keys, services.Notes, services.Docs,
+                label, store, null);
         }
         catch
         {

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Baton.Core.Domain;
 using Baton.Core.Errors;
 using Baton.Core.Json;
+using Baton.Core.Knowledge;
 using Baton.Core.Rules;
 using Baton.Core.Services;
 
@@ -19,7 +20,7 @@ namespace Baton.Client;
 /// the same key still in flight) are retried with bounded exponential backoff and jitter. Failures reach the caller as
 /// <see cref="BatonException"/> with the server's code and detail, exactly as local mode throws them.
 /// </summary>
-public sealed class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, IDisposable
+public sealed class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, INoteService, IDocService, IDisposable
 {
     private readonly HttpClient _http;
     private readonly BatonClientOptions _options;
@@ -100,6 +101,57 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
 
     public Task<ApiKeyInfo> RevokeKeyAsync(string id, CancellationToken ct) =>
         SendAsync<ApiKeyInfo>(HttpMethod.Delete, $"v1/admin/keys/{Segment(id)}", null, ct);
+
+    // ---- notes ----
+
+    public Task<Note> CreateNoteAsync(CreateNoteRequest request, CancellationToken ct) =>
+        SendAsync<Note>(HttpMethod.Post, "v1/notes", request, ct);
+
+    public Task<Note> UpdateNoteAsync(string id, UpdateNoteRequest request, CancellationToken ct) =>
+        SendAsync<Note>(HttpMethod.Put, $"v1/notes/{Segment(id)}", request, ct);
+
+    public Task<Note> ArchiveNoteAsync(string id, CancellationToken ct) =>
+        SendAsync<Note>(HttpMethod.Post, $"v1/notes/{Segment(id)}/archive", new JsonObject(), ct);
+
+    public Task<Note> GetNoteAsync(string id, CancellationToken ct) =>
+        SendAsync<Note>(HttpMethod.Get, $"v1/notes/{Segment(id)}", null, ct);
+
+    public Task<Page<NoteHit>> SearchNotesAsync(NoteSearchRequest request, CancellationToken ct) =>
+        SendAsync<Page<NoteHit>>(HttpMethod.Get, "v1/notes" + Query(
+            ("q", request.Q),
+            ("tag", request.Tag),
+            ("venture", request.Venture),
+            ("include_global", Flag(request.IncludeGlobal)),
+            ("include_archived", Flag(request.IncludeArchived)),
+            ("limit", request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("cursor", request.Cursor)), null, ct);
+
+    // ---- docs ----
+
+    public Task<DocPutResponse> PutDocAsync(string scope, string name, PutDocRequest request, CancellationToken ct) =>
+        SendAsync<DocPutResponse>(HttpMethod.Put, $"v1/admin/docs/{Segment(scope)}/{Segment(name)}", request, ct);
+
+    public Task<Doc> GetDocAsync(string scope, string name, int? version, CancellationToken ct) =>
+        SendAsync<Doc>(HttpMethod.Get, $"v1/docs/{Segment(scope)}/{Segment(name)}" + Query(
+            ("version", version?.ToString(System.Globalization.CultureInfo.InvariantCulture))), null, ct);
+
+    public Task<ListResult<DocSummary>> ListDocsAsync(string? venture, CancellationToken ct) =>
+        SendAsync<ListResult<DocSummary>>(HttpMethod.Get, "v1/docs" + Query(("venture", venture)), null, ct);
+
+    public Task<DocAuditResult> AuditAsync(string venture, CancellationToken ct) =>
+        SendAsync<DocAuditResult>(HttpMethod.Get, "v1/docs/audit" + Query(("venture", venture)), null, ct);
+
+    public async Task<IReadOnlyList<DocRequirement>> ListRequirementsAsync(CancellationToken ct) =>
+        ItemsOf<DocRequirement>(await SendAsync<JsonNode>(HttpMethod.Get, "v1/admin/doc-requirements", null, ct));
+
+    public Task<DocRequirement> PutRequirementAsync(string? id, DocRequirementRequest request, CancellationToken ct) =>
+        id is null
+            ? SendAsync<DocRequirement>(HttpMethod.Post, "v1/admin/doc-requirements", request, ct)
+            : SendAsync<DocRequirement>(HttpMethod.Put, $"v1/admin/doc-requirements/{Segment(id)}", request, ct);
+
+    // The server answers with the deleted requirement; the interface promises only that it is gone.
+    public Task DeleteRequirementAsync(string id, CancellationToken ct) =>
+        SendAsync<JsonNode>(HttpMethod.Delete, $"v1/admin/doc-requirements/{Segment(id)}", null, ct);
 
     public void Dispose()
     {
@@ -283,6 +335,9 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
     }
 
     private static string Segment(string value) => Uri.EscapeDataString(value);
+
+    /// <summary>Booleans in a query string as the server reads them (lowercase, as JSON writes them).</summary>
+    private static string? Flag(bool? value) => value switch { null => null, true => "true", false => "false" };
 
     private static string Query(params (string Name, string? Value)[] parameters)
     {

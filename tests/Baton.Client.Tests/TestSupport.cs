@@ -22,6 +22,9 @@ public static class Some
     public static string Agent() => $"agent-{Interlocked.Increment(ref _counter)}";
 
     public static string Text(string prefix = "text") => $"{prefix} {Interlocked.Increment(ref _counter)}";
+
+    /// <summary>One searchable word no other test writes (letters then digits: a single full-text token).</summary>
+    public static string Word(string prefix = "word") => $"{prefix}{Interlocked.Increment(ref _counter)}";
 }
 
 /// <summary>A directory under the temp folder, deleted with everything in it on dispose.</summary>

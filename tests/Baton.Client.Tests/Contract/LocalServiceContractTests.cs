@@ -15,7 +15,7 @@ public sealed class LocalServiceContractTests : ServiceContractTests
         await store.InitializeAsync(TestConstants.Token());
         var core = new BatonCore(store, TimeProvider.System, Random.Shared, new IdGenerator(TimeProvider.System), new CoreOptions());
         var services = BatonServices.For(core, Caller.Local(IdGenerator.NewCorrelationId()));
-        return new ServiceSet(services.Sessions, services.Handoffs, services.Ventures, services.Keys, async () =>
+        return new ServiceSet(services.Sessions, services.Handoffs, services.Ventures, services.Keys, services.Notes, services.Docs, async () =>
         {
             await store.DisposeAsync();
             directory.Dispose();

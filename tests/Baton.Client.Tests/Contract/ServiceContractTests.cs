@@ -5,8 +5,10 @@ using Baton.Core.Services;
 
 namespace Baton.Client.Tests.Contract;
 
-/// <summary>The four service interfaces as one front end sees them, plus what it takes to tear them down.</summary>
-public sealed record ServiceSet(ISessionService Sessions, IHandoffService Handoffs, IVentureService Ventures, IKeyService Keys, Func<ValueTask> Dispose)
+/// <summary>The service interfaces as one front end sees them, plus what it takes to tear them down.</summary>
+public sealed record ServiceSet(
+    ISessionService Sessions, IHandoffService Handoffs, IVentureService Ventures, IKeyService Keys, INoteService Notes, IDocService Docs,
+    Func<ValueTask> Dispose)
     : IAsyncDisposable
 {
     ValueTask IAsyncDisposable.DisposeAsync() => Dispose();
@@ -17,7 +19,7 @@ public sealed record ServiceSet(ISessionService Sessions, IHandoffService Handof
 /// (<see cref="BatonHttpClient"/> over a real server). The same calls must give the same answers and the same
 /// <see cref="BatonException"/> codes in both, or the CLI behaves differently depending on BATON_URL.
 /// </summary>
-public abstract class ServiceContractTests
+public abstract partial class ServiceContractTests
 {
     /// <summary>Fresh services over an empty store, with an admin's rights.</summary>
     protected abstract Task<ServiceSet> CreateServicesAsync();
