@@ -1,6 +1,7 @@
 using Baton.Core.Domain;
 using Baton.Core.Errors;
 using Baton.Core.Services;
+using Baton.Core.Workspace;
 
 namespace Baton.Cli;
 

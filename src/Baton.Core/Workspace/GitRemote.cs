@@ -1,6 +1,4 @@
-using System.Diagnostics;
-
-namespace Baton.Cli;
+namespace Baton.Core.Workspace;
 
 /// <summary>Finds the <c>org/repo</c> a working copy belongs to, from its <c>origin</c> remote.</summary>
 public static class GitRemote
@@ -41,28 +39,7 @@ public static class GitRemote
     /// <summary>Runs <c>git remote get-url origin</c> in <paramref name="workingDirectory"/>; null when git or the remote is missing.</summary>
     public static async Task<string?> ReadOriginUrlOrNullAsync(string workingDirectory, CancellationToken ct)
     {
-        var start = new ProcessStartInfo("git")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("remote");
-        start.ArgumentList.Add("get-url");
-        start.ArgumentList.Add("origin");
-        try
-        {
-            using var process = Process.Start(start);
-            if (process is null) return null;
-            var output = process.StandardOutput.ReadToEndAsync(ct);
-            _ = process.StandardError.ReadToEndAsync(ct); // drained so git never blocks on a full pipe
-            await process.WaitForExitAsync(ct);
-            return process.ExitCode == 0 ? (await output).Trim() : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null; // git is not installed
-        }
+        var output = await ExternalCommand.RunOrNullAsync("git", ["remote", "get-url", "origin"], workingDirectory, ct);
+        return output is { Succeeded: true } ? output.Stdout.Trim() : null;
     }
 }

@@ -1,3 +1,5 @@
+using Baton.Core.Workspace;
+
 namespace Baton.Cli.Tests.Unit;
 
 public sealed class GitRemoteTests

@@ -1,0 +1,23 @@
+using Baton.Core.Services;
+
+namespace Baton.Mcp;
+
+/// <summary>How the services reach the data: a Baton server over HTTP, or the embedded store in this process.</summary>
+public enum BackendMode { Server, Local }
+
+/// <summary>
+/// The services the tools call, already opened in the right mode by the host (<c>baton mcp</c> opens them exactly as
+/// every other verb does). <see cref="Notes"/> and <see cref="Docs"/> are null when the backend does not offer them
+/// yet; the tools that need them then answer with an error that says so instead of failing to start.
+/// </summary>
+/// <param name="Label">Where the data lives, for people: the server URL or <c>local: &lt;db path&gt;</c>.</param>
+/// <param name="KeyConfigured">Server mode only: whether <c>BATON_KEY</c> is set (local mode needs no key).</param>
+public sealed record BatonBackend(
+    ISessionService Sessions,
+    IHandoffService Handoffs,
+    IVentureService Ventures,
+    INoteService? Notes,
+    IDocService? Docs,
+    BackendMode Mode,
+    string Label,
+    bool KeyConfigured);

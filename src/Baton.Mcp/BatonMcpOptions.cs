@@ -1,0 +1,43 @@
+namespace Baton.Mcp;
+
+/// <summary>Which tools the server lists: the small core set, or every tool.</summary>
+public enum ToolSet { Core, All }
+
+/// <summary>What <c>baton mcp</c> takes from its process and flags. Built once at start.</summary>
+public sealed class BatonMcpOptions
+{
+    /// <summary>Environment variable listing where repos are cloned, colon-separated. Default <c>~/dev</c>.</summary>
+    public const string RepoRootsVariable = "BATON_REPO_ROOTS";
+
+    /// <summary><c>--tools</c>: default <see cref="ToolSet.All"/>.</summary>
+    public ToolSet Tools { get; init; } = ToolSet.All;
+
+    /// <summary>The directory the agent CLI started us in: git detection starts here.</summary>
+    public required string WorkingDirectory { get; init; }
+
+    /// <summary><c>BATON_AGENT</c>, when set; otherwise the agent is <c>&lt;client name&gt;-&lt;host&gt;</c>.</summary>
+    public string? Agent { get; init; }
+
+    public required string HostName { get; init; }
+
+    /// <summary>Where the <c>ventures</c> tool looks for local clones (<see cref="RepoRootsVariable"/>).</summary>
+    public IReadOnlyList<string> RepoRoots { get; init; } = [];
+
+    /// <summary>The GitHub CLI to run. Default <c>gh</c> from <c>PATH</c>; tests point it at a fake.</summary>
+    public string GhCommand { get; init; } = "gh";
+
+    /// <summary>Most issues the <c>status</c> tool lists when the caller names no limit. Default 20.</summary>
+    public int DefaultIssueLimit { get; init; } = 20;
+
+    /// <summary>The repo roots from <see cref="RepoRootsVariable"/>, else <c>~/dev</c>.</summary>
+    public static IReadOnlyList<string> RepoRootsFrom(string? variable, string? home)
+    {
+        var roots = (variable ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(r => ExpandHome(r, home)).ToList();
+        if (roots.Count > 0) return roots;
+        return string.IsNullOrEmpty(home) ? [] : [Path.Combine(home, "dev")];
+    }
+
+    private static string ExpandHome(string path, string? home) =>
+        home is not null && (path == "~" || path.StartsWith("~/", StringComparison.Ordinal)) ? Path.Combine(home, path.TrimStart('~').TrimStart('/')) : path;
+}

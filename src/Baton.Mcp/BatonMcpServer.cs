@@ -1,0 +1,68 @@
+using Baton.Mcp.Prompts;
+using Baton.Mcp.Tools;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Baton.Mcp;
+
+/// <summary>Wires Baton's MCP tools and prompts, and runs the server over stdio for <c>baton mcp</c>.</summary>
+public static class BatonMcpServer
+{
+    /// <summary>The tools of <c>--tools core</c>: enough to start, work and hand off, for teams keeping tool definitions small.</summary>
+    public static readonly IReadOnlyList<string> CoreTools = ["sod", "handoff", "heartbeat", "context", "doc", "notes", "status"];
+
+    /// <summary>Every tool of <c>--tools all</c> (the default).</summary>
+    public static readonly IReadOnlyList<string> AllTools =
+        [.. CoreTools, "preflight", "ventures", "plan", "doc_audit", "note", "create_issue"];
+
+    /// <summary>
+    /// Registers the services, tools and prompts. The transport is the caller's: stdio for the real process, a stream
+    /// pair in tests. The tool classes are split so each set is whole classes: core ones always, the rest with <see cref="ToolSet.All"/>.
+    /// </summary>
+    public static IMcpServerBuilder AddBatonMcp(this IServiceCollection services, BatonBackend backend, BatonMcpOptions options, TimeProvider clock)
+    {
+        services.AddSingleton(backend);
+        services.AddSingleton(options);
+        services.AddSingleton(clock);
+        services.AddSingleton<SessionMemory>();
+        services.AddSingleton<ToolContext>();
+
+        var builder = services.AddMcpServer(server =>
+        {
+            server.ServerInfo = new Implementation { Name = "baton", Version = typeof(BatonMcpServer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" };
+            server.ServerInstructions =
+                "Baton keeps this agent session's context and coordination. Call `sod` first (it remembers the session), " +
+                "`heartbeat` when it says the next one is due, and `handoff` with end_session=true when you finish.";
+        });
+        builder.WithTools<SessionTools>().WithTools<KnowledgeTools>().WithTools<WorkQueueTools>();
+        if (options.Tools == ToolSet.All)
+        {
+            builder.WithTools<SetupTools>().WithTools<KnowledgeEditTools>().WithTools<IssueTools>();
+        }
+        builder.WithPrompts<SessionPrompts>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Serves MCP on this process's stdin/stdout until the client closes stdin or <paramref name="ct"/> is cancelled.
+    /// stdout carries JSON-RPC only: every log line goes to stderr (warnings and up, everything with <paramref name="debug"/>).
+    /// </summary>
+    public static async Task RunStdioAsync(BatonBackend backend, BatonMcpOptions options, bool debug, CancellationToken ct)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging =>
+        {
+            logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging.SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Warning);
+        });
+        services.AddBatonMcp(backend, options, TimeProvider.System).WithStdioServerTransport();
+
+        // No generic host: nothing here needs its configuration sources or hosted services, and the agent CLI waits on
+        // our start-up (the `initialize` answer) every time it launches.
+        await using var provider = services.BuildServiceProvider();
+        var server = provider.GetRequiredService<McpServer>();
+        await server.RunAsync(ct);
+    }
+}

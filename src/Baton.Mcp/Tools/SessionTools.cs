@@ -1,0 +1,202 @@
+using System.ComponentModel;
+using System.Text;
+using Baton.Core.Domain;
+using Baton.Core.Json;
+using Baton.Core.Rules;
+using Baton.Core.Services;
+using Baton.Core.Workspace;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Baton.Mcp.Tools;
+
+/// <summary>The repo state a tool reports: where git says we are.</summary>
+public sealed record RepoState(string? Root, string? Repo, string? Branch, bool Detached, string? CommitSha, bool LinkedWorktree, string? Problem)
+{
+    public static RepoState From(GitWorkspace w) =>
+        new(w.Root, w.OrgRepo, w.Branch, w.Detached, w.CommitSha, w.IsLinkedWorktree, w.Problem ?? w.RemoteProblem);
+
+    public string ToMarkdown() => Problem is not null && Root is null
+        ? $"Repo: not a git working tree ({Problem})"
+        : $"Repo: {Repo ?? "(no org/repo: " + Problem + ")"} at `{Root}` — " +
+          (Detached ? $"detached HEAD at {Short(CommitSha)}" : $"branch `{Branch}` at {Short(CommitSha)}") +
+          (LinkedWorktree ? " (linked worktree)" : "");
+
+    private static string Short(string? sha) => sha is null ? "no commit yet" : $"`{sha[..Math.Min(12, sha.Length)]}`";
+}
+
+/// <summary>What <c>sod</c> answers: Baton's SOD answer, where git says we are, and what the doc healing did.</summary>
+public sealed record SodToolResult(SodResponse Sod, RepoState Repo, HealReport? DocHealing, string? DocHealingSkipped);
+
+public sealed record HandoffToolResult(string HandoffId, string Venture, string PayloadHash, int PayloadSizeBytes, bool SessionEnded, Session? Session);
+
+public sealed record ContextToolResult(Session? Session, string? Venture, RepoState Repo, IReadOnlyList<Session> OtherActive, string OtherActiveCount);
+
+/// <summary>The session lifecycle: start or resume, heartbeat, hand off (and end), and where things stand.</summary>
+[McpServerToolType]
+public sealed class SessionTools(ToolContext context)
+{
+    private const int ActiveSessionsShown = 50;
+
+    [McpServerTool(Name = "sod", ReadOnly = false, Idempotent = true, OpenWorld = false)]
+    [Description("Start of day: start or resume this agent's Baton session for the current repo and return the briefing (last handoff, " +
+                 "who else is active, notes, docs index). Resolves venture, repo, branch and commit from git; audits the venture's docs " +
+                 "and heals what it can. Call it first; the session is remembered for the other tools.")]
+    public Task<CallToolResult> Sod(
+        McpServer server,
+        [Description("Venture code. Default: the registered venture whose org/repos include this repo.")] string? venture = null,
+        [Description("Repository as org/repo. Default: parsed from the git remote of the working directory.")] string? repo = null,
+        [Description("Track within the repo for parallel lines of work. Default \"main\".")] string? track = null,
+        [Description("Agent name. Default: BATON_AGENT, else <client>-<hostname>.")] string? agent = null,
+        [Description("GitHub issue this session works on, if any.")] int? issue_number = null,
+        [Description("How docs appear in the briefing: index (default), full, or none.")] string? docs_format = null,
+        [Description("Briefing character budget (default 12,000).")] int? budget_chars = null,
+        [Description("Generate and upload missing or stale docs that can be generated from this repo. Default true.")] bool heal_docs = true,
+        CancellationToken ct = default) =>
+        ToolResults.GuardAsync(context.Backend, async () =>
+        {
+            var format = ParseDocsFormat(docs_format);
+            if (budget_chars is < 500 or > 1_000_000) throw Invalid("budget_chars must be between 500 and 1,000,000.");
+            if (issue_number is <= 0) throw Invalid("issue_number must be a positive issue number.");
+
+            var workspace = await context.DetectWorkspaceAsync(ct);
+            var orgRepo = ToolContext.RepoOrThrow(repo, workspace);
+            var v = await context.VentureOrThrowAsync(venture, orgRepo, ct);
+            var agentName = context.Agent(agent, server);
+            // Branch and commit describe this working tree only when the session is about the repo checked out here.
+            var here = string.Equals(orgRepo, workspace.OrgRepo, StringComparison.OrdinalIgnoreCase);
+
+            var sod = await context.Backend.Sessions.SodAsync(new SodRequest(
+                agentName, v.Code, orgRepo, track, ToolContext.ClientName(server) ?? "mcp", context.Options.HostName,
+                here ? workspace.Branch : null, here ? workspace.CommitSha : null, issue_number, budget_chars, format), ct);
+            context.Memory.Remember(new CurrentSession(sod.Session, v, agentName));
+
+            HealReport? healing = null;
+            string? skipped = null;
+            if (context.Backend.Docs is null) skipped = "this backend does not offer docs yet.";
+            else if (!heal_docs) skipped = "heal_docs was false.";
+            else healing = await new DocHealer(context.Backend.Docs, context.Clock).AuditAndHealAsync(v, here ? workspace.Root : null, orgRepo, heal: true, ct);
+
+            var text = new StringBuilder(sod.Briefing.TrimEnd()).Append("\n\n---\n");
+            text.Append(RepoState.From(workspace).ToMarkdown()).Append('\n');
+            text.Append("\n### Doc healing\n").Append(healing?.ToMarkdown() ?? $"Skipped: {skipped}\n");
+            text.Append($"\nSession `{sod.Session.Id}` ({(sod.Resumed ? "resumed" : "new")}) is remembered for `heartbeat`, `handoff` and `context`. ")
+                .Append($"Send a heartbeat by {Timestamp.ToWire(sod.Heartbeat.NextHeartbeatAt)} (every {sod.Heartbeat.HeartbeatIntervalSeconds} s).\n");
+            return ToolResults.Ok(text.ToString(), new SodToolResult(sod, RepoState.From(workspace), healing, skipped));
+        });
+
+    [McpServerTool(Name = "handoff", ReadOnly = false, Idempotent = false, OpenWorld = false)]
+    [Description("Record a structured handoff for whoever picks this work up next; with end_session=true it also ends the session (end of day). " +
+                 "For work that belongs to another venture, set target_venture: it shows in that venture's next briefing.")]
+    public Task<CallToolResult> Handoff(
+        [Description("One or two sentences: where things stand.")] string summary,
+        [Description("done, in_progress or blocked.")] string status,
+        [Description("What was finished.")] string[]? accomplished = null,
+        [Description("What is under way and not finished.")] string[]? in_progress = null,
+        [Description("What is blocked, and on what.")] string[]? blocked = null,
+        [Description("Next steps for whoever continues.")] string[]? next_steps = null,
+        [Description("How to verify the work is done (tests to run, behaviour to check).")] string[]? success_criteria = null,
+        [Description("GitHub issue the handoff is about.")] int? issue_number = null,
+        [Description("The agent this handoff is meant for, if a particular one.")] string? to_agent = null,
+        [Description("Venture code to address this handoff to, for cross-venture work found here. Cannot be combined with end_session.")] string? target_venture = null,
+        [Description("Also end the session (EOD). Default false.")] bool end_session = false,
+        CancellationToken ct = default) =>
+        ToolResults.GuardAsync(context.Backend, async () =>
+        {
+            var handoffStatus = ParseStatus(status);
+            if (string.IsNullOrWhiteSpace(summary)) throw Invalid("summary is required: one or two sentences on where things stand.");
+            if (issue_number is <= 0) throw Invalid("issue_number must be a positive issue number.");
+            if (end_session && !string.IsNullOrWhiteSpace(target_venture))
+                throw Invalid("a cross-venture handoff (target_venture) cannot also end the session: record it first, then call `handoff` again with end_session=true for this session's own handoff.");
+            var current = context.Memory.Require("hand off");
+
+            if (end_session)
+            {
+                var eod = await context.Backend.Sessions.EodAsync(new EodRequest(current.Session.Id, summary, handoffStatus,
+                    accomplished, in_progress, blocked, next_steps, success_criteria, to_agent, issue_number), ct);
+                context.Memory.Forget();
+                return ToolResults.Ok(
+                    $"Session `{eod.Session.Id}` ended ({eod.Session.Status.ToString().ToLowerInvariant()}) with handoff `{eod.Handoff.Id}` " +
+                    $"({eod.Handoff.PayloadSizeBytes:N0} bytes, sha256 `{eod.Handoff.PayloadHash[..12]}…`). The next `sod` for this repo shows it.",
+                    new HandoffToolResult(eod.Handoff.Id, eod.Handoff.Venture, eod.Handoff.PayloadHash, eod.Handoff.PayloadSizeBytes, true, eod.Session));
+            }
+
+            var session = current.Session;
+            var receipt = await context.Backend.Handoffs.CreateHandoffAsync(new CreateHandoffRequest(
+                session.Venture, session.Repo, current.Agent, summary, handoffStatus, session.Track, session.Id,
+                string.IsNullOrWhiteSpace(target_venture) ? null : target_venture.Trim(),
+                accomplished, in_progress, blocked, next_steps, success_criteria, to_agent, issue_number), ct);
+            var where = receipt.Venture == session.Venture
+                ? "It shows in the next `sod` for this repo and track."
+                : $"It is addressed to venture {receipt.Venture} and shows in that venture's next briefing.";
+            return ToolResults.Ok($"Handoff `{receipt.Id}` recorded ({receipt.PayloadSizeBytes:N0} bytes). {where} The session stays open.",
+                new HandoffToolResult(receipt.Id, receipt.Venture, receipt.PayloadHash, receipt.PayloadSizeBytes, false, null));
+        });
+
+    [McpServerTool(Name = "heartbeat", ReadOnly = false, Idempotent = true, OpenWorld = false)]
+    [Description("Tell Baton this session is still alive (a session without a heartbeat for 45 minutes is abandoned). Answers when the next one is due.")]
+    public Task<CallToolResult> Heartbeat(CancellationToken ct = default) =>
+        ToolResults.GuardAsync(context.Backend, async () =>
+        {
+            var current = context.Memory.Require("send a heartbeat for");
+            var answer = await context.Backend.Sessions.HeartbeatAsync(current.Session.Id, ct);
+            context.Memory.Refresh(answer.Session);
+            return ToolResults.Ok(
+                $"Heartbeat recorded for session `{answer.Session.Id}`. Next one due by {Timestamp.ToWire(answer.Heartbeat.NextHeartbeatAt)} " +
+                $"(every {answer.Heartbeat.HeartbeatIntervalSeconds} s).", answer);
+        });
+
+    [McpServerTool(Name = "context", ReadOnly = true, Idempotent = true, OpenWorld = false)]
+    [Description("Where things stand now: the current session, the repo state (branch, commit, worktree), and who else is active in this venture.")]
+    public Task<CallToolResult> Context(CancellationToken ct = default) =>
+        ToolResults.GuardAsync(context.Backend, async () =>
+        {
+            var workspace = await context.DetectWorkspaceAsync(ct);
+            var repoState = RepoState.From(workspace);
+            var current = context.Memory.CurrentOrNull;
+            var session = current is null ? null : await context.Backend.Sessions.GetSessionAsync(current.Session.Id, ct);
+            var venture = current?.Venture ?? await context.CurrentVentureOrNullAsync(null, ct);
+
+            var text = new StringBuilder("## Context\n");
+            text.Append(session is null
+                ? "Session: none in this process yet — call `sod` to start or resume one.\n"
+                : $"Session: `{session.Id}` — {session.Agent}, {session.Venture} {session.Repo} (track {session.Track}), {session.Status.ToString().ToLowerInvariant()}, last heartbeat {Timestamp.ToWire(session.LastHeartbeatAt)}.\n");
+            text.Append(repoState.ToMarkdown()).Append('\n');
+
+            IReadOnlyList<Session> others = [];
+            var othersCount = "unknown (no venture resolved)";
+            if (venture is not null)
+            {
+                var page = await context.Backend.Sessions.ListSessionsAsync(new SessionListRequest(venture.Code, SessionStatus.Active, ActiveSessionsShown), ct);
+                var selfListed = session is not null && page.Items.Any(s => s.Id == session.Id);
+                others = page.Items.Where(s => s.Id != session?.Id).ToList();
+                // The total counts the caller too when it is active; the honest count of others leaves it out.
+                var otherTotal = page.Total - (session is not null && (selfListed || session.Status == SessionStatus.Active) ? 1 : 0);
+                othersCount = Count.Slice(others.Count, Math.Max(otherTotal, others.Count)).ToString();
+                text.Append($"\n### Other active sessions in {venture.Code} ({othersCount})\n");
+                foreach (var s in others)
+                    text.Append($"- {s.Agent} on {s.Repo} (track {s.Track}{(s.Branch is null ? "" : ", branch " + s.Branch)}), last heartbeat {Timestamp.ToWire(s.LastHeartbeatAt)}\n");
+                if (others.Count == 0) text.Append("None.\n");
+            }
+            return ToolResults.Ok(text.ToString(), new ContextToolResult(session, venture?.Code, repoState, others, othersCount));
+        });
+
+    private static DocsFormat? ParseDocsFormat(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => null,
+        "index" => DocsFormat.Index,
+        "full" => DocsFormat.Full,
+        "none" => DocsFormat.None,
+        _ => throw Invalid($"docs_format '{value}' is not allowed: use index, full or none."),
+    };
+
+    internal static HandoffStatus ParseStatus(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "done" => HandoffStatus.Done,
+        "in_progress" or "in-progress" => HandoffStatus.InProgress,
+        "blocked" => HandoffStatus.Blocked,
+        _ => throw Invalid($"status '{value}' is not allowed: use done, in_progress or blocked."),
+    };
+
+    internal static ToolProblem Invalid(string message) => new(McpErrorCodes.InvalidArgument, message);
+}
