@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Baton.Mcp;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>
+/// <c>baton mcp</c>: the stdio MCP server an agent CLI starts from its MCP config. Same modes as every verb (server
+/// mode with BATON_URL/BATON_KEY, local mode on the store otherwise). stdout is the JSON-RPC channel and nothing else
+/// may write there; logs go to stderr.
+/// </summary>
+public static class McpCommand
+{
+    public static Command Build(CliRuntime runtime)
+    {
+        var tools = new Option<string>("--tools")
+        {
+            Description = "Which tools to offer: core (sod, handoff, heartbeat, context, doc, notes, status) or all (default).",
+            DefaultValueFactory = _ => "all",
+        }.AcceptOnlyFromAmong("core", "all");
+        var debug = new Option<bool>("--debug") { Description = "Verbose logs on stderr (stdout stays JSON-RPC only)." };
+        var command = new Command("mcp", "Run Baton's MCP server on stdin/stdout, for Claude Code, Gemini CLI, Codex CLI or any MCP client. " +
+                                         "Start it from the agent CLI's MCP config; it stops when the client closes stdin.");
+        command.Options.Add(tools);
+        command.Options.Add(debug);
+        command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
+        {
+            var settings = context.Settings;
+            var services = context.Services;
+            var backend = new BatonBackend(services.Sessions, services.Handoffs, services.Ventures, services.Notes, services.Docs,
+                settings.IsServerMode ? BackendMode.Server : BackendMode.Local, services.Label, !string.IsNullOrWhiteSpace(settings.Key));
+            var options = new BatonMcpOptions
+            {
+                Tools = parse.GetValue(tools) == "core" ? ToolSet.Core : ToolSet.All,
+                WorkingDirectory = runtime.WorkingDirectory,
+                Agent = settings.Agent,
+                HostName = runtime.HostName,
+                RepoRoots = BatonMcpOptions.RepoRootsFrom(runtime.Environment.GetValueOrDefault(BatonMcpOptions.RepoRootsVariable),
+                    runtime.Environment.GetValueOrDefault("HOME")),
+            };
+            await BatonMcpServer.RunStdioAsync(backend, options, parse.GetValue(debug), token);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+}
