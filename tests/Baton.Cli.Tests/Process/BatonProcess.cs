@@ -60,6 +60,9 @@ public sealed class Workspace : IDisposable
     public Task<CliResult> RunWithAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         BatonProcess.RunAsync(this, environment, args);
 
+    /// <summary>Runs with <paramref name="input"/> piped to standard input.</summary>
+    public Task<CliResult> RunWithInputAsync(string input, params string[] args) => BatonProcess.RunAsync(this, Environment, args, input);
+
     private void Git(params string[] args)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = Repo, RedirectStandardError = true, RedirectStandardOutput = true };
@@ -115,9 +118,10 @@ public static class BatonProcess
         return start;
     }
 
-    public static async Task<CliResult> RunAsync(Workspace workspace, IReadOnlyDictionary<string, string> environment, string[] args)
+    public static async Task<CliResult> RunAsync(Workspace workspace, IReadOnlyDictionary<string, string> environment, string[] args, string? input = null)
     {
         using var process = System.Diagnostics.Process.Start(StartInfo(workspace, environment, args))!;
+        if (input is not null) await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TestConstants.Timeout);
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
