@@ -61,6 +61,9 @@ try
     if (statsBefore is { } b && statsAfter is { } a && a.CommitCount > b.CommitCount)
         figures.Add(new("Group commit during heartbeats", $"{(double)(a.OpCount - b.OpCount) / (a.CommitCount - b.CommitCount):F1} writes per commit"));
 
+    if (!Environment.GetCommandLineArgs().Contains("--skip-knowledge"))
+        figures.AddRange(await KnowledgeBench.RunAsync(server, http, dataDir));
+
     var report = Report(figures, seconds);
     Console.WriteLine();
     Console.WriteLine(report);

@@ -184,7 +184,9 @@ public sealed partial class SqliteBatonStore
         if (query.AnyTags is { } tags)
         {
             var names = filter.Parameters("$tag", tags);
-            filter.Add($"EXISTS (SELECT 1 FROM note_tags t WHERE t.note_id = n.id AND t.tag IN ({names}))");
+            // IN (subquery) rather than a correlated EXISTS: SQLite can then start from the few notes with the tag
+            // (note_tags_by_tag) instead of probing note_tags once per note of the whole scope.
+            filter.Add($"n.id IN (SELECT t.note_id FROM note_tags t WHERE t.tag IN ({names}))");
         }
         return filter;
     }
