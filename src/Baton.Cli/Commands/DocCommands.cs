@@ -341,7 +341,7 @@ public static class DocCommands
         output.WriteLine($"Doc audit now: {AuditLine(report.AuditAfter)}");
         var notHealed = report.Items.Count - report.HealedCount;
         output.WriteLine($"{report.HealedCount} healed, {notHealed} not healed" +
-                         (report.AllGenerableHealed ? "." : $" ({report.Items.Count(i => i.Generable && !i.Healed)} of them could have been generated)."));
+                         (report.AllGenerableHealed ? "." : $"; {report.Items.Count(i => i.Generable && !i.Healed)} of them could be generated and were not (see the reasons above)."));
     }
 
     // ---- shared ----

@@ -188,7 +188,7 @@ public static class NoteCommands
         }
         if (page.Items.Count > 0) output.WriteLine();
         output.WriteLine(Text.CountLine(page.Items.Count, page.Total, "note", page.NextCursor) +
-                         (page.Items.Count > 0 ? "; `baton note show <id>` prints one whole" : ""));
+                         (page.Items.Count > 0 ? "; `baton note show <id>` prints a whole note" : ""));
         return page;
     }
 
