@@ -31,3 +31,35 @@ public class CountTests
         Assert.True(Count.All(4).IsWhole);
     }
 }
+
+public class ValidatorTests
+{
+    [Fact]
+    public void Text_SingleLineFieldWithNewline_IsRefusedNamingTheField()
+    {
+        var v = new Baton.Core.Rules.Validator();
+        v.Text("title", "two\nlines");
+
+        var e = Assert.Throws<Baton.Core.Errors.BatonException>(v.ThrowIfAny);
+        Assert.Equal(["must be one line without control characters."], e.Errors!["title"]);
+    }
+
+    [Fact]
+    public void Required_MultilineContentWithTabsAndLineBreaks_IsAccepted()
+    {
+        var v = new Baton.Core.Rules.Validator();
+        var text = v.Required("content", "# Title\r\n\n\tindented", 100, multiline: true);
+
+        Assert.False(v.HasErrors);
+        Assert.Equal("# Title\r\n\n\tindented", text);
+    }
+
+    [Fact]
+    public void Required_MultilineContentWithOtherControlCharacters_IsRefused()
+    {
+        var v = new Baton.Core.Rules.Validator();
+        v.Required("content", "bell\u0007", 100, multiline: true);
+
+        Assert.True(v.HasErrors);
+    }
+}

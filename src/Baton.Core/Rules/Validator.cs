@@ -20,24 +20,28 @@ public sealed partial class Validator
         return this;
     }
 
-    /// <summary>A required text of at most <paramref name="maxLength"/> characters with no control characters.</summary>
-    public string Required(string field, string? value, int maxLength = 200)
+    /// <summary>
+    /// A required text of at most <paramref name="maxLength"/> characters with no control characters;
+    /// <paramref name="multiline"/> allows line breaks and tabs (note and doc content, markdown).
+    /// </summary>
+    public string Required(string field, string? value, int maxLength = 200, bool multiline = false)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             Add(field, "is required.");
             return "";
         }
-        return Text(field, value, maxLength)!;
+        return Text(field, value, maxLength, multiline)!;
     }
 
-    /// <summary>An optional text; null stays null.</summary>
-    public string? Text(string field, string? value, int maxLength = 200)
+    /// <summary>An optional text; null stays null. Names, codes and titles are single-line unless <paramref name="multiline"/>.</summary>
+    public string? Text(string field, string? value, int maxLength = 200, bool multiline = false)
     {
         if (value is null) return null;
         var trimmed = value.Trim();
         if (trimmed.Length > maxLength) Add(field, $"must be at most {maxLength} characters (got {trimmed.Length}).");
-        if (trimmed.Any(char.IsControl)) Add(field, "must not contain control characters.");
+        if (trimmed.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
+            Add(field, multiline ? "must not contain control characters other than line breaks and tabs." : "must be one line without control characters.");
         return trimmed;
     }
 

@@ -21,7 +21,7 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
         scope = v.Required("scope", scope, 12);
         name = v.Required("name", name, 120);
         if (name.Length > 0 && !DocNamePattern().IsMatch(name)) v.Add("name", "must be 1–120 characters of letters, digits, '.', '_' or '-'.");
-        v.Required("content", request.Content, MaxContentChars); // stored exactly as sent: the hash is of these bytes
+        v.Required("content", request.Content, MaxContentChars, multiline: true); // stored exactly as sent: the hash is of these bytes
         var title = v.Text("title", request.Title, 200);
         var docType = v.Text("doc_type", request.DocType, 50);
         var sourceRepo = v.Text("source_repo", request.SourceRepo, 200);

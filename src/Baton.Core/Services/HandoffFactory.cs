@@ -19,7 +19,7 @@ internal static class HandoffFactory
     /// <summary>Validates the shared fields into <paramref name="v"/>; call <see cref="Validator.ThrowIfAny"/> after.</summary>
     public static (string Summary, HandoffStatus Status) Validate(IHandoffFields fields, Validator v)
     {
-        var summary = v.Required("summary", fields.Summary, 2_000);
+        var summary = v.Required("summary", fields.Summary, 2_000, multiline: true);
         var status = v.Required("status", fields.Status);
         v.Text("to_agent", fields.ToAgent);
         v.Positive("issue_number", fields.IssueNumber);

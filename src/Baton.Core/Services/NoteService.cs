@@ -21,7 +21,7 @@ public sealed partial class NoteService(BatonCore core, Caller caller) : INoteSe
         var v = new Validator();
         var venture = v.Required("venture", request.Venture, 12);
         var title = v.Required("title", request.Title, 200);
-        var content = v.Required("content", request.Content, MaxContentChars);
+        var content = v.Required("content", request.Content, MaxContentChars, multiline: true);
         var tags = Tags(v, request.Tags);
         var source = v.Text("source", request.Source, 200);
         v.ThrowIfAny();
@@ -39,7 +39,7 @@ public sealed partial class NoteService(BatonCore core, Caller caller) : INoteSe
         var v = new Validator();
         var title = v.Text("title", request.Title, 200);
         if (title is { Length: 0 }) v.Add("title", "must not be empty.");
-        var content = request.Content is null ? null : v.Required("content", request.Content, MaxContentChars);
+        var content = request.Content is null ? null : v.Required("content", request.Content, MaxContentChars, multiline: true);
         var tags = request.Tags is null ? null : Tags(v, request.Tags);
         v.ThrowIfAny();
 

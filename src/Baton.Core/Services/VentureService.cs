@@ -25,7 +25,7 @@ public sealed class VentureService(BatonCore core, Caller caller) : IVentureServ
             code, name, org, repos,
             Names(v, "capabilities", request.Capabilities),
             v.Text("secrets_path", request.SecretsPath, 500),
-            v.Text("design_spec", request.DesignSpec, 2_000),
+            v.Text("design_spec", request.DesignSpec, 2_000, multiline: true),
             request.Platform ?? false,
             Names(v, "note_tags", request.NoteTags));
         v.ThrowIfAny();
