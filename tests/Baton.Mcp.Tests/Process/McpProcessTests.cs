@@ -1,0 +1,105 @@
+using Baton.Mcp.Tests.InMemory;
+using Baton.Mcp.Tests.Support;
+using ModelContextProtocol.Client;
+
+namespace Baton.Mcp.Tests.Process;
+
+/// <summary>The built <c>baton mcp</c> as a real process, driven over stdio by the SDK's client.</summary>
+public sealed class McpProcessTests : IDisposable
+{
+    private readonly ProcessWorld _world = new();
+
+    public void Dispose() => _world.Dispose();
+
+    private static CancellationToken Ct => McpHarness.Timeout();
+
+    [Fact]
+    public async Task ListTools_DefaultSet_EveryToolWithEveryParameterDescribed()
+    {
+        await using var client = await _world.StartMcpAsync();
+
+        var tools = await client.ListToolsAsync(cancellationToken: Ct);
+
+        Assert.Equal("baton", client.ServerInfo?.Name);
+        Assert.Equal(BatonMcpServer.AllTools.Order(), tools.Select(t => t.Name).Order());
+        Schemas.AssertEveryParameterDescribed(tools.Select(t => (t.Name, (string?)t.Description, t.JsonSchema)));
+    }
+
+    [Fact]
+    public async Task ListTools_ToolsCore_OnlyTheCoreTools()
+    {
+        await using var client = await _world.StartMcpAsync(null, "--tools", "core");
+
+        var tools = await client.ListToolsAsync(cancellationToken: Ct);
+
+        Assert.Equal(BatonMcpServer.CoreTools.Order(), tools.Select(t => t.Name).Order());
+    }
+
+    [Fact]
+    public async Task SodHandoffSod_LocalMode_TheSecondSodShowsTheHandoff()
+    {
+        await SodHandoffSodAsync(null);
+        Assert.True(File.Exists(Path.Combine(_world.DataDir, "baton.db")), "local mode writes the store in the data directory");
+    }
+
+    [Fact]
+    public async Task SodHandoffSod_ServerMode_TheSecondSodShowsTheHandoff()
+    {
+        await using var server = await ServeProcess.StartAsync(_world);
+        var environment = new Dictionary<string, string> { ["BATON_URL"] = server.BaseAddress.ToString(), ["BATON_KEY"] = server.AdminKey };
+
+        var briefing = await SodHandoffSodAsync(environment);
+
+        Assert.Contains(server.BaseAddress.Authority, briefing);
+    }
+
+    [Fact]
+    public async Task Sod_ServerModeWithoutKey_ErrorNamesTheVariableAndLaunch()
+    {
+        await using var server = await ServeProcess.StartAsync(_world);
+        await using var client = await _world.StartMcpAsync(new Dictionary<string, string> { ["BATON_URL"] = server.BaseAddress.ToString() });
+
+        var result = (await client.CallToolAsync("sod", cancellationToken: Ct)).Failed();
+
+        Assert.Contains("BATON_KEY", result.Text());
+        Assert.Contains("baton launch", result.Text());
+    }
+
+    [Fact]
+    public async Task Status_FakeGhFirstOnPath_IsCalledWithTheRepoFromGit()
+    {
+        _world.Gh.Issues = "[" + FakeGh.Issue(5, "Flaky test", "P2", "status:ready") + "]";
+        await using var client = await _world.StartMcpAsync();
+
+        var result = (await client.CallToolAsync("status", cancellationToken: Ct)).Ok();
+
+        Assert.Contains("#5 Flaky test", result.Text());
+        Assert.Contains(_world.Gh.Calls, c => c.Contains("example-org/alpha-console"));
+    }
+
+    private async Task<string> SodHandoffSodAsync(IReadOnlyDictionary<string, string>? environment)
+    {
+        string firstSession;
+        await using (var client = await _world.StartMcpAsync(environment))
+        {
+            var sod = (await client.CallToolAsync("sod", cancellationToken: Ct)).Ok();
+            firstSession = sod.Data().GetProperty("sod").GetProperty("session").GetProperty("id").GetString()!;
+            (await client.CallToolAsync("handoff", new Dictionary<string, object?>
+            {
+                ["summary"] = "Parser rewritten; two edge cases left",
+                ["status"] = "in_progress",
+                ["next_steps"] = new[] { "handle empty input" },
+                ["end_session"] = true,
+            }, cancellationToken: Ct)).Ok();
+        }
+
+        // A new process, as the next agent session would start it.
+        await using var next = await _world.StartMcpAsync(environment);
+        var again = (await next.CallToolAsync("sod", cancellationToken: Ct)).Ok();
+        var data = again.Data().GetProperty("sod");
+        Assert.NotEqual(firstSession, data.GetProperty("session").GetProperty("id").GetString());
+        Assert.Equal("Parser rewritten; two edge cases left", data.GetProperty("last_handoff").GetProperty("summary").GetString());
+        Assert.Contains("handle empty input", again.Text());
+        return again.Text();
+    }
+}
