@@ -16,6 +16,16 @@ using Baton.Storage.Sqlite;
 // ratio against a bare endpoint measured the same way is the figure that travels between machines.
 //
 //   dotnet run -c Release --project bench/Baton.Bench [-- --seconds 10 --out bench-results.md]
+//   dotnet run -c Release --project bench/Baton.Bench -- --mcp      (the `baton mcp` figures only)
+
+// `--mcp`: only the `baton mcp` figures (issue 4), which need the built baton rather than a server in this process.
+if (Environment.GetCommandLineArgs().Contains("--mcp"))
+{
+    var mcpFigures = await McpBench.RunAsync();
+    foreach (var figure in mcpFigures)
+        Console.WriteLine($"{figure.Name}: {figure.Value}{(figure.Target is null ? "" : $"  (target {figure.Target}: {(figure.Met == true ? "met" : "NOT met")})")}");
+    return mcpFigures.All(f => f.Met != false) ? 0 : 3;
+}
 
 var seconds = ArgValue("--seconds") is { } s ? int.Parse(s) : 10;
 var outPath = ArgValue("--out");
