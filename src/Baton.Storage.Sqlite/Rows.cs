@@ -34,7 +34,7 @@ internal static class Rows
         "source_path, generated";
 
     /// <summary>What the docs index reads: never the content.</summary>
-    public const string DocSummaryColumns = "scope, name, title, version, size_bytes, updated_at, doc_type, generated";
+    public const string DocSummaryColumns = "scope, name, title, version, size_bytes, updated_at, doc_type, generated, content_hash";
 
     public const string DocRequirementColumns =
         "id, name_pattern, scope_type, venture, capability, staleness_days, auto_generate, generation_sources, created_at";
@@ -157,7 +157,8 @@ internal static class Rows
         SizeBytes: checked((int)r.Long("size_bytes")),
         UpdatedAt: r.Time("updated_at"),
         DocType: r.StrOrNull("doc_type"),
-        Generated: r.Long("generated") != 0);
+        Generated: r.Long("generated") != 0,
+        ContentHash: r.Str("content_hash"));
 
     public static DocRequirement DocRequirement(SqliteDataReader r) => new(
         Id: r.Str("id"),

@@ -15,7 +15,7 @@ public class BriefingKnowledgeTests
     private static Note Note(string id, string venture, string content, int hoursOld = 1) =>
         new(id, venture, $"Title {id}", content, ["executive-summary"], false, Now.AddHours(-hoursOld), Now.AddHours(-hoursOld), "k", null);
 
-    private static DocSummary Doc(int i) => new("alpha", $"doc-{i:D2}.md", $"Doc {i}", 1, 2048, Now.AddDays(-1), null, false);
+    private static DocSummary Doc(int i) => new("alpha", $"doc-{i:D2}.md", $"Doc {i}", 1, 2048, Now.AddDays(-1), null, false, "hash");
 
     private static string Build(BriefingKnowledge knowledge, int budget = 12_000) =>
         BriefingBuilder.Build(new BriefingInput(Alpha, Me, false, "local", null, new ListResult<Handoff>([], 0), new ListResult<Session>([], 0), budget, Now, knowledge));

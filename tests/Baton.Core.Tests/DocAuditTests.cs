@@ -11,7 +11,7 @@ public class DocAuditTests
     private static DocRequirement Req(string id, string pattern, string? capability = null, RequirementScope scope = RequirementScope.EveryVenture, bool auto = true, string? venture = null) =>
         new(id, pattern, scope, venture, capability, 90, auto, auto ? ["readme"] : [], Now);
 
-    private static DocSummary Doc(string scope, string name, int daysOld) => new(scope, name, name, 1, 10, Now.AddDays(-daysOld), null, false);
+    private static DocSummary Doc(string scope, string name, int daysOld) => new(scope, name, name, 1, 10, Now.AddDays(-daysOld), null, false, "hash");
 
     [Fact]
     public void Run_AllPresentAndFresh_IsComplete()

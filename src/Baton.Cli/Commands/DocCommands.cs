@@ -145,9 +145,8 @@ public static class DocCommands
     }
 
     /// <summary>
-    /// Compares each file with the server's current version before writing anything: a doc that is not there yet or
-    /// whose size differs is uploaded at once; one of the same size is fetched and its content hash compared, so an
-    /// unchanged file costs a read, never a write (and never a new version).
+    /// Compares each file's SHA-256 with the content hash the docs index carries, so an unchanged file costs neither a
+    /// read nor a write (and never a new version); one index read covers the whole folder.
     /// </summary>
     public static async Task<UploadReport> SyncAsync(IDocService docs, string scope, string folder, string? docType, string workingDirectory, CancellationToken ct)
     {
@@ -164,14 +163,10 @@ public static class DocCommands
                 continue;
             }
             var existing = current.GetValueOrDefault(local.Name);
-            if (DocFiles.Plan(local, existing) == SyncStep.CompareHash)
+            if (DocFiles.Plan(local, existing) == SyncStep.Skip)
             {
-                var doc = await docs.GetDocAsync(scope, local.Name, null, ct);
-                if (doc.ContentHash == local.Hash)
-                {
-                    outcomes.Add(new FileOutcome(display, local.Name, FileOutcome.Unchanged, doc.Version, $"unchanged v{doc.Version}"));
-                    continue;
-                }
+                outcomes.Add(new FileOutcome(display, local.Name, FileOutcome.Unchanged, existing!.Version, $"unchanged v{existing.Version}"));
+                continue;
             }
             outcomes.Add(await PutAsync(docs, scope, local, docType, display, ct));
         }
@@ -408,7 +403,7 @@ public sealed record HealReport(string Venture, AuditStatus StatusBefore, AuditS
 /// <summary>A local file read for upload: its doc name, content, SHA-256 and size as the server will compute them, or why it cannot be a doc.</summary>
 public sealed record LocalDoc(string Path, string Name, string Content, string Hash, int SizeBytes, string? Problem);
 
-public enum SyncStep { Upload, CompareHash }
+public enum SyncStep { Upload, Skip }
 
 /// <summary>The pure rules of uploading files as docs: naming, hashing, which files a sync takes, and what it must do with each.</summary>
 public static partial class DocFiles
@@ -435,12 +430,9 @@ public static partial class DocFiles
     public static IReadOnlyList<string> SyncCandidates(IEnumerable<string> paths) =>
         paths.Where(p => !System.IO.Path.GetFileName(p).StartsWith('.')).OrderBy(p => p, StringComparer.Ordinal).ToList();
 
-    /// <summary>
-    /// Upload at once when the server has no such doc or its size differs (then the content must differ); when the
-    /// sizes match only the hashes can tell, so the current version is fetched and compared first.
-    /// </summary>
+    /// <summary>Skip a file whose hash equals the server's current content hash; upload everything else.</summary>
     public static SyncStep Plan(LocalDoc file, DocSummary? current) =>
-        current is null || current.SizeBytes != file.SizeBytes ? SyncStep.Upload : SyncStep.CompareHash;
+        current is not null && current.ContentHash == file.Hash ? SyncStep.Skip : SyncStep.Upload;
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,120}$")]
     private static partial Regex DocName();

@@ -38,7 +38,10 @@ public sealed record Doc(
     string? SourcePath,
     bool Generated);
 
-/// <summary>A doc as the index shows it: metadata only, never the content.</summary>
+/// <summary>
+/// A doc as the index shows it: metadata only, never the content. <see cref="ContentHash"/> lets a client that holds a
+/// copy (<c>baton docs sync</c>) tell whether it changed without fetching it.
+/// </summary>
 public sealed record DocSummary(
     string Scope,
     string Name,
@@ -47,9 +50,10 @@ public sealed record DocSummary(
     int SizeBytes,
     DateTimeOffset UpdatedAt,
     string? DocType,
-    bool Generated)
+    bool Generated,
+    string ContentHash)
 {
-    public static DocSummary From(Doc d) => new(d.Scope, d.Name, d.Title, d.Version, d.SizeBytes, d.UpdatedAt, d.DocType, d.Generated);
+    public static DocSummary From(Doc d) => new(d.Scope, d.Name, d.Title, d.Version, d.SizeBytes, d.UpdatedAt, d.DocType, d.Generated, d.ContentHash);
 }
 
 public enum RequirementScope { Global, EveryVenture, Venture }

@@ -8,8 +8,8 @@ namespace Baton.Cli.Tests.Unit;
 /// <summary>The pure rules behind <c>baton docs upload</c> and <c>docs sync</c>: naming, hashing, file choice, the sync plan.</summary>
 public sealed class DocFilesTests
 {
-    private static DocSummary Summary(string name, int sizeBytes) =>
-        new("alpha", name, name, 1, sizeBytes, DateTimeOffset.UnixEpoch, null, false);
+    private static DocSummary Summary(string name, int sizeBytes, string hash) =>
+        new("alpha", name, name, 1, sizeBytes, DateTimeOffset.UnixEpoch, null, false, hash);
 
     [Theory]
     [InlineData("/repo/docs/alpha-runbook.md", "alpha-runbook.md")]
@@ -79,7 +79,7 @@ public sealed class DocFilesTests
     }
 
     [Fact]
-    public void Plan_DocNotOnTheServer_UploadsWithoutAskingForItsContent()
+    public void Plan_DocNotOnTheServer_Uploads()
     {
         var local = DocFiles.FromContent("/d/new.md", "# New\n");
 
@@ -87,18 +87,18 @@ public sealed class DocFilesTests
     }
 
     [Fact]
-    public void Plan_SizeDiffers_UploadsAtOnceBecauseTheContentMustDiffer()
+    public void Plan_ServerHashDiffers_Uploads()
     {
-        var local = DocFiles.FromContent("/d/runbook.md", "# Runbook, longer now\n");
+        var local = DocFiles.FromContent("/d/runbook.md", "# Runbook, changed\n");
 
-        Assert.Equal(SyncStep.Upload, DocFiles.Plan(local, Summary("runbook.md", local.SizeBytes - 3)));
+        Assert.Equal(SyncStep.Upload, DocFiles.Plan(local, Summary("runbook.md", local.SizeBytes, DocFiles.HashOf("# Runbook, before\n"))));
     }
 
     [Fact]
-    public void Plan_SameSize_ComparesHashesBeforeWritingAnything()
+    public void Plan_ServerHashEqual_SkipsWithoutReadingOrWriting()
     {
         var local = DocFiles.FromContent("/d/runbook.md", "# Runbook\n");
 
-        Assert.Equal(SyncStep.CompareHash, DocFiles.Plan(local, Summary("runbook.md", local.SizeBytes)));
+        Assert.Equal(SyncStep.Skip, DocFiles.Plan(local, Summary("runbook.md", local.SizeBytes, local.Hash)));
     }
 }
