@@ -270,52 +270,13 @@ public static class DocCommands
 
     /// <summary>
     /// Audits, generates each missing or stale doc whose requirement allows it from <paramref name="repoPath"/>, uploads
-    /// it marked as generated, and audits again. Every doc that was not healed carries the reason: the requirement
-    /// does not allow generation, the generator found nothing to build it from, or the server refused the upload.
+    /// it marked as generated, and audits again — through <see cref="DocHealer"/>, the handler the MCP tools use too.
     /// </summary>
     public static async Task<HealReport> HealAsync(IDocService docs, IVentureService ventures, string ventureCode, string repoPath,
         string? sourceRepo, DateTimeOffset now, CancellationToken ct)
     {
-        var before = await docs.AuditAsync(ventureCode, ct);
         var venture = await ventures.GetVentureAsync(ventureCode, ct);
-        var targets = before.Missing.Select(m => new HealTarget("missing", m.Scope, m.Name, m.RequirementId, m.CanGenerate, m.GenerationSources))
-            .Concat(before.Stale.Select(s => new HealTarget("stale", s.Scope, s.Name, s.RequirementId, s.CanGenerate, s.GenerationSources)));
-
-        var items = new List<HealItem>();
-        foreach (var target in targets)
-        {
-            items.Add(await HealOneAsync(docs, venture, target, repoPath, sourceRepo, now, ct));
-        }
-        var after = await docs.AuditAsync(ventureCode, ct);
-        return new HealReport(ventureCode, before.Status, after.Status, items, after);
-    }
-
-    private static async Task<HealItem> HealOneAsync(IDocService docs, Venture venture, HealTarget target, string repoPath, string? sourceRepo,
-        DateTimeOffset now, CancellationToken ct)
-    {
-        if (!target.CanGenerate)
-            return HealItem.NotHealed(target, false, "its requirement is not auto-generated (auto_generate is off or it names no sources): write it and `baton docs upload` it.");
-
-        // The audit already resolved the name, so a requirement with that exact name stands in for the real one:
-        // the generator needs only the name and the sources.
-        var requirement = new DocRequirement(target.RequirementId, target.Name, RequirementScope.Venture, venture.Code, null,
-            StalenessDays: 1, AutoGenerate: true, target.GenerationSources, now);
-        var generated = DocGenerator.Generate(requirement, venture, repoPath, now);
-        if (!generated.Success) return HealItem.NotHealed(target, true, "the generator could not build it: " + generated.Reason);
-
-        try
-        {
-            var put = await docs.PutDocAsync(target.Scope, target.Name,
-                new PutDocRequest(generated.Content, generated.Title, SourceRepo: sourceRepo, Generated: true), ct);
-            if (!put.Changed)
-                return HealItem.NotHealed(target, true,
-                    $"the generated content is the same as version {put.Doc.Version}, so nothing changed: edit its sources ({string.Join(", ", generated.Sources)}) or upload a new version.");
-            return new HealItem(target.Kind, target.Scope, target.Name, true, true, put.Doc.Version, generated.Sources, null);
-        }
-        catch (BatonException ex)
-        {
-            return HealItem.NotHealed(target, true, $"the server refused the upload: {ex.Detail} (code: {ex.Code})");
-        }
+        return await DocHealer.AuditAndHealAsync(docs, venture, repoPath, sourceRepo, heal: true, now, ct);
     }
 
     private static void WriteHealReport(HealReport report, bool json, TextWriter output)
@@ -334,8 +295,8 @@ public static class DocCommands
                 : $"  not healed  {item.Scope}/{item.Name} ({item.Kind}): {item.Reason}");
         }
         output.WriteLine($"Doc audit now: {AuditLine(report.AuditAfter)}");
-        var notHealed = report.Items.Count - report.HealedCount;
-        output.WriteLine($"{report.HealedCount} healed, {notHealed} not healed" +
+        var notHealed = report.Items.Count - report.Healed.Count;
+        output.WriteLine($"{report.Healed.Count} healed, {notHealed} not healed" +
                          (report.AllGenerableHealed ? "." : $"; {report.Items.Count(i => i.Generable && !i.Healed)} of them could be generated and were not (see the reasons above)."));
     }
 
@@ -380,24 +341,6 @@ public sealed record UploadReport(string Scope, IReadOnlyList<FileOutcome> Items
     public int Stored => Items.Count(i => i.Outcome == FileOutcome.Stored);
     public int Unchanged => Items.Count(i => i.Outcome == FileOutcome.Unchanged);
     public int Failed => Items.Count(i => i.Outcome == FileOutcome.Failed);
-}
-
-/// <summary>A doc the audit found missing or stale, as heal works on it.</summary>
-public sealed record HealTarget(string Kind, string Scope, string Name, string RequirementId, bool CanGenerate, IReadOnlyList<string> GenerationSources);
-
-/// <summary>One doc heal tried: healed to <see cref="Version"/> from <see cref="Sources"/>, or not, with the reason.</summary>
-public sealed record HealItem(string Kind, string Scope, string Name, bool Generable, bool Healed, int? Version, IReadOnlyList<string> Sources, string? Reason)
-{
-    public static HealItem NotHealed(HealTarget target, bool generable, string reason) =>
-        new(target.Kind, target.Scope, target.Name, generable, false, null, [], reason);
-}
-
-public sealed record HealReport(string Venture, AuditStatus StatusBefore, AuditStatus StatusAfter, IReadOnlyList<HealItem> Items, DocAuditResult AuditAfter)
-{
-    public int HealedCount => Items.Count(i => i.Healed);
-
-    /// <summary>The exit-code rule: every doc that could be generated was generated and stored.</summary>
-    public bool AllGenerableHealed => Items.All(i => !i.Generable || i.Healed);
 }
 
 /// <summary>A local file read for upload: its doc name, content, SHA-256 and size as the server will compute them, or why it cannot be a doc.</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Baton.Core.Domain;
+using Baton.Core.Knowledge;
 using Baton.Core.Services;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -51,7 +52,7 @@ public sealed class KnowledgeEditTools(ToolContext context)
             var workspace = await context.DetectWorkspaceAsync(ct);
             // Only a clone of one of the venture's own repos may feed its docs.
             var repoRoot = workspace.OrgRepo is not null && Core.Workspace.VentureLookup.Owns(v, workspace.OrgRepo) ? workspace.Root : null;
-            var report = await new DocHealer(docs, context.Clock).AuditAndHealAsync(v, repoRoot, workspace.OrgRepo ?? v.PrimaryRepo, heal, ct);
+            var report = await DocHealer.AuditAndHealAsync(docs, v, repoRoot, workspace.OrgRepo ?? v.PrimaryRepo, heal, context.Clock.GetUtcNow(), ct);
             return ToolResults.Ok("## Doc audit\n" + report.ToMarkdown(), report);
         });
 }

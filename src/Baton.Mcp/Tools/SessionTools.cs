@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text;
 using Baton.Core.Domain;
+using Baton.Core.Knowledge;
 using Baton.Core.Json;
 using Baton.Core.Rules;
 using Baton.Core.Services;
@@ -75,7 +76,7 @@ public sealed class SessionTools(ToolContext context)
             string? skipped = null;
             if (context.Backend.Docs is null) skipped = "this backend does not offer docs yet.";
             else if (!heal_docs) skipped = "heal_docs was false.";
-            else healing = await new DocHealer(context.Backend.Docs, context.Clock).AuditAndHealAsync(v, here ? workspace.Root : null, orgRepo, heal: true, ct);
+            else healing = await DocHealer.AuditAndHealAsync(context.Backend.Docs, v, here ? workspace.Root : null, orgRepo, heal: true, context.Clock.GetUtcNow(), ct);
 
             var text = new StringBuilder(sod.Briefing.TrimEnd()).Append("\n\n---\n");
             text.Append(RepoState.From(workspace).ToMarkdown()).Append('\n');

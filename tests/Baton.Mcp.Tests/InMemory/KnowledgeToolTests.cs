@@ -65,7 +65,7 @@ public sealed class KnowledgeToolTests : IAsyncLifetime
         var result = (await _mcp.CallAsync("doc_audit", new { venture = "alpha", heal = false })).Ok();
         var docs = await _mcp.Services.Docs.ListDocsAsync("alpha", McpHarness.Timeout());
 
-        Assert.Equal("incomplete", result.Data().GetProperty("audit").GetProperty("status").GetString());
+        Assert.Equal("incomplete", result.Data().GetProperty("audit_after").GetProperty("status").GetString());
         Assert.Contains("healing was not asked for", result.Text());
         Assert.Equal(0, docs.Total);
     }
@@ -77,7 +77,7 @@ public sealed class KnowledgeToolTests : IAsyncLifetime
         var again = (await _mcp.CallAsync("doc_audit", new { venture = "alpha" })).Ok();
 
         Assert.Equal(1, healed.Data().GetProperty("healed").GetArrayLength());
-        Assert.Equal("complete", again.Data().GetProperty("audit").GetProperty("status").GetString());
-        Assert.Contains("Nothing to heal", again.Text());
+        Assert.Equal("complete", again.Data().GetProperty("audit_after").GetProperty("status").GetString());
+        Assert.Contains("nothing to heal", again.Text());
     }
 }
