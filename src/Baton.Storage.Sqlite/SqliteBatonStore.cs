@@ -20,7 +20,7 @@ public sealed partial class SqliteBatonStore : IBatonStore, IKnowledgeStore
     private readonly SqliteStoreOptions _options;
     private readonly TimeProvider _clock;
     private readonly string _writerConnectionString;
-    private readonly string _readerConnectionString;
+    private readonly ReaderPool _readers;
     private GroupCommitWriter? _writer;
     private Checkpointer? _checkpointer;
     private int _disposed;
@@ -31,8 +31,8 @@ public sealed partial class SqliteBatonStore : IBatonStore, IKnowledgeStore
         _clock = clock;
         // The writer lives as long as the store; pooling it would only let another store instance borrow it.
         _writerConnectionString = ConnectionString(options, SqliteOpenMode.ReadWriteCreate, pooling: false);
-        // Reads borrow from Microsoft.Data.Sqlite's pool: opening a SQLite connection is cheap, but not free.
-        _readerConnectionString = ConnectionString(options, SqliteOpenMode.ReadWrite, pooling: true);
+        // Reads use our own pool, which keeps each connection's prepared statements too (see ReaderPool).
+        _readers = new ReaderPool(ConnectionString(options, SqliteOpenMode.ReadWrite, pooling: false));
     }
 
     /// <summary>
@@ -90,8 +90,7 @@ public sealed partial class SqliteBatonStore : IBatonStore, IKnowledgeStore
         if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
         if (_checkpointer is not null) await _checkpointer.DisposeAsync().ConfigureAwait(false);
         // Pooled readers keep the file open after the store is gone; release them so the file can be moved or deleted.
-        using var reader = new SqliteConnection(_readerConnectionString);
-        SqliteConnection.ClearPool(reader);
+        _readers.Dispose();
     }
 
     private static string ConnectionString(SqliteStoreOptions options, SqliteOpenMode mode, bool pooling) =>
@@ -134,18 +133,23 @@ public sealed partial class SqliteBatonStore : IBatonStore, IKnowledgeStore
 
     /// <summary>
     /// Runs <paramref name="work"/> on a pooled read connection inside one read transaction, so a count and the page it
-    /// describes come from the same snapshot.
+    /// describes come from the same snapshot. The work is synchronous (SQLite has no asynchronous I/O to offer), so it
+    /// runs on the caller's thread without a hop.
     /// </summary>
-    private async Task<T> ReadAsync<T>(Func<Db, T> work, CancellationToken ct)
+    private Task<T> ReadAsync<T>(Func<Db, T> work, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (_writer is null) throw new InvalidOperationException("Call InitializeAsync before using the store.");
+        ct.ThrowIfCancellationRequested();
 
-        await using var connection = new SqliteConnection(_readerConnectionString);
-        await connection.OpenAsync(ct).ConfigureAwait(false);
-        using var transaction = connection.BeginTransaction(deferred: true);
-        var result = work(new Db(connection, transaction));
-        transaction.Commit();
-        return result;
+        var reader = _readers.Rent();
+        try
+        {
+            return Task.FromResult(reader.Run(work));
+        }
+        finally
+        {
+            _readers.Return(reader);
+        }
     }
 }
