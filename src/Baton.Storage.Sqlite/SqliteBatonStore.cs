@@ -15,7 +15,7 @@ namespace Baton.Storage.Sqlite;
 /// Usage: <c>var store = SqliteBatonStore.Open(options); await store.InitializeAsync(ct);</c> … <c>await store.DisposeAsync();</c>
 /// Dispose finishes every queued write before closing.
 /// </remarks>
-public sealed partial class SqliteBatonStore : IBatonStore, IKnowledgeStore
+public sealed partial class SqliteBatonStore : IBatonStore
 {
     private readonly SqliteStoreOptions _options;
     private readonly TimeProvider _clock;

@@ -25,9 +25,5 @@ public sealed class CoreOptions
 public sealed record BatonCore(Storage.IBatonStore Store, TimeProvider Clock, Random Random, IdGenerator Ids, CoreOptions Options)
 {
     /// <summary>Now, truncated to milliseconds so stored and wire timestamps agree exactly.</summary>
-    /// <summary>The knowledge side of the store (every Baton store implements both ports).</summary>
-    public Storage.IKnowledgeStore Knowledge => Store as Storage.IKnowledgeStore
-        ?? throw new InvalidOperationException($"The {Store.Kind} store does not implement the knowledge store.");
-
     public DateTimeOffset Now() => Json.Timestamp.TruncateToMilliseconds(Clock.GetUtcNow());
 }

@@ -37,7 +37,7 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
         var candidate = new Doc(scope, name, title ?? TitleOf(request.Content!, name), request.Content!,
             Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length, docType, Version: 1, core.Now(),
             caller.ActorKeyId, sourceRepo, sourcePath, generated);
-        var put = await core.Knowledge.PutDocAsync(candidate, ct);
+        var put = await core.Store.PutDocAsync(candidate, ct);
         var message = put.Changed
             ? $"Stored {scope}/{name} as version {put.Doc.Version}."
             : $"{scope}/{name} already has this content (version {put.Doc.Version}): nothing changed.";
@@ -48,7 +48,7 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
     {
         if (scope != Venture.Global) Lookups.EnsureMayActFor(caller, scope);
         if (version is <= 0) throw BatonException.Validation("version", $"must be a positive number (got {version}).");
-        return await core.Knowledge.FindDocOrNullAsync(scope, name, version, ct)
+        return await core.Store.FindDocOrNullAsync(scope, name, version, ct)
                ?? throw new BatonException(ErrorCodes.DocNotFound,
                    version is null
                        ? $"There is no doc {scope}/{name}. `baton docs --venture <code>` lists the docs a venture sees."
@@ -63,7 +63,7 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
             scopes = [Venture.Global, .. (await core.Store.ListVenturesAsync(ct)).Select(x => x.Code)];
         else
             scopes = [(await Lookups.VentureOrThrowAsync(core, venture, ct)).Code, Venture.Global];
-        var docs = await core.Knowledge.ListDocsAsync(scopes, ct);
+        var docs = await core.Store.ListDocsAsync(scopes, ct);
         return new ListResult<DocSummary>(docs, docs.Count);
     }
 
@@ -71,13 +71,13 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
     {
         Lookups.EnsureMayActFor(caller, venture);
         var v = await Lookups.VentureOrThrowAsync(core, venture, ct);
-        var requirements = core.Knowledge.ListDocRequirementsAsync(ct);
-        var docs = core.Knowledge.ListDocsAsync([v.Code, Venture.Global], ct);
+        var requirements = core.Store.ListDocRequirementsAsync(ct);
+        var docs = core.Store.ListDocsAsync([v.Code, Venture.Global], ct);
         await Task.WhenAll(requirements, docs);
         return DocAudit.Run(v, requirements.Result, docs.Result, core.Now());
     }
 
-    public Task<IReadOnlyList<DocRequirement>> ListRequirementsAsync(CancellationToken ct) => core.Knowledge.ListDocRequirementsAsync(ct);
+    public Task<IReadOnlyList<DocRequirement>> ListRequirementsAsync(CancellationToken ct) => core.Store.ListDocRequirementsAsync(ct);
 
     public async Task<DocRequirement> PutRequirementAsync(string? id, DocRequirementRequest request, CancellationToken ct)
     {
@@ -99,19 +99,19 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
         DocRequirement? existing = null;
         if (id is not null)
         {
-            existing = await core.Knowledge.FindDocRequirementOrNullAsync(id, ct) ?? throw RequirementNotFound(id);
+            existing = await core.Store.FindDocRequirementOrNullAsync(id, ct) ?? throw RequirementNotFound(id);
         }
         var requirement = new DocRequirement(
             existing?.Id ?? core.Ids.New("req"), pattern, scopeType, venture, capability, staleness,
             request.AutoGenerate ?? false, sources, existing?.CreatedAt ?? core.Now());
-        await core.Knowledge.UpsertDocRequirementAsync(requirement, ct);
+        await core.Store.UpsertDocRequirementAsync(requirement, ct);
         return requirement;
     }
 
     public async Task DeleteRequirementAsync(string id, CancellationToken ct)
     {
         Lookups.EnsureAdmin(caller, "Changing doc requirements");
-        if (!await core.Knowledge.DeleteDocRequirementAsync(id, ct)) throw RequirementNotFound(id);
+        if (!await core.Store.DeleteDocRequirementAsync(id, ct)) throw RequirementNotFound(id);
     }
 
     /// <summary>
@@ -125,7 +125,7 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
         if (!generated || scope == Venture.Global) throw new BatonException(ErrorCodes.Forbidden, AdminOnly);
         Lookups.EnsureMayActFor(caller, scope);
         var venture = await Lookups.VentureOrThrowAsync(core, scope, ct);
-        var requirements = await core.Knowledge.ListDocRequirementsAsync(ct);
+        var requirements = await core.Store.ListDocRequirementsAsync(ct);
         var fulfils = requirements.Any(r => DocAudit.AppliesTo(r, venture, out var s) && s == scope && DocAudit.NameFor(r, venture) == name);
         if (!fulfils) throw new BatonException(ErrorCodes.Forbidden, AdminOnly + $" No requirement of '{scope}' asks for '{name}'.");
     }

@@ -30,7 +30,7 @@ public sealed partial class NoteService(BatonCore core, Caller caller) : INoteSe
         RefuseSecrets(title, content);
         var now = core.Now();
         var note = new Note(core.Ids.New(IdGenerator.Note), venture, title, content, tags, false, now, now, caller.ActorKeyId, source);
-        await core.Knowledge.InsertNoteAsync(note, ct);
+        await core.Store.InsertNoteAsync(note, ct);
         return note;
     }
 
@@ -46,14 +46,14 @@ public sealed partial class NoteService(BatonCore core, Caller caller) : INoteSe
         var existing = await NoteOrThrowAsync(id, ct);
         await EnsureMayWriteAsync(existing.Venture, ct);
         RefuseSecrets(title ?? "", content ?? "");
-        return await core.Knowledge.UpdateNoteAsync(id, title, content, tags, core.Now(), ct) ?? throw NotFound(id);
+        return await core.Store.UpdateNoteAsync(id, title, content, tags, core.Now(), ct) ?? throw NotFound(id);
     }
 
     public async Task<Note> ArchiveNoteAsync(string id, CancellationToken ct)
     {
         var existing = await NoteOrThrowAsync(id, ct);
         await EnsureMayWriteAsync(existing.Venture, ct);
-        return await core.Knowledge.SetNoteArchivedAsync(id, true, core.Now(), ct) ?? throw NotFound(id);
+        return await core.Store.SetNoteArchivedAsync(id, true, core.Now(), ct) ?? throw NotFound(id);
     }
 
     public async Task<Note> GetNoteAsync(string id, CancellationToken ct) => await NoteOrThrowAsync(id, ct);
@@ -70,14 +70,14 @@ public sealed partial class NoteService(BatonCore core, Caller caller) : INoteSe
         var includeGlobal = request.IncludeGlobal ?? true;
         IReadOnlyList<string>? ventures = venture is null ? null : includeGlobal ? [venture, Venture.Global] : [venture];
         IReadOnlyList<string>? exclude = venture is null && !includeGlobal ? [Venture.Global] : null;
-        return await core.Knowledge.SearchNotesAsync(
+        return await core.Store.SearchNotesAsync(
             new NoteQuery(string.IsNullOrWhiteSpace(q) ? null : q, tag is null ? null : [tag], ventures, exclude,
                 request.IncludeArchived ?? false, new PageRequest(limit, request.Cursor)), ct);
     }
 
     private async Task<Note> NoteOrThrowAsync(string id, CancellationToken ct)
     {
-        var note = await core.Knowledge.FindNoteOrNullAsync(id, ct) ?? throw NotFound(id);
+        var note = await core.Store.FindNoteOrNullAsync(id, ct) ?? throw NotFound(id);
         if (note.Venture != Venture.Global) Lookups.EnsureMayActFor(caller, note.Venture);
         return note;
     }

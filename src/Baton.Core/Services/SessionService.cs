@@ -86,16 +86,16 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
 
         var k = knowledge.Result;
         return new SodResponse(session, outcome.Resumed, heartbeat, lastHandoff.Result.Items.FirstOrDefault(), addressedList, others, briefing,
-            k is null ? null : new ListResult<DocSummary>(k.Docs, k.Docs.Count), k?.Audit, k?.Notes);
+            new ListResult<DocSummary>(k.Docs, k.Docs.Count), k.Audit, k.Notes);
     }
 
     /// <summary>
     /// Enterprise notes (tagged <c>executive-summary</c> or one of the venture's note tags) in briefing order — this
     /// venture, then other ventures, then global, newest first — plus the docs index and audit.
     /// </summary>
-    private async Task<BriefingKnowledge?> LoadKnowledgeAsync(Venture venture, DocsFormat docsFormat, DateTimeOffset now, CancellationToken ct)
+    private async Task<BriefingKnowledge> LoadKnowledgeAsync(Venture venture, DocsFormat docsFormat, DateTimeOffset now, CancellationToken ct)
     {
-        if (core.Store is not IKnowledgeStore store) return null;
+        var store = core.Store;
         IReadOnlyList<string> tags = [.. venture.NoteTags.Append(BriefingNoteTag).Distinct(StringComparer.Ordinal)];
         var own = store.SearchNotesAsync(new NoteQuery(null, tags, [venture.Code], null, false, PageRequest.First(SodListLimit)), ct);
         var others = store.SearchNotesAsync(new NoteQuery(null, tags, null, [venture.Code, Venture.Global], false, PageRequest.First(SodListLimit)), ct);

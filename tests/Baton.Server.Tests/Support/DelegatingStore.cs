@@ -37,6 +37,19 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<IReadOnlyList<RequestLogEntry>> ListRequestLogAsync(string? correlationId, int limit, CancellationToken ct) =>
         inner.ListRequestLogAsync(correlationId, limit, ct);
     public Task<int> PurgeAsync(DateTimeOffset logBefore, DateTimeOffset now, CancellationToken ct) => inner.PurgeAsync(logBefore, now, ct);
+    public Task InsertNoteAsync(Note note, CancellationToken ct) => inner.InsertNoteAsync(note, ct);
+    public Task<Note?> FindNoteOrNullAsync(string id, CancellationToken ct) => inner.FindNoteOrNullAsync(id, ct);
+    public Task<Note?> UpdateNoteAsync(string id, string? title, string? content, IReadOnlyList<string>? tags, DateTimeOffset now, CancellationToken ct) =>
+        inner.UpdateNoteAsync(id, title, content, tags, now, ct);
+    public Task<Note?> SetNoteArchivedAsync(string id, bool archived, DateTimeOffset now, CancellationToken ct) => inner.SetNoteArchivedAsync(id, archived, now, ct);
+    public Task<Page<NoteHit>> SearchNotesAsync(NoteQuery query, CancellationToken ct) => inner.SearchNotesAsync(query, ct);
+    public Task<DocPut> PutDocAsync(Doc candidate, CancellationToken ct) => inner.PutDocAsync(candidate, ct);
+    public Task<Doc?> FindDocOrNullAsync(string scope, string name, int? version, CancellationToken ct) => inner.FindDocOrNullAsync(scope, name, version, ct);
+    public Task<IReadOnlyList<DocSummary>> ListDocsAsync(IReadOnlyList<string> scopes, CancellationToken ct) => inner.ListDocsAsync(scopes, ct);
+    public Task<IReadOnlyList<DocRequirement>> ListDocRequirementsAsync(CancellationToken ct) => inner.ListDocRequirementsAsync(ct);
+    public Task<DocRequirement?> FindDocRequirementOrNullAsync(string id, CancellationToken ct) => inner.FindDocRequirementOrNullAsync(id, ct);
+    public Task UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct) => inner.UpsertDocRequirementAsync(requirement, ct);
+    public Task<bool> DeleteDocRequirementAsync(string id, CancellationToken ct) => inner.DeleteDocRequirementAsync(id, ct);
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
 
