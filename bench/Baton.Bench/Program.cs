@@ -11,11 +11,12 @@ using Baton.Core.Rules;
 using Baton.Server;
 using Baton.Storage.Sqlite;
 
-// Baton's foundation benchmark (issue 2). One run: seed, then each scenario against a real Kestrel on loopback over a
-// real SQLite file. The load generator runs in this same process and shares the machine's cores with the server; the
-// ratio against a bare endpoint measured the same way is the figure that travels between machines.
+// Baton's foundation benchmark (issue 2). One run: seed, then each scenario against the built `baton serve` (its own
+// process, a real Kestrel on loopback over a real SQLite file). The load generator runs in this process and shares the
+// machine's two cores with the server; the ratio against a bare endpoint measured the same way is the figure that
+// travels between machines.
 //
-//   dotnet run -c Release --project bench/Baton.Bench [-- --seconds 10 --out bench-results.md]
+//   dotnet run -c Release --project bench/Baton.Bench [-- --seconds 10 --out bench-results.md --in-process --skip-knowledge]
 //   dotnet run -c Release --project bench/Baton.Bench -- --mcp      (the `baton mcp` figures only)
 
 // `--mcp`: only the `baton mcp` figures (issue 4), which need the built baton rather than a server in this process.
@@ -35,10 +36,8 @@ var dataDir = Directory.CreateTempSubdirectory("baton-bench-").FullName;
 try
 {
     WriteVenturesFile(dataDir, Ventures);
-    await using var server = await BatonServerHost.StartAsync(
-        new ServerOptions { DataDir = dataDir, Listen = "127.0.0.1:0", RateLimitPerMinute = 0 }, TextWriter.Null, CancellationToken.None);
-    var key = (await File.ReadAllTextAsync(server.AdminKeyPath!)).Trim();
-    using var http = NewClient(server.BaseAddress, key);
+    await using var server = await BenchServer.StartAsync(dataDir, inProcess: Environment.GetCommandLineArgs().Contains("--in-process"));
+    using var http = NewClient(server.BaseAddress, server.Key);
 
     Console.WriteLine($"Seeding {Ventures} ventures, {SeedSessions:N0} sessions, {SeedHandoffs:N0} handoffs …");
     var seedWatch = Stopwatch.StartNew();
@@ -60,9 +59,9 @@ try
     figures.Add(new("EOD (10 KB handoff) p50", Ms(eod.Percentile(50))));
     figures.Add(new("EOD (10 KB handoff) p99", Ms(eod.Percentile(99)), "≤ 15 ms", eod.Percentile(99) <= 15));
 
-    var statsBefore = (server.Store as SqliteBatonStore)?.Statistics;
+    var statsBefore = server.Statistics;
     var heartbeat = await RunThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(seconds), HeartbeatSender(await OpenSessionsAsync(http, Concurrency, "hb")));
-    var statsAfter = (server.Store as SqliteBatonStore)?.Statistics;
+    var statsAfter = server.Statistics;
     var bare = await RunThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(seconds), BareSender());
     var ratio = heartbeat.PerSecond / bare.PerSecond;
     figures.Add(new($"Heartbeat throughput ({Concurrency} clients)", $"{heartbeat.PerSecond:N0} req/s (p50 {heartbeat.Latency.Percentile(50):F2} ms, p99 {heartbeat.Latency.Percentile(99):F2} ms)"));
@@ -72,9 +71,9 @@ try
         figures.Add(new("Group commit during heartbeats", $"{(double)(a.OpCount - b.OpCount) / (a.CommitCount - b.CommitCount):F1} writes per commit"));
 
     if (!Environment.GetCommandLineArgs().Contains("--skip-knowledge"))
-        figures.AddRange(await KnowledgeBench.RunAsync(server, http, dataDir));
+        figures.AddRange(await KnowledgeBench.RunAsync(server.Store, http, dataDir));
 
-    var report = Report(figures, seconds);
+    var report = Report(figures, seconds, server.Mode);
     Console.WriteLine();
     Console.WriteLine(report);
     if (outPath is not null) await File.WriteAllTextAsync(outPath, report);
@@ -110,7 +109,7 @@ static void WriteVenturesFile(string dataDir, int count)
     File.WriteAllText(Path.Combine(dataDir, "ventures.json"), new JsonObject { ["ventures"] = ventures }.ToJsonString());
 }
 
-static async Task SeedAsync(RunningServer server, int sessions, int handoffs, int ventures)
+static async Task SeedAsync(BenchServer server, int sessions, int handoffs, int ventures)
 {
     var store = server.Store;
     var ids = new IdGenerator(TimeProvider.System);
@@ -144,6 +143,14 @@ static async Task<JsonNode> PostAsync(HttpClient http, string path, object body)
     return JsonNode.Parse(text)!;
 }
 
+// For timed calls: the answer is read whole but not parsed, so the figure is the server's, not the client's JSON cost.
+static async Task PostTimedAsync(HttpClient http, string path, StringContent body)
+{
+    using var response = await http.PostAsync(path, body);
+    await response.Content.LoadIntoBufferAsync();
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}");
+}
+
 // SOD: one client, one request at a time, so the figure is latency rather than queueing. A mix of new and resumed
 // sessions across the 50 ventures, each briefing built against the seeded handoffs.
 static async Task<Samples> RunSodAsync(HttpClient http, int count, string tag)
@@ -152,8 +159,9 @@ static async Task<Samples> RunSodAsync(HttpClient http, int count, string tag)
     for (var i = 0; i < count; i++)
     {
         var body = new { agent = $"{tag}-agent-{i % 200}", venture = $"v{i % 50:D2}", repo = $"repo{i % 50:D2}", branch = "main" };
+        var content = Json(body);
         var watch = Stopwatch.StartNew();
-        await PostAsync(http, "/v1/sod", body);
+        await PostTimedAsync(http, "/v1/sod", content);
         samples.Add(watch.Elapsed.TotalMilliseconds);
     }
     return samples;
@@ -169,8 +177,9 @@ static async Task<Samples> RunEodAsync(HttpClient http, int count)
         var sod = await PostAsync(http, "/v1/sod", new { agent = $"eod-agent-{i}", venture = $"v{i % 50:D2}", repo = $"repo{i % 50:D2}" });
         var sessionId = sod["session"]!["id"]!.GetValue<string>();
         var body = new { session_id = sessionId, summary = "Bench EOD", status = "in_progress", accomplished = filler, next_steps = new[] { "carry on" } };
+        var content = Json(body);
         var watch = Stopwatch.StartNew();
-        await PostAsync(http, "/v1/eod", body);
+        await PostTimedAsync(http, "/v1/eod", content);
         samples.Add(watch.Elapsed.TotalMilliseconds);
     }
     return samples;
@@ -217,12 +226,12 @@ static async Task<(double PerSecond, Samples Latency)> RunThroughputAsync(HttpCl
     return (completed / watch.Elapsed.TotalSeconds, samples);
 }
 
-static string Report(IReadOnlyList<Figure> figures, int seconds)
+static string Report(IReadOnlyList<Figure> figures, int seconds, string mode)
 {
     var text = new StringBuilder();
     text.AppendLine($"Baton foundation benchmark — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
     text.AppendLine($"Machine: {Environment.ProcessorCount} logical cores, {CpuModel()}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
-    text.AppendLine($"Store: SQLite (WAL, synchronous=NORMAL), seeded 50 ventures / 1,000 sessions / 10,000 handoffs; throughput runs {seconds} s each; load generator in-process.");
+    text.AppendLine($"Store: SQLite (WAL, synchronous=NORMAL), seeded 50 ventures / 1,000 sessions / 10,000 handoffs; throughput runs {seconds} s each; {mode}, load generator in the benchmark process.");
     text.AppendLine();
     text.AppendLine("| figure | result | target | met |");
     text.AppendLine("|---|---|---|---|");
