@@ -19,7 +19,7 @@ public sealed class BatonConnection : IAsyncDisposable
     private readonly IDisposable? _client;
 
     private BatonConnection(ISessionService sessions, IHandoffService handoffs, IVentureService ventures, IKeyService keys,
-        INoteService notes, IDocService docs, string label, IAsyncDisposable? store, IDisposable? client)
+        INoteService notes, IDocService docs, IMachineService machines, string label, IAsyncDisposable? store, IDisposable? client)
     {
         Sessions = sessions;
         Handoffs = handoffs;
@@ -27,6 +27,7 @@ public sealed class BatonConnection : IAsyncDisposable
         Keys = keys;
         Notes = notes;
         Docs = docs;
+        Machines = machines;
         Label = label;
         _store = store;
         _client = client;
@@ -38,6 +39,7 @@ public sealed class BatonConnection : IAsyncDisposable
     public IKeyService Keys { get; }
     public INoteService Notes { get; }
     public IDocService Docs { get; }
+    public IMachineService Machines { get; }
 
     /// <summary>The server URL, or <c>local: &lt;db path&gt;</c>.</summary>
     public string Label { get; }
@@ -47,7 +49,7 @@ public sealed class BatonConnection : IAsyncDisposable
         if (settings.IsServerMode)
         {
             var client = new BatonHttpClient(new BatonClientOptions { BaseAddress = new Uri(settings.Url!), Key = settings.Key });
-            return new BatonConnection(client, client, client, client, client, client, client.BaseAddress.ToString(), null, client);
+            return new BatonConnection(client, client, client, client, client, client, client, client.BaseAddress.ToString(), null, client);
         }
 
         var store = SqliteBatonStore.Open(SqliteStoreOptions.ForDataDirectory(settings.DataDir));
@@ -64,7 +66,7 @@ public sealed class BatonConnection : IAsyncDisposable
                 new CoreOptions { StaleAfter = settings.StaleAfter, ServerLabel = label });
             var services = BatonServices.For(core, Caller.Local(IdGenerator.NewCorrelationId()));
             return new BatonConnection(services.Sessions, services.Handoffs, services.Ventures, services.Keys, services.Notes, services.Docs,
-                label, store, null);
+                services.Machines, label, store, null);
         }
         catch
         {

@@ -20,7 +20,7 @@ namespace Baton.Client;
 /// the same key still in flight) are retried with bounded exponential backoff and jitter. Failures reach the caller as
 /// <see cref="BatonException"/> with the server's code and detail, exactly as local mode throws them.
 /// </summary>
-public sealed class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, INoteService, IDocService, IDisposable
+public sealed class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, INoteService, IDocService, IMachineService, IDisposable
 {
     private readonly HttpClient _http;
     private readonly BatonClientOptions _options;
@@ -152,6 +152,22 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
     // The server answers with the deleted requirement; the interface promises only that it is gone.
     public Task DeleteRequirementAsync(string id, CancellationToken ct) =>
         SendAsync<JsonNode>(HttpMethod.Delete, $"v1/admin/doc-requirements/{Segment(id)}", null, ct);
+
+    // ---- machines ----
+
+    public Task<MachineRegistration> RegisterMachineAsync(RegisterMachineRequest request, CancellationToken ct) =>
+        SendAsync<MachineRegistration>(HttpMethod.Post, "v1/machines", request, ct);
+
+    public Task<MachineInfo> HeartbeatMachineAsync(string id, CancellationToken ct) =>
+        SendAsync<MachineInfo>(HttpMethod.Post, $"v1/machines/{Segment(id)}/heartbeat", new JsonObject(), ct);
+
+    public Task<MachineInfo> GetMachineAsync(string id, CancellationToken ct) =>
+        SendAsync<MachineInfo>(HttpMethod.Get, $"v1/machines/{Segment(id)}", null, ct);
+
+    public Task<Page<MachineInfo>> ListMachinesAsync(MachineListRequest request, CancellationToken ct) =>
+        SendAsync<Page<MachineInfo>>(HttpMethod.Get, "v1/machines" + Query(
+            ("limit", request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("cursor", request.Cursor)), null, ct);
 
     public void Dispose()
     {

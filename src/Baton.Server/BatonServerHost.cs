@@ -149,6 +149,7 @@ public static class BatonServerHost
         app.MapNotesApi();
         app.MapDocsApi();
         app.MapDocRequirementsApi();
+        app.MapMachinesApi();
         return (app, requestLog);
     }
 }

@@ -9,9 +9,10 @@ public sealed record BatonServices(
     IVentureService Ventures,
     IKeyService Keys,
     INoteService Notes,
-    IDocService Docs)
+    IDocService Docs,
+    IMachineService Machines)
 {
     public static BatonServices For(BatonCore core, Caller caller) =>
         new(new SessionService(core, caller), new HandoffService(core, caller), new VentureService(core, caller), new KeyService(core, caller),
-            new NoteService(core, caller), new DocService(core, caller));
+            new NoteService(core, caller), new DocService(core, caller), new MachineService(core, caller));
 }

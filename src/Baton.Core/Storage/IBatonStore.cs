@@ -7,10 +7,10 @@ namespace Baton.Core.Storage;
 /// <c>tests/Baton.Storage.Contract</c>. Methods that change several rows do so atomically; a write that returned has
 /// committed (the SQLite store answers each caller only after its group commit).
 /// Time is always passed in, never read from a clock here, so rules stay testable.
-/// The port is split by area into interfaces (<see cref="IKnowledgeStore"/> for notes and docs); every store
-/// implements all of them, so this one inherits them.
+/// The port is split by area into interfaces (<see cref="IKnowledgeStore"/> for notes and docs, <see cref="IFleetStore"/>
+/// for machines); every store implements all of them, so this one inherits them.
 /// </summary>
-public interface IBatonStore : IKnowledgeStore, IAsyncDisposable
+public interface IBatonStore : IKnowledgeStore, IFleetStore, IAsyncDisposable
 {
     /// <summary>"sqlite" or "postgres"; shown by <c>/healthz</c> and the briefing header.</summary>
     string Kind { get; }
