@@ -1,0 +1,90 @@
+using Baton.Core.Domain;
+using Baton.Core.Storage;
+
+namespace Baton.Storage.Postgres;
+
+public sealed partial class PostgresBatonStore
+{
+    public Task<DocPut> PutDocAsync(Doc candidate, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        return InTransactionAsync(async db =>
+        {
+            // Uploads of one doc take turns (on any replica), so two racing uploads cannot both become version N+1; a
+            // row lock would not do for the first version, when there is no row to lock yet.
+            await db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@doc, 1))", ct,
+                ("doc", candidate.Scope + "\u001f" + candidate.Name)).ConfigureAwait(false);
+            var current = await FindCurrentDocAsync(db, candidate.Scope, candidate.Name, ct).ConfigureAwait(false);
+            if (current is not null && string.Equals(current.ContentHash, candidate.ContentHash, StringComparison.Ordinal))
+                return new DocPut(current, Changed: false);
+
+            var stored = candidate with { Version = (current?.Version ?? 0) + 1 };
+            await db.ExecuteAsync($"""
+                INSERT INTO docs ({Rows.DocColumns})
+                VALUES (@scope, @name, @title, @content, @content_hash, @size_bytes, @doc_type, @version, @updated_at, @uploaded_by,
+                        @source_repo, @source_path, @generated)
+                ON CONFLICT (scope, name) DO UPDATE SET
+                    title = excluded.title, content = excluded.content, content_hash = excluded.content_hash,
+                    size_bytes = excluded.size_bytes, doc_type = excluded.doc_type, version = excluded.version,
+                    updated_at = excluded.updated_at, uploaded_by = excluded.uploaded_by, source_repo = excluded.source_repo,
+                    source_path = excluded.source_path, generated = excluded.generated;
+                INSERT INTO doc_versions ({Rows.DocColumns})
+                VALUES (@scope, @name, @title, @content, @content_hash, @size_bytes, @doc_type, @version, @updated_at, @uploaded_by,
+                        @source_repo, @source_path, @generated)
+                """, ct, DocArgs(stored)).ConfigureAwait(false);
+            return new DocPut(stored, Changed: true);
+        }, ct);
+    }
+
+    public Task<Doc?> FindDocOrNullAsync(string scope, string name, int? version, CancellationToken ct) =>
+        RunAsync(db => version is { } v
+            ? db.FirstOrDefaultAsync($"SELECT {Rows.DocColumns} FROM doc_versions WHERE scope = @scope AND name = @name AND version = @version",
+                Rows.Doc, ct, ("scope", scope), ("name", name), ("version", v))
+            : FindCurrentDocAsync(db, scope, name, ct), ct);
+
+    public async Task<IReadOnlyList<DocSummary>> ListDocsAsync(IReadOnlyList<string> scopes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        return await RunAsync(db => db.ListAsync($"SELECT {Rows.DocSummaryColumns} FROM docs WHERE scope = ANY(@scopes) ORDER BY scope, name",
+            Rows.DocSummary, ct, ("scopes", Rows.List(scopes))), ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<DocRequirement>> ListDocRequirementsAsync(CancellationToken ct) =>
+        await RunAsync(db => db.ListAsync($"SELECT {Rows.DocRequirementColumns} FROM doc_requirements ORDER BY created_at, id",
+            Rows.DocRequirement, ct), ct).ConfigureAwait(false);
+
+    public Task<DocRequirement?> FindDocRequirementOrNullAsync(string id, CancellationToken ct) =>
+        RunAsync(db => db.FirstOrDefaultAsync($"SELECT {Rows.DocRequirementColumns} FROM doc_requirements WHERE id = @id",
+            Rows.DocRequirement, ct, ("id", id)), ct);
+
+    public Task UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(requirement);
+        var r = requirement;
+        return RunAsync(db => db.ExecuteAsync($"""
+            INSERT INTO doc_requirements ({Rows.DocRequirementColumns})
+            VALUES (@id, @name_pattern, @scope_type, @venture, @capability, @staleness_days, @auto_generate, @generation_sources, @created_at)
+            ON CONFLICT (id) DO UPDATE SET
+                name_pattern = excluded.name_pattern, scope_type = excluded.scope_type, venture = excluded.venture,
+                capability = excluded.capability, staleness_days = excluded.staleness_days, auto_generate = excluded.auto_generate,
+                generation_sources = excluded.generation_sources, created_at = excluded.created_at
+            """, ct,
+            ("id", r.Id), ("name_pattern", r.NamePattern), ("scope_type", Rows.Text(r.ScopeType)), ("venture", r.Venture),
+            ("capability", r.Capability), ("staleness_days", r.StalenessDays), ("auto_generate", r.AutoGenerate),
+            ("generation_sources", Rows.List(r.GenerationSources)), ("created_at", Rows.Ms(r.CreatedAt))), ct);
+    }
+
+    public Task<bool> DeleteDocRequirementAsync(string id, CancellationToken ct) =>
+        RunAsync(async db => await db.ExecuteAsync("DELETE FROM doc_requirements WHERE id = @id", ct, ("id", id)).ConfigureAwait(false) > 0, ct);
+
+    private static Task<Doc?> FindCurrentDocAsync(Db db, string scope, string name, CancellationToken ct) =>
+        db.FirstOrDefaultAsync($"SELECT {Rows.DocColumns} FROM docs WHERE scope = @scope AND name = @name", Rows.Doc, ct,
+            ("scope", scope), ("name", name));
+
+    private static (string Name, object? Value)[] DocArgs(Doc d) =>
+    [
+        ("scope", d.Scope), ("name", d.Name), ("title", d.Title), ("content", d.Content), ("content_hash", d.ContentHash),
+        ("size_bytes", d.SizeBytes), ("doc_type", d.DocType), ("version", d.Version), ("updated_at", Rows.Ms(d.UpdatedAt)),
+        ("uploaded_by", d.UploadedBy), ("source_repo", d.SourceRepo), ("source_path", d.SourcePath), ("generated", d.Generated),
+    ];
+}

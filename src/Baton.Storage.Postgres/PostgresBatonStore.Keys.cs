@@ -1,0 +1,69 @@
+using Baton.Core.Domain;
+
+namespace Baton.Storage.Postgres;
+
+public sealed partial class PostgresBatonStore
+{
+    public Task UpsertVenturesAsync(IReadOnlyList<Venture> ventures, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ventures);
+        if (ventures.Count == 0) return Task.CompletedTask;
+        // One transaction: replicas loading the registry at start apply it whole or not at all.
+        return InTransactionAsync(async db =>
+        {
+            foreach (var v in ventures)
+            {
+                await db.ExecuteAsync($"""
+                    INSERT INTO ventures ({Rows.VentureColumns})
+                    VALUES (@code, @name, @org, @repos, @capabilities, @secrets_path, @design_spec, @platform, @note_tags)
+                    ON CONFLICT (code) DO UPDATE SET
+                        name = excluded.name, org = excluded.org, repos = excluded.repos,
+                        capabilities = excluded.capabilities, secrets_path = excluded.secrets_path,
+                        design_spec = excluded.design_spec, platform = excluded.platform, note_tags = excluded.note_tags
+                    """, ct,
+                    ("code", v.Code), ("name", v.Name), ("org", v.Org), ("repos", Rows.List(v.Repos)),
+                    ("capabilities", Rows.List(v.Capabilities)), ("secrets_path", v.SecretsPath),
+                    ("design_spec", v.DesignSpec), ("platform", v.Platform), ("note_tags", Rows.List(v.NoteTags))).ConfigureAwait(false);
+            }
+            return true;
+        }, ct);
+    }
+
+    public Task<Venture?> FindVentureOrNullAsync(string code, CancellationToken ct) =>
+        RunAsync(db => db.FirstOrDefaultAsync($"SELECT {Rows.VentureColumns} FROM ventures WHERE code = @code", Rows.Venture, ct, ("code", code)), ct);
+
+    public async Task<IReadOnlyList<Venture>> ListVenturesAsync(CancellationToken ct) =>
+        await RunAsync(db => db.ListAsync($"SELECT {Rows.VentureColumns} FROM ventures ORDER BY code", Rows.Venture, ct), ct).ConfigureAwait(false);
+
+    public Task InsertApiKeyAsync(ApiKey key, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return RunAsync(db => db.ExecuteAsync($"""
+            INSERT INTO api_keys ({Rows.ApiKeyColumns})
+            VALUES (@id, @name, @role, @venture, @key_hash, @actor_key_id, @created_at, @revoked_at, @created_by)
+            """, ct,
+            ("id", key.Id), ("name", key.Name), ("role", Rows.Text(key.Role)), ("venture", key.Venture),
+            ("key_hash", key.KeyHash), ("actor_key_id", key.ActorKeyId), ("created_at", Rows.Ms(key.CreatedAt)),
+            ("revoked_at", Rows.Ms(key.RevokedAt)), ("created_by", key.CreatedBy)), ct);
+    }
+
+    public Task<ApiKey?> FindApiKeyByHashOrNullAsync(string keyHash, CancellationToken ct) =>
+        RunAsync(db => db.FirstOrDefaultAsync($"SELECT {Rows.ApiKeyColumns} FROM api_keys WHERE key_hash = @hash", Rows.ApiKey, ct, ("hash", keyHash)), ct);
+
+    public async Task<IReadOnlyList<ApiKey>> ListApiKeysAsync(CancellationToken ct) =>
+        await RunAsync(db => db.ListAsync($"SELECT {Rows.ApiKeyColumns} FROM api_keys ORDER BY created_at DESC, id DESC", Rows.ApiKey, ct), ct)
+            .ConfigureAwait(false);
+
+    public Task<ApiKey?> RevokeApiKeyAsync(string id, DateTimeOffset now, CancellationToken ct) =>
+        RunAsync(async db =>
+        {
+            // The first revocation time stands; revoking again changes nothing.
+            await db.ExecuteAsync("UPDATE api_keys SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL", ct,
+                ("id", id), ("now", Rows.Ms(now))).ConfigureAwait(false);
+            return await db.FirstOrDefaultAsync($"SELECT {Rows.ApiKeyColumns} FROM api_keys WHERE id = @id", Rows.ApiKey, ct, ("id", id)).ConfigureAwait(false);
+        }, ct);
+
+    public Task<bool> AnyAdminKeyAsync(CancellationToken ct) =>
+        RunAsync(async db => await db.ScalarAsync("SELECT count(*) FROM (SELECT 1 FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1) k", ct)
+            .ConfigureAwait(false) != 0, ct);
+}

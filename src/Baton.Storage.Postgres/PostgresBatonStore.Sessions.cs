@@ -1,0 +1,166 @@
+using Baton.Core.Domain;
+using Baton.Core.Rules;
+using Baton.Core.Storage;
+
+namespace Baton.Storage.Postgres;
+
+public sealed partial class PostgresBatonStore
+{
+    public Task<SodOutcome> StartOrResumeSessionAsync(Session candidate, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        return InTransactionAsync(async db =>
+        {
+            // Replicas serialise SOD per tuple: the lock is held to the end of this transaction, so a racing SOD on
+            // another replica reads the active sessions only after this one committed its choice. A hash collision
+            // between two tuples only makes them wait for each other, never mixes them.
+            var tuple = string.Join('\u001f', candidate.Agent, candidate.Venture, candidate.Repo, candidate.Track);
+            await db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@tuple, 0))", ct, ("tuple", tuple)).ConfigureAwait(false);
+            var active = await db.ListAsync($"""
+                SELECT {Rows.SessionColumns} FROM sessions
+                WHERE agent = @agent AND venture = @venture AND repo = @repo AND track = @track AND status = 'active'
+                """, Rows.Session, ct,
+                ("agent", candidate.Agent), ("venture", candidate.Venture), ("repo", candidate.Repo), ("track", candidate.Track)).ConfigureAwait(false);
+
+            var decision = SessionRules.Decide(active, now, staleAfter);
+            foreach (var duplicate in decision.Supersede)
+                await EndStoredAsync(db, duplicate.Id, SessionStatus.Ended, EndReason.Superseded, now, ct).ConfigureAwait(false);
+            if (decision.Abandon is { } stale)
+                await EndStoredAsync(db, stale.Id, SessionStatus.Abandoned, EndReason.Stale, now, ct).ConfigureAwait(false);
+
+            var superseded = decision.Supersede.Select(s => s.Id).ToList();
+            if (decision.Resume is { } resumed)
+            {
+                await db.ExecuteAsync("UPDATE sessions SET last_heartbeat_at = @now WHERE id = @id", ct,
+                    ("id", resumed.Id), ("now", Rows.Ms(now))).ConfigureAwait(false);
+                return new SodOutcome(resumed with { LastHeartbeatAt = now }, Resumed: true, superseded, decision.Abandon?.Id);
+            }
+
+            await InsertSessionAsync(db, candidate, ct).ConfigureAwait(false);
+            return new SodOutcome(candidate, Resumed: false, superseded, decision.Abandon?.Id);
+        }, ct);
+    }
+
+    public Task<Session?> FindSessionOrNullAsync(string id, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+        RunAsync(async db => await FindStoredSessionAsync(db, id, ct).ConfigureAwait(false) is { } stored
+            ? SessionRules.AsSeenAt(stored, now, staleAfter)
+            : null, ct);
+
+    public Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+        RunAsync(async db =>
+        {
+            // The heartbeat fast path: one autocommitted statement, one round trip. Only when it touches nothing do we
+            // look closer, to tell a missing session from an ended or stale one.
+            var touched = await db.FirstOrDefaultAsync($"""
+                UPDATE sessions SET
+                    last_heartbeat_at = @now,
+                    branch = coalesce(@branch, branch),
+                    commit_sha = coalesce(@commit_sha, commit_sha),
+                    issue_number = coalesce(@issue_number, issue_number),
+                    meta = coalesce(@meta, meta)
+                WHERE id = @id AND status = 'active' AND last_heartbeat_at > @cutoff
+                RETURNING {Rows.SessionColumns}
+                """, Rows.Session, ct,
+                ("id", id), ("now", Rows.Ms(now)), ("cutoff", Rows.Ms(now - staleAfter)), ("branch", update?.Branch),
+                ("commit_sha", update?.CommitSha), ("issue_number", update?.IssueNumber),
+                ("meta", update?.Meta?.ToJsonString())).ConfigureAwait(false);
+            if (touched is not null) return new TouchOutcome(TouchResult.Touched, touched);
+
+            var stored = await FindStoredSessionAsync(db, id, ct).ConfigureAwait(false);
+            if (stored is null) return new TouchOutcome(TouchResult.NotFound, null);
+            if (stored.Status != SessionStatus.Active) return new TouchOutcome(TouchResult.NotActive, stored);
+
+            // Stored active but not touched: stale. Record what reads already report (only if still active: another
+            // replica may have ended it in between), and refuse the heartbeat.
+            await db.ExecuteAsync("""
+                UPDATE sessions SET status = 'abandoned', end_reason = 'stale', ended_at = @now
+                WHERE id = @id AND status = 'active'
+                """, ct, ("id", id), ("now", Rows.Ms(now))).ConfigureAwait(false);
+            return new TouchOutcome(TouchResult.NotActive, await FindStoredSessionAsync(db, id, ct).ConfigureAwait(false));
+        }, ct);
+
+    public Task<EodOutcome> EndSessionAsync(string sessionId, Handoff handoff, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(handoff);
+        return InTransactionAsync(async db =>
+        {
+            // FOR UPDATE: two EODs of one session (a retry on another replica) take turns, so only one stores a handoff.
+            var row = await db.FirstOrDefaultAsync($"SELECT {Rows.SessionColumns}, eod_handoff_id FROM sessions WHERE id = @id FOR UPDATE",
+                r => new StoredEod(Rows.Session(r), r.IsDBNull(r.GetOrdinal("eod_handoff_id")) ? null : r.GetString(r.GetOrdinal("eod_handoff_id"))),
+                ct, ("id", sessionId)).ConfigureAwait(false);
+            if (row is null) return new EodOutcome(EodResult.NotFound, null, null);
+            var stored = row.Session;
+
+            if (row.EodHandoffId is not null)
+            {
+                var first = await FindStoredHandoffAsync(db, row.EodHandoffId, ct).ConfigureAwait(false);
+                return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(stored, now, staleAfter), first);
+            }
+
+            if (stored.Status == SessionStatus.Active)
+            {
+                if (SessionRules.IsStale(stored, now, staleAfter)) await EndStoredAsync(db, sessionId, SessionStatus.Abandoned, EndReason.Stale, now, ct).ConfigureAwait(false);
+                else await EndStoredAsync(db, sessionId, SessionStatus.Ended, EndReason.Manual, now, ct).ConfigureAwait(false);
+            }
+
+            await InsertHandoffAsync(db, handoff, ct).ConfigureAwait(false);
+            var ended = await db.FirstOrDefaultAsync($"UPDATE sessions SET eod_handoff_id = @handoff WHERE id = @id RETURNING {Rows.SessionColumns}",
+                Rows.Session, ct, ("id", sessionId), ("handoff", handoff.Id)).ConfigureAwait(false);
+            return new EodOutcome(EodResult.Ended, ended, handoff);
+        }, ct);
+    }
+
+    public Task<Page<Session>> ListSessionsAsync(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var filter = new Filter();
+        filter.Equal("venture", query.Venture);
+        filter.Equal("agent", query.Agent);
+        filter.Equal("repo", query.Repo);
+
+        // Status as seen now, judged in SQL so the total stays exact (same rule as the SQLite store).
+        var cutoff = Rows.Ms(now - staleAfter);
+        switch (query.Status)
+        {
+            case SessionStatus.Active:
+                filter.Add("status = 'active' AND last_heartbeat_at > @cutoff", ("cutoff", cutoff));
+                break;
+            case SessionStatus.Abandoned:
+                filter.Add("(status = 'abandoned' OR (status = 'active' AND last_heartbeat_at <= @cutoff))", ("cutoff", cutoff));
+                break;
+            case SessionStatus.Ended:
+                filter.Add("status = 'ended'");
+                break;
+        }
+
+        return RunAsync(async db =>
+        {
+            var page = await filter.PageAsync(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, s => s.Id, ct).ConfigureAwait(false);
+            return page with { Items = page.Items.Select(s => SessionRules.AsSeenAt(s, now, staleAfter)).ToList() };
+        }, ct);
+    }
+
+    private static Task<Session?> FindStoredSessionAsync(Db db, string id, CancellationToken ct) =>
+        db.FirstOrDefaultAsync($"SELECT {Rows.SessionColumns} FROM sessions WHERE id = @id", Rows.Session, ct, ("id", id));
+
+    private static Task<int> EndStoredAsync(Db db, string id, SessionStatus status, EndReason reason, DateTimeOffset now, CancellationToken ct) =>
+        db.ExecuteAsync("UPDATE sessions SET status = @status, end_reason = @reason, ended_at = @now WHERE id = @id", ct,
+            ("id", id), ("status", Rows.Text(status)), ("reason", Rows.Text(reason)), ("now", Rows.Ms(now)));
+
+    internal static Task<int> InsertSessionAsync(Db db, Session s, CancellationToken ct) =>
+        db.ExecuteAsync($"""
+            INSERT INTO sessions ({Rows.SessionColumns})
+            VALUES (@id, @agent, @cli, @host, @venture, @repo, @track, @issue_number, @branch, @commit_sha, @status, @end_reason,
+                    @created_at, @last_heartbeat_at, @ended_at, @actor_key_id, @creation_correlation_id, @meta)
+            """, ct,
+            ("id", s.Id), ("agent", s.Agent), ("cli", s.Cli), ("host", s.Host), ("venture", s.Venture), ("repo", s.Repo),
+            ("track", s.Track), ("issue_number", s.IssueNumber), ("branch", s.Branch), ("commit_sha", s.CommitSha),
+            ("status", Rows.Text(s.Status)), ("end_reason", Rows.Text(s.EndReason)), ("created_at", Rows.Ms(s.CreatedAt)),
+            ("last_heartbeat_at", Rows.Ms(s.LastHeartbeatAt)), ("ended_at", Rows.Ms(s.EndedAt)), ("actor_key_id", s.ActorKeyId),
+            ("creation_correlation_id", s.CreationCorrelationId), ("meta", s.Meta?.ToJsonString()));
+
+    private sealed record StoredEod(Session Session, string? EodHandoffId);
+
+    /// <summary>Test seam: writes a session exactly as given (see the contract suite's SeedSessionAsync).</summary>
+    internal Task SeedSessionAsync(Session session, CancellationToken ct) => RunAsync(db => InsertSessionAsync(db, session, ct), ct);
+}

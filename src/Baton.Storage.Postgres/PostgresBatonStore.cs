@@ -1,0 +1,134 @@
+using System.Net.Sockets;
+using Baton.Core.Storage;
+using Npgsql;
+
+namespace Baton.Storage.Postgres;
+
+/// <summary>
+/// The multi-node store (DESIGN.md §8): several <c>baton serve</c> replicas over one PostgreSQL database. Every
+/// answer matches the SQLite store's (one contract suite runs against both). Each operation is as few round trips as
+/// its rule allows — a heartbeat is one autocommitted <c>UPDATE … RETURNING</c> — on pooled connections; PostgreSQL's
+/// own group commit (concurrent commits share one WAL flush) plays the part of the SQLite store's group-commit writer.
+/// Writes that must see each other across replicas are serialised in the database: SOD per (agent, venture, repo,
+/// track) with a transaction-scoped advisory lock, doc versions per (scope, name), migrations with a session lock.
+/// </summary>
+/// <remarks>
+/// Usage: <c>var store = PostgresBatonStore.Open(options); await store.InitializeAsync(ct);</c> … <c>await store.DisposeAsync();</c>
+/// </remarks>
+public sealed partial class PostgresBatonStore : IBatonStore
+{
+    /// <summary>The advisory-lock key migrations run under (any constant both replicas agree on: "baton" in ASCII).</summary>
+    private const long MigrationLockKey = 0x6261746f6e;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _clock;
+    private readonly string _maskedConnectionString;
+    private bool _initialized;
+    private int _disposed;
+
+    private PostgresBatonStore(NpgsqlDataSource dataSource, string maskedConnectionString, TimeProvider clock)
+    {
+        _dataSource = dataSource;
+        _maskedConnectionString = maskedConnectionString;
+        _clock = clock;
+    }
+
+    /// <summary>
+    /// Prepares a store on <see cref="PostgresStoreOptions.ConnectionString"/>. Nothing is opened until
+    /// <see cref="InitializeAsync"/>. <paramref name="clock"/> stamps <c>schema_migrations.applied_at</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are not usable; the message lists every problem (password masked).</exception>
+    public static PostgresBatonStore Open(PostgresStoreOptions options, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+            throw new ArgumentException("The PostgreSQL store options are not valid: " + string.Join(" ", problems), nameof(options));
+
+        var builder = ConnectionStrings.Normalize(options.ConnectionString);
+        builder.MaxPoolSize = options.MaxPoolSize;
+        // Auto-prepare the statements each connection runs repeatedly (heartbeat, SOD, key lookup): PostgreSQL then
+        // skips parsing and planning them, which is most of a small statement's server-side cost.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+        builder.AutoPrepareMinUsages = 2;
+        // The timeout a caller sees when the database is gone; the default 15 s is longer than any client waits.
+        if (builder.Timeout == 15) builder.Timeout = 5;
+        var masked = ConnectionStrings.Mask(builder.ConnectionString);
+        return new PostgresBatonStore(NpgsqlDataSource.Create(builder.ConnectionString), masked, clock ?? TimeProvider.System);
+    }
+
+    public string Kind => "postgres";
+
+    /// <summary>Connects, then applies pending migrations under an advisory lock so replicas starting together apply each once.</summary>
+    /// <exception cref="StoreUnavailableException">The database cannot be reached or refused the login (password masked).</exception>
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_initialized) throw new InvalidOperationException("InitializeAsync was already called on this store.");
+
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            throw new StoreUnavailableException(
+                $"Cannot connect to PostgreSQL ({_maskedConnectionString}): {Reason(ex)} " +
+                "Check that the server is running and that --store-url (BATON_STORE_URL) names the right host, port, database, user and password.", ex);
+        }
+
+        await using (connection.ConfigureAwait(false))
+        {
+            await Migrations.ApplyAsync(connection, MigrationLockKey, _clock.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+        _initialized = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        // Every write was committed before its caller was answered; closing the pool loses nothing.
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>What went wrong, in words that carry no secret: PostgreSQL's own error text never holds the password.</summary>
+    private static string Reason(Exception ex) => ex switch
+    {
+        PostgresException pg => $"the server said: {pg.MessageText} ({pg.SqlState}).",
+        NpgsqlException { InnerException: SocketException socket } => $"{socket.SocketErrorCode}: {socket.Message}.",
+        NpgsqlException { InnerException: TimeoutException } or TimeoutException => "the connection timed out.",
+        _ => ex.Message.TrimEnd('.') + ".",
+    };
+
+    /// <summary>Runs <paramref name="work"/> on a pooled connection, each statement committing on its own.</summary>
+    private async Task<T> RunAsync<T>(Func<Db, Task<T>> work, CancellationToken ct)
+    {
+        EnsureUsable();
+        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await work(new Db(connection, null)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction on a pooled connection and commits. Npgsql sends BEGIN with the
+    /// first statement, so the transaction costs one extra round trip: the COMMIT.
+    /// </summary>
+    private async Task<T> InTransactionAsync<T>(Func<Db, Task<T>> work, CancellationToken ct)
+    {
+        EnsureUsable();
+        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var result = await work(new Db(connection, transaction)).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return result;
+    }
+
+    private void EnsureUsable()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_initialized) throw new InvalidOperationException("Call InitializeAsync before using the store.");
+    }
+}
+
+/// <summary>The store's database cannot be reached at start. The message says what to check; it never holds a password.</summary>
+public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,220 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Baton.Core.Domain;
+using Baton.Core.Storage;
+using System.Data.Common;
+
+namespace Baton.Storage.Postgres;
+
+/// <summary>
+/// Maps rows to domain records and values to column values, as the SQLite store does (same column names, same enum
+/// text), with PostgreSQL types where they differ: booleans, and <c>text[]</c> for lists.
+/// </summary>
+internal static class Rows
+{
+    public const string SessionColumns =
+        "id, agent, cli, host, venture, repo, track, issue_number, branch, commit_sha, status, end_reason, created_at, " +
+        "last_heartbeat_at, ended_at, actor_key_id, creation_correlation_id, meta";
+
+    public const string HandoffColumns =
+        "id, session_id, venture, repo, track, issue_number, from_agent, to_agent, status, summary, payload, payload_hash, " +
+        "payload_size_bytes, source_venture, created_at, actor_key_id, creation_correlation_id";
+
+    public const string VentureColumns = "code, name, org, repos, capabilities, secrets_path, design_spec, platform, note_tags";
+
+    public const string ApiKeyColumns = "id, name, role, venture, key_hash, actor_key_id, created_at, revoked_at, created_by";
+
+    public const string RequestLogColumns =
+        "timestamp, correlation_id, route, method, status, duration_ms, actor_key_id, venture, error_code";
+
+    public const string NoteColumns =
+        "id, venture, title, content, tags, archived, created_at, updated_at, actor_key_id, source";
+
+    /// <summary>The columns <c>docs</c> and <c>doc_versions</c> share: everything a <see cref="Doc"/> holds.</summary>
+    public const string DocColumns =
+        "scope, name, title, content, content_hash, size_bytes, doc_type, version, updated_at, uploaded_by, source_repo, " +
+        "source_path, generated";
+
+    /// <summary>What the docs index reads: never the content.</summary>
+    public const string DocSummaryColumns = "scope, name, title, version, size_bytes, updated_at, doc_type, generated, content_hash";
+
+    public const string DocRequirementColumns =
+        "id, name_pattern, scope_type, venture, capability, staleness_days, auto_generate, generation_sources, created_at";
+
+    public static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    public static long? Ms(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
+
+    public static string Text<T>(T value) where T : struct, Enum => EnumText<T>.ToText[value];
+
+    public static string? Text<T>(T? value) where T : struct, Enum => value is { } v ? EnumText<T>.ToText[v] : null;
+
+    /// <summary>A list as the <c>text[]</c> columns take it.</summary>
+    public static string[] List(IReadOnlyList<string> values) => values as string[] ?? [.. values];
+
+    public static Session Session(DbDataReader r) => new(
+        Id: r.Str("id"),
+        Agent: r.Str("agent"),
+        Cli: r.StrOrNull("cli"),
+        Host: r.StrOrNull("host"),
+        Venture: r.Str("venture"),
+        Repo: r.Str("repo"),
+        Track: r.Str("track"),
+        IssueNumber: r.IntOrNull("issue_number"),
+        Branch: r.StrOrNull("branch"),
+        CommitSha: r.StrOrNull("commit_sha"),
+        Status: EnumText<SessionStatus>.Parse(r.Str("status")),
+        EndReason: r.StrOrNull("end_reason") is { } reason ? EnumText<EndReason>.Parse(reason) : null,
+        CreatedAt: r.Time("created_at"),
+        LastHeartbeatAt: r.Time("last_heartbeat_at"),
+        EndedAt: r.TimeOrNull("ended_at"),
+        ActorKeyId: r.StrOrNull("actor_key_id"),
+        CreationCorrelationId: r.StrOrNull("creation_correlation_id"),
+        Meta: r.StrOrNull("meta") is { } meta ? JsonNode.Parse(meta)?.AsObject() : null);
+
+    public static Handoff Handoff(DbDataReader r) => new(
+        Id: r.Str("id"),
+        SessionId: r.StrOrNull("session_id"),
+        Venture: r.Str("venture"),
+        Repo: r.Str("repo"),
+        Track: r.Str("track"),
+        IssueNumber: r.IntOrNull("issue_number"),
+        FromAgent: r.Str("from_agent"),
+        ToAgent: r.StrOrNull("to_agent"),
+        Status: EnumText<HandoffStatus>.Parse(r.Str("status")),
+        Summary: r.Str("summary"),
+        Payload: r.Str("payload"),
+        PayloadHash: r.Str("payload_hash"),
+        PayloadSizeBytes: (int)r.Long("payload_size_bytes"),
+        SourceVenture: r.StrOrNull("source_venture"),
+        CreatedAt: r.Time("created_at"),
+        ActorKeyId: r.StrOrNull("actor_key_id"),
+        CreationCorrelationId: r.StrOrNull("creation_correlation_id"));
+
+    public static Venture Venture(DbDataReader r) => new(
+        Code: r.Str("code"),
+        Name: r.Str("name"),
+        Org: r.Str("org"),
+        Repos: r.List("repos"),
+        Capabilities: r.List("capabilities"),
+        SecretsPath: r.StrOrNull("secrets_path"),
+        DesignSpec: r.StrOrNull("design_spec"),
+        Platform: r.Bool("platform"),
+        NoteTags: r.List("note_tags"));
+
+    public static ApiKey ApiKey(DbDataReader r) => new(
+        Id: r.Str("id"),
+        Name: r.Str("name"),
+        Role: EnumText<KeyRole>.Parse(r.Str("role")),
+        Venture: r.StrOrNull("venture"),
+        KeyHash: r.Str("key_hash"),
+        ActorKeyId: r.Str("actor_key_id"),
+        CreatedAt: r.Time("created_at"),
+        RevokedAt: r.TimeOrNull("revoked_at"),
+        CreatedBy: r.StrOrNull("created_by"));
+
+    public static RequestLogEntry RequestLog(DbDataReader r) => new(
+        Timestamp: r.Time("timestamp"),
+        CorrelationId: r.Str("correlation_id"),
+        Route: r.Str("route"),
+        Method: r.Str("method"),
+        Status: (int)r.Long("status"),
+        DurationMs: r.GetDouble(r.GetOrdinal("duration_ms")),
+        ActorKeyId: r.StrOrNull("actor_key_id"),
+        Venture: r.StrOrNull("venture"),
+        ErrorCode: r.StrOrNull("error_code"));
+
+    /// <summary>Maps the <see cref="NoteColumns"/>, whatever table alias prefixed them in the query.</summary>
+    public static Note Note(DbDataReader r) => new(
+        Id: r.Str("id"),
+        Venture: r.Str("venture"),
+        Title: r.Str("title"),
+        Content: r.Str("content"),
+        Tags: r.List("tags"),
+        Archived: r.Bool("archived"),
+        CreatedAt: r.Time("created_at"),
+        UpdatedAt: r.Time("updated_at"),
+        ActorKeyId: r.StrOrNull("actor_key_id"),
+        Source: r.StrOrNull("source"));
+
+    public static Doc Doc(DbDataReader r) => new(
+        Scope: r.Str("scope"),
+        Name: r.Str("name"),
+        Title: r.Str("title"),
+        Content: r.Str("content"),
+        ContentHash: r.Str("content_hash"),
+        SizeBytes: checked((int)r.Long("size_bytes")),
+        DocType: r.StrOrNull("doc_type"),
+        Version: checked((int)r.Long("version")),
+        UpdatedAt: r.Time("updated_at"),
+        UploadedBy: r.StrOrNull("uploaded_by"),
+        SourceRepo: r.StrOrNull("source_repo"),
+        SourcePath: r.StrOrNull("source_path"),
+        Generated: r.Bool("generated"));
+
+    public static DocSummary DocSummary(DbDataReader r) => new(
+        Scope: r.Str("scope"),
+        Name: r.Str("name"),
+        Title: r.Str("title"),
+        Version: checked((int)r.Long("version")),
+        SizeBytes: checked((int)r.Long("size_bytes")),
+        UpdatedAt: r.Time("updated_at"),
+        DocType: r.StrOrNull("doc_type"),
+        Generated: r.Bool("generated"),
+        ContentHash: r.Str("content_hash"));
+
+    public static DocRequirement DocRequirement(DbDataReader r) => new(
+        Id: r.Str("id"),
+        NamePattern: r.Str("name_pattern"),
+        ScopeType: EnumText<RequirementScope>.Parse(r.Str("scope_type")),
+        Venture: r.StrOrNull("venture"),
+        Capability: r.StrOrNull("capability"),
+        StalenessDays: checked((int)r.Long("staleness_days")),
+        AutoGenerate: r.Bool("auto_generate"),
+        GenerationSources: r.List("generation_sources"),
+        CreatedAt: r.Time("created_at"));
+
+    private static string[] List(this DbDataReader r, string column) => r.GetFieldValue<string[]>(r.GetOrdinal(column));
+
+    private static bool Bool(this DbDataReader r, string column) => r.GetBoolean(r.GetOrdinal(column));
+
+    private static string Str(this DbDataReader r, string column) => r.GetString(r.GetOrdinal(column));
+
+    private static string? StrOrNull(this DbDataReader r, string column)
+    {
+        var ordinal = r.GetOrdinal(column);
+        return r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+    }
+
+    // Integer columns are int4 or int8; both widen to long.
+    private static long Long(this DbDataReader r, string column) => Convert.ToInt64(r.GetValue(r.GetOrdinal(column)), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int? IntOrNull(this DbDataReader r, string column)
+    {
+        var ordinal = r.GetOrdinal(column);
+        return r.IsDBNull(ordinal) ? null : Convert.ToInt32(r.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static DateTimeOffset Time(this DbDataReader r, string column) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(r.Long(column));
+
+    private static DateTimeOffset? TimeOrNull(this DbDataReader r, string column)
+    {
+        var ordinal = r.GetOrdinal(column);
+        return r.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(ordinal));
+    }
+
+    /// <summary>Enum ↔ column text, using the same snake_case names as the wire so the database reads like the API.</summary>
+    private static class EnumText<T> where T : struct, Enum
+    {
+        public static readonly Dictionary<T, string> ToText =
+            Enum.GetValues<T>().ToDictionary(v => v, v => JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()));
+
+        private static readonly Dictionary<string, T> FromText = ToText.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+
+        public static T Parse(string text) =>
+            FromText.TryGetValue(text, out var value)
+                ? value
+                : throw new InvalidDataException($"The database holds '{text}', which is not a {typeof(T).Name}.");
+    }
+}

@@ -1,0 +1,47 @@
+using Baton.Core.Domain;
+using Baton.Core.Storage;
+using Baton.Storage.Contract;
+
+namespace Baton.Storage.Postgres.Tests;
+
+/// <summary>The storage contract run against PostgreSQL: a new schema per test.</summary>
+public sealed class PostgresStoreContractTests : StoreContractTests
+{
+    private string? _schema;
+
+    protected override async Task<IBatonStore> CreateStoreAsync()
+    {
+        (_schema, var connectionString) = await TestDatabase.CreateSchemaAsync(Ct);
+        var store = PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = connectionString });
+        await store.InitializeAsync(Ct);
+        return store;
+    }
+
+    protected override Task SeedSessionAsync(Session session) => ((PostgresBatonStore)Store).SeedSessionAsync(session, Ct);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_schema is not null) await TestDatabase.DropSchemaAsync(_schema);
+    }
+}
+
+/// <summary>The knowledge side of the storage contract run against PostgreSQL: a new schema per test.</summary>
+public sealed class PostgresKnowledgeStoreContractTests : KnowledgeStoreContractTests
+{
+    private string? _schema;
+
+    protected override async Task<IBatonStore> CreateStoreAsync()
+    {
+        (_schema, var connectionString) = await TestDatabase.CreateSchemaAsync(Ct);
+        var store = PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = connectionString });
+        await store.InitializeAsync(Ct);
+        return store;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_schema is not null) await TestDatabase.DropSchemaAsync(_schema);
+    }
+}
