@@ -24,21 +24,10 @@ public static class Targets
     {
         if (!string.IsNullOrWhiteSpace(ventureFlag)) return ventureFlag.Trim();
         var registry = await ventures.ListVenturesAsync(ct);
-        return FindVentureForRepoOrNull(registry, repo)?.Code
+        return VentureLookup.FindForRepoOrNull(registry, repo)?.Code
                ?? throw new BatonException(ErrorCodes.VentureNotFound,
                    $"No registered venture owns the repo {repo} (known ventures: {KnownCodes(registry)}). " +
                    "Pass --venture <code>, or add the repo to a venture with `baton ventures set`.");
-    }
-
-    /// <summary>The venture whose org matches and whose repos contain the repo name (case-insensitive, as GitHub is).</summary>
-    public static Venture? FindVentureForRepoOrNull(IEnumerable<Venture> ventures, string orgRepo)
-    {
-        var slash = orgRepo.IndexOf('/');
-        var org = slash > 0 ? orgRepo[..slash] : null;
-        var name = slash > 0 ? orgRepo[(slash + 1)..] : orgRepo;
-        return ventures.FirstOrDefault(v =>
-            (org is null || string.Equals(v.Org, org, StringComparison.OrdinalIgnoreCase)) &&
-            v.Repos.Any(r => string.Equals(r, name, StringComparison.OrdinalIgnoreCase)));
     }
 
     /// <summary>The given id, else the one the last <c>baton sod</c> of this agent remembered for this repo and track.</summary>

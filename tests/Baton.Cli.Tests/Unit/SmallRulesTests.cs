@@ -12,7 +12,7 @@ public sealed class SmallRulesTests
     {
         var ventures = new[] { V("alpha", "example-org", "alpha-console"), V("beta", "example-org", "beta-web") };
 
-        Assert.Equal("beta", Targets.FindVentureForRepoOrNull(ventures, "Example-Org/Beta-Web")?.Code);
+        Assert.Equal("beta", Baton.Core.Workspace.VentureLookup.FindForRepoOrNull(ventures, "Example-Org/Beta-Web")?.Code);
     }
 
     [Fact]
@@ -20,7 +20,7 @@ public sealed class SmallRulesTests
     {
         var ventures = new[] { V("alpha", "example-org", "alpha-console") };
 
-        Assert.Null(Targets.FindVentureForRepoOrNull(ventures, "someone-else/alpha-console"));
+        Assert.Null(Baton.Core.Workspace.VentureLookup.FindForRepoOrNull(ventures, "someone-else/alpha-console"));
     }
 
     [Theory]
