@@ -41,6 +41,9 @@ internal static class Rows
     public const string DocRequirementColumns =
         "id, name_pattern, scope_type, venture, capability, staleness_days, auto_generate, generation_sources, created_at";
 
+    public const string MachineColumns =
+        "id, hostname, os, arch, address, ssh_public_key, ssh_user, registered_at, last_seen_at, actor_key_id";
+
     public static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     public static long? Ms(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
@@ -101,6 +104,18 @@ internal static class Rows
         DesignSpec: r.StrOrNull("design_spec"),
         Platform: r.Bool("platform"),
         NoteTags: r.List("note_tags"));
+
+    public static Machine Machine(DbDataReader r) => new(
+        Id: r.Str("id"),
+        Hostname: r.Str("hostname"),
+        Os: r.StrOrNull("os"),
+        Arch: r.StrOrNull("arch"),
+        Address: r.StrOrNull("address"),
+        SshPublicKey: r.StrOrNull("ssh_public_key"),
+        SshUser: r.StrOrNull("ssh_user"),
+        RegisteredAt: r.Time("registered_at"),
+        LastSeenAt: r.Time("last_seen_at"),
+        ActorKeyId: r.StrOrNull("actor_key_id"));
 
     public static ApiKey ApiKey(DbDataReader r) => new(
         Id: r.Str("id"),

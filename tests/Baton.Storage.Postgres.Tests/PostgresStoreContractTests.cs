@@ -11,9 +11,7 @@ public sealed class PostgresStoreContractTests : StoreContractTests
 
     protected override async Task<IBatonStore> CreateStoreAsync()
     {
-        (_schema, var connectionString) = await TestDatabase.CreateSchemaAsync(Ct);
-        var store = PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = connectionString });
-        await store.InitializeAsync(Ct);
+        (var store, _schema) = await TestDatabase.OpenStoreAsync(Ct);
         return store;
     }
 
@@ -33,9 +31,25 @@ public sealed class PostgresKnowledgeStoreContractTests : KnowledgeStoreContract
 
     protected override async Task<IBatonStore> CreateStoreAsync()
     {
-        (_schema, var connectionString) = await TestDatabase.CreateSchemaAsync(Ct);
-        var store = PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = connectionString });
-        await store.InitializeAsync(Ct);
+        (var store, _schema) = await TestDatabase.OpenStoreAsync(Ct);
+        return store;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_schema is not null) await TestDatabase.DropSchemaAsync(_schema);
+    }
+}
+
+/// <summary>The fleet side of the storage contract run against PostgreSQL: a new schema per test.</summary>
+public sealed class PostgresFleetStoreContractTests : FleetStoreContractTests
+{
+    private string? _schema;
+
+    protected override async Task<IBatonStore> CreateStoreAsync()
+    {
+        (var store, _schema) = await TestDatabase.OpenStoreAsync(Ct);
         return store;
     }
 

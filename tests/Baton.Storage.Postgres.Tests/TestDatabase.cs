@@ -32,6 +32,15 @@ internal static class TestDatabase
         return (schema, builder.ConnectionString);
     }
 
+    /// <summary>A store on a new empty schema, migrations applied. Drop the schema with <see cref="DropSchemaAsync"/> after disposing it.</summary>
+    public static async Task<(PostgresBatonStore Store, string Schema)> OpenStoreAsync(CancellationToken ct)
+    {
+        var (schema, connectionString) = await CreateSchemaAsync(ct);
+        var store = PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = connectionString });
+        await store.InitializeAsync(ct);
+        return (store, schema);
+    }
+
     public static async Task DropSchemaAsync(string schema)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

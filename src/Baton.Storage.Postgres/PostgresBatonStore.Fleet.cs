@@ -1,0 +1,47 @@
+using Baton.Core.Domain;
+using Baton.Core.Storage;
+
+namespace Baton.Storage.Postgres;
+
+public sealed partial class PostgresBatonStore
+{
+    public Task<MachineUpsert> UpsertMachineAsync(Machine candidate, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        // One statement, atomic across replicas: the unique hostname index is the conflict target, and xmax = 0 on the
+        // returned row tells an insert from an update (an updated row carries the updating transaction's id there).
+        return RunAsync(async db =>
+        {
+            var row = await db.FirstOrDefaultAsync($"""
+                INSERT INTO machines AS m ({Rows.MachineColumns})
+                VALUES (@id, @hostname, @os, @arch, @address, @ssh_public_key, @ssh_user, @registered_at, @last_seen_at, @actor_key_id)
+                ON CONFLICT (hostname) DO UPDATE SET
+                    os = coalesce(excluded.os, m.os),
+                    arch = coalesce(excluded.arch, m.arch),
+                    address = coalesce(excluded.address, m.address),
+                    ssh_public_key = coalesce(excluded.ssh_public_key, m.ssh_public_key),
+                    ssh_user = coalesce(excluded.ssh_user, m.ssh_user),
+                    last_seen_at = greatest(excluded.last_seen_at, m.last_seen_at),
+                    actor_key_id = excluded.actor_key_id
+                RETURNING {Rows.MachineColumns}, (xmax = 0) AS created
+                """, r => new MachineUpsert(Rows.Machine(r), r.GetBoolean(r.GetOrdinal("created"))), ct,
+                ("id", candidate.Id), ("hostname", candidate.Hostname), ("os", candidate.Os), ("arch", candidate.Arch),
+                ("address", candidate.Address), ("ssh_public_key", candidate.SshPublicKey), ("ssh_user", candidate.SshUser),
+                ("registered_at", Rows.Ms(candidate.RegisteredAt)), ("last_seen_at", Rows.Ms(candidate.LastSeenAt)),
+                ("actor_key_id", candidate.ActorKeyId)).ConfigureAwait(false);
+            return row!;
+        }, ct);
+    }
+
+    public Task<Machine?> FindMachineOrNullAsync(string id, CancellationToken ct) =>
+        RunAsync(db => db.FirstOrDefaultAsync($"SELECT {Rows.MachineColumns} FROM machines WHERE id = @id", Rows.Machine, ct, ("id", id)), ct);
+
+    public Task<Machine?> TouchMachineAsync(string id, DateTimeOffset now, CancellationToken ct) =>
+        RunAsync(db => db.FirstOrDefaultAsync($"""
+            UPDATE machines SET last_seen_at = greatest(last_seen_at, @now) WHERE id = @id
+            RETURNING {Rows.MachineColumns}
+            """, Rows.Machine, ct, ("id", id), ("now", Rows.Ms(now))), ct);
+
+    public Task<Page<Machine>> ListMachinesAsync(PageRequest page, CancellationToken ct) =>
+        RunAsync(db => new Filter().PageAsync(db, "machines", Rows.MachineColumns, Rows.Machine, page, m => m.Id, ct), ct);
+}
