@@ -4,6 +4,7 @@ using Baton.Core.Domain;
 using Baton.Core.Rules;
 using Baton.Core.Services;
 using Baton.Core.Storage;
+using Baton.Storage.Postgres;
 using Baton.Storage.Sqlite;
 
 namespace Baton.Cli;
@@ -52,7 +53,9 @@ public sealed class BatonConnection : IAsyncDisposable
             return new BatonConnection(client, client, client, client, client, client, client, client.BaseAddress.ToString(), null, client);
         }
 
-        var store = SqliteBatonStore.Open(SqliteStoreOptions.ForDataDirectory(settings.DataDir));
+        IBatonStore store = settings.Store == BatonSettings.PostgresStore
+            ? PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = settings.StoreUrl! })
+            : SqliteBatonStore.Open(SqliteStoreOptions.ForDataDirectory(settings.DataDir));
         try
         {
             await store.InitializeAsync(ct);
@@ -61,7 +64,7 @@ public sealed class BatonConnection : IAsyncDisposable
                 // The file is the team's source of truth: local mode applies it on every run, as the server does at start.
                 await store.UpsertVenturesAsync(VentureRegistryFile.Load(venturesFile), ct);
             }
-            var label = "local: " + store.DatabasePath;
+            var label = "local: " + (store is SqliteBatonStore sqlite ? sqlite.DatabasePath : "postgres");
             var core = new BatonCore(store, TimeProvider.System, Random.Shared, new IdGenerator(TimeProvider.System),
                 new CoreOptions { StaleAfter = settings.StaleAfter, ServerLabel = label });
             var services = BatonServices.For(core, Caller.Local(IdGenerator.NewCorrelationId()));

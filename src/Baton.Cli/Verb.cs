@@ -33,6 +33,8 @@ public static class Verb
         ["--rate-limit"] = BatonSettingsLoader.RateLimitVariable,
         ["--stale-minutes"] = BatonSettingsLoader.StaleMinutesVariable,
         ["--agent"] = BatonSettingsLoader.AgentVariable,
+        ["--store"] = BatonSettingsLoader.StoreVariable,
+        ["--store-url"] = BatonSettingsLoader.StoreUrlVariable,
     };
 
     /// <summary>Runs <paramref name="body"/> with open services.</summary>

@@ -7,6 +7,7 @@ using Baton.Core.Storage;
 using Baton.Server.Api;
 using Baton.Server.Hosting;
 using Baton.Server.Http;
+using Baton.Storage.Postgres;
 using Baton.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -44,11 +45,11 @@ public static class BatonServerHost
         IReadOnlyList<Venture> ventures = venturesPath is null ? [] : VentureRegistryFile.Load(venturesPath);
 
         var clock = hooks.Clock;
-        IBatonStore store = SqliteBatonStore.Open(new SqliteStoreOptions
-        {
-            DatabasePath = Path.Combine(dataDir, SqliteStoreOptions.FileName),
-            Synchronous = options.Synchronous.ToUpperInvariant(),
-        });
+        IBatonStore store = OpenStore(options, dataDir);
+        // A store shared by replicas needs the state replicas must agree on kept in it: rate-limit windows (the
+        // database counts), and revocations (a key cache entry lives one second, so a key revoked through another
+        // replica stops working here within that). Idempotency records are in the store for every kind already.
+        var shared = store is PostgresBatonStore;
         try
         {
             await store.InitializeAsync(ct);
@@ -59,8 +60,11 @@ public static class BatonServerHost
             var core = new BatonCore(store, clock, Random.Shared, new IdGenerator(clock), CoreOptionsFor(options, $"http://{options.Listen}"));
             var adminKeyPath = await AdminKeyFile.EnsureAsync(core, dataDir, output, ct);
 
-            var state = new ServerState(core, new KeyCache(store, clock));
-            var (app, requestLog) = Build(options, address, port, store, state, clock);
+            var state = new ServerState(core, new KeyCache(store, clock, shared ? KeyCache.SharedStoreTimeToLive : KeyCache.TimeToLive));
+            IRateLimiter? limiter = options.RateLimitPerMinute <= 0 ? null
+                : store is PostgresBatonStore postgres ? new DatabaseRateLimiter(postgres, options.RateLimitPerMinute, clock)
+                : new FixedWindowRateLimiter(options.RateLimitPerMinute, clock);
+            var (app, requestLog) = Build(options, address, port, store, state, limiter, clock);
             try
             {
                 await app.StartAsync(ct);
@@ -84,6 +88,14 @@ public static class BatonServerHost
         }
     }
 
+    private static IBatonStore OpenStore(ServerOptions options, string dataDir) => options.Store == "postgres"
+        ? PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = options.StoreUrl! })
+        : SqliteBatonStore.Open(new SqliteStoreOptions
+        {
+            DatabasePath = Path.Combine(dataDir, SqliteStoreOptions.FileName),
+            Synchronous = options.Synchronous.ToUpperInvariant(),
+        });
+
     private static string? DefaultVenturesFileOrNull(string dataDir)
     {
         var path = Path.Combine(dataDir, VentureRegistryFile.DefaultFileName);
@@ -94,7 +106,8 @@ public static class BatonServerHost
         new() { StaleAfter = options.StaleAfter, ServerLabel = serverLabel };
 
     private static (WebApplication App, RequestLogWriter RequestLog) Build(
-        ServerOptions options, System.Net.IPAddress address, int port, IBatonStore store, ServerState state, TimeProvider clock)
+        ServerOptions options, System.Net.IPAddress address, int port, IBatonStore store, ServerState state, IRateLimiter? limiter,
+        TimeProvider clock)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
 
@@ -133,8 +146,8 @@ public static class BatonServerHost
         app.UseMiddleware<ErrorMiddleware>();
         app.UseRouting();
         app.UseMiddleware<AuthMiddleware>(state.Keys);
-        if (options.RateLimitPerMinute > 0)
-            app.UseMiddleware<RateLimitMiddleware>(new FixedWindowRateLimiter(options.RateLimitPerMinute, clock));
+        if (limiter is not null)
+            app.UseMiddleware<RateLimitMiddleware>(limiter);
         app.UseMiddleware<BodyBufferMiddleware>(options.MaxRequestBodyBytes);
         app.UseMiddleware<IdempotencyMiddleware>(store, clock, options.IdempotencyRetention);
         // Innermost too: the idempotency layer must see a handler's problem answer, not its exception.

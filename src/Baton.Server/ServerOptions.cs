@@ -12,6 +12,15 @@ public sealed class ServerOptions
     /// <summary>Directory holding <c>baton.db</c>, <c>admin.key</c> and (by default) <c>ventures.json</c>. Required.</summary>
     public string DataDir { get; set; } = "";
 
+    /// <summary>
+    /// Which store: <c>sqlite</c> (default: a file in <see cref="DataDir"/>) or <c>postgres</c> (<see cref="StoreUrl"/>;
+    /// several replicas may share it).
+    /// </summary>
+    public string Store { get; set; } = "sqlite";
+
+    /// <summary>PostgreSQL connection string or <c>postgres://</c> URL; required when <see cref="Store"/> is <c>postgres</c>.</summary>
+    public string? StoreUrl { get; set; }
+
     /// <summary><c>host:port</c> to listen on. Default <c>127.0.0.1:8765</c>; port 0 picks a free port.</summary>
     public string Listen { get; set; } = "127.0.0.1:8765";
 
@@ -44,6 +53,15 @@ public sealed class ServerOptions
             problems.Add("DataDir: required (a directory path; it is created if missing).");
         if (!TryParseListen(Listen, out _, out _))
             problems.Add($"Listen: '{Listen}' is not host:port (host an IP address or 'localhost', port 0–65535; e.g. 127.0.0.1:8765).");
+        if (Store == "postgres")
+        {
+            if (string.IsNullOrWhiteSpace(StoreUrl))
+                problems.Add("StoreUrl: required with Store 'postgres' (e.g. Host=127.0.0.1;Port=5432;Database=baton;Username=baton;Password=… or postgres://user:pass@host/db).");
+            else
+                problems.AddRange(new Baton.Storage.Postgres.PostgresStoreOptions { ConnectionString = StoreUrl }.Validate().Select(p => "StoreUrl: " + p));
+        }
+        else if (Store != "sqlite")
+            problems.Add($"Store: '{Store}' is not allowed (sqlite or postgres).");
         if (StaleAfter <= TimeSpan.Zero)
             problems.Add($"StaleAfter: {StaleAfter} must be positive (e.g. 45 minutes).");
         if (RateLimitPerMinute < 0)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Baton.Server;
+using Baton.Storage.Postgres;
 
 namespace Baton.Cli.Commands;
 
@@ -13,9 +14,11 @@ public static class ServeCommand
         var venturesFile = new Option<string>("--ventures-file") { Description = "Venture registry to load at start (default <data-dir>/ventures.json if present). Env BATON_VENTURES_FILE." };
         var rateLimit = new Option<string>("--rate-limit") { Description = "Requests a minute per key (default 100, 0 = off). Env BATON_RATE_LIMIT." };
         var staleMinutes = new Option<string>("--stale-minutes") { Description = "Minutes without a heartbeat before a session is stale (default 45). Env BATON_STALE_MINUTES." };
+        var store = new Option<string>("--store") { Description = "sqlite (default: a file in the data directory) or postgres (several replicas may share one database). Env BATON_STORE." };
+        var storeUrl = new Option<string>("--store-url") { Description = "PostgreSQL connection string or postgres://user:pass@host/db URL for --store postgres. Env BATON_STORE_URL." };
         var command = new Command("serve", "Run the Baton server on the store in the data directory. On a fresh data directory it writes an admin key " +
                                            "to <data-dir>/admin.key and prints that path (never the key). Stops on Ctrl+C or SIGTERM.");
-        foreach (Option option in new Option[] { listen, venturesFile, rateLimit, staleMinutes }) command.Options.Add(option);
+        foreach (Option option in new Option[] { listen, venturesFile, rateLimit, staleMinutes, store, storeUrl }) command.Options.Add(option);
         command.SetAction((parse, ct) => Verb.RunWithSettingsAsync(runtime, parse, (settings, token) => ServeAsync(settings, runtime, token), ct));
         return command;
     }
@@ -29,6 +32,8 @@ public static class ServeCommand
             VenturesFile = settings.VenturesFile,
             StaleAfter = settings.StaleAfter,
             RateLimitPerMinute = settings.RateLimit,
+            Store = settings.Store,
+            StoreUrl = settings.StoreUrl,
         };
 
         // SIGINT and SIGTERM both mean "stop cleanly": cancel instead of letting the runtime end the process, so the
@@ -47,6 +52,12 @@ public static class ServeCommand
             runtime.Error.WriteLine("baton: the server options are not valid:");
             foreach (var problem in ex.Problems) runtime.Error.WriteLine("  - " + problem);
             return ExitCodes.Usage;
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // The message names the host and database with the password masked, and says what to check.
+            runtime.Error.WriteLine("baton: " + ex.Message);
+            return ExitCodes.Failed;
         }
 
         try

@@ -86,7 +86,8 @@ public sealed class BatonSettings
 
         if (Store == PostgresStore)
         {
-            problems.Add($"{BatonSettingsLoader.StoreVariable}{From(BatonSettingsLoader.StoreVariable)} is 'postgres', which this build does not offer yet: use 'sqlite' (the default) for now.");
+            if (string.IsNullOrWhiteSpace(StoreUrl))
+                problems.Add($"{BatonSettingsLoader.StoreVariable}{From(BatonSettingsLoader.StoreVariable)} is 'postgres' but {BatonSettingsLoader.StoreUrlVariable} is not set: pass --store-url or set {BatonSettingsLoader.StoreUrlVariable} to a connection string (Host=…;Database=…;Username=…;Password=…) or a postgres://user:pass@host/db URL.");
         }
         else if (Store != SqliteStore)
         {

@@ -41,6 +41,8 @@ public static class BatonSettingsLoader
         [StaleMinutesVariable] = "--stale-minutes",
         [RateLimitVariable] = "--rate-limit",
         [VenturesFileVariable] = "--ventures-file",
+        [StoreVariable] = "--store",
+        [StoreUrlVariable] = "--store-url",
     };
 
     /// <param name="flags">Values given on the command line, keyed by variable name (e.g. <c>BATON_LISTEN</c>); absent = not given.</param>

@@ -10,6 +10,12 @@ internal readonly record struct RateDecision(bool Allowed, int Limit, int Remain
     public int ResetSeconds => Math.Max(1, (int)Math.Ceiling(ResetAfter.TotalSeconds));
 }
 
+/// <summary>Counts a request against its actor's limit: in memory on one node, in the database across replicas.</summary>
+internal interface IRateLimiter
+{
+    ValueTask<RateDecision> AcquireAsync(string actorKeyId, CancellationToken ct);
+}
+
 /// <summary>
 /// Per-actor request limits, in memory (single node, DESIGN.md §9). Fixed 60-second windows rather than a token
 /// bucket: a window is one counter and one start time per actor, and it makes the headers exact — "N left until the
@@ -17,7 +23,7 @@ internal readonly record struct RateDecision(bool Allowed, int Limit, int Remain
 /// a window boundary, is harmless for a coordination API. Each actor's window starts at its own first request, so a
 /// fleet does not reset (and retry) in the same second. One counter per API key ever seen: bounded by the key count.
 /// </summary>
-internal sealed class FixedWindowRateLimiter(int limitPerMinute, TimeProvider clock)
+internal sealed class FixedWindowRateLimiter(int limitPerMinute, TimeProvider clock) : IRateLimiter
 {
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
 
@@ -30,6 +36,8 @@ internal sealed class FixedWindowRateLimiter(int limitPerMinute, TimeProvider cl
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
 
     public int Limit => limitPerMinute;
+
+    public ValueTask<RateDecision> AcquireAsync(string actorKeyId, CancellationToken ct) => ValueTask.FromResult(Acquire(actorKeyId));
 
     public RateDecision Acquire(string actorKeyId)
     {

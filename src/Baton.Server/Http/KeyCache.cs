@@ -9,11 +9,18 @@ namespace Baton.Server.Http;
 /// store read (DESIGN.md §9). Only live keys are cached (an unknown hash is not, so guessing keys cannot fill memory).
 /// Revocation through this server removes the entry at once; an entry also expires after <see cref="TimeToLive"/>, so
 /// a key revoked by another process sharing the store (local-mode CLI on the same data directory) stops working
-/// within that time.
+/// within that time. On a store shared by replicas (PostgreSQL) the entry lives <see cref="SharedStoreTimeToLive"/>:
+/// revocation through any replica then holds everywhere within a second, for one key read a second per active key
+/// and replica — cheaper and simpler than a LISTEN connection per replica, and it cannot miss a notification.
 /// </summary>
-internal sealed class KeyCache(IBatonStore store, TimeProvider clock)
+internal sealed class KeyCache(IBatonStore store, TimeProvider clock, TimeSpan timeToLive)
 {
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(60);
+
+    /// <summary>Entry lifetime when several replicas share the store: the "revoked everywhere within a second" promise.</summary>
+    public static readonly TimeSpan SharedStoreTimeToLive = TimeSpan.FromSeconds(1);
+
+    public KeyCache(IBatonStore store, TimeProvider clock) : this(store, clock, TimeToLive) { }
 
     private sealed record Entry(ApiKey Key, DateTimeOffset ExpiresAt);
 
@@ -38,7 +45,7 @@ internal sealed class KeyCache(IBatonStore store, TimeProvider clock)
         }
 
         if (Interlocked.Read(ref _generation) == generation)
-            _byHash[keyHash] = new Entry(key, now + TimeToLive);
+            _byHash[keyHash] = new Entry(key, now + timeToLive);
         return key;
     }
 

@@ -10,24 +10,32 @@ namespace Baton.Server.Http;
 /// <b>seconds until the window resets</b> (a delta, like <c>Retry-After</c>, so clients need no synchronised clock).
 /// Over the limit: 429 <c>rate_limited</c> with <c>Retry-After</c>. Not registered at all when the limit is 0 (off).
 /// </summary>
-internal sealed class RateLimitMiddleware(RequestDelegate next, FixedWindowRateLimiter limiter)
+internal sealed class RateLimitMiddleware(RequestDelegate next, IRateLimiter limiter)
 {
-    public Task InvokeAsync(HttpContext http)
+    public async Task InvokeAsync(HttpContext http)
     {
         var caller = http.Baton().Caller;
-        if (caller is null) return next(http);
+        if (caller is null)
+        {
+            await next(http);
+            return;
+        }
 
-        var decision = limiter.Acquire(caller.ActorKeyId);
+        var decision = await limiter.AcquireAsync(caller.ActorKeyId, http.RequestAborted);
         var headers = http.Response.Headers;
         var reset = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Reset"] = reset;
 
-        if (decision.Allowed) return next(http);
+        if (decision.Allowed)
+        {
+            await next(http);
+            return;
+        }
 
         headers.RetryAfter = reset;
-        return Problems.WriteAsync(http, ErrorCodes.RateLimited,
+        await Problems.WriteAsync(http, ErrorCodes.RateLimited,
             $"This key may make {decision.Limit} requests a minute. Wait {reset} seconds (see Retry-After) and slow down.");
     }
 }

@@ -108,13 +108,21 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
-    public void Validate_PostgresStore_SaysItIsNotAvailableYet()
+    public void Validate_PostgresStoreWithoutUrl_AsksForTheStoreUrl()
     {
         var problems = BatonSettingsLoader.Load(NoFlags, Env(("BATON_STORE", "postgres"))).Validate();
 
         var problem = Assert.Single(problems);
-        Assert.Contains("not offer yet", problem);
-        Assert.Contains("sqlite", problem);
+        Assert.Contains("BATON_STORE_URL", problem);
+        Assert.Contains("postgres://", problem);
+    }
+
+    [Fact]
+    public void Validate_PostgresStoreWithUrl_HasNoProblem()
+    {
+        var problems = BatonSettingsLoader.Load(NoFlags, Env(("BATON_STORE", "postgres"), ("BATON_STORE_URL", "Host=db;Database=baton"))).Validate();
+
+        Assert.Empty(problems);
     }
 
     [Fact]
