@@ -162,6 +162,10 @@ public static class BatonServerHost
         app.MapNotesApi();
         app.MapDocsApi();
         app.MapDocRequirementsApi();
+        app.MapAlertsApi();
+        app.MapCadenceApi();
+        app.MapWebhooksApi();
+        app.MapVersionApi();
         app.MapMachinesApi();
         return (app, requestLog);
     }

@@ -3,7 +3,9 @@ using System.Text.Json.Nodes;
 using Baton.Core.Domain;
 using Baton.Core.Json;
 using Baton.Core.Knowledge;
+using Baton.Core.Alerts;
 using Baton.Core.Services;
+using Baton.Core.Storage;
 
 namespace Baton.Core.Briefing;
 
@@ -18,7 +20,30 @@ public sealed record BriefingInput(
     ListResult<Session> OtherActiveSessions,
     int BudgetChars,
     DateTimeOffset Now,
-    BriefingKnowledge? Knowledge = null);
+    BriefingKnowledge? Knowledge = null,
+    BriefingOperations? Operations = null);
+
+/// <summary>
+/// The operations side of a briefing (issue 7): open default-branch alerts in briefing order (most severe, then oldest)
+/// with their exact total, how many more are open on other branches, the duties due or overdue, and the self-check.
+/// </summary>
+public sealed record BriefingOperations(
+    ListResult<Alert> Alerts,
+    long OpenOnOtherBranches,
+    IReadOnlyList<CadenceState> Cadence,
+    BriefingHealth Health);
+
+/// <summary>
+/// What the briefing checks about itself. <see cref="Deliveries"/>: verified webhook deliveries ever seen for the venture
+/// — a venture "has webhooks configured" once one was seen. <see cref="PossiblyStaleAlerts"/>: open alerts with no
+/// occurrence for <see cref="Services.AlertRules.PossiblyStaleAfter"/>. <see cref="Schema"/>: null when not checked.
+/// </summary>
+public sealed record BriefingHealth(
+    long Deliveries,
+    DateTimeOffset? LastDeliveryAt,
+    long PossiblyStaleAlerts,
+    long UnownedDeliveries,
+    SchemaCheck? Schema);
 
 /// <summary>
 /// The knowledge side of a briefing (issue 3): enterprise notes already in display order (current venture, other
@@ -64,6 +89,7 @@ public static class BriefingBuilder
                 FetchHint: $"`baton sessions --venture {venture.Code} --status active`",
                 EmptyText: "Nobody else is working on this venture right now."),
         };
+        if (input.Operations is { } operations) sections.AddRange(OperationsSections(venture, operations, input.Now));
         if (input.Knowledge is { } knowledge) sections.AddRange(KnowledgeSections(venture, knowledge, input.Now));
         return BriefingComposer.Compose(Header(input), sections, input.BudgetChars);
     }
@@ -159,6 +185,77 @@ public static class BriefingBuilder
             FetchHint: "`baton doc <scope> <name>` or the `doc` tool",
             EmptyText: "No docs yet.",
             Preamble: full ? null : "Fetch one with `baton doc <scope> <name>` (or the `doc` tool).");
+    }
+
+    /// <summary>Deliveries have stopped when none came for this long from a venture that has had them.</summary>
+    public static readonly TimeSpan DeliveriesStoppedAfter = TimeSpan.FromDays(7);
+
+    private static IEnumerable<BriefingSection> OperationsSections(Venture venture, BriefingOperations ops, DateTimeOffset now)
+    {
+        var allBranches = $"`baton alerts --venture {venture.Code} --all-branches`";
+        yield return new BriefingSection("Open CI alerts (default branch)",
+            Weight: 2,
+            Items: ops.Alerts.Items.Select(a => AlertItem(a, now)).ToList(),
+            Total: ops.Alerts.Total,
+            FetchHint: $"`baton alerts --venture {venture.Code}`",
+            EmptyText: "No open alerts on default branches.",
+            Preamble: ops.OpenOnOtherBranches > 0 ? $"Also open on other branches: {ops.OpenOnOtherBranches} ({allBranches})." : null);
+
+        yield return new BriefingSection("Recurring duties due",
+            Weight: 1,
+            Items: ops.Cadence.Select(c => CadenceItemText(c, now)).ToList(),
+            Total: ops.Cadence.Count,
+            FetchHint: $"`baton cadence list --venture {venture.Code}`",
+            EmptyText: "No duty is overdue or due within 7 days.");
+
+        var health = HealthItems(ops, now).ToList();
+        yield return new BriefingSection("Briefing health",
+            Weight: 1,
+            Items: health,
+            Total: health.Count,
+            FetchHint: "`GET /v1/version` and `baton alerts`",
+            EmptyText: "");
+    }
+
+    private static BriefingItem AlertItem(Alert a, DateTimeOffset now)
+    {
+        var text = new StringBuilder($"- [{a.Severity.ToString().ToLowerInvariant()}] {a.Repo} · {a.Workflow} · {a.Branch}");
+        text.Append($" · {a.Occurrences} occurrence{(a.Occurrences == 1 ? "" : "s")} · first {Age(now - a.FirstSeen)} ago, last {Age(now - a.LastSeen)} ago · {a.Id}");
+        if (a.Url is not null) text.Append($" · {a.Url}");
+        return new BriefingItem(text.ToString());
+    }
+
+    private static BriefingItem CadenceItemText(CadenceState c, DateTimeOffset now)
+    {
+        var when = c.Status == CadenceStatus.Overdue
+            ? c.Item.LastDoneAt is null ? "OVERDUE (never done)" : $"OVERDUE by {Age(now - c.DueAt)}"
+            : $"due in {Age(c.DueAt - now)}";
+        var scope = c.Item.Scope == Venture.Global ? " · global" : "";
+        var text = $"- {c.Item.Title}{scope} · every {c.Item.IntervalDays} d · {when} · {c.Item.Id} (`baton cadence done {c.Item.Id}`)";
+        return new BriefingItem(c.Item.Description is null ? text : $"{text}\n  {c.Item.Description.ReplaceLineEndings(" ")}");
+    }
+
+    private static IEnumerable<BriefingItem> HealthItems(BriefingOperations ops, DateTimeOffset now)
+    {
+        var h = ops.Health;
+        if (h.Deliveries == 0 || h.LastDeliveryAt is null)
+            yield return new BriefingItem("- webhooks: no verified GitHub delivery seen for this venture yet, so CI alerts cannot arrive (`baton webhooks secret set`, then add the hook on GitHub).");
+        else if (now - h.LastDeliveryAt.Value > DeliveriesStoppedAfter)
+            yield return new BriefingItem($"- ⚠ webhooks: deliveries STOPPED — the last verified one came {Age(now - h.LastDeliveryAt.Value)} ago. Alerts may be stale; check the hook's Recent Deliveries on GitHub.");
+        else
+            yield return new BriefingItem($"- webhooks: last verified delivery {Age(now - h.LastDeliveryAt.Value)} ago.");
+
+        if (h.PossiblyStaleAlerts > 0)
+            yield return new BriefingItem($"- ⚠ {h.PossiblyStaleAlerts} open alert{(h.PossiblyStaleAlerts == 1 ? "" : "s")} with no occurrence for {AlertRules.PossiblyStaleAfter.TotalDays:0} days — possibly stale (is the resolver receiving green runs?).");
+        if (h.UnownedDeliveries > 0)
+            yield return new BriefingItem($"- {h.UnownedDeliveries} deliver{(h.UnownedDeliveries == 1 ? "y" : "ies")} came for repos no venture owns (`baton alerts` names them).");
+
+        yield return h.Schema switch
+        {
+            null => new BriefingItem("- schema: not checked."),
+            { Matches: true } => new BriefingItem("- schema: the live database matches this build."),
+            var s => new BriefingItem($"- ⚠ schema: the live database does NOT match this build (live {s.LiveHash[..12]}, expected {s.ExpectedHash[..12]}). Someone changed it by hand or a migration is missing."),
+        };
     }
 
     private static BriefingItem NoteItem(Note n, Venture current, DateTimeOffset now)

@@ -19,6 +19,8 @@ public static class ErrorCodes
     public const string DocNotFound = "doc_not_found";
     public const string RequirementNotFound = "requirement_not_found";
     public const string MachineNotFound = "machine_not_found";
+    public const string AlertNotFound = "alert_not_found";
+    public const string CadenceNotFound = "cadence_not_found";
     public const string SecretDetected = "secret_detected";
     public const string PayloadTooLarge = "payload_too_large";
     public const string RequestTooLarge = "request_too_large";
@@ -42,6 +44,8 @@ public static class ErrorCodes
         [DocNotFound] = (404, "Unknown doc"),
         [RequirementNotFound] = (404, "Unknown doc requirement"),
         [MachineNotFound] = (404, "Unknown machine"),
+        [AlertNotFound] = (404, "Unknown alert"),
+        [CadenceNotFound] = (404, "Unknown cadence item"),
         [SecretDetected] = (422, "The content looks like it contains a secret"),
         [SessionNotActive] = (409, "The session is no longer active"),
         [IdempotencyKeyInFlight] = (409, "A request with this Idempotency-Key is still running"),

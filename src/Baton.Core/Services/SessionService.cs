@@ -75,14 +75,15 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
         var active = core.Store.ListSessionsAsync(
             new SessionQuery(venture.Code, SessionStatus.Active, PageRequest.First(SodListLimit + 1)), now, core.Options.StaleAfter, ct);
         var knowledge = LoadKnowledgeAsync(venture, docsFormat, now, ct);
-        await Task.WhenAll(lastHandoff, addressed, active, knowledge);
+        var operations = LoadOperationsAsync(venture, now, ct);
+        await Task.WhenAll(lastHandoff, addressed, active, knowledge, operations);
 
         var others = OthersThan(session, active.Result);
         var addressedList = new ListResult<Handoff>(addressed.Result.Items, addressed.Result.Total);
         var heartbeat = HeartbeatSchedule.Next(now, core.Random);
         var briefing = BriefingBuilder.Build(new BriefingInput(
             venture, session, outcome.Resumed, core.Options.ServerLabel, lastHandoff.Result.Items.FirstOrDefault(),
-            addressedList, others, budget, now, knowledge.Result));
+            addressedList, others, budget, now, knowledge.Result, operations.Result));
 
         var k = knowledge.Result;
         return new SodResponse(session, outcome.Resumed, heartbeat, lastHandoff.Result.Items.FirstOrDefault(), addressedList, others, briefing,
@@ -115,6 +116,32 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
         }
         var audit = Knowledge.DocAudit.Run(venture, requirements.Result, docs.Result, now);
         return new BriefingKnowledge(notes, docs.Result, full, audit, docsFormat, core.Options.NotesBudgetChars);
+    }
+
+    /// <summary>
+    /// Open default-branch alerts in briefing order with their exact total, the open ones on other branches (counted),
+    /// the venture's due duties (global ones only for the platform venture), and the self-check figures.
+    /// </summary>
+    private async Task<BriefingOperations> LoadOperationsAsync(Venture venture, DateTimeOffset now, CancellationToken ct)
+    {
+        var store = core.Store;
+        var alerts = store.ListAlertsAsync(
+            new AlertQuery(venture.Code, AlertStatus.Open, null, true, PageRequest.First(SodListLimit), AlertOrder.SeverityThenOldest), ct);
+        var allOpen = store.ListAlertsAsync(new AlertQuery(venture.Code, AlertStatus.Open, null, false, PageRequest.First(1)), ct);
+        var stale = store.ListAlertsAsync(
+            new AlertQuery(venture.Code, AlertStatus.Open, null, false, PageRequest.First(1), LastSeenBefore: now - AlertRules.PossiblyStaleAfter), ct);
+        IReadOnlyList<string> scopes = venture.Platform ? [venture.Code, Venture.Global] : [venture.Code];
+        var cadence = store.ListCadenceItemsAsync(scopes, ct);
+        var webhooks = store.GetWebhookStatsAsync(venture.Code, ct);
+        var schema = store.CheckSchemaAsync(ct);
+        await Task.WhenAll(alerts, allOpen, stale, cadence, webhooks, schema);
+
+        var w = webhooks.Result;
+        return new BriefingOperations(
+            new ListResult<Alert>(alerts.Result.Items, alerts.Result.Total),
+            allOpen.Result.Total - alerts.Result.Total,
+            Alerts.CadenceRules.ForBriefing(cadence.Result, venture, now),
+            new BriefingHealth(w.Deliveries, w.LastDeliveryAt, stale.Result.Total, w.UnownedDeliveries, schema.Result));
     }
 
     public async Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct) =>

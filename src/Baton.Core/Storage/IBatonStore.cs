@@ -8,9 +8,9 @@ namespace Baton.Core.Storage;
 /// committed (the SQLite store answers each caller only after its group commit).
 /// Time is always passed in, never read from a clock here, so rules stay testable.
 /// The port is split by area into interfaces (<see cref="IKnowledgeStore"/> for notes and docs, <see cref="IFleetStore"/>
-/// for machines); every store implements all of them, so this one inherits them.
+/// for machines, <see cref="IAlertStore"/> for alerts, webhooks and cadence); every store implements all of them, so this one inherits them.
 /// </summary>
-public interface IBatonStore : IKnowledgeStore, IFleetStore, IAsyncDisposable
+public interface IBatonStore : IKnowledgeStore, IFleetStore, IAlertStore, IAsyncDisposable
 {
     /// <summary>"sqlite" or "postgres"; shown by <c>/healthz</c> and the briefing header.</summary>
     string Kind { get; }

@@ -42,8 +42,13 @@ internal sealed class AuthMiddleware(RequestDelegate next, KeyCache keys)
         await next(http);
     }
 
+    /// <summary>
+    /// Routes without a bearer key: the health check, the OpenAPI document, and GitHub's webhook, which proves itself
+    /// with its HMAC signature instead (checked by the webhook service before the body is parsed).
+    /// </summary>
     internal static bool IsPublic(PathString path) =>
-        path.Equals("/healthz", StringComparison.OrdinalIgnoreCase) || path.Equals("/openapi/v1.json", StringComparison.OrdinalIgnoreCase);
+        path.Equals("/healthz", StringComparison.OrdinalIgnoreCase) || path.Equals("/openapi/v1.json", StringComparison.OrdinalIgnoreCase) ||
+        path.Equals(Api.WebhooksApi.GitHubPath, StringComparison.OrdinalIgnoreCase);
 
     private static string? BearerKeyOrNull(string header)
     {

@@ -50,6 +50,23 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<DocRequirement?> FindDocRequirementOrNullAsync(string id, CancellationToken ct) => inner.FindDocRequirementOrNullAsync(id, ct);
     public Task UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct) => inner.UpsertDocRequirementAsync(requirement, ct);
     public Task<bool> DeleteDocRequirementAsync(string id, CancellationToken ct) => inner.DeleteDocRequirementAsync(id, ct);
+    public Task<AlertChange> ApplyAlertSignalAsync(AlertSignal signal, CancellationToken ct) => inner.ApplyAlertSignalAsync(signal, ct);
+    public Task<Alert?> FindAlertOrNullAsync(string id, CancellationToken ct) => inner.FindAlertOrNullAsync(id, ct);
+    public Task<Alert?> ResolveAlertAsync(string id, DateTimeOffset now, string resolvedBy, string reason, CancellationToken ct) =>
+        inner.ResolveAlertAsync(id, now, resolvedBy, reason, ct);
+    public Task<Page<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct) => inner.ListAlertsAsync(query, ct);
+    public Task<WebhookOutcome> RecordWebhookDeliveryAsync(WebhookDelivery delivery, AlertSignal? signal, CancellationToken ct) =>
+        inner.RecordWebhookDeliveryAsync(delivery, signal, ct);
+    public Task<string?> FindRepoDefaultBranchOrNullAsync(string repo, CancellationToken ct) => inner.FindRepoDefaultBranchOrNullAsync(repo, ct);
+    public Task<WebhookStats> GetWebhookStatsAsync(string? venture, CancellationToken ct) => inner.GetWebhookStatsAsync(venture, ct);
+    public Task SetWebhookSecretAsync(string secret, DateTimeOffset now, CancellationToken ct) => inner.SetWebhookSecretAsync(secret, now, ct);
+    public Task<string?> FindWebhookSecretOrNullAsync(CancellationToken ct) => inner.FindWebhookSecretOrNullAsync(ct);
+    public Task InsertCadenceItemAsync(CadenceItem item, CancellationToken ct) => inner.InsertCadenceItemAsync(item, ct);
+    public Task<CadenceItem?> FindCadenceItemOrNullAsync(string id, CancellationToken ct) => inner.FindCadenceItemOrNullAsync(id, ct);
+    public Task<CadenceItem?> MarkCadenceDoneAsync(string id, DateTimeOffset now, string doneBy, CancellationToken ct) =>
+        inner.MarkCadenceDoneAsync(id, now, doneBy, ct);
+    public Task<IReadOnlyList<CadenceItem>> ListCadenceItemsAsync(IReadOnlyList<string>? scopes, CancellationToken ct) => inner.ListCadenceItemsAsync(scopes, ct);
+    public virtual Task<SchemaCheck> CheckSchemaAsync(CancellationToken ct) => inner.CheckSchemaAsync(ct);
     public Task<MachineUpsert> UpsertMachineAsync(Machine candidate, CancellationToken ct) => inner.UpsertMachineAsync(candidate, ct);
     public Task<Machine?> FindMachineOrNullAsync(string id, CancellationToken ct) => inner.FindMachineOrNullAsync(id, ct);
     public Task<Machine?> TouchMachineAsync(string id, DateTimeOffset now, CancellationToken ct) => inner.TouchMachineAsync(id, now, ct);

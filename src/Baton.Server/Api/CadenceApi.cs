@@ -1,0 +1,41 @@
+using Baton.Core.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Baton.Server.Api;
+
+/// <summary>Recurring duties (issue 7): add (admin), mark done, list with due and overdue judged now.</summary>
+internal static class CadenceApi
+{
+    public static IEndpointRouteBuilder MapCadenceApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("Cadence");
+        v1.MapGet("/cadence", ListCadence);
+        v1.MapPost("/cadence", CreateCadence);
+        v1.MapPost("/cadence/{id}/done", MarkDone);
+        return app;
+    }
+
+    public static async Task<Ok<ListResult<CadenceView>>> ListCadence(HttpContext http, [FromQuery] string? venture, CancellationToken ct)
+    {
+        http.NoteVenture(venture);
+        return TypedResults.Ok(await http.Cadence().ListCadenceAsync(venture, ct));
+    }
+
+    public static async Task<Created<CadenceView>> CreateCadence(CreateCadenceRequest request, HttpContext http, CancellationToken ct)
+    {
+        var created = await http.Cadence().CreateCadenceAsync(request, ct);
+        http.NoteVenture(created.Item.Scope);
+        return TypedResults.Created((string?)null, created);
+    }
+
+    public static async Task<Ok<CadenceView>> MarkDone(string id, HttpContext http, CancellationToken ct)
+    {
+        var done = await http.Cadence().MarkCadenceDoneAsync(id, ct);
+        http.NoteVenture(done.Item.Scope);
+        return TypedResults.Ok(done);
+    }
+}

@@ -1,0 +1,277 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Baton.Core.Domain;
+using Baton.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Baton.Storage.Sqlite;
+
+public sealed partial class SqliteBatonStore
+{
+    private const string AlertColumns =
+        "id, venture, repo, workflow, branch, source, severity, status, on_default_branch, first_seen, last_seen, occurrences, url, " +
+        "resolved_at, resolved_by, resolution_reason";
+
+    private const string CadenceColumns = "id, scope, title, description, interval_days, created_at, last_done_at, last_done_by";
+
+    /// <summary>The briefing order: most severe first (the enum is declared most severe first), then oldest.</summary>
+    private const string SeverityThenOldest =
+        "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id";
+
+    /// <summary>What a success says when it resolves an alert; the event itself is in resolved_by.</summary>
+    private const string ResolvedByCi = "CI passed again on the same workflow and branch.";
+
+    private const string GitHubProvider = "github";
+
+    public Task<AlertChange> ApplyAlertSignalAsync(AlertSignal signal, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        return WriteAsync(db => ApplySignal(db, signal), ct);
+    }
+
+    public Task<Alert?> FindAlertOrNullAsync(string id, CancellationToken ct) => ReadAsync(db => FindAlert(db, id), ct);
+
+    public Task<Alert?> ResolveAlertAsync(string id, DateTimeOffset now, string resolvedBy, string reason, CancellationToken ct) =>
+        WriteAsync(db =>
+        {
+            // Resolving twice keeps the first resolution: who and why stay as they were.
+            db.Execute("""
+                UPDATE alerts SET status = 'resolved', resolved_at = $now, resolved_by = $by, resolution_reason = $reason
+                WHERE id = $id AND status = 'open'
+                """, ("$id", id), ("$now", Rows.Ms(now)), ("$by", resolvedBy), ("$reason", reason));
+            return FindAlert(db, id);
+        }, ct);
+
+    public Task<Page<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var limit = Math.Clamp(query.Page.Limit, 1, PageRequest.MaxLimit);
+        var offset = ParseOffsetCursor(query.Page.Cursor);
+        var filter = new Filter();
+        filter.Equal("venture", query.Venture);
+        filter.Equal("status", query.Status is { } status ? Rows.Text(status) : null);
+        filter.Equal("branch", query.Branch);
+        if (query.DefaultBranchOnly) filter.Add("on_default_branch = 1");
+        if (query.LastSeenBefore is { } before) filter.Add("last_seen < $before", ("$before", Rows.Ms(before)));
+        var order = query.Order == AlertOrder.SeverityThenOldest ? SeverityThenOldest : "id DESC";
+
+        return ReadAsync(db =>
+        {
+            var where = filter.WhereClause();
+            var total = db.Scalar($"SELECT count(*) FROM alerts {where}", [.. filter.Args]);
+            var rows = db.List($"SELECT {AlertColumns} FROM alerts {where} ORDER BY {order} LIMIT $limit OFFSET $offset", AlertRows.Alert,
+                [.. filter.Args, ("$limit", limit + 1), ("$offset", offset)]);
+            if (rows.Count <= limit) return new Page<Alert>(rows, total, null);
+            rows.RemoveAt(limit);
+            return new Page<Alert>(rows, total, (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }, ct);
+    }
+
+    public Task<WebhookOutcome> RecordWebhookDeliveryAsync(WebhookDelivery delivery, AlertSignal? signal, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return WriteAsync(db =>
+        {
+            var inserted = db.Execute("""
+                INSERT INTO webhook_deliveries (delivery_id, event, repo, venture, received_at)
+                VALUES ($id, $event, $repo, $venture, $at)
+                ON CONFLICT (delivery_id) DO NOTHING
+                """, ("$id", delivery.DeliveryId), ("$event", delivery.Event), ("$repo", delivery.Repo), ("$venture", delivery.Venture),
+                ("$at", Rows.Ms(delivery.ReceivedAt)));
+            if (inserted == 0) return new WebhookOutcome(true, new AlertChange(AlertChangeKind.None, null));
+
+            if (delivery.Repo is not null && delivery.DefaultBranch is not null)
+            {
+                db.Execute("""
+                    INSERT INTO repo_default_branches (repo, default_branch, updated_at) VALUES ($repo, $branch, $at)
+                    ON CONFLICT (repo) DO UPDATE SET default_branch = excluded.default_branch, updated_at = excluded.updated_at
+                    """, ("$repo", delivery.Repo), ("$branch", delivery.DefaultBranch), ("$at", Rows.Ms(delivery.ReceivedAt)));
+            }
+            var change = signal is null ? new AlertChange(AlertChangeKind.None, null) : ApplySignal(db, signal);
+            return new WebhookOutcome(false, change);
+        }, ct);
+    }
+
+    public Task<string?> FindRepoDefaultBranchOrNullAsync(string repo, CancellationToken ct) =>
+        ReadAsync(db => db.FirstOrDefault("SELECT default_branch FROM repo_default_branches WHERE repo = $repo", r => r.GetString(0), ("$repo", repo)), ct);
+
+    public Task<WebhookStats> GetWebhookStatsAsync(string? venture, CancellationToken ct) =>
+        ReadAsync(db =>
+        {
+            var owned = db.List("""
+                SELECT count(*), max(received_at) FROM webhook_deliveries
+                WHERE ($venture IS NULL AND venture IS NOT NULL) OR venture = $venture
+                """, r => (Count: r.GetInt64(0), Last: r.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))),
+                ("$venture", venture))[0];
+            var unowned = db.Scalar("SELECT count(*) FROM webhook_deliveries WHERE venture IS NULL");
+            var repos = db.List("""
+                SELECT repo FROM webhook_deliveries WHERE venture IS NULL AND repo IS NOT NULL
+                GROUP BY repo ORDER BY max(received_at) DESC, repo LIMIT 5
+                """, r => r.GetString(0));
+            return new WebhookStats(owned.Count, owned.Last, unowned, repos);
+        }, ct);
+
+    public Task SetWebhookSecretAsync(string secret, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(db => db.Execute("""
+            INSERT INTO webhook_secrets (provider, secret, set_at) VALUES ($provider, $secret, $at)
+            ON CONFLICT (provider) DO UPDATE SET secret = excluded.secret, set_at = excluded.set_at
+            """, ("$provider", GitHubProvider), ("$secret", secret), ("$at", Rows.Ms(now))), ct);
+
+    public Task<string?> FindWebhookSecretOrNullAsync(CancellationToken ct) =>
+        ReadAsync(db => db.FirstOrDefault("SELECT secret FROM webhook_secrets WHERE provider = $provider", r => r.GetString(0),
+            ("$provider", GitHubProvider)), ct);
+
+    public Task InsertCadenceItemAsync(CadenceItem item, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return WriteAsync(db => db.Execute($"""
+            INSERT INTO cadence_items ({CadenceColumns})
+            VALUES ($id, $scope, $title, $description, $interval, $created_at, $last_done_at, $last_done_by)
+            """, ("$id", item.Id), ("$scope", item.Scope), ("$title", item.Title), ("$description", item.Description),
+            ("$interval", item.IntervalDays), ("$created_at", Rows.Ms(item.CreatedAt)), ("$last_done_at", Rows.Ms(item.LastDoneAt)),
+            ("$last_done_by", item.LastDoneBy)), ct);
+    }
+
+    public Task<CadenceItem?> FindCadenceItemOrNullAsync(string id, CancellationToken ct) =>
+        ReadAsync(db => FindCadence(db, id), ct);
+
+    public Task<CadenceItem?> MarkCadenceDoneAsync(string id, DateTimeOffset now, string doneBy, CancellationToken ct) =>
+        WriteAsync(db =>
+        {
+            db.Execute("UPDATE cadence_items SET last_done_at = $now, last_done_by = $by WHERE id = $id",
+                ("$id", id), ("$now", Rows.Ms(now)), ("$by", doneBy));
+            return FindCadence(db, id);
+        }, ct);
+
+    public async Task<IReadOnlyList<CadenceItem>> ListCadenceItemsAsync(IReadOnlyList<string>? scopes, CancellationToken ct)
+    {
+        var filter = new Filter();
+        if (scopes is not null) filter.In("scope", "$scope", scopes);
+        return await ReadAsync(db => db.List($"SELECT {CadenceColumns} FROM cadence_items {filter.WhereClause()} ORDER BY id",
+            AlertRows.Cadence, [.. filter.Args]), ct).ConfigureAwait(false);
+    }
+
+    public Task<SchemaCheck> CheckSchemaAsync(CancellationToken ct) =>
+        ReadAsync(db => new SchemaCheck(SchemaHash.Of(db), SchemaHash.Expected), ct);
+
+    private static AlertChange ApplySignal(Db db, AlertSignal s)
+    {
+        var open = db.FirstOrDefault($"""
+            SELECT {AlertColumns} FROM alerts
+            WHERE venture = $venture AND repo = $repo AND source = $source AND workflow = $workflow AND branch = $branch AND status = 'open'
+            """, AlertRows.Alert, ("$venture", s.Venture), ("$repo", s.Repo), ("$source", s.Source), ("$workflow", s.Workflow), ("$branch", s.Branch));
+
+        if (s.Kind == AlertSignalKind.Success)
+        {
+            if (open is null) return new AlertChange(AlertChangeKind.None, null);
+            db.Execute("""
+                UPDATE alerts SET status = 'resolved', resolved_at = $at, resolved_by = $by, resolution_reason = $reason WHERE id = $id
+                """, ("$id", open.Id), ("$at", Rows.Ms(s.At)), ("$by", s.EventRef), ("$reason", ResolvedByCi));
+            return new AlertChange(AlertChangeKind.Resolved, FindAlert(db, open.Id));
+        }
+
+        if (open is null)
+        {
+            db.Execute($"""
+                INSERT INTO alerts ({AlertColumns})
+                VALUES ($id, $venture, $repo, $workflow, $branch, $source, $severity, 'open', $default, $at, $at, 1, $url, NULL, NULL, NULL)
+                """, ("$id", s.NewId), ("$venture", s.Venture), ("$repo", s.Repo), ("$workflow", s.Workflow), ("$branch", s.Branch),
+                ("$source", s.Source), ("$severity", Rows.Text(s.Severity)), ("$default", s.OnDefaultBranch ? 1 : 0), ("$at", Rows.Ms(s.At)),
+                ("$url", s.Url));
+            return new AlertChange(AlertChangeKind.Opened, FindAlert(db, s.NewId));
+        }
+
+        // The alert keeps the worst severity it has seen; last_seen never moves backwards (deliveries may arrive out of order).
+        var severity = (AlertSeverity)Math.Min((int)open.Severity, (int)s.Severity);
+        db.Execute("""
+            UPDATE alerts SET occurrences = occurrences + 1, last_seen = max(last_seen, $at), url = coalesce($url, url),
+                severity = $severity, on_default_branch = $default
+            WHERE id = $id
+            """, ("$id", open.Id), ("$at", Rows.Ms(s.At)), ("$url", s.Url), ("$severity", Rows.Text(severity)),
+            ("$default", s.OnDefaultBranch ? 1 : 0));
+        return new AlertChange(AlertChangeKind.Occurrence, FindAlert(db, open.Id));
+    }
+
+    private static Alert? FindAlert(Db db, string id) =>
+        db.FirstOrDefault($"SELECT {AlertColumns} FROM alerts WHERE id = $id", AlertRows.Alert, ("$id", id));
+
+    private static CadenceItem? FindCadence(Db db, string id) =>
+        db.FirstOrDefault($"SELECT {CadenceColumns} FROM cadence_items WHERE id = $id", AlertRows.Cadence, ("$id", id));
+
+    /// <summary>Row mapping for the issue-7 tables.</summary>
+    private static class AlertRows
+    {
+        public static Alert Alert(SqliteDataReader r) => new(
+            Id: r.GetString(0),
+            Venture: r.GetString(1),
+            Repo: r.GetString(2),
+            Workflow: r.GetString(3),
+            Branch: r.GetString(4),
+            Source: r.GetString(5),
+            Severity: Parse<AlertSeverity>(r.GetString(6)),
+            Status: Parse<AlertStatus>(r.GetString(7)),
+            OnDefaultBranch: r.GetInt64(8) != 0,
+            FirstSeen: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
+            LastSeen: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10)),
+            Occurrences: checked((int)r.GetInt64(11)),
+            Url: r.IsDBNull(12) ? null : r.GetString(12),
+            ResolvedAt: r.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
+            ResolvedBy: r.IsDBNull(14) ? null : r.GetString(14),
+            ResolutionReason: r.IsDBNull(15) ? null : r.GetString(15));
+
+        public static CadenceItem Cadence(SqliteDataReader r) => new(
+            Id: r.GetString(0),
+            Scope: r.GetString(1),
+            Title: r.GetString(2),
+            Description: r.IsDBNull(3) ? null : r.GetString(3),
+            IntervalDays: checked((int)r.GetInt64(4)),
+            CreatedAt: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+            LastDoneAt: r.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
+            LastDoneBy: r.IsDBNull(7) ? null : r.GetString(7));
+
+        private static T Parse<T>(string text) where T : struct, Enum
+        {
+            foreach (var value in Enum.GetValues<T>())
+            {
+                if (JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()) == text) return value;
+            }
+            throw new InvalidDataException($"The database holds '{text}', which is not a {typeof(T).Name}.");
+        }
+    }
+}
+
+/// <summary>
+/// The schema fingerprint <c>GET /v1/version</c> and the briefing health check compare: SHA-256 of every schema
+/// object's type, name, table and DDL from <c>sqlite_master</c>, in name order, with whitespace runs collapsed (so only
+/// a real change counts). <see cref="Expected"/> is the same fingerprint of a fresh in-memory database with this build's
+/// migrations applied: derived, never a constant to keep in step by hand.
+/// </summary>
+internal static partial class SchemaHash
+{
+    private static readonly Lazy<string> ExpectedHash = new(ComputeExpected);
+
+    public static string Expected => ExpectedHash.Value;
+
+    public static string Of(Db db)
+    {
+        var rows = db.List("""
+            SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master
+            WHERE name NOT LIKE 'sqlite_%'
+            ORDER BY type, name
+            """, r => $"{r.GetString(0)}|{r.GetString(1)}|{r.GetString(2)}|{Whitespace().Replace(r.GetString(3), " ").Trim()}");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', rows))));
+    }
+
+    private static string ComputeExpected()
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        Migrations.Apply(connection, DateTimeOffset.UnixEpoch);
+        return Of(new Db(connection, null));
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}
