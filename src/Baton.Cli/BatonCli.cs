@@ -26,6 +26,7 @@ public static class BatonCli
         root.Subcommands.Add(KeyCommands.Build(runtime));
         foreach (var command in NoteCommands.Build(runtime)) root.Subcommands.Add(command);
         foreach (var command in DocCommands.Build(runtime)) root.Subcommands.Add(command);
+        foreach (var command in AlertCommands.Build(runtime)) root.Subcommands.Add(command);
         root.Subcommands.Add(McpCommand.Build(runtime));
         return root;
     }

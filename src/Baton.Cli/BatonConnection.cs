@@ -41,6 +41,8 @@ public sealed class BatonConnection : IAsyncDisposable
     public INoteService Notes { get; }
     public IDocService Docs { get; }
     public IMachineService Machines { get; }
+    public IAlertService Alerts { get; private init; } = null!;
+    public ICadenceService Cadence { get; private init; } = null!;
 
     /// <summary>The server URL, or <c>local: &lt;db path&gt;</c>.</summary>
     public string Label { get; }
@@ -50,7 +52,11 @@ public sealed class BatonConnection : IAsyncDisposable
         if (settings.IsServerMode)
         {
             var client = new BatonHttpClient(new BatonClientOptions { BaseAddress = new Uri(settings.Url!), Key = settings.Key });
-            return new BatonConnection(client, client, client, client, client, client, client, client.BaseAddress.ToString(), null, client);
+            return new BatonConnection(client, client, client, client, client, client, client, client.BaseAddress.ToString(), null, client)
+            {
+                Alerts = client,
+                Cadence = client,
+            };
         }
 
         IBatonStore store = settings.Store == BatonSettings.PostgresStore
@@ -67,9 +73,14 @@ public sealed class BatonConnection : IAsyncDisposable
             var label = "local: " + (store is SqliteBatonStore sqlite ? sqlite.DatabasePath : "postgres");
             var core = new BatonCore(store, TimeProvider.System, Random.Shared, new IdGenerator(TimeProvider.System),
                 new CoreOptions { StaleAfter = settings.StaleAfter, ServerLabel = label });
-            var services = BatonServices.For(core, Caller.Local(IdGenerator.NewCorrelationId()));
+            var caller = Caller.Local(IdGenerator.NewCorrelationId());
+            var services = BatonServices.For(core, caller);
             return new BatonConnection(services.Sessions, services.Handoffs, services.Ventures, services.Keys, services.Notes, services.Docs,
-                services.Machines, label, store, null);
+                services.Machines, label, store, null)
+            {
+                Alerts = new AlertService(core, caller),
+                Cadence = new CadenceService(core, caller),
+            };
         }
         catch
         {

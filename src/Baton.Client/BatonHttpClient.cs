@@ -20,7 +20,7 @@ namespace Baton.Client;
 /// the same key still in flight) are retried with bounded exponential backoff and jitter. Failures reach the caller as
 /// <see cref="BatonException"/> with the server's code and detail, exactly as local mode throws them.
 /// </summary>
-public sealed class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, INoteService, IDocService, IMachineService, IDisposable
+public sealed class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, INoteService, IDocService, IMachineService, IAlertService, ICadenceService, IDisposable
 {
     private readonly HttpClient _http;
     private readonly BatonClientOptions _options;
@@ -125,6 +125,38 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
             ("include_archived", Flag(request.IncludeArchived)),
             ("limit", request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("cursor", request.Cursor)), null, ct);
+
+    // ---- alerts, cadence, webhooks, version (issue 7) ----
+
+    public Task<AlertListResponse> ListAlertsAsync(AlertListRequest request, CancellationToken ct) =>
+        SendAsync<AlertListResponse>(HttpMethod.Get, "v1/alerts" + Query(
+            ("venture", request.Venture),
+            ("status", request.Status is { } status ? JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString()) : null),
+            ("branch", request.Branch),
+            ("all_branches", Flag(request.AllBranches)),
+            ("limit", request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("cursor", request.Cursor)), null, ct);
+
+    public Task<Alert> CreateAlertAsync(CreateAlertRequest request, CancellationToken ct) =>
+        SendAsync<Alert>(HttpMethod.Post, "v1/alerts", request, ct);
+
+    public Task<Alert> ResolveAlertAsync(string id, ResolveAlertRequest request, CancellationToken ct) =>
+        SendAsync<Alert>(HttpMethod.Post, $"v1/alerts/{Segment(id)}/resolve", request, ct);
+
+    public Task<WebhookSecretSet> SetWebhookSecretAsync(SetWebhookSecretRequest request, CancellationToken ct) =>
+        SendAsync<WebhookSecretSet>(HttpMethod.Put, "v1/admin/webhooks/github/secret", request, ct);
+
+    public Task<ListResult<CadenceView>> ListCadenceAsync(string? venture, CancellationToken ct) =>
+        SendAsync<ListResult<CadenceView>>(HttpMethod.Get, "v1/cadence" + Query(("venture", venture)), null, ct);
+
+    public Task<CadenceView> CreateCadenceAsync(CreateCadenceRequest request, CancellationToken ct) =>
+        SendAsync<CadenceView>(HttpMethod.Post, "v1/cadence", request, ct);
+
+    public Task<CadenceView> MarkCadenceDoneAsync(string id, CancellationToken ct) =>
+        SendAsync<CadenceView>(HttpMethod.Post, $"v1/cadence/{Segment(id)}/done", new JsonObject(), ct);
+
+    /// <summary><c>GET /v1/version</c>: build version and commit, and the live schema hash against the expected one.</summary>
+    public Task<JsonNode> GetVersionAsync(CancellationToken ct) => SendAsync<JsonNode>(HttpMethod.Get, "v1/version", null, ct);
 
     // ---- docs ----
 
