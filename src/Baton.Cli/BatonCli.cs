@@ -28,6 +28,7 @@ public static class BatonCli
         foreach (var command in DocCommands.Build(runtime)) root.Subcommands.Add(command);
         foreach (var command in AlertCommands.Build(runtime)) root.Subcommands.Add(command);
         root.Subcommands.Add(McpCommand.Build(runtime));
+        root.Subcommands.Add(LaunchCommand.Build(runtime));
         return root;
     }
 

@@ -162,6 +162,7 @@ public static class BatonServerHost
         app.MapNotesApi();
         app.MapDocsApi();
         app.MapDocRequirementsApi();
+        app.MapMachinesApi();
         app.MapAlertsApi();
         app.MapCadenceApi();
         app.MapWebhooksApi();

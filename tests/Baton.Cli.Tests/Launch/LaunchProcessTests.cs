@@ -1,0 +1,261 @@
+using Baton.Cli.Tests.Process;
+
+namespace Baton.Cli.Tests.Launch;
+
+/// <summary>
+/// <c>baton launch</c> as a process in local mode: a temp HOME and repo root, a real git clone, and fake agent and
+/// provider executables first on PATH that record their argv, cwd and environment.
+/// </summary>
+public sealed class LaunchProcessTests : IDisposable
+{
+    private const string SecretKey = "bk_live_7f3a9c2e5b8d4f6a1c0e9b7d";
+    private const string SecretDb = "postgres://u:pw-91c3e7aa@db/alpha";
+    private const string InheritedToken = "inf-token-5e2c8b1d9a";
+
+    private readonly Workspace _workspace = new();
+    private readonly string _bin;
+    private readonly string _record;
+    private readonly string _envFile;
+
+    public LaunchProcessTests()
+    {
+        _bin = Path.Combine(_workspace.Root, "bin");
+        _record = Path.Combine(_workspace.Root, "record.txt");
+        _envFile = Path.Combine(_workspace.Root, "secrets", "alpha.env");
+        Directory.CreateDirectory(_bin);
+        Directory.CreateDirectory(Path.GetDirectoryName(_envFile)!);
+        File.WriteAllText(_envFile, $"BATON_KEY={SecretKey}\nexport DATABASE_URL=\"{SecretDb}\"\n");
+        foreach (var agent in new[] { "claude", "gemini", "codex" }) WriteScript(agent, RecorderScript);
+        _workspace.Environment["PATH"] = _bin + ":" + System.Environment.GetEnvironmentVariable("PATH");
+        _workspace.Environment["BATON_REPO_ROOTS"] = _workspace.Root;
+        _workspace.Environment["RECORD_FILE"] = _record;
+        _workspace.Environment["INFISICAL_TOKEN"] = InheritedToken;
+        WriteLaunchConfig("""{"ventures":{"alpha":{"secrets":{"provider":"env-file","file":"ENV_FILE"},"deny_env":["DENY_ME"]}}}""".Replace("ENV_FILE", _envFile));
+        _workspace.Environment["DENY_ME"] = "x";
+    }
+
+    private const string RecorderScript = """
+        #!/bin/sh
+        { echo "cwd=$(pwd)"; for a in "$@"; do echo "arg=$a"; done; env | sed 's/^/env=/'; } > "$RECORD_FILE"
+        exit 7
+        """;
+
+    private void WriteScript(string name, string body)
+    {
+        var path = Path.Combine(_bin, name);
+        File.WriteAllText(path, body.Replace("\r\n", "\n") + "\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private void WriteLaunchConfig(string json) => File.WriteAllText(Path.Combine(_workspace.DataDir, "launch.json"), json);
+
+    private Dictionary<string, string> RecordedEnvironment() =>
+        File.ReadAllLines(_record).Where(l => l.StartsWith("env=", StringComparison.Ordinal))
+            .Select(l => l[4..]).Where(l => l.Contains('=')).GroupBy(l => l[..l.IndexOf('=')]).ToDictionary(g => g.Key, g => g.First()[(g.Key.Length + 1)..]);
+
+    [Fact]
+    public async Task Launch_WithEnvFileSecrets_SpawnsAgentInCloneWithSecretsOnlyInItsEnvironment()
+    {
+        var result = await _workspace.RunAsync("launch", "alpha", "--", "--model", "opus");
+
+        Assert.Equal(7, result.ExitCode);
+        var lines = File.ReadAllLines(_record);
+        Assert.Contains($"cwd={_workspace.Repo}", lines);
+        Assert.Equal(["arg=--model", "arg=opus"], lines.Where(l => l.StartsWith("arg=", StringComparison.Ordinal)));
+        var env = RecordedEnvironment();
+        Assert.Equal(SecretKey, env["BATON_KEY"]);
+        Assert.Equal(SecretDb, env["DATABASE_URL"]);
+        Assert.Equal("alpha", env["BATON_VENTURE"]);
+        Assert.Equal("dev", env["BATON_ENV"]);
+        Assert.StartsWith("claude-", env["BATON_AGENT"]);
+        Assert.False(env.ContainsKey("INFISICAL_TOKEN"));
+        Assert.False(env.ContainsKey("DENY_ME"));
+        AssertNoSecretLeaked(result);
+    }
+
+    [Fact]
+    public async Task Launch_Twice_RegistersMcpOnceAndKeepsOtherServers()
+    {
+        File.WriteAllText(Path.Combine(_workspace.Repo, ".mcp.json"), """{"mcpServers":{"other":{"command":"other-mcp"}},"extra":1}""");
+
+        var first = await _workspace.RunAsync("launch", "alpha");
+        var afterFirst = File.ReadAllText(Path.Combine(_workspace.Repo, ".mcp.json"));
+        var second = await _workspace.RunAsync("launch", "alpha");
+
+        Assert.Contains("MCP registered in", first.Error);
+        Assert.Contains("MCP already in", second.Error);
+        Assert.Equal(afterFirst, File.ReadAllText(Path.Combine(_workspace.Repo, ".mcp.json")));
+        Assert.Contains("\"other-mcp\"", afterFirst);
+        Assert.Contains("\"extra\": 1", afterFirst);
+        Assert.Contains("\"${BATON_KEY:-}\"", afterFirst);
+        AssertNoSecretLeaked(second);
+    }
+
+    [Fact]
+    public async Task Launch_Gemini_AddsServerWithEnvMappingsAndRedactionAllowList()
+    {
+        var settings = Path.Combine(_workspace.Home, ".gemini", "settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
+        File.WriteAllText(settings, """{"theme":"Dracula","security":{"environmentVariableRedaction":{"allowed":["MY_VAR"]}}}""");
+
+        var result = await _workspace.RunAsync("launch", "alpha", "--gemini");
+
+        Assert.Equal(7, result.ExitCode);
+        var text = File.ReadAllText(settings);
+        Assert.Contains("\"Dracula\"", text);
+        Assert.Contains("\"MY_VAR\"", text);
+        Assert.Contains("\"BATON_KEY\": \"$BATON_KEY\"", text);
+        var allowed = System.Text.Json.Nodes.JsonNode.Parse(text)!["security"]!["environmentVariableRedaction"]!["allowed"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        Assert.Equal(["MY_VAR", "BATON_URL", "BATON_KEY", "BATON_VENTURE", "BATON_AGENT", "BATON_ENV", "BATON_DATA_DIR"], allowed);
+        AssertNoSecretLeaked(result);
+    }
+
+    [Fact]
+    public async Task Launch_Codex_WritesBatonTableAndKeepsTheRestOfConfigToml()
+    {
+        var config = Path.Combine(_workspace.Home, ".codex", "config.toml");
+        Directory.CreateDirectory(Path.GetDirectoryName(config)!);
+        const string original = "# my settings\nmodel = \"o3\"\n\n[mcp_servers.other]\ncommand = \"other\"\n";
+        File.WriteAllText(config, original);
+
+        var result = await _workspace.RunAsync("launch", "alpha", "--codex");
+        var text = File.ReadAllText(config);
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.StartsWith(original, text);
+        Assert.Contains("[mcp_servers.baton]", text);
+        Assert.Contains("env_vars = [\"BATON_URL\", \"BATON_KEY\"", text);
+        AssertNoSecretLeaked(result);
+    }
+
+    [Fact]
+    public async Task Launch_WhenAgentBinaryMissing_SaysHowToInstallAndFails()
+    {
+        File.Delete(Path.Combine(_bin, "codex"));
+
+        var result = await _workspace.RunAsync("launch", "alpha", "--codex");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("npm install -g @openai/codex", result.Error);
+        Assert.False(File.Exists(_record));
+    }
+
+    [Fact]
+    public async Task Launch_UnknownVenture_NamesTheKnownOnesAndFails()
+    {
+        var result = await _workspace.RunAsync("launch", "nope");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("There is no venture 'nope'", result.Error);
+        Assert.Contains("alpha", result.Error);
+    }
+
+    [Fact]
+    public async Task Launch_WhenNotCloned_PrintsTheCloneCommandAndFails()
+    {
+        var result = await _workspace.RunAsync("launch", "beta");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("git clone git@github.com:example-org/beta-web.git", result.Error);
+    }
+
+    [Fact]
+    public async Task Launch_WhenProviderCommandFails_ReportsItWithoutValuesAndFails()
+    {
+        WriteScript("fake-secrets", $"#!/bin/sh\necho 'token {SecretKey} rejected' >&2\nexit 3");
+        WriteLaunchConfig("""{"ventures":{"alpha":{"secrets":{"provider":"command","command":["fake-secrets"]}}}}""");
+
+        var result = await _workspace.RunAsync("launch", "alpha");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("exit code 3", result.Error);
+        Assert.False(File.Exists(_record));
+        AssertNoSecretLeaked(result);
+    }
+
+    [Fact]
+    public async Task Launch_WhenRequiredKeyMissing_ListsKeyNamesFoundNeverValues()
+    {
+        File.WriteAllText(_envFile, $"DATABASE_URL={SecretDb}\n");
+
+        var result = await _workspace.RunAsync("launch", "alpha");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("lack BATON_KEY", result.Error);
+        Assert.Contains("Keys found: DATABASE_URL", result.Error);
+        AssertNoSecretLeaked(result);
+    }
+
+    [Fact]
+    public async Task Launch_WhenProviderOutputUnparsable_ShowsMaskedStartAndFails()
+    {
+        WriteScript("fake-secrets", $"#!/bin/sh\necho '{{\"BATON_KEY\": \"{SecretKey}\", broken'");
+        WriteLaunchConfig("""{"ventures":{"alpha":{"secrets":{"provider":"command","command":["fake-secrets"]}}}}""");
+
+        var result = await _workspace.RunAsync("launch", "alpha");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("neither JSON nor KEY=value", result.Error);
+        AssertNoSecretLeaked(result);
+    }
+
+    [Fact]
+    public async Task Launch_InfisicalProvider_RunsExportWithPathAndEnv()
+    {
+        WriteScript("infisical", "#!/bin/sh\necho \"$@\" > \"$RECORD_FILE.infisical\"\necho '[{\"key\":\"BATON_KEY\",\"value\":\"" + SecretKey + "\"}]'");
+        WriteLaunchConfig("""{"ventures":{"alpha":{"secrets":{"provider":"infisical"}}}}""");
+
+        var result = await _workspace.RunAsync("launch", "alpha", "--env", "prod");
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.Equal("export --format=json --silent --path /alpha --env prod", File.ReadAllText(_record + ".infisical").Trim());
+        Assert.Equal(SecretKey, RecordedEnvironment()["BATON_KEY"]);
+        AssertNoSecretLeaked(result);
+    }
+
+    [Fact]
+    public async Task Launch_WithMalformedGeminiSettings_LeavesTheFileAndFails()
+    {
+        var settings = Path.Combine(_workspace.Home, ".gemini", "settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
+        File.WriteAllText(settings, "{ not json");
+
+        var result = await _workspace.RunAsync("launch", "alpha", "--gemini");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is not valid JSON", result.Error);
+        Assert.Equal("{ not json", File.ReadAllText(settings));
+        Assert.False(File.Exists(_record));
+    }
+
+    [Fact]
+    public async Task LaunchList_ShowsCloneOrNotClonedAndAgent()
+    {
+        _workspace.Environment["BATON_DEFAULT_AGENT"] = "gemini";
+
+        var result = await _workspace.RunAsync("launch", "--list");
+
+        Assert.Equal(0, result.ExitCode);
+        var alpha = result.Out.Split('\n').Single(l => l.StartsWith("alpha", StringComparison.Ordinal));
+        Assert.Contains(_workspace.Repo, alpha);
+        Assert.Contains("gemini", alpha);
+        Assert.Contains("not cloned", result.Out.Split('\n').Single(l => l.StartsWith("beta", StringComparison.Ordinal)));
+    }
+
+    /// <summary>No secret value in the output, nor in any file under HOME or the repo (the record and env file sit outside both).</summary>
+    private void AssertNoSecretLeaked(CliResult result)
+    {
+        foreach (var secret in new[] { SecretKey, SecretDb, InheritedToken })
+        {
+            Assert.DoesNotContain(secret, result.Out);
+            Assert.DoesNotContain(secret, result.Error);
+            foreach (var file in Directory.EnumerateFiles(_workspace.Home, "*", SearchOption.AllDirectories)
+                         .Concat(Directory.EnumerateFiles(_workspace.Repo, "*", SearchOption.AllDirectories)))
+            {
+                Assert.DoesNotContain(secret, File.ReadAllText(file));
+            }
+        }
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}
