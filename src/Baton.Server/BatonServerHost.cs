@@ -162,7 +162,6 @@ public static class BatonServerHost
         app.MapNotesApi();
         app.MapDocsApi();
         app.MapDocRequirementsApi();
-        app.MapMachinesApi();
         app.MapAlertsApi();
         app.MapCadenceApi();
         app.MapWebhooksApi();

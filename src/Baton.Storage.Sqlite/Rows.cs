@@ -42,9 +42,6 @@ internal static class Rows
     public const string MachineColumns =
         "id, hostname, os, arch, address, ssh_public_key, ssh_user, registered_at, last_seen_at, actor_key_id";
 
-    public const string MachineColumns =
-        "id, hostname, os, arch, address, ssh_public_key, ssh_user, registered_at, last_seen_at, actor_key_id";
-
     public static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     public static long? Ms(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
@@ -104,18 +101,6 @@ internal static class Rows
         DesignSpec: r.StrOrNull("design_spec"),
         Platform: r.Long("platform") != 0,
         NoteTags: ParseList(r.Str("note_tags")));
-
-    public static Machine Machine(SqliteDataReader r) => new(
-        Id: r.Str("id"),
-        Hostname: r.Str("hostname"),
-        Os: r.StrOrNull("os"),
-        Arch: r.StrOrNull("arch"),
-        Address: r.StrOrNull("address"),
-        SshPublicKey: r.StrOrNull("ssh_public_key"),
-        SshUser: r.StrOrNull("ssh_user"),
-        RegisteredAt: r.Time("registered_at"),
-        LastSeenAt: r.Time("last_seen_at"),
-        ActorKeyId: r.StrOrNull("actor_key_id"));
 
     public static Machine Machine(SqliteDataReader r) => new(
         Id: r.Str("id"),

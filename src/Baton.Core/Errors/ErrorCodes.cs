@@ -19,7 +19,6 @@ public static class ErrorCodes
     public const string DocNotFound = "doc_not_found";
     public const string RequirementNotFound = "requirement_not_found";
     public const string MachineNotFound = "machine_not_found";
-    public const string MachineNotFound = "machine_not_found";
     public const string AlertNotFound = "alert_not_found";
     public const string CadenceNotFound = "cadence_not_found";
     public const string SecretDetected = "secret_detected";
@@ -44,7 +43,6 @@ public static class ErrorCodes
         [NoteNotFound] = (404, "Unknown note"),
         [DocNotFound] = (404, "Unknown doc"),
         [RequirementNotFound] = (404, "Unknown doc requirement"),
-        [MachineNotFound] = (404, "Unknown machine"),
         [MachineNotFound] = (404, "Unknown machine"),
         [AlertNotFound] = (404, "Unknown alert"),
         [CadenceNotFound] = (404, "Unknown cadence item"),

@@ -1,0 +1,18 @@
+using Baton.Core.Domain;
+
+namespace Baton.Core.Services;
+
+/// <summary>The in-process services for one caller: what the server builds per request and local mode builds once.</summary>
+public sealed record BatonServices(
+    ISessionService Sessions,
+    IHandoffService Handoffs,
+    IVentureService Ventures,
+    IKeyService Keys,
+    INoteService Notes,
+    IDocService Docs,
+    IMachineService Machines)
+{
+    public static BatonServices For(BatonCore core, Caller caller) =>
+        new(new SessionService(core, caller), new HandoffService(core, caller), new VentureService(core, caller), new KeyService(core, caller),
+            new NoteService(core, caller), new DocService(core, caller), new MachineService(core, caller));
+}

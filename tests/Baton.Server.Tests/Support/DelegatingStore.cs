@@ -71,10 +71,6 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<Machine?> FindMachineOrNullAsync(string id, CancellationToken ct) => inner.FindMachineOrNullAsync(id, ct);
     public Task<Machine?> TouchMachineAsync(string id, DateTimeOffset now, CancellationToken ct) => inner.TouchMachineAsync(id, now, ct);
     public Task<Page<Machine>> ListMachinesAsync(PageRequest page, CancellationToken ct) => inner.ListMachinesAsync(page, ct);
-    public Task<MachineUpsert> UpsertMachineAsync(Machine candidate, CancellationToken ct) => inner.UpsertMachineAsync(candidate, ct);
-    public Task<Machine?> FindMachineOrNullAsync(string id, CancellationToken ct) => inner.FindMachineOrNullAsync(id, ct);
-    public Task<Machine?> TouchMachineAsync(string id, DateTimeOffset now, CancellationToken ct) => inner.TouchMachineAsync(id, now, ct);
-    public Task<Page<Machine>> ListMachinesAsync(PageRequest page, CancellationToken ct) => inner.ListMachinesAsync(page, ct);
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
 
