@@ -1,28 +1,291 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Baton.Core.Domain;
 using Baton.Core.Storage;
+using Npgsql;
 
 namespace Baton.Storage.Postgres;
 
-// Issue 7's port (IAlertStore) is not implemented on PostgreSQL yet: these members only keep the build whole until it
-// is. The behaviour to implement is pinned by tests/Baton.Storage.Contract/AlertStoreContractTests.cs (subclass it in
-// Baton.Storage.Postgres.Tests); the SQLite version is SqliteBatonStore.Alerts.cs with migration 0004_alerts.sql.
 public sealed partial class PostgresBatonStore
 {
-    public Task<AlertChange> ApplyAlertSignalAsync(AlertSignal signal, CancellationToken ct) => throw NotYet();
-    public Task<Alert?> FindAlertOrNullAsync(string id, CancellationToken ct) => throw NotYet();
-    public Task<Alert?> ResolveAlertAsync(string id, DateTimeOffset now, string resolvedBy, string reason, CancellationToken ct) => throw NotYet();
-    public Task<Page<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct) => throw NotYet();
-    public Task<WebhookOutcome> RecordWebhookDeliveryAsync(WebhookDelivery delivery, AlertSignal? signal, CancellationToken ct) => throw NotYet();
-    public Task<string?> FindRepoDefaultBranchOrNullAsync(string repo, CancellationToken ct) => throw NotYet();
-    public Task<WebhookStats> GetWebhookStatsAsync(string? venture, CancellationToken ct) => throw NotYet();
-    public Task SetWebhookSecretAsync(string secret, DateTimeOffset now, CancellationToken ct) => throw NotYet();
-    public Task<string?> FindWebhookSecretOrNullAsync(CancellationToken ct) => throw NotYet();
-    public Task InsertCadenceItemAsync(CadenceItem item, CancellationToken ct) => throw NotYet();
-    public Task<CadenceItem?> FindCadenceItemOrNullAsync(string id, CancellationToken ct) => throw NotYet();
-    public Task<CadenceItem?> MarkCadenceDoneAsync(string id, DateTimeOffset now, string doneBy, CancellationToken ct) => throw NotYet();
-    public Task<IReadOnlyList<CadenceItem>> ListCadenceItemsAsync(IReadOnlyList<string>? scopes, CancellationToken ct) => throw NotYet();
-    public Task<SchemaCheck> CheckSchemaAsync(CancellationToken ct) => throw NotYet();
+    private const string AlertColumns =
+        "id, venture, repo, workflow, branch, source, severity, status, on_default_branch, first_seen, last_seen, occurrences, url, " +
+        "resolved_at, resolved_by, resolution_reason";
 
-    private static NotSupportedException NotYet() =>
-        new("Alerts, webhooks and cadence (issue 7) are not implemented on the PostgreSQL store yet; use the SQLite store for them.");
+    private const string CadenceColumns = "id, scope, title, description, interval_days, created_at, last_done_at, last_done_by";
+
+    /// <summary>The briefing order: most severe first, then oldest (as the SQLite store).</summary>
+    private const string SeverityThenOldest =
+        "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id";
+
+    private const string ResolvedByCi = "CI passed again on the same workflow and branch.";
+    private const string GitHubProvider = "github";
+
+    private string? _expectedSchemaHash;
+
+    public Task<AlertChange> ApplyAlertSignalAsync(AlertSignal signal, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        return InTransactionAsync(db => ApplySignalAsync(db, signal, ct), ct);
+    }
+
+    public Task<Alert?> FindAlertOrNullAsync(string id, CancellationToken ct) => RunAsync(db => FindAlertAsync(db, id, ct), ct);
+
+    public Task<Alert?> ResolveAlertAsync(string id, DateTimeOffset now, string resolvedBy, string reason, CancellationToken ct) =>
+        RunAsync(async db =>
+        {
+            // Resolving twice keeps the first resolution.
+            await db.ExecuteAsync("""
+                UPDATE alerts SET status = 'resolved', resolved_at = @now, resolved_by = @by, resolution_reason = @reason
+                WHERE id = @id AND status = 'open'
+                """, ct, ("id", id), ("now", Rows.Ms(now)), ("by", resolvedBy), ("reason", reason)).ConfigureAwait(false);
+            return await FindAlertAsync(db, id, ct).ConfigureAwait(false);
+        }, ct);
+
+    public Task<Page<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var limit = Math.Clamp(query.Page.Limit, 1, PageRequest.MaxLimit);
+        var offset = ParseOffsetCursor(query.Page.Cursor);
+        var filter = new Filter();
+        filter.Equal("venture", query.Venture);
+        filter.Equal("status", query.Status is { } status ? Rows.Text(status) : null);
+        filter.Equal("branch", query.Branch);
+        if (query.DefaultBranchOnly) filter.Add("on_default_branch");
+        if (query.LastSeenBefore is { } before) filter.Add("last_seen < @before", ("before", Rows.Ms(before)));
+        var order = query.Order == AlertOrder.SeverityThenOldest ? SeverityThenOldest : "id DESC";
+
+        return RunAsync(async db =>
+        {
+            var where = filter.WhereClause();
+            var rows = await db.ListAsync($"""
+                SELECT c.page_total, p.* FROM (SELECT count(*) AS page_total FROM alerts {where}) c
+                LEFT JOIN LATERAL (SELECT {AlertColumns} FROM alerts {where} ORDER BY {order} LIMIT @page_limit OFFSET @page_offset) p ON true
+                """, r => (Total: r.GetInt64(0), Alert: r.IsDBNull(r.GetOrdinal("id")) ? null : MapAlert(r)), ct,
+                [.. filter.Args, ("page_limit", limit + 1), ("page_offset", offset)]).ConfigureAwait(false);
+            var total = rows.Count > 0 ? rows[0].Total : 0;
+            var alerts = rows.Where(r => r.Alert is not null).Select(r => r.Alert!).ToList();
+            if (alerts.Count <= limit) return new Page<Alert>(alerts, total, null);
+            alerts.RemoveAt(limit);
+            return new Page<Alert>(alerts, total, (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }, ct);
+    }
+
+    public Task<WebhookOutcome> RecordWebhookDeliveryAsync(WebhookDelivery delivery, AlertSignal? signal, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return InTransactionAsync(async db =>
+        {
+            // ON CONFLICT DO NOTHING: the same delivery reaching two replicas is recorded (and applied) once.
+            var inserted = await db.ExecuteAsync("""
+                INSERT INTO webhook_deliveries (delivery_id, event, repo, venture, received_at)
+                VALUES (@id, @event, @repo, @venture, @at)
+                ON CONFLICT (delivery_id) DO NOTHING
+                """, ct, ("id", delivery.DeliveryId), ("event", delivery.Event), ("repo", delivery.Repo), ("venture", delivery.Venture),
+                ("at", Rows.Ms(delivery.ReceivedAt))).ConfigureAwait(false);
+            if (inserted == 0) return new WebhookOutcome(true, new AlertChange(AlertChangeKind.None, null));
+
+            if (delivery.Repo is not null && delivery.DefaultBranch is not null)
+            {
+                await db.ExecuteAsync("""
+                    INSERT INTO repo_default_branches (repo_key, default_branch, updated_at) VALUES (lower(@repo), @branch, @at)
+                    ON CONFLICT (repo_key) DO UPDATE SET default_branch = excluded.default_branch, updated_at = excluded.updated_at
+                    """, ct, ("repo", delivery.Repo), ("branch", delivery.DefaultBranch), ("at", Rows.Ms(delivery.ReceivedAt))).ConfigureAwait(false);
+            }
+            var change = signal is null ? new AlertChange(AlertChangeKind.None, null) : await ApplySignalAsync(db, signal, ct).ConfigureAwait(false);
+            return new WebhookOutcome(false, change);
+        }, ct);
+    }
+
+    public Task<string?> FindRepoDefaultBranchOrNullAsync(string repo, CancellationToken ct) =>
+        RunAsync(db => db.FirstOrDefaultAsync("SELECT default_branch FROM repo_default_branches WHERE repo_key = lower(@repo)",
+            r => r.GetString(0), ct, ("repo", repo)), ct);
+
+    public Task<WebhookStats> GetWebhookStatsAsync(string? venture, CancellationToken ct) =>
+        RunAsync(async db =>
+        {
+            var figures = await db.FirstOrDefaultAsync("""
+                SELECT count(*) FILTER (WHERE (@venture::text IS NULL AND venture IS NOT NULL) OR venture = @venture::text),
+                       max(received_at) FILTER (WHERE (@venture::text IS NULL AND venture IS NOT NULL) OR venture = @venture::text),
+                       count(*) FILTER (WHERE venture IS NULL)
+                FROM webhook_deliveries
+                """, r => new object?[] { r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetInt64(2) }, ct, ("venture", venture)).ConfigureAwait(false);
+            var repos = await db.ListAsync("""
+                SELECT repo FROM webhook_deliveries WHERE venture IS NULL AND repo IS NOT NULL
+                GROUP BY repo ORDER BY max(received_at) DESC, repo COLLATE "C" LIMIT 5
+                """, r => r.GetString(0), ct).ConfigureAwait(false);
+            var last = figures![1] is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+            return new WebhookStats((long)figures[0]!, last, (long)figures[2]!, repos);
+        }, ct);
+
+    public Task SetWebhookSecretAsync(string secret, DateTimeOffset now, CancellationToken ct) =>
+        RunAsync(db => db.ExecuteAsync("""
+            INSERT INTO webhook_secrets (provider, secret, set_at) VALUES (@provider, @secret, @at)
+            ON CONFLICT (provider) DO UPDATE SET secret = excluded.secret, set_at = excluded.set_at
+            """, ct, ("provider", GitHubProvider), ("secret", secret), ("at", Rows.Ms(now))), ct);
+
+    public Task<string?> FindWebhookSecretOrNullAsync(CancellationToken ct) =>
+        RunAsync(db => db.FirstOrDefaultAsync("SELECT secret FROM webhook_secrets WHERE provider = @provider", r => r.GetString(0), ct,
+            ("provider", GitHubProvider)), ct);
+
+    public Task InsertCadenceItemAsync(CadenceItem item, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return RunAsync(db => db.ExecuteAsync($"""
+            INSERT INTO cadence_items ({CadenceColumns})
+            VALUES (@id, @scope, @title, @description, @interval, @created_at, @last_done_at, @last_done_by)
+            """, ct, ("id", item.Id), ("scope", item.Scope), ("title", item.Title), ("description", item.Description),
+            ("interval", item.IntervalDays), ("created_at", Rows.Ms(item.CreatedAt)), ("last_done_at", Rows.Ms(item.LastDoneAt)),
+            ("last_done_by", item.LastDoneBy)), ct);
+    }
+
+    public Task<CadenceItem?> FindCadenceItemOrNullAsync(string id, CancellationToken ct) =>
+        RunAsync(db => db.FirstOrDefaultAsync($"SELECT {CadenceColumns} FROM cadence_items WHERE id = @id", MapCadence, ct, ("id", id)), ct);
+
+    public Task<CadenceItem?> MarkCadenceDoneAsync(string id, DateTimeOffset now, string doneBy, CancellationToken ct) =>
+        RunAsync(db => db.FirstOrDefaultAsync($"""
+            UPDATE cadence_items SET last_done_at = @now, last_done_by = @by WHERE id = @id RETURNING {CadenceColumns}
+            """, MapCadence, ct, ("id", id), ("now", Rows.Ms(now)), ("by", doneBy)), ct);
+
+    public async Task<IReadOnlyList<CadenceItem>> ListCadenceItemsAsync(IReadOnlyList<string>? scopes, CancellationToken ct)
+    {
+        var where = scopes is null ? "" : "WHERE scope = ANY(@scopes)";
+        return await RunAsync(db => db.ListAsync($"SELECT {CadenceColumns} FROM cadence_items {where} ORDER BY id", MapCadence, ct,
+            ("scopes", scopes is null ? null : Rows.List(scopes))), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The live schema's fingerprint against the one this build's migrations produce. The expected one is derived, not
+    /// a constant: the migrations are applied to a scratch schema inside a transaction that is rolled back (DDL is
+    /// transactional here), once per process.
+    /// </summary>
+    public Task<SchemaCheck> CheckSchemaAsync(CancellationToken ct) =>
+        RunAsync(async db =>
+        {
+            var live = await SchemaHashAsync(db, ct).ConfigureAwait(false);
+            _expectedSchemaHash ??= await ExpectedSchemaHashAsync(db.Connection, ct).ConfigureAwait(false);
+            return new SchemaCheck(live, _expectedSchemaHash);
+        }, ct);
+
+    private async Task<string> ExpectedSchemaHashAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var db = new Db(connection, transaction);
+        var scratch = "baton_expected_" + Guid.NewGuid().ToString("N")[..12];
+        await db.ExecuteAsync($"CREATE SCHEMA {scratch}; SET LOCAL search_path = {scratch}", ct).ConfigureAwait(false);
+        await db.ExecuteAsync("""
+            CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL, checksum text NOT NULL)
+            """, ct).ConfigureAwait(false);
+        foreach (var migration in Migrations.Embedded) await db.ExecuteAsync(migration.Sql, ct).ConfigureAwait(false);
+        var hash = await SchemaHashAsync(db, ct).ConfigureAwait(false);
+        await transaction.RollbackAsync(ct).ConfigureAwait(false);
+        return hash;
+    }
+
+    /// <summary>SHA-256 over the current schema's columns and index definitions (schema name left out), in name order.</summary>
+    private static async Task<string> SchemaHashAsync(Db db, CancellationToken ct)
+    {
+        var rows = await db.ListAsync("""
+            SELECT 'column|' || table_name || '|' || column_name || '|' || data_type || '|' || is_nullable || '|' || coalesce(column_default, '')
+                   || '|' || coalesce(generation_expression, '') AS line
+            FROM information_schema.columns WHERE table_schema = current_schema()
+            UNION ALL
+            SELECT 'index|' || tablename || '|' || indexname || '|' || replace(indexdef, current_schema() || '.', '')
+            FROM pg_indexes WHERE schemaname = current_schema()
+            ORDER BY 1
+            """, r => r.GetString(0), ct).ConfigureAwait(false);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', rows))));
+    }
+
+    private static async Task<AlertChange> ApplySignalAsync(Db db, AlertSignal s, CancellationToken ct)
+    {
+        // Signals for one (venture, repo, source, workflow, branch) take turns across replicas, so two failures arriving
+        // at once cannot both open an alert (the partial unique index would refuse the second) or lose an occurrence.
+        await db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@identity, 2))", ct,
+            ("identity", string.Join('\u001f', s.Venture, s.Repo, s.Source, s.Workflow, s.Branch))).ConfigureAwait(false);
+        var open = await db.FirstOrDefaultAsync($"""
+            SELECT {AlertColumns} FROM alerts
+            WHERE venture = @venture AND repo = @repo AND source = @source AND workflow = @workflow AND branch = @branch AND status = 'open'
+            """, MapAlert, ct, ("venture", s.Venture), ("repo", s.Repo), ("source", s.Source), ("workflow", s.Workflow), ("branch", s.Branch))
+            .ConfigureAwait(false);
+
+        if (s.Kind == AlertSignalKind.Success)
+        {
+            if (open is null) return new AlertChange(AlertChangeKind.None, null);
+            var resolved = await db.FirstOrDefaultAsync($"""
+                UPDATE alerts SET status = 'resolved', resolved_at = @at, resolved_by = @by, resolution_reason = @reason WHERE id = @id
+                RETURNING {AlertColumns}
+                """, MapAlert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("by", s.EventRef), ("reason", ResolvedByCi)).ConfigureAwait(false);
+            return new AlertChange(AlertChangeKind.Resolved, resolved);
+        }
+
+        if (open is null)
+        {
+            var opened = await db.FirstOrDefaultAsync($"""
+                INSERT INTO alerts ({AlertColumns})
+                VALUES (@id, @venture, @repo, @workflow, @branch, @source, @severity, 'open', @default, @at, @at, 1, @url, NULL, NULL, NULL)
+                RETURNING {AlertColumns}
+                """, MapAlert, ct, ("id", s.NewId), ("venture", s.Venture), ("repo", s.Repo), ("workflow", s.Workflow), ("branch", s.Branch),
+                ("source", s.Source), ("severity", Rows.Text(s.Severity)), ("default", s.OnDefaultBranch), ("at", Rows.Ms(s.At)),
+                ("url", s.Url)).ConfigureAwait(false);
+            return new AlertChange(AlertChangeKind.Opened, opened);
+        }
+
+        // The worst severity seen stays; last_seen never moves backwards (deliveries may arrive out of order).
+        var severity = (AlertSeverity)Math.Min((int)open.Severity, (int)s.Severity);
+        var updated = await db.FirstOrDefaultAsync($"""
+            UPDATE alerts SET occurrences = occurrences + 1, last_seen = greatest(last_seen, @at), url = coalesce(@url, url),
+                severity = @severity, on_default_branch = @default
+            WHERE id = @id
+            RETURNING {AlertColumns}
+            """, MapAlert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("url", s.Url), ("severity", Rows.Text(severity)),
+            ("default", s.OnDefaultBranch)).ConfigureAwait(false);
+        return new AlertChange(AlertChangeKind.Occurrence, updated);
+    }
+
+    private static Task<Alert?> FindAlertAsync(Db db, string id, CancellationToken ct) =>
+        db.FirstOrDefaultAsync($"SELECT {AlertColumns} FROM alerts WHERE id = @id", MapAlert, ct, ("id", id));
+
+    private static Alert MapAlert(DbDataReader r)
+    {
+        var o = r.GetOrdinal("id");
+        return new Alert(
+            Id: r.GetString(o),
+            Venture: r.GetString(o + 1),
+            Repo: r.GetString(o + 2),
+            Workflow: r.GetString(o + 3),
+            Branch: r.GetString(o + 4),
+            Source: r.GetString(o + 5),
+            Severity: ParseEnum<AlertSeverity>(r.GetString(o + 6)),
+            Status: ParseEnum<AlertStatus>(r.GetString(o + 7)),
+            OnDefaultBranch: r.GetBoolean(o + 8),
+            FirstSeen: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(o + 9)),
+            LastSeen: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(o + 10)),
+            Occurrences: r.GetInt32(o + 11),
+            Url: r.IsDBNull(o + 12) ? null : r.GetString(o + 12),
+            ResolvedAt: r.IsDBNull(o + 13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(o + 13)),
+            ResolvedBy: r.IsDBNull(o + 14) ? null : r.GetString(o + 14),
+            ResolutionReason: r.IsDBNull(o + 15) ? null : r.GetString(o + 15));
+    }
+
+    private static CadenceItem MapCadence(DbDataReader r) => new(
+        Id: r.GetString(0),
+        Scope: r.GetString(1),
+        Title: r.GetString(2),
+        Description: r.IsDBNull(3) ? null : r.GetString(3),
+        IntervalDays: r.GetInt32(4),
+        CreatedAt: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+        LastDoneAt: r.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
+        LastDoneBy: r.IsDBNull(7) ? null : r.GetString(7));
+
+    private static T ParseEnum<T>(string text) where T : struct, Enum
+    {
+        foreach (var value in Enum.GetValues<T>())
+        {
+            if (JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()) == text) return value;
+        }
+        throw new InvalidDataException($"The database holds '{text}', which is not a {typeof(T).Name}.");
+    }
 }
