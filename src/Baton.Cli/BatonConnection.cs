@@ -78,8 +78,8 @@ public sealed class BatonConnection : IAsyncDisposable
             return new BatonConnection(services.Sessions, services.Handoffs, services.Ventures, services.Keys, services.Notes, services.Docs,
                 services.Machines, label, store, null)
             {
-                Alerts = new AlertService(core, caller),
-                Cadence = new CadenceService(core, caller),
+                Alerts = services.Alerts,
+                Cadence = services.Cadence,
             };
         }
         catch

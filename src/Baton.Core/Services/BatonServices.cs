@@ -10,9 +10,12 @@ public sealed record BatonServices(
     IKeyService Keys,
     INoteService Notes,
     IDocService Docs,
-    IMachineService Machines)
+    IMachineService Machines,
+    IAlertService Alerts,
+    ICadenceService Cadence)
 {
     public static BatonServices For(BatonCore core, Caller caller) =>
         new(new SessionService(core, caller), new HandoffService(core, caller), new VentureService(core, caller), new KeyService(core, caller),
-            new NoteService(core, caller), new DocService(core, caller), new MachineService(core, caller));
+            new NoteService(core, caller), new DocService(core, caller), new MachineService(core, caller),
+            new AlertService(core, caller), new CadenceService(core, caller));
 }

@@ -1,13 +1,11 @@
 using Baton.Core.Domain;
 using Baton.Core.Errors;
 using Baton.Core.Services;
-using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Baton.Server.Api;
 
@@ -37,19 +35,19 @@ internal static class AlertsApi
         var request = new AlertListRequest(venture, AlertStatusOrNull(status), branch, QueryValues.BooleanOrNull("all_branches", allBranches),
             QueryValues.LimitOrNull(limit), cursor);
         http.NoteVenture(venture);
-        return TypedResults.Ok(await http.Alerts().ListAlertsAsync(request, ct));
+        return TypedResults.Ok(await http.Services().Alerts.ListAlertsAsync(request, ct));
     }
 
     public static async Task<Created<Alert>> CreateAlert(CreateAlertRequest request, HttpContext http, CancellationToken ct)
     {
-        var alert = await http.Alerts().CreateAlertAsync(request, ct);
+        var alert = await http.Services().Alerts.CreateAlertAsync(request, ct);
         http.NoteVenture(alert.Venture);
         return TypedResults.Created((string?)null, alert);
     }
 
     public static async Task<Ok<Alert>> ResolveAlert(string id, ResolveAlertRequest request, HttpContext http, CancellationToken ct)
     {
-        var alert = await http.Alerts().ResolveAlertAsync(id, request, ct);
+        var alert = await http.Services().Alerts.ResolveAlertAsync(id, request, ct);
         http.NoteVenture(alert.Venture);
         return TypedResults.Ok(alert);
     }
@@ -61,14 +59,4 @@ internal static class AlertsApi
         "resolved" => AlertStatus.Resolved,
         _ => throw BatonException.Validation("status", "must be open or resolved (default open)."),
     };
-
-    /// <summary>The alert service acting for this request's caller.</summary>
-    public static IAlertService Alerts(this HttpContext http) =>
-        new AlertService(http.RequestServices.GetRequiredService<ServerState>().Core, CallerOf(http));
-
-    public static ICadenceService Cadence(this HttpContext http) =>
-        new CadenceService(http.RequestServices.GetRequiredService<ServerState>().Core, CallerOf(http));
-
-    private static Caller CallerOf(HttpContext http) =>
-        http.Baton().Caller ?? throw new InvalidOperationException("Authenticated routes only.");
 }

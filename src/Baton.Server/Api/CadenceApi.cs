@@ -22,19 +22,19 @@ internal static class CadenceApi
     public static async Task<Ok<ListResult<CadenceView>>> ListCadence(HttpContext http, [FromQuery] string? venture, CancellationToken ct)
     {
         http.NoteVenture(venture);
-        return TypedResults.Ok(await http.Cadence().ListCadenceAsync(venture, ct));
+        return TypedResults.Ok(await http.Services().Cadence.ListCadenceAsync(venture, ct));
     }
 
     public static async Task<Created<CadenceView>> CreateCadence(CreateCadenceRequest request, HttpContext http, CancellationToken ct)
     {
-        var created = await http.Cadence().CreateCadenceAsync(request, ct);
+        var created = await http.Services().Cadence.CreateCadenceAsync(request, ct);
         http.NoteVenture(created.Item.Scope);
         return TypedResults.Created((string?)null, created);
     }
 
     public static async Task<Ok<CadenceView>> MarkDone(string id, HttpContext http, CancellationToken ct)
     {
-        var done = await http.Cadence().MarkCadenceDoneAsync(id, ct);
+        var done = await http.Services().Cadence.MarkCadenceDoneAsync(id, ct);
         http.NoteVenture(done.Item.Scope);
         return TypedResults.Ok(done);
     }

@@ -56,5 +56,5 @@ internal static class WebhooksApi
     }
 
     public static async Task<Ok<WebhookSecretSet>> SetSecret(SetWebhookSecretRequest request, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await http.Alerts().SetWebhookSecretAsync(request, ct));
+        TypedResults.Ok(await http.Services().Alerts.SetWebhookSecretAsync(request, ct));
 }
