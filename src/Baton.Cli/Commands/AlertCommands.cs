@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Baton.Cli.Output;
+using Baton.Core.Alerts;
 using Baton.Core.Domain;
 using Baton.Core.Services;
 
@@ -38,20 +39,44 @@ public static class AlertCommands
                 Verb.WriteJson(context.Out, page);
                 return ExitCodes.Ok;
             }
-            var table = new TextTable("ID", "SEVERITY", "VENTURE", "REPO", "WORKFLOW", "BRANCH", "COUNT", "FIRST SEEN", "LAST SEEN");
-            foreach (var a in page.Items)
-                table.Add(a.Id, Text.Snake(a.Severity), a.Venture, a.Repo, Text.Shorten(a.Workflow, 30), a.Branch, a.Occurrences.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    Text.When(a.FirstSeen), Text.When(a.LastSeen));
-            table.WriteTo(context.Out);
-            context.Out.WriteLine(Text.CountLine(page.Items.Count, page.Total, "alert", page.NextCursor));
-            if (page.OpenOnOtherBranches > 0 && !parse.GetValue(allBranches))
-                context.Out.WriteLine($"{page.OpenOnOtherBranches} more open on other branches: add --all-branches.");
+            var listResolved = parse.GetValue(resolved);
+            WriteAlerts(context.Out, page.Items, listResolved);
+            context.Out.WriteLine(Text.CountLine(page.Items.Count, page.Total, listResolved ? "resolved alert" : "open alert", page.NextCursor));
+            // Only an open list hides other branches' alerts; a resolved list would make the hint read as if they were resolved.
+            if (!listResolved && page.OpenOnOtherBranches > 0 && !parse.GetValue(allBranches))
+                context.Out.WriteLine($"{page.OpenOnOtherBranches} more open on branches other than the default (not shown): add --all-branches.");
             if (page.UnownedDeliveries > 0)
-                context.Out.WriteLine($"{page.UnownedDeliveries} webhook deliveries came for repos no venture owns ({string.Join(", ", page.UnownedRepos)}); add them to ventures.json.");
+                context.Out.WriteLine(UnownedLine(page));
             return ExitCodes.Ok;
         }, ct));
         command.Subcommands.Add(BuildResolve(runtime));
         return command;
+    }
+
+    /// <summary>Open alerts show how often and since when; resolved ones show when, by what and why.</summary>
+    private static void WriteAlerts(TextWriter output, IReadOnlyList<Alert> alerts, bool resolved)
+    {
+        if (resolved)
+        {
+            var done = new TextTable("ID", "SEVERITY", "VENTURE", "REPO", "WORKFLOW", "SOURCE", "BRANCH", "RESOLVED", "BY", "REASON");
+            foreach (var a in alerts)
+                done.Add(a.Id, Text.Snake(a.Severity), a.Venture, a.Repo, Text.Shorten(a.Workflow, 30), a.Source, a.Branch, Text.When(a.ResolvedAt),
+                    a.ResolvedBy, Text.Shorten(a.ResolutionReason, 40));
+            done.WriteTo(output);
+            return;
+        }
+        var open = new TextTable("ID", "SEVERITY", "VENTURE", "REPO", "WORKFLOW", "SOURCE", "BRANCH", "COUNT", "FIRST SEEN", "LAST SEEN");
+        foreach (var a in alerts)
+            open.Add(a.Id, Text.Snake(a.Severity), a.Venture, a.Repo, Text.Shorten(a.Workflow, 30), a.Source, a.Branch,
+                a.Occurrences.ToString(System.Globalization.CultureInfo.InvariantCulture), Text.When(a.FirstSeen), Text.When(a.LastSeen));
+        open.WriteTo(output);
+    }
+
+    private static string UnownedLine(AlertListResponse page)
+    {
+        var deliveries = page.UnownedDeliveries == 1 ? "1 webhook delivery" : $"{page.UnownedDeliveries} webhook deliveries";
+        var repos = page.UnownedRepos.Count == 0 ? "" : $" ({string.Join(", ", page.UnownedRepos)})";
+        return $"{deliveries} came for repos no venture owns{repos}: add each repo to its venture in ventures.json.";
     }
 
     private static Command BuildResolve(CliRuntime runtime)
@@ -67,7 +92,7 @@ public static class AlertCommands
         {
             var alert = await context.Services.Alerts.ResolveAlertAsync(parse.GetValue(id)!, new ResolveAlertRequest(parse.GetValue(reason)), token);
             if (parse.GetValue(json)) Verb.WriteJson(context.Out, alert);
-            else context.Out.WriteLine($"Resolved {alert.Id} ({alert.Repo} · {alert.Workflow} · {alert.Branch}) at {Text.When(alert.ResolvedAt)}: {alert.ResolutionReason}");
+            else context.Out.WriteLine($"Resolved {alert.Id} ({alert.Repo} · {alert.Workflow} · {alert.Branch}) at {Text.When(alert.ResolvedAt)} by {alert.ResolvedBy}: {alert.ResolutionReason}");
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -92,7 +117,7 @@ public static class AlertCommands
             }
             var table = new TextTable("ID", "SCOPE", "TITLE", "EVERY", "LAST DONE", "DUE", "STATUS");
             foreach (var c in items.Items)
-                table.Add(c.Item.Id, c.Item.Scope, Text.Shorten(c.Item.Title, 40), $"{c.Item.IntervalDays} d", Text.When(c.Item.LastDoneAt), Text.When(c.DueAt), Text.Snake(c.Status));
+                table.Add(c.Item.Id, c.Item.Scope, Text.Shorten(c.Item.Title, 40), $"{c.Item.IntervalDays} d", Text.When(c.Item.LastDoneAt), Text.When(c.DueAt), StatusText(c));
             table.WriteTo(context.Out);
             context.Out.WriteLine(Text.CountLine(items.Items.Count, items.Total, "cadence item", null));
             return ExitCodes.Ok;
@@ -111,7 +136,9 @@ public static class AlertCommands
             var created = await context.Services.Cadence.CreateCadenceAsync(
                 new CreateCadenceRequest(parse.GetValue(scope), parse.GetValue(title), parse.GetValue(every), parse.GetValue(description)), token);
             if (parse.GetValue(addJson)) Verb.WriteJson(context.Out, created);
-            else context.Out.WriteLine($"Added {created.Item.Id} \"{created.Item.Title}\" ({created.Item.Scope}, every {created.Item.IntervalDays} d); due {Text.When(created.DueAt)}.");
+            // A duty never done is due from the moment it exists (CadenceRules.DueAt): say so rather than print a date that is now.
+            else context.Out.WriteLine($"Added {created.Item.Id} \"{created.Item.Title}\" ({created.Item.Scope}, every {created.Item.IntervalDays} d): " +
+                $"due now, as it has never been done; `baton cadence done {created.Item.Id}` records it.");
             return ExitCodes.Ok;
         }, ct));
         command.Subcommands.Add(add);
@@ -132,6 +159,14 @@ public static class AlertCommands
         return command;
     }
 
+    private static string StatusText(CadenceView c) => c.Status switch
+    {
+        CadenceStatus.Overdue when c.Item.LastDoneAt is null => "overdue (never done)",
+        CadenceStatus.Overdue => "overdue",
+        CadenceStatus.DueSoon => "due within 7 d",
+        _ => "not due",
+    };
+
     private static Command BuildWebhooks(CliRuntime runtime)
     {
         var secretValue = new Option<string>("--secret") { Description = "The secret. Default: read from standard input (keeps it out of shell history)." };
@@ -139,9 +174,13 @@ public static class AlertCommands
         set.Options.Add(secretValue);
         set.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
-            var secret = parse.GetValue(secretValue) ?? (await Console.In.ReadLineAsync(token))?.Trim();
+            var secret = parse.GetValue(secretValue) ?? await SecretFromStandardInputAsync(token);
             var answer = await context.Services.Alerts.SetWebhookSecretAsync(new SetWebhookSecretRequest(secret), token);
             context.Out.WriteLine(answer.Message);
+            // The message can only say <server>; here the CLI knows which one, or that a server has yet to be run.
+            context.Out.WriteLine(context.Settings.IsServerMode
+                ? $"Payload URL for GitHub: {context.Settings.Url!.TrimEnd('/')}/v1/webhooks/github"
+                : "Stored in the local data directory: GitHub delivers to a `baton serve` over it, at <its URL>/v1/webhooks/github.");
             return ExitCodes.Ok;
         }, ct));
         var secretCommand = new Command("secret", "The GitHub webhook secret.");
@@ -149,5 +188,16 @@ public static class AlertCommands
         var command = new Command("webhooks", "GitHub webhooks: POST <server>/v1/webhooks/github, signed with the secret set here.");
         command.Subcommands.Add(secretCommand);
         return command;
+    }
+
+    /// <summary>The first line piped on standard input. A terminal is refused rather than waited on with no prompt.</summary>
+    private static async Task<string> SecretFromStandardInputAsync(CancellationToken ct)
+    {
+        if (!Console.IsInputRedirected)
+            throw new UsageException("No secret given: pipe it on standard input (`printf '%s' \"$SECRET\" | baton webhooks secret set`), or pass --secret (kept in shell history).");
+        var line = (await Console.In.ReadLineAsync(ct))?.Trim();
+        if (string.IsNullOrEmpty(line))
+            throw new UsageException("Standard input was empty: pipe the webhook secret (at least 16 characters), or pass --secret.");
+        return line;
     }
 }
