@@ -29,6 +29,7 @@ public static class BatonCli
         foreach (var command in AlertCommands.Build(runtime)) root.Subcommands.Add(command);
         root.Subcommands.Add(McpCommand.Build(runtime));
         root.Subcommands.Add(LaunchCommand.Build(runtime));
+        root.Subcommands.Add(FleetCommands.Build(runtime));
         return root;
     }
 

@@ -11,6 +11,9 @@ public sealed record CliRuntime(
     TextWriter Error,
     string HostName)
 {
+    /// <summary>Where a verb reads an answer to a question (<c>baton eod --git</c>'s yes/no). Default: the console's standard input.</summary>
+    public TextReader In { get; init; } = Console.In;
+
     public static CliRuntime FromProcess() => new(
         Core.Configuration.BatonSettingsLoader.ProcessEnvironment(),
         Directory.GetCurrentDirectory(),
