@@ -30,6 +30,7 @@ public static class BatonCli
         root.Subcommands.Add(McpCommand.Build(runtime));
         root.Subcommands.Add(LaunchCommand.Build(runtime));
         root.Subcommands.Add(FleetCommands.Build(runtime));
+        foreach (var command in ProjectCommands.Build(runtime)) root.Subcommands.Add(command);
         return root;
     }
 

@@ -138,17 +138,31 @@ public static class SessionCommands
     {
         var target = new SessionTargetOptions();
         var handoff = new HandoffOptions();
+        var git = new Option<bool>("--git") { Description = "Also write the handoff to docs/handoffs/<agent>.md, show it, and commit it after one yes/no." };
+        var push = new Option<bool>("--push") { Description = "With --git: push the commit too." };
+        var yes = new Option<bool>("--yes") { Description = "With --git: commit without asking." };
         var command = new Command("eod", "End of day: end the session with a structured handoff. Repeating it changes nothing.");
         handoff.AddTo(command);
         target.AddTo(command);
+        foreach (Option option in new Option[] { git, push, yes }) command.Options.Add(option);
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
+            var gitHandoff = parse.GetValue(git) ? await Project.GitHandoff.PrepareAsync(runtime, token) : null;
             var id = await target.SessionIdAsync(context, token);
             var h = handoff.Read(parse);
             var request = new EodRequest(id, h.Summary, h.Status, h.Accomplished, h.InProgress, h.Blocked, h.NextSteps,
                 h.SuccessCriteria, h.ToAgent, h.IssueNumber);
-            await EodAsync(context.Services.Sessions, request, parse.GetValue(target.Json), context.Out, token);
-            return ExitCodes.Ok;
+            var answer = await EodAsync(context.Services.Sessions, request, parse.GetValue(target.Json), context.Out, token);
+            if (gitHandoff is null) return ExitCodes.Ok;
+            try
+            {
+                return await gitHandoff.WriteAndCommitAsync(context.Services.Handoffs, answer, parse.GetValue(yes), parse.GetValue(push), token);
+            }
+            catch (Project.GitFailedException ex)
+            {
+                runtime.Error.WriteLine("baton: " + ex.Message);
+                return ExitCodes.Failed;
+            }
         }, ct));
         return command;
     }
