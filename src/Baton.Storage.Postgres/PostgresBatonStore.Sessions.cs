@@ -46,11 +46,22 @@ public sealed partial class PostgresBatonStore
             ? SessionRules.AsSeenAt(stored, now, staleAfter)
             : null, ct);
 
-    public Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+    public async Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
+    {
+        EnsureUsable();
+        // A plain heartbeat (no update) shares a batch with the others arriving meanwhile. What the batch did not touch
+        // (missing, ended, stale, or the batch failed) runs alone below, which tells those cases apart as before.
+        if (update is null && await _heartbeats!.TouchAsync(id, now, staleAfter, ct).ConfigureAwait(false) is { } batched)
+            return new TouchOutcome(TouchResult.Touched, batched);
+        return await TouchAloneAsync(id, update, now, staleAfter, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One heartbeat or update on its own: the fast path and, when it touches nothing, the closer look.</summary>
+    private Task<TouchOutcome> TouchAloneAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
         RunAsync(async db =>
         {
-            // The heartbeat fast path: one autocommitted statement, one round trip. Only when it touches nothing do we
-            // look closer, to tell a missing session from an ended or stale one.
+            // One autocommitted statement, one round trip. Only when it touches nothing do we look closer, to tell a
+            // missing session from an ended or stale one.
             var touched = await db.FirstOrDefaultAsync($"""
                 UPDATE sessions SET
                     last_heartbeat_at = @now,

@@ -7,8 +7,8 @@ namespace Baton.Storage.Postgres;
 /// <summary>
 /// The multi-node store (DESIGN.md §8): several <c>baton serve</c> replicas over one PostgreSQL database. Every
 /// answer matches the SQLite store's (one contract suite runs against both). Each operation is as few round trips as
-/// its rule allows — a heartbeat is one autocommitted <c>UPDATE … RETURNING</c> — on pooled connections; PostgreSQL's
-/// own group commit (concurrent commits share one WAL flush) plays the part of the SQLite store's group-commit writer.
+/// its rule allows, on pooled connections. Heartbeats go through a group-commit writer (<see cref="HeartbeatWriter"/>):
+/// the heartbeats that arrive together share one <c>UPDATE … FROM unnest(…) RETURNING</c>, one round trip and one commit.
 /// Writes that must see each other across replicas are serialised in the database: SOD per (agent, venture, repo,
 /// track) with a transaction-scoped advisory lock, doc versions per (scope, name), migrations with a session lock.
 /// </summary>
@@ -20,9 +20,13 @@ public sealed partial class PostgresBatonStore : IBatonStore
     /// <summary>The advisory-lock key migrations run under (any constant both replicas agree on: "baton" in ASCII).</summary>
     private const long MigrationLockKey = 0x6261746f6e;
 
+    /// <summary>Most heartbeats one batch carries: enough for a fleet's burst, small enough that one statement stays quick.</summary>
+    private const int MaxHeartbeatBatch = 256;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _clock;
     private readonly string _maskedConnectionString;
+    private HeartbeatWriter? _heartbeats;
     private bool _initialized;
     private int _disposed;
 
@@ -62,6 +66,12 @@ public sealed partial class PostgresBatonStore : IBatonStore
 
     public string Kind => "postgres";
 
+    /// <summary>The heartbeat writer's counters: batches committed and heartbeats they touched (zero before <see cref="InitializeAsync"/>).</summary>
+    public PostgresStoreStatistics Statistics => _heartbeats?.Statistics ?? default;
+
+    /// <summary>Test seam: heartbeats waiting for the writer's next batch.</summary>
+    internal int QueuedHeartbeats => _heartbeats?.Queued ?? 0;
+
     /// <summary>Connects, then applies pending migrations under an advisory lock so replicas starting together apply each once.</summary>
     /// <exception cref="StoreUnavailableException">The database cannot be reached or refused the login (password masked).</exception>
     public async Task InitializeAsync(CancellationToken ct)
@@ -85,13 +95,16 @@ public sealed partial class PostgresBatonStore : IBatonStore
         {
             await Migrations.ApplyAsync(connection, MigrationLockKey, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         }
+        _heartbeats = new HeartbeatWriter(_dataSource, MaxHeartbeatBatch);
         _initialized = true;
     }
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        // Every write was committed before its caller was answered; closing the pool loses nothing.
+        // Heartbeats already queued are sent and answered first; after that every write was committed before its
+        // caller was answered, so closing the pool loses nothing.
+        if (_heartbeats is not null) await _heartbeats.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 

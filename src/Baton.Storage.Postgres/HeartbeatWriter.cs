@@ -1,0 +1,153 @@
+using System.Threading.Channels;
+using Baton.Core.Domain;
+using Npgsql;
+
+namespace Baton.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL store's group commit for heartbeats (DESIGN.md §8, as the SQLite store's GroupCommitWriter): every
+/// heartbeat is queued here; one loop takes everything queued (up to a cap) and touches all those sessions with one
+/// <c>UPDATE sessions … FROM unnest(…) … RETURNING</c> — one round trip, one autocommitted transaction, one WAL flush —
+/// and only after that statement has committed answers each caller.
+/// <para>
+/// Why: under load a heartbeat's cost is not the row it changes but the statement and the commit around it (parse,
+/// bind, execute, a WAL record and flush, a network round trip, a pooled connection rented). Sharing them among every
+/// heartbeat that arrived meanwhile is what lets one replica keep up with the SQLite store.
+/// </para>
+/// <para>
+/// The batch only does the fast path, with each heartbeat's own <c>now</c> and staleness cutoff: an active session
+/// whose last heartbeat is newer than its cutoff. Whatever it did not touch — a missing, ended or stale session, a
+/// second heartbeat of a session already in the batch — and every heartbeat of a batch whose statement failed is
+/// answered <c>null</c>: "not done, run it alone", and the caller runs the one-heartbeat path, which reports
+/// NotFound / NotActive (or its own error) exactly as before. So a failure fails only the heartbeats it concerns.
+/// </para>
+/// </summary>
+internal sealed class HeartbeatWriter : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly int _maxBatchSize;
+    private readonly Channel<Heartbeat> _queue =
+        Channel.CreateUnbounded<Heartbeat>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly Task _loop;
+    private long _commitCount;
+    private long _opCount;
+    private int _queued;
+
+    public HeartbeatWriter(NpgsqlDataSource dataSource, int maxBatchSize)
+    {
+        _dataSource = dataSource;
+        _maxBatchSize = maxBatchSize;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Batches committed and the heartbeats they touched (heartbeats answered "run it alone" are not counted).</summary>
+    public PostgresStoreStatistics Statistics => new(Interlocked.Read(ref _commitCount), Interlocked.Read(ref _opCount));
+
+    /// <summary>Heartbeats queued and not yet taken by the loop (test seam: lets a test see its heartbeats waiting together).</summary>
+    internal int Queued => Volatile.Read(ref _queued);
+
+    /// <summary>
+    /// Queues a heartbeat of session <paramref name="id"/> at <paramref name="now"/>; completes with the touched session
+    /// once its batch has committed, or with null when the batch did not touch it (the caller then runs it alone).
+    /// <paramref name="ct"/> is honoured until the batch is sent; after that the outcome is reported whatever happens to
+    /// the token, so a caller never wonders whether a heartbeat it gave up on committed anyway.
+    /// </summary>
+    public Task<Session?> TouchAsync(string id, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var op = new Heartbeat(id, Rows.Ms(now), Rows.Ms(now - staleAfter), ct);
+        // Counted before it is written, so the loop's decrement never runs first.
+        Interlocked.Increment(ref _queued);
+        if (!_queue.Writer.TryWrite(op))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new ObjectDisposedException(nameof(PostgresBatonStore), "The store is closed.");
+        }
+        return op.Completion.Task;
+    }
+
+    /// <summary>Stops taking heartbeats and finishes everything already queued.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Heartbeat>(_maxBatchSize);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var op))
+            {
+                Interlocked.Decrement(ref _queued);
+                if (op.CancellationToken.IsCancellationRequested) op.Completion.TrySetCanceled(op.CancellationToken);
+                // One row is updated once per statement: a second heartbeat of the same session runs alone, after.
+                else if (!ids.Add(op.Id)) op.Completion.TrySetResult(null);
+                else batch.Add(op);
+            }
+            if (batch.Count > 0) await CommitBatchAsync(batch).ConfigureAwait(false);
+            batch.Clear();
+            ids.Clear();
+        }
+    }
+
+    private async Task CommitBatchAsync(List<Heartbeat> batch)
+    {
+        Dictionary<string, Session> touched;
+        try
+        {
+            touched = await TouchAllAsync(batch).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Whatever failed (a bad id, a lost connection, a cancelled pool wait), nothing tells which heartbeat caused
+            // it: each runs alone, and only the ones that fail again see an error — their own.
+            foreach (var op in batch) op.Completion.TrySetResult(null);
+            return;
+        }
+
+        Interlocked.Increment(ref _commitCount);
+        Interlocked.Add(ref _opCount, touched.Count);
+        foreach (var op in batch) op.Completion.TrySetResult(touched.GetValueOrDefault(op.Id));
+    }
+
+    /// <summary>One statement, autocommitted: the sessions it touched, by id. Returns only after the commit.</summary>
+    private async Task<Dictionary<string, Session>> TouchAllAsync(List<Heartbeat> batch)
+    {
+        // No token: once a batch is sent, its outcome is reported to every caller (see TouchAsync).
+        await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+        var db = new Db(connection, null);
+        var rows = await db.ListAsync($"""
+            UPDATE sessions AS s SET last_heartbeat_at = b.now
+            FROM unnest(@ids::text[], @nows::bigint[], @cutoffs::bigint[]) AS b(id, now, cutoff)
+            WHERE s.id = b.id AND s.status = 'active' AND s.last_heartbeat_at > b.cutoff
+            RETURNING {QualifiedSessionColumns}
+            """, Rows.Session, CancellationToken.None,
+            ("ids", batch.Select(op => op.Id).ToArray()),
+            ("nows", batch.Select(op => op.Now).ToArray()),
+            ("cutoffs", batch.Select(op => op.Cutoff).ToArray())).ConfigureAwait(false);
+        var touched = new Dictionary<string, Session>(rows.Count, StringComparer.Ordinal);
+        foreach (var session in rows) touched[session.Id] = session;
+        return touched;
+    }
+
+    /// <summary>The session columns named through the alias <c>s</c>: the unnest row has columns of the same names.</summary>
+    private static readonly string QualifiedSessionColumns =
+        string.Join(", ", Rows.SessionColumns.Split(", ").Select(column => "s." + column));
+
+    private sealed class Heartbeat(string id, long now, long cutoff, CancellationToken ct)
+    {
+        public string Id { get; } = id;
+        public long Now { get; } = now;
+        public long Cutoff { get; } = cutoff;
+        public CancellationToken CancellationToken { get; } = ct;
+
+        // Continuations run asynchronously so a caller's code never runs on (and never stalls) the writer loop.
+        public TaskCompletionSource<Session?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>Counters of the heartbeat writer since the store opened: batches committed and heartbeats they touched.</summary>
+public readonly record struct PostgresStoreStatistics(long CommitCount, long OpCount);
