@@ -27,15 +27,16 @@ public static class McpRegistration
         return onPath is not null && SameFile(onPath, process) ? ("baton", ["mcp"]) : (process, ["mcp"]);
     }
 
-    public static RegistrationOutcome Register(AgentCli cli, string repo, string home, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables)
+    /// <param name="checkOnly">Write nothing; <see cref="RegistrationOutcome.Changed"/> then says whether a launch would change the file (<c>baton doctor</c>).</param>
+    public static RegistrationOutcome Register(AgentCli cli, string repo, string home, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables, bool checkOnly = false)
     {
-        if (cli == AgentCli.Claude) return Claude(Path.Combine(repo, ".mcp.json"), command, args, variables);
-        if (cli == AgentCli.Gemini) return Gemini(Path.Combine(home, ".gemini", "settings.json"), command, args, variables);
-        return Codex(Path.Combine(home, ".codex", "config.toml"), command, args, variables);
+        if (cli == AgentCli.Claude) return Claude(Path.Combine(repo, ".mcp.json"), command, args, variables, checkOnly);
+        if (cli == AgentCli.Gemini) return Gemini(Path.Combine(home, ".gemini", "settings.json"), command, args, variables, checkOnly);
+        return Codex(Path.Combine(home, ".codex", "config.toml"), command, args, variables, checkOnly);
     }
 
     /// <summary>Claude Code: <c>.mcp.json</c> in the repo, <c>mcpServers.baton</c> with <c>${VAR}</c> references Claude expands.</summary>
-    public static RegistrationOutcome Claude(string file, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables)
+    public static RegistrationOutcome Claude(string file, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables, bool checkOnly = false)
     {
         var entry = new JsonObject
         {
@@ -44,7 +45,7 @@ public static class McpRegistration
             ["args"] = new JsonArray(args.Select(a => (JsonNode?)a).ToArray()),
             ["env"] = References(variables, "${", ":-}"),
         };
-        return EditJson(file, root =>
+        return EditJson(file, checkOnly, root =>
         {
             var servers = ObjectAt(root, "mcpServers", file);
             return Put(servers, "baton", entry);
@@ -56,7 +57,7 @@ public static class McpRegistration
     /// variable names on <c>security.environmentVariableRedaction.allowed</c> — Gemini strips variables named like
     /// KEY/TOKEN/SECRET from MCP servers otherwise, and BATON_KEY is one.
     /// </summary>
-    public static RegistrationOutcome Gemini(string file, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables)
+    public static RegistrationOutcome Gemini(string file, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables, bool checkOnly = false)
     {
         var entry = new JsonObject
         {
@@ -64,7 +65,7 @@ public static class McpRegistration
             ["args"] = new JsonArray(args.Select(a => (JsonNode?)a).ToArray()),
             ["env"] = References(variables, "$", ""),
         };
-        return EditJson(file, root =>
+        return EditJson(file, checkOnly, root =>
         {
             var changed = Put(ObjectAt(root, "mcpServers", file), "baton", entry);
             var redaction = ObjectAt(ObjectAt(root, "security", file), "environmentVariableRedaction", file);
@@ -85,12 +86,12 @@ public static class McpRegistration
     }
 
     /// <summary>Codex CLI: the <c>[mcp_servers.baton]</c> table of <c>~/.codex/config.toml</c>, with <c>env_vars</c> to pass through.</summary>
-    public static RegistrationOutcome Codex(string file, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables)
+    public static RegistrationOutcome Codex(string file, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables, bool checkOnly = false)
     {
         var original = File.Exists(file) ? File.ReadAllText(file) : "";
         var updated = CodexToml.WithTable(original, CodexToml.Table(command, args, variables));
         if (updated == original) return new RegistrationOutcome(file, false);
-        Write(file, updated);
+        if (!checkOnly) Write(file, updated);
         return new RegistrationOutcome(file, true);
     }
 
@@ -101,7 +102,7 @@ public static class McpRegistration
         return env;
     }
 
-    private static RegistrationOutcome EditJson(string file, Func<JsonObject, bool> edit)
+    private static RegistrationOutcome EditJson(string file, bool checkOnly, Func<JsonObject, bool> edit)
     {
         JsonObject root;
         if (File.Exists(file))
@@ -119,6 +120,7 @@ public static class McpRegistration
         else root = new JsonObject();
 
         if (!edit(root)) return new RegistrationOutcome(file, false);
+        if (checkOnly) return new RegistrationOutcome(file, true);
         Write(file, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return new RegistrationOutcome(file, true);
     }
