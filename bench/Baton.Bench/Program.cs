@@ -18,6 +18,7 @@ using Baton.Storage.Sqlite;
 //
 //   dotnet run -c Release --project bench/Baton.Bench [-- --seconds 10 --out bench-results.md --in-process --skip-knowledge]
 //   dotnet run -c Release --project bench/Baton.Bench -- --mcp      (the `baton mcp` figures only)
+//   dotnet run -c Release --project bench/Baton.Bench -- --launch   (the `baton launch` figures only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --postgres "Host=127.0.0.1;Port=5432;Username=postgres"  (issue 6 figures)
 
 // `--mcp`: only the `baton mcp` figures (issue 4), which need the built baton rather than a server in this process.
@@ -35,6 +36,15 @@ if (ArgValue("--postgres") is { } postgresUrl)
     foreach (var line in await PostgresBench.RunAsync(postgresUrl, ArgValue("--seconds") is { } pgSeconds ? int.Parse(pgSeconds) : 10))
         Console.WriteLine(line);
     return 0;
+}
+
+// `--launch`: only the `baton launch` figures (issue 5): the built baton launching a fake agent, as a process.
+if (Environment.GetCommandLineArgs().Contains("--launch"))
+{
+    var launchFigures = await LaunchBench.RunAsync();
+    foreach (var figure in launchFigures)
+        Console.WriteLine($"{figure.Name}: {figure.Value}{(figure.Target is null ? "" : $"  (target {figure.Target}: {(figure.Met == true ? "met" : "NOT met")})")}");
+    return launchFigures.All(f => f.Met != false) ? 0 : 3;
 }
 
 var seconds = ArgValue("--seconds") is { } s ? int.Parse(s) : 10;
