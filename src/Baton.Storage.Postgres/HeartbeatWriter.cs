@@ -8,7 +8,9 @@ namespace Baton.Storage.Postgres;
 /// The PostgreSQL store's group commit for heartbeats (DESIGN.md §8, as the SQLite store's GroupCommitWriter): every
 /// heartbeat is queued here; one loop takes everything queued (up to a cap) and touches all those sessions with one
 /// <c>UPDATE sessions … FROM unnest(…) … RETURNING</c> — one round trip, one autocommitted transaction, one WAL flush —
-/// and only after that statement has committed answers each caller.
+/// and only after that statement has committed answers each caller. Up to a few batches are in flight at once, each on
+/// its own pooled connection: a batch spends most of its time waiting for its WAL flush, and PostgreSQL flushes the
+/// commits that wait together once, so a second batch sent meanwhile costs almost no extra flush.
 /// <para>
 /// Why: under load a heartbeat's cost is not the row it changes but the statement and the commit around it (parse,
 /// bind, execute, a WAL record and flush, a network round trip, a pooled connection rented). Sharing them among every
@@ -17,7 +19,7 @@ namespace Baton.Storage.Postgres;
 /// <para>
 /// The batch only does the fast path, with each heartbeat's own <c>now</c> and staleness cutoff: an active session
 /// whose last heartbeat is newer than its cutoff. Whatever it did not touch — a missing, ended or stale session, a
-/// second heartbeat of a session already in the batch — and every heartbeat of a batch whose statement failed is
+/// second heartbeat of a session already in a batch in flight — and every heartbeat of a batch whose statement failed is
 /// answered <c>null</c>: "not done, run it alone", and the caller runs the one-heartbeat path, which reports
 /// NotFound / NotActive (or its own error) exactly as before. So a failure fails only the heartbeats it concerns.
 /// </para>
@@ -26,6 +28,10 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxBatchSize;
+    private readonly SemaphoreSlim _slots;
+    private readonly int _maxInFlight;
+    // Sessions in a batch in flight: a session is never in two at once, so two batches never wait on each other's rows.
+    private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly Channel<Heartbeat> _queue =
         Channel.CreateUnbounded<Heartbeat>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly Task _loop;
@@ -33,10 +39,12 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
     private long _opCount;
     private int _queued;
 
-    public HeartbeatWriter(NpgsqlDataSource dataSource, int maxBatchSize)
+    public HeartbeatWriter(NpgsqlDataSource dataSource, int maxBatchSize, int maxInFlight)
     {
         _dataSource = dataSource;
         _maxBatchSize = maxBatchSize;
+        _maxInFlight = maxInFlight;
+        _slots = new SemaphoreSlim(maxInFlight, maxInFlight);
         _loop = Task.Run(RunAsync);
     }
 
@@ -71,29 +79,57 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        // The loop has sent everything; wait for the batches still in flight to answer their callers.
+        for (var i = 0; i < _maxInFlight; i++) await _slots.WaitAsync().ConfigureAwait(false);
+        _slots.Dispose();
     }
 
     private async Task RunAsync()
     {
-        var batch = new List<Heartbeat>(_maxBatchSize);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var op))
+            // Wait for a free slot first: while every slot is busy, heartbeats pile up and the next batch carries them all.
+            await _slots.WaitAsync().ConfigureAwait(false);
+            var batch = new List<Heartbeat>();
+            lock (_inFlight)
             {
-                Interlocked.Decrement(ref _queued);
-                if (op.CancellationToken.IsCancellationRequested) op.Completion.TrySetCanceled(op.CancellationToken);
-                // One row is updated once per statement: a second heartbeat of the same session runs alone, after.
-                else if (!ids.Add(op.Id)) op.Completion.TrySetResult(null);
-                else batch.Add(op);
+                while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var op))
+                {
+                    Interlocked.Decrement(ref _queued);
+                    if (op.CancellationToken.IsCancellationRequested) op.Completion.TrySetCanceled(op.CancellationToken);
+                    // A row is updated once per statement, and two batches must not wait on each other's rows: a second
+                    // heartbeat of a session already in flight runs alone (a one-row statement waits, never deadlocks).
+                    else if (!_inFlight.Add(op.Id)) op.Completion.TrySetResult(null);
+                    else batch.Add(op);
+                }
             }
-            if (batch.Count > 0) await CommitBatchAsync(batch).ConfigureAwait(false);
-            batch.Clear();
-            ids.Clear();
+            if (batch.Count == 0)
+            {
+                _slots.Release();
+                continue;
+            }
+            _ = CommitBatchAsync(batch);
         }
     }
 
+    /// <summary>Sends one batch and answers its callers; never throws (each caller learns its own outcome).</summary>
     private async Task CommitBatchAsync(List<Heartbeat> batch)
+    {
+        try
+        {
+            await SendBatchAsync(batch).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_inFlight)
+            {
+                foreach (var op in batch) _inFlight.Remove(op.Id);
+            }
+            _slots.Release();
+        }
+    }
+
+    private async Task SendBatchAsync(List<Heartbeat> batch)
     {
         Dictionary<string, Session> touched;
         try
@@ -119,6 +155,8 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
         // No token: once a batch is sent, its outcome is reported to every caller (see TouchAsync).
         await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
         var db = new Db(connection, null);
+        // In id order, so rows are locked in the same order by every batch on every replica (no deadlock between them).
+        batch.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         var rows = await db.ListAsync($"""
             UPDATE sessions AS s SET last_heartbeat_at = b.now
             FROM unnest(@ids::text[], @nows::bigint[], @cutoffs::bigint[]) AS b(id, now, cutoff)

@@ -25,13 +25,15 @@ public sealed partial class PostgresBatonStore : IBatonStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _clock;
+    private readonly PostgresStoreOptions _options;
     private readonly string _maskedConnectionString;
     private HeartbeatWriter? _heartbeats;
     private bool _initialized;
     private int _disposed;
 
-    private PostgresBatonStore(NpgsqlDataSource dataSource, string maskedConnectionString, TimeProvider clock)
+    private PostgresBatonStore(NpgsqlDataSource dataSource, PostgresStoreOptions options, string maskedConnectionString, TimeProvider clock)
     {
+        _options = options;
         _dataSource = dataSource;
         _maskedConnectionString = maskedConnectionString;
         _clock = clock;
@@ -61,7 +63,7 @@ public sealed partial class PostgresBatonStore : IBatonStore
         // The timeout a caller sees when the database is gone; the default 15 s is longer than any client waits.
         if (builder.Timeout == 15) builder.Timeout = 5;
         var masked = ConnectionStrings.Mask(builder.ConnectionString);
-        return new PostgresBatonStore(NpgsqlDataSource.Create(builder.ConnectionString), masked, clock ?? TimeProvider.System);
+        return new PostgresBatonStore(NpgsqlDataSource.Create(builder.ConnectionString), options, masked, clock ?? TimeProvider.System);
     }
 
     public string Kind => "postgres";
@@ -95,7 +97,7 @@ public sealed partial class PostgresBatonStore : IBatonStore
         {
             await Migrations.ApplyAsync(connection, MigrationLockKey, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         }
-        _heartbeats = new HeartbeatWriter(_dataSource, MaxHeartbeatBatch);
+        _heartbeats = new HeartbeatWriter(_dataSource, MaxHeartbeatBatch, _options.HeartbeatBatchesInFlight);
         _initialized = true;
     }
 

@@ -14,6 +14,12 @@ public sealed class PostgresStoreOptions
     /// <summary>Connections each replica may hold. Default 50; keep replicas × this under the server's max_connections.</summary>
     public int MaxPoolSize { get; init; } = 50;
 
+    /// <summary>
+    /// Heartbeat batches one replica may have in flight at once, each on its own connection (see HeartbeatWriter).
+    /// Default 4: enough to keep the database busy while earlier batches wait for their WAL flush. 1 = one at a time.
+    /// </summary>
+    public int HeartbeatBatchesInFlight { get; init; } = 4;
+
     /// <summary>Every problem with these options, each saying what is allowed; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -33,6 +39,8 @@ public sealed class PostgresStoreOptions
         }
         if (MaxPoolSize is < 2 or > 1000)
             problems.Add($"MaxPoolSize: {MaxPoolSize} is outside 2 to 1000.");
+        if (HeartbeatBatchesInFlight < 1 || HeartbeatBatchesInFlight >= MaxPoolSize)
+            problems.Add($"HeartbeatBatchesInFlight: {HeartbeatBatchesInFlight} must be at least 1 and less than MaxPoolSize ({MaxPoolSize}).");
         return problems;
     }
 }

@@ -31,6 +31,17 @@ public sealed class HeartbeatWriterTests : IAsyncLifetime
         await _store.UpsertVenturesAsync([_venture], Ct);
     }
 
+    /// <summary>
+    /// Replaces the store with one that sends one batch at a time (same schema), so a test holding that batch knows
+    /// every heartbeat it queues meanwhile goes into the next one.
+    /// </summary>
+    private async Task UseOneBatchAtATimeAsync()
+    {
+        await _store.DisposeAsync();
+        _store = PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = _connectionString, HeartbeatBatchesInFlight = 1 });
+        await _store.InitializeAsync(Ct);
+    }
+
     public async Task DisposeAsync()
     {
         await _store.DisposeAsync();
@@ -69,6 +80,7 @@ public sealed class HeartbeatWriterTests : IAsyncLifetime
         {
             Status = SessionStatus.Ended, EndReason = EndReason.Manual, EndedAt = now.AddMinutes(-2),
         };
+        await UseOneBatchAtATimeAsync();
         await SeedAsync([held, fresh1, fresh2, stale, ended]);
         var missingId = Some.Id(IdGenerator.Session);
 
@@ -119,6 +131,7 @@ public sealed class HeartbeatWriterTests : IAsyncLifetime
         var held = Some.Session(_venture.Code, T0);
         var fresh1 = Some.Session(_venture.Code, T0);
         var fresh2 = Some.Session(_venture.Code, T0);
+        await UseOneBatchAtATimeAsync();
         await SeedAsync([held, fresh1, fresh2]);
 
         await using var locker = new NpgsqlConnection(_connectionString);
