@@ -154,14 +154,14 @@ public static class ProjectCommands
             sessionText.Append($"- **{s.Agent}** ({s.Cli}) on {s.Repo} [{s.Track}]{(s.Branch is null ? "" : $", branch `{s.Branch}`")}" +
                                $"{(s.IssueNumber is null ? "" : $", issue #{s.IssueNumber}")} — last heartbeat {Text.When(s.LastHeartbeatAt)}\n");
         }
-        sessionText.Append('\n').Append(Text.CountLine(sessions.Items.Count, sessions.Total, "active session", null)).Append('\n');
+        sessionText.Append(sessions.Items.Count == 0 ? "" : "\n").Append(Text.CountLine(sessions.Items.Count, sessions.Total, "active session", null)).Append('\n');
 
         var handoffs = await services.Handoffs.ListHandoffsAsync(new HandoffListRequest(venture, Limit: HandoffsScanned), ct);
         var newest = handoffs.Items.OrderByDescending(h => h.CreatedAt).ThenByDescending(h => h.Id, StringComparer.Ordinal).ToList();
         var handoffText = new StringBuilder($"_From Baton at {when} (`baton handoffs --venture {venture}`)._\n\n");
         foreach (var h in newest.Take(HandoffsShown))
             handoffText.Append($"- {Text.When(h.CreatedAt)} **{h.FromAgent}** on {h.Repo} [{h.Track}], {Text.Snake(h.Status)}: {h.Summary.ReplaceLineEndings(" ")} ({h.Id})\n");
-        handoffText.Append('\n').Append(Text.CountLine(Math.Min(HandoffsShown, newest.Count), handoffs.Total, "handoff", null)).Append('\n');
+        handoffText.Append(newest.Count == 0 ? "" : "\n").Append(Text.CountLine(Math.Min(HandoffsShown, newest.Count), handoffs.Total, "handoff", null)).Append('\n');
 
         // Open work is what the latest handoff of each repo and track left open; older handoffs of the same line of work are superseded by it.
         var latestPerLine = newest.GroupBy(h => (h.Repo, h.Track)).Select(g => g.First()).ToList();
