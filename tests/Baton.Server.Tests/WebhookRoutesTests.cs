@@ -43,13 +43,13 @@ public sealed class WebhookRoutesTests
         }
         """;
 
-    private static string CheckSuite(string conclusion, string branch = "main", string repo = "example-org/alpha-console") => $$"""
+    private static string CheckSuite(string conclusion, string branch = "main", string repo = "example-org/alpha-console", string app = "circleci-checks") => $$"""
         {
           "action": "completed",
           "check_suite": {
             "id": 118578147, "head_branch": "{{branch}}", "head_sha": "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
             "status": "completed", "conclusion": {{(conclusion == "null" ? "null" : $"\"{conclusion}\"")}},
-            "app": { "id": 15368, "slug": "github-actions", "name": "GitHub Actions" }
+            "app": { "id": 15368, "slug": "{{app}}", "name": "{{(app == "github-actions" ? "GitHub Actions" : "CircleCI Checks")}}" }
           },
           "repository": { "id": 186853002, "full_name": "{{repo}}", "default_branch": "main", "html_url": "https://github.com/{{repo}}" },
           "sender": { "login": "octocat" }
@@ -170,9 +170,22 @@ public sealed class WebhookRoutesTests
 
         Assert.Equal("opened", opened.GetProperty("alert_change").GetString());
         Assert.Equal(JsonValueKind.Null, pending.GetProperty("alert_change").ValueKind);
-        Assert.Equal("GitHub Actions", open.GetProperty("items")[0].GetProperty("workflow").GetString());
+        Assert.Equal("CircleCI Checks", open.GetProperty("items")[0].GetProperty("workflow").GetString());
         Assert.Equal("check_suite", open.GetProperty("items")[0].GetProperty("source").GetString());
         Assert.Equal("resolved", resolved.GetProperty("alert_change").GetString());
+    }
+
+    [Fact]
+    public async Task CheckSuite_FromGitHubActions_IsAcknowledgedButLeftToWorkflowRun()
+    {
+        await using var server = await StartWithSecretAsync();
+
+        var (status, answer) = await DeliverAsync(server, "check_suite", CheckSuite("failure", app: "github-actions"));
+        var alerts = await AlertsAsync(server);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(JsonValueKind.Null, answer.GetProperty("alert_change").ValueKind);
+        Assert.Equal(0, alerts.GetProperty("total").GetInt32());
     }
 
     [Fact]

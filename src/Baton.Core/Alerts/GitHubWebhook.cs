@@ -103,6 +103,9 @@ public static class GitHubWebhook
         return new CiCompletion("workflow_run", repo, defaultBranch, name, branch, conclusion, Str(run, "html_url"), Long(run, "id"));
     }
 
+    /// <summary>The GitHub App slug of GitHub Actions, whose check suites are left to <c>workflow_run</c>.</summary>
+    public const string GitHubActionsAppSlug = "github-actions";
+
     // https://docs.github.com/webhooks/webhook-events-and-payloads#check_suite: action "completed" carries
     // check_suite.{head_branch, conclusion, app.name, id}; a suite has no page of its own, so the url is the repo's.
     private static CiCompletion? CheckSuite(JsonElement root, string? repo, string? defaultBranch)
@@ -112,6 +115,9 @@ public static class GitHubWebhook
         var branch = Str(suite, "head_branch");
         var conclusion = Str(suite, "conclusion");
         if (branch is null || conclusion is null) return null;
+        // GitHub Actions sends a check suite per workflow run, all named "GitHub Actions": one workflow's green suite
+        // would close another's red one. Its workflow_run events name the workflow, so those carry Actions (0008).
+        if (Str(Child(suite, "app"), "slug") == GitHubActionsAppSlug) return null;
         var app = Str(Child(suite, "app"), "name") ?? "checks";
         return new CiCompletion("check_suite", repo, defaultBranch, app, branch, conclusion, Str(Child(root, "repository"), "html_url"), Long(suite, "id"));
     }

@@ -392,7 +392,7 @@ public sealed class ServerAlertProcessTests : AlertProcessTests
           "check_suite": {
             "id": 118578147, "head_branch": "main", "head_sha": "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
             "status": "completed", "conclusion": "{{conclusion}}",
-            "app": { "id": 15368, "slug": "github-actions", "name": "GitHub Actions" }
+            "app": { "id": 15368, "slug": "circleci-checks", "name": "CircleCI Checks" }
           },
           "repository": { "id": 186853002, "full_name": "{{Repo}}", "default_branch": "main", "html_url": "https://github.com/{{Repo}}" },
           "sender": { "login": "octocat" }
