@@ -40,6 +40,29 @@ internal sealed class Db(NpgsqlConnection connection, NpgsqlTransaction? transac
         return items;
     }
 
+    /// <summary>
+    /// Runs <paramref name="firstSql"/> (its result ignored) and then the query <paramref name="sql"/> in one round trip
+    /// (an <see cref="NpgsqlBatch"/>), and returns the query's rows. Each statement still takes its own snapshot, so the
+    /// query sees whatever committed while the first statement waited (a lock, say). Both share <paramref name="args"/>.
+    /// </summary>
+    public async Task<List<T>> ListAfterAsync<T>(string firstSql, string sql, Func<DbDataReader, T> map, CancellationToken ct,
+        params (string Name, object? Value)[] args)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var text in new[] { firstSql, sql })
+        {
+            // A parameter belongs to one collection: each statement gets its own.
+            var command = new NpgsqlBatchCommand(text);
+            foreach (var (name, value) in args) command.Parameters.Add(Parameter(name, value));
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await reader.NextResultAsync(ct).ConfigureAwait(false);
+        var items = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) items.Add(map(reader));
+        return items;
+    }
+
     private NpgsqlCommand Command(string sql, (string Name, object? Value)[] args)
     {
         var command = new NpgsqlCommand(sql, connection, transaction);

@@ -15,12 +15,13 @@ public sealed partial class PostgresBatonStore
             // another replica reads the active sessions only after this one committed its choice. A hash collision
             // between two tuples only makes them wait for each other, never mixes them.
             var tuple = string.Join('\u001f', candidate.Agent, candidate.Venture, candidate.Repo, candidate.Track);
-            await db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@tuple, 0))", ct, ("tuple", tuple)).ConfigureAwait(false);
-            var active = await db.ListAsync($"""
+            // Lock and read in one round trip; the read's snapshot is taken after the lock is granted.
+            var active = await db.ListAfterAsync("SELECT pg_advisory_xact_lock(hashtextextended(@tuple, 0))", $"""
                 SELECT {Rows.SessionColumns} FROM sessions
                 WHERE agent = @agent AND venture = @venture AND repo = @repo AND track = @track AND status = 'active'
                 """, Rows.Session, ct,
-                ("agent", candidate.Agent), ("venture", candidate.Venture), ("repo", candidate.Repo), ("track", candidate.Track)).ConfigureAwait(false);
+                ("tuple", tuple), ("agent", candidate.Agent), ("venture", candidate.Venture), ("repo", candidate.Repo),
+                ("track", candidate.Track)).ConfigureAwait(false);
 
             var decision = SessionRules.Decide(active, now, staleAfter);
             foreach (var duplicate in decision.Supersede)
