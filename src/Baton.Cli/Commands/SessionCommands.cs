@@ -2,6 +2,7 @@ using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Core.Domain;
 using Baton.Core.Services;
+using Baton.Core.Workspace;
 
 namespace Baton.Cli.Commands;
 
@@ -20,8 +21,8 @@ public static class SessionCommands
         var repo = CommonOptions.Repo();
         var track = CommonOptions.Track();
         var cli = CommonOptions.Cli();
-        var branch = new Option<string>("--branch") { Description = "Current git branch." };
-        var commit = new Option<string>("--commit") { Description = "Current commit SHA." };
+        var branch = new Option<string>("--branch") { Description = "Current git branch. Default: the checked-out branch here." };
+        var commit = new Option<string>("--commit") { Description = "Current commit SHA. Default: HEAD here." };
         var issue = CommonOptions.Issue("The issue this session works on.");
         var budget = new Option<int?>("--budget") { Description = "Briefing character budget (default 12,000)." };
         var json = CommonOptions.Json();
@@ -34,6 +35,9 @@ public static class SessionCommands
         {
             var repoName = await Targets.RepoAsync(parse.GetValue(repo), runtime, token);
             var ventureCode = await Targets.VentureAsync(parse.GetValue(venture), repoName, context.Services.Ventures, token);
+            // Branch and commit come from the working tree when it is the session's repo and the flags don't say.
+            var here = await GitWorkspace.DetectAsync(runtime.WorkingDirectory, token);
+            var sameRepo = string.Equals(here.OrgRepo, repoName, StringComparison.OrdinalIgnoreCase);
             var request = new SodRequest(
                 Agent: context.Agent(agent, cli),
                 Venture: ventureCode,
@@ -41,8 +45,8 @@ public static class SessionCommands
                 Track: Targets.TrackOrDefault(parse.GetValue(track)),
                 Cli: parse.GetValue(cli) ?? AgentName.DefaultCli,
                 Host: runtime.HostName,
-                Branch: parse.GetValue(branch),
-                CommitSha: parse.GetValue(commit),
+                Branch: parse.GetValue(branch) ?? (sameRepo ? here.Branch : null),
+                CommitSha: parse.GetValue(commit) ?? (sameRepo ? here.CommitSha : null),
                 IssueNumber: parse.GetValue(issue),
                 BudgetChars: parse.GetValue(budget));
             await SodAsync(context.Services.Sessions, request, context.State, parse.GetValue(json), context.Out, token);

@@ -63,13 +63,17 @@ public sealed class Workspace : IDisposable
     /// <summary>Runs with <paramref name="input"/> piped to standard input.</summary>
     public Task<CliResult> RunWithInputAsync(string input, params string[] args) => BatonProcess.RunAsync(this, Environment, args, input);
 
-    private void Git(params string[] args)
+    /// <summary>Runs git in the repo and returns what it printed.</summary>
+    public string Git(params string[] args)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = Repo, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var git = System.Diagnostics.Process.Start(start)!;
+        var output = git.StandardOutput.ReadToEndAsync();
+        var error = git.StandardError.ReadToEnd();
         git.WaitForExit();
-        if (git.ExitCode != 0) throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {git.StandardError.ReadToEnd()}");
+        if (git.ExitCode != 0) throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error}");
+        return output.Result;
     }
 
     public void Dispose()

@@ -29,6 +29,24 @@ public sealed class LocalModeTests : IDisposable
     }
 
     [Fact]
+    public async Task Sod_InACommittedWorkingTree_RecordsItsBranchAndHeadCommit()
+    {
+        File.WriteAllText(Path.Combine(_workspace.Repo, "README.md"), "# alpha\n");
+        _workspace.Git("checkout", "-q", "-b", "feature/login");
+        _workspace.Git("add", "README.md");
+        _workspace.Git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "first");
+        var head = _workspace.Git("rev-parse", "HEAD").Trim();
+
+        var sod = await _workspace.RunAsync("sod", "--agent", "alice", "--json");
+
+        Assert.True(sod.ExitCode == 0, sod.ToString());
+        using var json = JsonDocument.Parse(sod.Out);
+        var session = json.RootElement.GetProperty("session");
+        Assert.Equal("feature/login", session.GetProperty("branch").GetString());
+        Assert.Equal(head, session.GetProperty("commit_sha").GetString());
+    }
+
+    [Fact]
     public async Task Eod_WithoutSessionId_EndsTheRememberedSessionAndTheNextSodShowsTheHandoff()
     {
         var sod = await _workspace.RunAsync("sod", "--agent", "alice");
