@@ -155,7 +155,8 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
         // No token: once a batch is sent, its outcome is reported to every caller (see TouchAsync).
         await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
         var db = new Db(connection, null);
-        // In id order, so rows are locked in the same order by every batch on every replica (no deadlock between them).
+        // In id order, so batches on every replica lock their rows in the same order as a rule. Should two batches still
+        // deadlock, PostgreSQL fails one of them and its heartbeats run alone (see SendBatchAsync): slower, never wrong.
         batch.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         var rows = await db.ListAsync($"""
             UPDATE sessions AS s SET last_heartbeat_at = b.now

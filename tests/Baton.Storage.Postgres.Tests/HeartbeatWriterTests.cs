@@ -166,7 +166,7 @@ public sealed class HeartbeatWriterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TouchSession_SameSessionTwiceInOneBatch_BothAreTouched()
+    public async Task TouchSession_SameSessionFromManyCallersAtOnce_EveryOneIsTouched()
     {
         var session = (await SeedAsync([Some.Session(_venture.Code, T0)]))[0];
 
