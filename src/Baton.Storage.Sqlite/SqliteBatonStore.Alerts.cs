@@ -153,8 +153,27 @@ public sealed partial class SqliteBatonStore
             AlertRows.Cadence, [.. filter.Args]), ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The live schema hash. SQLite bumps <c>PRAGMA schema_version</c> on every schema change, by any process, so the
+    /// hash is recomputed only when that number moved: still judged live on every call, without re-reading and hashing
+    /// the whole schema on every SOD.
+    /// </summary>
     public Task<SchemaCheck> CheckSchemaAsync(CancellationToken ct) =>
-        ReadAsync(db => new SchemaCheck(SchemaHash.Of(db), SchemaHash.Expected), ct);
+        ReadAsync(db =>
+        {
+            var version = db.Scalar("PRAGMA schema_version");
+            var cached = Volatile.Read(ref _schemaHash);
+            if (cached is null || cached.Version != version)
+            {
+                cached = new SchemaHashAt(version, SchemaHash.Of(db));
+                Volatile.Write(ref _schemaHash, cached);
+            }
+            return new SchemaCheck(cached.Hash, SchemaHash.Expected);
+        }, ct);
+
+    private SchemaHashAt? _schemaHash;
+
+    private sealed record SchemaHashAt(long Version, string Hash);
 
     private static AlertChange ApplySignal(Db db, AlertSignal s)
     {
