@@ -48,7 +48,7 @@ public sealed partial class PostgresBatonStore
     {
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Page.Limit, 1, PageRequest.MaxLimit);
-        var offset = ParseOffsetCursor(query.Page.Cursor);
+        var offset = OffsetPaging.ParseCursor(query.Page.Cursor);
         var filter = new Filter();
         filter.Equal("venture", query.Venture);
         filter.Equal("status", query.Status is { } status ? Rows.Text(status) : null);
@@ -67,9 +67,7 @@ public sealed partial class PostgresBatonStore
                 [.. filter.Args, ("page_limit", limit + 1), ("page_offset", offset)]).ConfigureAwait(false);
             var total = rows.Count > 0 ? rows[0].Total : 0;
             var alerts = rows.Where(r => r.Alert is not null).Select(r => r.Alert!).ToList();
-            if (alerts.Count <= limit) return new Page<Alert>(alerts, total, null);
-            alerts.RemoveAt(limit);
-            return new Page<Alert>(alerts, total, (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return OffsetPaging.PageOf(alerts, total, limit, offset);
         }, ct);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Baton.Core.Domain;
+using Baton.Core.Knowledge;
 using Baton.Core.Errors;
 using Baton.Core.Storage;
 
@@ -10,7 +11,6 @@ public sealed partial class PostgresBatonStore
 {
     /// <summary>Snippet length in words (ts_headline), and the plain-list snippet length in characters (as SQLite).</summary>
     private const int SnippetWords = 12;
-    private const int PlainSnippetChars = 160;
 
     // ts_headline marks matches with control characters no note is expected to hold, so the store can tell which
     // column matched (markdown notes are full of "**" already) before turning them into the "**" the API promises.
@@ -62,7 +62,7 @@ public sealed partial class PostgresBatonStore
     {
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Page.Limit, 1, PageRequest.MaxLimit);
-        var offset = ParseOffsetCursor(query.Page.Cursor);
+        var offset = OffsetPaging.ParseCursor(query.Page.Cursor);
         var filter = NoteFilter(query);
         var words = PlainWords(query.Text);
 
@@ -93,8 +93,8 @@ public sealed partial class PostgresBatonStore
             """, r => (Total: r.GetInt64(0), Note: r.IsDBNull(r.GetOrdinal("id")) ? null : Rows.Note(r)), ct,
             [.. filter.Args, ("page_limit", limit + 1), ("page_offset", offset)]).ConfigureAwait(false);
 
-        var hits = rows.Where(r => r.Note is not null).Select(r => new NoteHit(r.Note!, PlainSnippet(r.Note!.Content), 0)).ToList();
-        return PageOf(hits, rows.Count > 0 ? rows[0].Total : 0, limit, offset);
+        var hits = rows.Where(r => r.Note is not null).Select(r => new NoteHit(r.Note!, Snippets.Plain(r.Note!.Content), 0)).ToList();
+        return OffsetPaging.PageOf(hits, rows.Count > 0 ? rows[0].Total : 0, limit, offset);
     }
 
     /// <summary>
@@ -121,7 +121,7 @@ public sealed partial class PostgresBatonStore
             [.. filter.Args, ("words", words), ("options", HeadlineOptions), ("page_limit", limit + 1), ("page_offset", offset)]).ConfigureAwait(false);
 
         var hits = rows.Where(r => r.Hit is not null).Select(r => r.Hit!).ToList();
-        return PageOf(hits, rows.Count > 0 ? rows[0].Total : 0, limit, offset);
+        return OffsetPaging.PageOf(hits, rows.Count > 0 ? rows[0].Total : 0, limit, offset);
 
         static NoteHit Hit(System.Data.Common.DbDataReader r)
         {
@@ -140,7 +140,7 @@ public sealed partial class PostgresBatonStore
         string best;
         if (contentHeadline.Contains(MatchStart, StringComparison.Ordinal)) best = Elided(contentHeadline, note.Content);
         else if (titleHeadline.Contains(MatchStart, StringComparison.Ordinal)) best = Elided(titleHeadline, note.Title);
-        else return PlainSnippet(note.Content);
+        else return Snippets.Plain(note.Content);
         return best.Replace(MatchStart, "**", StringComparison.Ordinal).Replace(MatchEnd, "**", StringComparison.Ordinal);
     }
 
@@ -154,29 +154,8 @@ public sealed partial class PostgresBatonStore
         return text;
     }
 
-    private static string PlainSnippet(string content)
-    {
-        if (content.Length <= PlainSnippetChars) return content;
-        var cut = PlainSnippetChars;
-        // Never split a surrogate pair: half an emoji is not text.
-        if (char.IsHighSurrogate(content[cut - 1])) cut--;
-        return content[..cut].TrimEnd() + "…";
-    }
 
-    private static Page<NoteHit> PageOf(List<NoteHit> hits, long total, int limit, int offset)
-    {
-        if (hits.Count <= limit) return new Page<NoteHit>(hits, total, null);
-        hits.RemoveAt(limit);
-        return new Page<NoteHit>(hits, total, (offset + limit).ToString(CultureInfo.InvariantCulture));
-    }
 
-    /// <summary>Ranked results have no key to continue after, so the cursor is the offset of the next page (as SQLite).</summary>
-    private static int ParseOffsetCursor(string? cursor)
-    {
-        if (string.IsNullOrEmpty(cursor)) return 0;
-        if (int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var offset)) return offset;
-        throw BatonException.Validation("cursor", "is not a cursor this list gave out; pass next_cursor from the previous page unchanged, or none for the first page.");
-    }
 
     private static Filter NoteFilter(NoteQuery query)
     {

@@ -48,7 +48,7 @@ public sealed partial class SqliteBatonStore
     {
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Page.Limit, 1, PageRequest.MaxLimit);
-        var offset = ParseOffsetCursor(query.Page.Cursor);
+        var offset = OffsetPaging.ParseCursor(query.Page.Cursor);
         var filter = new Filter();
         filter.Equal("venture", query.Venture);
         filter.Equal("status", query.Status is { } status ? Rows.Text(status) : null);
@@ -63,9 +63,7 @@ public sealed partial class SqliteBatonStore
             var total = db.Scalar($"SELECT count(*) FROM alerts {where}", [.. filter.Args]);
             var rows = db.List($"SELECT {AlertColumns} FROM alerts {where} ORDER BY {order} LIMIT $limit OFFSET $offset", AlertRows.Alert,
                 [.. filter.Args, ("$limit", limit + 1), ("$offset", offset)]);
-            if (rows.Count <= limit) return new Page<Alert>(rows, total, null);
-            rows.RemoveAt(limit);
-            return new Page<Alert>(rows, total, (offset + limit).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return OffsetPaging.PageOf(rows, total, limit, offset);
         }, ct);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Baton.Core.Domain;
+using Baton.Core.Knowledge;
 using Baton.Core.Errors;
 using Baton.Core.Storage;
 
@@ -12,7 +13,6 @@ public sealed partial class SqliteBatonStore
 
     /// <summary>Snippet length in tokens, and the plain-list snippet length in characters.</summary>
     private const int SnippetTokens = 12;
-    private const int PlainSnippetChars = 160;
 
     // snippet() marks matches with control characters no note is expected to hold, so the store can tell which column
     // matched (markdown notes are full of "**" already) before turning them into the "**" the API promises.
@@ -75,7 +75,7 @@ public sealed partial class SqliteBatonStore
     {
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Page.Limit, 1, PageRequest.MaxLimit);
-        var offset = ParseOffsetCursor(query.Page.Cursor);
+        var offset = OffsetPaging.ParseCursor(query.Page.Cursor);
         var filter = NoteFilter(query);
         var match = FtsQuery.FromPlainWords(query.Text);
 
@@ -95,8 +95,8 @@ public sealed partial class SqliteBatonStore
             LIMIT $limit OFFSET $offset
             """, Rows.Note, [.. filter.Args, ("$limit", limit + 1), ("$offset", offset)]);
 
-        var hits = notes.Select(n => new NoteHit(n, PlainSnippet(n.Content), 0)).ToList();
-        return PageOf(hits, total, limit, offset);
+        var hits = notes.Select(n => new NoteHit(n, Snippets.Plain(n.Content), 0)).ToList();
+        return OffsetPaging.PageOf(hits, total, limit, offset);
     }
 
     /// <summary>
@@ -135,7 +135,7 @@ public sealed partial class SqliteBatonStore
             var d = details[p.Seq];
             return new NoteHit(d.Note, BestSnippet(d.Content, d.Title, d.Note.Content), p.Rank);
         }).ToList();
-        return PageOf(hits, total, limit, offset);
+        return OffsetPaging.PageOf(hits, total, limit, offset);
     }
 
     /// <summary>The content's snippet when the words matched there, else the title's (the words were only in the title).</summary>
@@ -143,37 +143,12 @@ public sealed partial class SqliteBatonStore
     {
         var best = contentSnippet.Contains(MatchStart, StringComparison.Ordinal) ? contentSnippet
             : titleSnippet.Contains(MatchStart, StringComparison.Ordinal) ? titleSnippet
-            : PlainSnippet(content);
+            : Snippets.Plain(content);
         return best.Replace(MatchStart, "**", StringComparison.Ordinal).Replace(MatchEnd, "**", StringComparison.Ordinal);
     }
 
-    private static string PlainSnippet(string content)
-    {
-        if (content.Length <= PlainSnippetChars) return content;
-        var cut = PlainSnippetChars;
-        // Never split a surrogate pair: half an emoji is not text.
-        if (char.IsHighSurrogate(content[cut - 1])) cut--;
-        return content[..cut].TrimEnd() + "…";
-    }
 
-    /// <summary>The page asked for was read with one row more than its limit; that extra row says another page follows.</summary>
-    private static Page<NoteHit> PageOf(List<NoteHit> hits, long total, int limit, int offset)
-    {
-        if (hits.Count <= limit) return new Page<NoteHit>(hits, total, null);
-        hits.RemoveAt(limit);
-        return new Page<NoteHit>(hits, total, (offset + limit).ToString(CultureInfo.InvariantCulture));
-    }
 
-    /// <summary>
-    /// Ranked results have no key to continue after, so the cursor is the offset of the next page. Anything else a
-    /// caller sends is a mistake worth naming rather than silently restarting from the top.
-    /// </summary>
-    private static int ParseOffsetCursor(string? cursor)
-    {
-        if (string.IsNullOrEmpty(cursor)) return 0;
-        if (int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var offset)) return offset;
-        throw BatonException.Validation("cursor", "is not a cursor this list gave out; pass next_cursor from the previous page unchanged, or none for the first page.");
-    }
 
     private static Filter NoteFilter(NoteQuery query)
     {
