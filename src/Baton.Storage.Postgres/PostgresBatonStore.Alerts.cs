@@ -20,7 +20,6 @@ public sealed partial class PostgresBatonStore
     private const string SeverityThenOldest =
         "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id";
 
-    private const string ResolvedByCi = "CI passed again on the same workflow and branch.";
     private const string GitHubProvider = "github";
 
     private string? _expectedSchemaHash;
@@ -215,7 +214,7 @@ public sealed partial class PostgresBatonStore
             var resolved = await db.FirstOrDefaultAsync($"""
                 UPDATE alerts SET status = 'resolved', resolved_at = @at, resolved_by = @by, resolution_reason = @reason WHERE id = @id
                 RETURNING {AlertColumns}
-                """, MapAlert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("by", s.EventRef), ("reason", ResolvedByCi)).ConfigureAwait(false);
+                """, MapAlert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("by", s.EventRef), ("reason", Baton.Core.Services.AlertRules.ResolvedByCiReason)).ConfigureAwait(false);
             return new AlertChange(AlertChangeKind.Resolved, resolved);
         }
 

@@ -20,8 +20,6 @@ public sealed partial class SqliteBatonStore
     private const string SeverityThenOldest =
         "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id";
 
-    /// <summary>What a success says when it resolves an alert; the event itself is in resolved_by.</summary>
-    private const string ResolvedByCi = "CI passed again on the same workflow and branch.";
 
     private const string GitHubProvider = "github";
 
@@ -185,7 +183,7 @@ public sealed partial class SqliteBatonStore
             if (open is null) return new AlertChange(AlertChangeKind.None, null);
             db.Execute("""
                 UPDATE alerts SET status = 'resolved', resolved_at = $at, resolved_by = $by, resolution_reason = $reason WHERE id = $id
-                """, ("$id", open.Id), ("$at", Rows.Ms(s.At)), ("$by", s.EventRef), ("$reason", ResolvedByCi));
+                """, ("$id", open.Id), ("$at", Rows.Ms(s.At)), ("$by", s.EventRef), ("$reason", Baton.Core.Services.AlertRules.ResolvedByCiReason));
             return new AlertChange(AlertChangeKind.Resolved, FindAlert(db, open.Id));
         }
 

@@ -89,6 +89,9 @@ public static class AlertRules
     /// <summary>Open alerts with no occurrence for this long may be stale: their resolver may not be receiving green events.</summary>
     public static readonly TimeSpan PossiblyStaleAfter = TimeSpan.FromDays(14);
 
+    /// <summary>The resolution reason recorded when a green run closes an alert (the event itself is in resolved_by).</summary>
+    public const string ResolvedByCiReason = "CI passed again on the same workflow and branch.";
+
     /// <summary>
     /// Whether an alert on <paramref name="branch"/> is on its repo's default branch. The default branch is the one the
     /// repo's last webhook named; before any delivery it is taken to be <c>main</c> or <c>master</c>.
