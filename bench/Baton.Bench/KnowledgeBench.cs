@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text;
-using Baton.Core.Domain;
-using Baton.Core.Json;
-using Baton.Core.Rules;
-using Baton.Core.Storage;
+using Baton.Core.Common;
+using Baton.Core.Knowledge;
+using Baton.Core.Ventures;
 using Microsoft.Data.Sqlite;
 
 namespace Baton.Bench;

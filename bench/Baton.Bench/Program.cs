@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using Baton.Bench;
-using Baton.Core.Domain;
-using Baton.Core.Json;
-using Baton.Core.Rules;
+using Baton.Core.Common;
+using Baton.Core.Fleet;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
 using Baton.Server;
 using Baton.Storage.Sqlite;
 

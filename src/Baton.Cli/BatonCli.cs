@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Baton.Cli.Commands;
-using Baton.Core.Configuration;
+using Baton.Core.Common;
+using Baton.Local.Settings;
 
 namespace Baton.Cli;
 

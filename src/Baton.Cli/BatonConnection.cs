@@ -1,9 +1,15 @@
 using Baton.Client;
-using Baton.Core.Configuration;
-using Baton.Core.Domain;
-using Baton.Core.Rules;
-using Baton.Core.Services;
+using Baton.Core.Alerts;
+using Baton.Core.Application;
+using Baton.Core.Common;
+using Baton.Core.Fleet;
+using Baton.Core.Handoffs;
+using Baton.Core.Keys;
+using Baton.Core.Knowledge;
+using Baton.Core.Sessions;
 using Baton.Core.Storage;
+using Baton.Core.Ventures;
+using Baton.Local.Settings;
 using Baton.Storage.Postgres;
 using Baton.Storage.Sqlite;
 

@@ -1,3 +1,5 @@
+using Baton.Local.Settings;
+
 namespace Baton.Cli;
 
 /// <summary>
@@ -15,7 +17,7 @@ public sealed record CliRuntime(
     public TextReader In { get; init; } = Console.In;
 
     public static CliRuntime FromProcess() => new(
-        Core.Configuration.BatonSettingsLoader.ProcessEnvironment(),
+        BatonSettingsLoader.ProcessEnvironment(),
         Directory.GetCurrentDirectory(),
         Console.Out,
         Console.Error,

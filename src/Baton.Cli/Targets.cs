@@ -1,7 +1,8 @@
-using Baton.Core.Domain;
-using Baton.Core.Errors;
-using Baton.Core.Services;
-using Baton.Core.Workspace;
+using Baton.Core.Common;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+using Baton.Local.Git;
+
 
 namespace Baton.Cli;
 

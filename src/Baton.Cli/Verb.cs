@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Baton.Core.Configuration;
-using Baton.Core.Errors;
-using Baton.Core.Json;
+using Baton.Core.Common;
+using Baton.Local.Settings;
 
 namespace Baton.Cli;
 

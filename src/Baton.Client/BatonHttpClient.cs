@@ -1,15 +1,17 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
+using System.Net;
 using System.Text.Json.Nodes;
-using Baton.Core.Domain;
-using Baton.Core.Errors;
-using Baton.Core.Json;
+using System.Text.Json;
+using System.Text;
+using Baton.Core.Alerts;
+using Baton.Core.Common;
+using Baton.Core.Fleet;
+using Baton.Core.Handoffs;
+using Baton.Core.Keys;
 using Baton.Core.Knowledge;
-using Baton.Core.Rules;
-using Baton.Core.Services;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
 
 namespace Baton.Client;
 

@@ -1,4 +1,8 @@
-using Baton.Core.Services;
+using Baton.Core.Handoffs;
+using Baton.Core.Knowledge;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Mcp;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Baton.Core.Workspace;
+using Baton.Local.Git;
 
 namespace Baton.Mcp;
 

@@ -1,4 +1,6 @@
-using Baton.Core.Domain;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Mcp;
 

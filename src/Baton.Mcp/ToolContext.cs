@@ -1,6 +1,7 @@
-using Baton.Core.Domain;
-using Baton.Core.Errors;
-using Baton.Core.Workspace;
+using Baton.Core.Common;
+using Baton.Core.Knowledge;
+using Baton.Core.Ventures;
+using Baton.Local.Git;
 using ModelContextProtocol.Server;
 
 namespace Baton.Mcp;
@@ -67,9 +68,9 @@ public sealed class ToolContext(BatonBackend backend, BatonMcpOptions options, S
         return $"{client}-{host}";
     }
 
-    public Baton.Core.Services.INoteService Notes => Backend.Notes ?? throw NotOffered("notes");
+    public INoteService Notes => Backend.Notes ?? throw NotOffered("notes");
 
-    public Baton.Core.Services.IDocService Docs => Backend.Docs ?? throw NotOffered("docs");
+    public IDocService Docs => Backend.Docs ?? throw NotOffered("docs");
 
     private ToolProblem NotOffered(string what) => new(McpErrorCodes.NotAvailable,
         $"This Baton backend ({Backend.Label}) does not offer {what} yet. Upgrade the server, or unset BATON_URL to use local mode.");

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Baton.Core.Errors;
-using Baton.Core.Json;
+using Baton.Core.Common;
 using ModelContextProtocol.Protocol;
 
 namespace Baton.Mcp;

@@ -1,4 +1,5 @@
-using Baton.Core.Workspace;
+using Baton.Local.Git;
+
 
 namespace Baton.Mcp;
 

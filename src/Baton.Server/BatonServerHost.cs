@@ -1,9 +1,7 @@
-using Baton.Core.Configuration;
-using Baton.Core.Domain;
-using Baton.Core.Json;
-using Baton.Core.Rules;
-using Baton.Core.Services;
+using Baton.Core.Common;
 using Baton.Core.Storage;
+using Baton.Core.Ventures;
+using Baton.Local.Settings;
 using Baton.Server.Api;
 using Baton.Server.Hosting;
 using Baton.Server.Http;

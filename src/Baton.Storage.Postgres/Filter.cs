@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Baton.Core.Domain;
+using Baton.Core.Common;
 
 namespace Baton.Storage.Postgres;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Baton.Core.Domain;
+using Baton.Core.Sessions;
 using Npgsql;
 
 namespace Baton.Storage.Postgres;

@@ -1,9 +1,10 @@
 using System.Data.Common;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using Baton.Core.Domain;
-using Baton.Core.Storage;
+using System.Text;
+using Baton.Core.Alerts;
+using Baton.Core.Common;
+using Baton.Core.Ventures;
 using Npgsql;
 
 namespace Baton.Storage.Postgres;
@@ -214,7 +215,7 @@ public sealed partial class PostgresBatonStore
             var resolved = await db.FirstOrDefaultAsync($"""
                 UPDATE alerts SET status = 'resolved', resolved_at = @at, resolved_by = @by, resolution_reason = @reason WHERE id = @id
                 RETURNING {AlertColumns}
-                """, MapAlert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("by", s.EventRef), ("reason", Baton.Core.Services.AlertRules.ResolvedByCiReason)).ConfigureAwait(false);
+                """, MapAlert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("by", s.EventRef), ("reason", AlertRules.ResolvedByCiReason)).ConfigureAwait(false);
             return new AlertChange(AlertChangeKind.Resolved, resolved);
         }
 

@@ -1,4 +1,5 @@
-using Baton.Core.Storage;
+using Baton.Core.Requests;
+
 
 namespace Baton.Storage.Postgres;
 

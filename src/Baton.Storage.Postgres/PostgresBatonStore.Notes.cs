@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Baton.Core.Domain;
+using Baton.Core.Common;
 using Baton.Core.Knowledge;
-using Baton.Core.Errors;
-using Baton.Core.Storage;
+using Baton.Core.Ventures;
 
 namespace Baton.Storage.Postgres;
 

@@ -1,8 +1,14 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Baton.Core.Domain;
-using Baton.Core.Storage;
 using System.Data.Common;
+using System.Text.Json.Nodes;
+using System.Text.Json;
+using Baton.Core.Common;
+using Baton.Core.Fleet;
+using Baton.Core.Handoffs;
+using Baton.Core.Keys;
+using Baton.Core.Knowledge;
+using Baton.Core.Requests;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
 
 namespace Baton.Storage.Postgres;
 

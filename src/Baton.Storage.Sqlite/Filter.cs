@@ -1,4 +1,4 @@
-using Baton.Core.Domain;
+using Baton.Core.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Baton.Storage.Sqlite;

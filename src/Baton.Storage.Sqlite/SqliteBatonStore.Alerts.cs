@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Baton.Core.Domain;
-using Baton.Core.Storage;
+using System.Text;
+using Baton.Core.Alerts;
+using Baton.Core.Common;
+using Baton.Core.Ventures;
 using Microsoft.Data.Sqlite;
 
 namespace Baton.Storage.Sqlite;
@@ -183,7 +184,7 @@ public sealed partial class SqliteBatonStore
             if (open is null) return new AlertChange(AlertChangeKind.None, null);
             db.Execute("""
                 UPDATE alerts SET status = 'resolved', resolved_at = $at, resolved_by = $by, resolution_reason = $reason WHERE id = $id
-                """, ("$id", open.Id), ("$at", Rows.Ms(s.At)), ("$by", s.EventRef), ("$reason", Baton.Core.Services.AlertRules.ResolvedByCiReason));
+                """, ("$id", open.Id), ("$at", Rows.Ms(s.At)), ("$by", s.EventRef), ("$reason", AlertRules.ResolvedByCiReason));
             return new AlertChange(AlertChangeKind.Resolved, FindAlert(db, open.Id));
         }
 

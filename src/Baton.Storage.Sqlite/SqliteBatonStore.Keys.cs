@@ -1,4 +1,6 @@
-using Baton.Core.Domain;
+using Baton.Core.Keys;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Storage.Sqlite;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
-using Baton.Core.Domain;
+using Baton.Core.Common;
 using Baton.Core.Knowledge;
-using Baton.Core.Errors;
-using Baton.Core.Storage;
+using Baton.Core.Ventures;
 
 namespace Baton.Storage.Sqlite;
 

@@ -1,6 +1,8 @@
-using Baton.Core.Domain;
-using Baton.Core.Rules;
-using Baton.Core.Storage;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Storage.Sqlite;
 

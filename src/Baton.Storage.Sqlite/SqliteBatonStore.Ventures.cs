@@ -1,4 +1,5 @@
-using Baton.Core.Domain;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Storage.Sqlite;
 

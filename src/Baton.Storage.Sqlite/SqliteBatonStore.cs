@@ -1,3 +1,4 @@
+using Baton.Core.Knowledge;
 using Baton.Core.Storage;
 using Microsoft.Data.Sqlite;
 

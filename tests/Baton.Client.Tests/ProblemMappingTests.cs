@@ -1,4 +1,6 @@
-using Baton.Core.Errors;
+using Baton.Core.Common;
+using Baton.Core.Sessions;
+
 
 namespace Baton.Client.Tests;
 
@@ -18,7 +20,7 @@ public sealed class ProblemMappingTests
         await using var server = await FakeServer.StartAsync((context, _) => FakeServer.Json(context, 400, problem, "application/problem+json"));
         using var client = ClientFor(server.BaseAddress);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => client.EodAsync(new Core.Services.EodRequest("sess_x", null, null), TestConstants.Token()));
+        var error = await Assert.ThrowsAsync<BatonException>(() => client.EodAsync(new EodRequest("sess_x", null, null), TestConstants.Token()));
 
         Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
         Assert.Equal("summary: is required", error.Detail);

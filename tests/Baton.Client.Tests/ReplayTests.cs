@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using Baton.Core.Domain;
-using Baton.Core.Services;
+using Baton.Core.Handoffs;
+using Baton.Core.Ventures;
 using Baton.Server;
 using Microsoft.AspNetCore.Http;
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
-using Baton.Core.Domain;
-using Baton.Core.Errors;
-using Baton.Core.Services;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
 using Microsoft.AspNetCore.Http;
 
 namespace Baton.Client.Tests;

@@ -1,9 +1,10 @@
 using System.Text;
 using Baton.Core.Alerts;
 using Baton.Core.Briefing;
-using Baton.Core.Domain;
-using Baton.Core.Services;
-using Baton.Core.Storage;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
 
 namespace Baton.Core.Tests;
 

@@ -1,7 +1,10 @@
 using Baton.Core.Briefing;
-using Baton.Core.Domain;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
-using Baton.Core.Services;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Core.Tests;
 

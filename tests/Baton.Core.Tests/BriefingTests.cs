@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Baton.Core.Briefing;
-using Baton.Core.Domain;
-using Baton.Core.Rules;
-using Baton.Core.Services;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
 
 namespace Baton.Core.Tests;
 

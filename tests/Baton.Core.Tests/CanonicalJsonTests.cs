@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Baton.Core.Rules;
+using Baton.Core.Common;
 
 namespace Baton.Core.Tests;
 

@@ -1,4 +1,5 @@
-using Baton.Core.Rules;
+using Baton.Core.Common;
+
 
 namespace Baton.Core.Tests;
 
@@ -37,17 +38,17 @@ public class ValidatorTests
     [Fact]
     public void Text_SingleLineFieldWithNewline_IsRefusedNamingTheField()
     {
-        var v = new Baton.Core.Rules.Validator();
+        var v = new Validator();
         v.Text("title", "two\nlines");
 
-        var e = Assert.Throws<Baton.Core.Errors.BatonException>(v.ThrowIfAny);
+        var e = Assert.Throws<BatonException>(v.ThrowIfAny);
         Assert.Equal(["must be one line without control characters."], e.Errors!["title"]);
     }
 
     [Fact]
     public void Required_MultilineContentWithTabsAndLineBreaks_IsAccepted()
     {
-        var v = new Baton.Core.Rules.Validator();
+        var v = new Validator();
         var text = v.Required("content", "# Title\r\n\n\tindented", 100, multiline: true);
 
         Assert.False(v.HasErrors);
@@ -57,7 +58,7 @@ public class ValidatorTests
     [Fact]
     public void Required_MultilineContentWithOtherControlCharacters_IsRefused()
     {
-        var v = new Baton.Core.Rules.Validator();
+        var v = new Validator();
         v.Required("content", "bell\u0007", 100, multiline: true);
 
         Assert.True(v.HasErrors);

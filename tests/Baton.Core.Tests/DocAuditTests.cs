@@ -1,5 +1,6 @@
-using Baton.Core.Domain;
 using Baton.Core.Knowledge;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Core.Tests;
 

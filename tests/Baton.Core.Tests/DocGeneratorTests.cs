@@ -1,5 +1,7 @@
-using Baton.Core.Domain;
 using Baton.Core.Knowledge;
+using Baton.Core.Ventures;
+using Baton.Local.Docs;
+
 
 namespace Baton.Core.Tests;
 

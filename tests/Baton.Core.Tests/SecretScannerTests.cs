@@ -1,5 +1,6 @@
 using Baton.Core.Knowledge;
 
+
 namespace Baton.Core.Tests;
 
 public class SecretScannerTests

@@ -1,5 +1,7 @@
-using Baton.Core.Domain;
-using Baton.Core.Rules;
+using Baton.Core.Common;
+using Baton.Core.Keys;
+using Baton.Core.Sessions;
+
 
 namespace Baton.Core.Tests;
 

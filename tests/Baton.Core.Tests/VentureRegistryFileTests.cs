@@ -1,11 +1,12 @@
 using System.Text;
-using Baton.Core.Configuration;
+using Baton.Core.Ventures;
+using Baton.Local.Settings;
 
 namespace Baton.Core.Tests;
 
 public class VentureRegistryFileTests
 {
-    private static IReadOnlyList<Domain.Venture> Parse(string json) => VentureRegistryFile.Parse("ventures.json", Encoding.UTF8.GetBytes(json));
+    private static IReadOnlyList<Venture> Parse(string json) => VentureRegistryFile.Parse("ventures.json", Encoding.UTF8.GetBytes(json));
 
     [Fact]
     public void Parse_DesignExample_ReadsEveryField()

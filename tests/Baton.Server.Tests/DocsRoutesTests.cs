@@ -1,7 +1,7 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
-using Baton.Core.Rules;
+using System.Text;
+using Baton.Core.Keys;
 using Baton.Server.Tests.Support;
 using static Baton.Server.Tests.Support.KnowledgeCalls;
 

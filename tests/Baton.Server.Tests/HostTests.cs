@@ -1,5 +1,5 @@
 using System.Net;
-using Baton.Core.Configuration;
+using Baton.Local.Settings;
 using Baton.Server.Tests.Support;
 
 namespace Baton.Server.Tests;

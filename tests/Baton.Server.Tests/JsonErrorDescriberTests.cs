@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json;
-using Baton.Core.Services;
+using System.Text;
+using Baton.Core.Common;
+using Baton.Core.Sessions;
 using Baton.Server.Http;
 
 namespace Baton.Server.Tests;
@@ -19,7 +20,7 @@ public sealed class JsonErrorDescriberTests
     public void Describe_WrongItemTypeInAList_SaysWhatEachItemMustBe()
     {
         var body = Encoding.UTF8.GetBytes("""{"session_id":"s","summary":"x","status":"done","accomplished":["a",3]}""");
-        var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<EodRequest>(body, Baton.Core.Json.BatonJson.Options));
+        var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<EodRequest>(body, BatonJson.Options));
 
         var problem = JsonErrorDescriber.Describe(error, body, typeof(EodRequest));
 
@@ -31,7 +32,7 @@ public sealed class JsonErrorDescriberTests
     public void Describe_TruncatedJson_IsMalformedJson()
     {
         var body = Encoding.UTF8.GetBytes("""{"agent":"a1","venture":""");
-        var error = Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<SodRequest>(body, Baton.Core.Json.BatonJson.Options));
+        var error = Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<SodRequest>(body, BatonJson.Options));
 
         var problem = JsonErrorDescriber.Describe(error, body, typeof(SodRequest));
 

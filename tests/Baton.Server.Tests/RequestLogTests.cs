@@ -1,5 +1,7 @@
 using System.Net;
-using Baton.Core.Rules;
+using Baton.Core.Common;
+using Baton.Core.Keys;
+using Baton.Core.Requests;
 using Baton.Core.Storage;
 using Baton.Server.Tests.Support;
 

@@ -1,9 +1,7 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Baton.Core.Alerts;
-using Baton.Core.Domain;
-using Baton.Core.Storage;
 using Baton.Server.Tests.Support;
 using Microsoft.Data.Sqlite;
 

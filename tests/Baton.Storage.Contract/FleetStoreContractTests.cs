@@ -1,6 +1,7 @@
-using Baton.Core.Domain;
-using Baton.Core.Rules;
+using Baton.Core.Common;
+using Baton.Core.Fleet;
 using Baton.Core.Storage;
+
 
 namespace Baton.Storage.Contract;
 

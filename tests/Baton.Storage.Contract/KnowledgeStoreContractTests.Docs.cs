@@ -1,4 +1,6 @@
-using Baton.Core.Domain;
+using Baton.Core.Knowledge;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Storage.Contract;
 
@@ -40,7 +42,7 @@ public abstract partial class KnowledgeStoreContractTests
         var v2 = Some.Doc(scope, "schema.md", "version two, longer", T0.AddDays(1));
         var v3 = Some.Doc(scope, "schema.md", "version three", T0.AddDays(2)) with { DocType = null, SourceRepo = null, SourcePath = null, UploadedBy = null };
 
-        var puts = new List<Baton.Core.Storage.DocPut>();
+        var puts = new List<DocPut>();
         foreach (var doc in new[] { v1, v2, v3 }) puts.Add(await Knowledge.PutDocAsync(doc, Ct));
 
         Assert.All(puts, p => Assert.True(p.Changed));

@@ -1,5 +1,7 @@
-using Baton.Core.Domain;
+using Baton.Core.Common;
+using Baton.Core.Knowledge;
 using Baton.Core.Storage;
+
 
 namespace Baton.Storage.Contract;
 

@@ -1,7 +1,11 @@
 using System.Text.Json.Nodes;
-using Baton.Core.Domain;
-using Baton.Core.Rules;
-using Baton.Core.Storage;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Keys;
+using Baton.Core.Knowledge;
+using Baton.Core.Requests;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
 
 namespace Baton.Storage.Contract;
 
@@ -45,7 +49,7 @@ public static class Some
         DateTimeOffset at,
         string? agent = null,
         string repo = "example-org/alpha",
-        string track = Baton.Core.Domain.Session.DefaultTrack,
+        string track = Baton.Core.Sessions.Session.DefaultTrack,
         JsonObject? meta = null) => new(
         Id: Id(IdGenerator.Session),
         Agent: agent ?? Name("agent"),
@@ -70,7 +74,7 @@ public static class Some
         string venture,
         DateTimeOffset at,
         string repo = "example-org/alpha",
-        string track = Baton.Core.Domain.Session.DefaultTrack,
+        string track = Baton.Core.Sessions.Session.DefaultTrack,
         string? sessionId = null,
         string? sourceVenture = null,
         int? issueNumber = 7)

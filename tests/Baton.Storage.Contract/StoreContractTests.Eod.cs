@@ -1,5 +1,7 @@
-using Baton.Core.Domain;
-using Baton.Core.Storage;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
+
 
 namespace Baton.Storage.Contract;
 

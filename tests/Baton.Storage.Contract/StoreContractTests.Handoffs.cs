@@ -1,5 +1,6 @@
-using Baton.Core.Domain;
-using Baton.Core.Storage;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+
 
 namespace Baton.Storage.Contract;
 

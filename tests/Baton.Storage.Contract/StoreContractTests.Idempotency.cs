@@ -1,5 +1,5 @@
 using System.Text;
-using Baton.Core.Storage;
+using Baton.Core.Requests;
 
 namespace Baton.Storage.Contract;
 

@@ -1,4 +1,6 @@
-using Baton.Core.Domain;
+using Baton.Core.Common;
+using Baton.Core.Keys;
+
 
 namespace Baton.Storage.Contract;
 

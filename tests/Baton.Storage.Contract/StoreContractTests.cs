@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
-using Baton.Core.Domain;
+using Baton.Core.Common;
+using Baton.Core.Sessions;
 using Baton.Core.Storage;
+using Baton.Core.Ventures;
 
 namespace Baton.Storage.Contract;
 

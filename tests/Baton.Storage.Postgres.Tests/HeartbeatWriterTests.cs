@@ -1,6 +1,6 @@
-using Baton.Core.Domain;
-using Baton.Core.Rules;
-using Baton.Core.Storage;
+using Baton.Core.Common;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
 using Baton.Storage.Contract;
 using Npgsql;
 

@@ -1,4 +1,4 @@
-using Baton.Core.Domain;
+using Baton.Core.Sessions;
 using Baton.Core.Storage;
 using Baton.Storage.Contract;
 

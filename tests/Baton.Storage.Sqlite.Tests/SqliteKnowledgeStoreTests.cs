@@ -1,6 +1,6 @@
-using Baton.Core.Domain;
-using Baton.Core.Errors;
-using Baton.Core.Storage;
+using Baton.Core.Common;
+using Baton.Core.Knowledge;
+using Baton.Core.Ventures;
 using Baton.Storage.Contract;
 using Microsoft.Data.Sqlite;
 

@@ -1,5 +1,8 @@
-using Baton.Core.Domain;
-using Baton.Core.Storage;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Keys;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
 using Baton.Storage.Contract;
 using Microsoft.Data.Sqlite;
 

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Core.Alerts;
-using Baton.Core.Domain;
-using Baton.Core.Services;
+using Baton.Core.Ventures;
 
 namespace Baton.Cli.Commands;
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
-using Baton.Core.Domain;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
 
 namespace Baton.Cli.Commands;
 

@@ -1,12 +1,12 @@
+using Baton.Local.Docs;
 using System.CommandLine;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using Baton.Cli.Output;
-using Baton.Core.Domain;
-using Baton.Core.Errors;
+using Baton.Core.Common;
 using Baton.Core.Knowledge;
-using Baton.Core.Services;
+using Baton.Core.Ventures;
 
 namespace Baton.Cli.Commands;
 
@@ -276,7 +276,7 @@ public static class DocCommands
         string? sourceRepo, DateTimeOffset now, CancellationToken ct)
     {
         var venture = await ventures.GetVentureAsync(ventureCode, ct);
-        return await DocHealer.AuditAndHealAsync(docs, venture, repoPath, sourceRepo, heal: true, now, ct);
+        return await DocHealer.AuditAndHealAsync(docs, RepoDocGenerator.Instance, venture, repoPath, sourceRepo, heal: true, now, ct);
     }
 
     private static void WriteHealReport(HealReport report, bool json, TextWriter output)

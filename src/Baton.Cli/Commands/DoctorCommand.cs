@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Baton.Cli.Launch;
-using Baton.Core.Configuration;
-using Baton.Core.Domain;
-using Baton.Core.Errors;
-using Baton.Core.Rules;
-using Baton.Core.Workspace;
+using Baton.Core.Common;
+using Baton.Core.Fleet;
+using Baton.Core.Ventures;
+using Baton.Local.Git;
+using Baton.Local.Settings;
 
 namespace Baton.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Baton.Cli.Fleet;
 using Baton.Cli.Output;
-using Baton.Core.Rules;
-using Baton.Core.Services;
+using Baton.Core.Common;
+using Baton.Core.Fleet;
 
 namespace Baton.Cli.Commands;
 
@@ -145,7 +145,7 @@ public static class FleetCommands
         string? cursor = null;
         do
         {
-            var page = await machines.ListMachinesAsync(new MachineListRequest(Core.Domain.PageRequest.MaxLimit, cursor), ct);
+            var page = await machines.ListMachinesAsync(new MachineListRequest(PageRequest.MaxLimit, cursor), ct);
             all.AddRange(page.Items);
             cursor = page.NextCursor;
         } while (cursor is not null);

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Baton.Cli.Output;
-using Baton.Core.Domain;
-using Baton.Core.Services;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Ventures;
 
 namespace Baton.Cli.Commands;
 

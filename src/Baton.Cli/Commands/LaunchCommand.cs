@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Baton.Cli.Launch;
 using Baton.Cli.Output;
-using Baton.Core.Domain;
+using Baton.Core.Ventures;
 using Baton.Mcp;
 
 namespace Baton.Cli.Commands;

@@ -1,12 +1,13 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Baton.Cli.Output;
 using Baton.Cli.Project;
-using Baton.Core.Domain;
-using Baton.Core.Json;
-using Baton.Core.Services;
-using Baton.Core.Workspace;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+using Baton.Local.Git;
 
 namespace Baton.Cli.Commands;
 

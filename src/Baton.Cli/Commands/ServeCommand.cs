@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Baton.Local.Settings;
 using Baton.Server;
 using Baton.Storage.Postgres;
 
@@ -23,7 +24,7 @@ public static class ServeCommand
         return command;
     }
 
-    private static async Task<int> ServeAsync(Core.Configuration.BatonSettings settings, CliRuntime runtime, CancellationToken ct)
+    private static async Task<int> ServeAsync(BatonSettings settings, CliRuntime runtime, CancellationToken ct)
     {
         var options = new ServerOptions
         {

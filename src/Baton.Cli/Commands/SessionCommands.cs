@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Baton.Cli.Output;
-using Baton.Core.Domain;
-using Baton.Core.Services;
-using Baton.Core.Workspace;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+using Baton.Local.Git;
 
 namespace Baton.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using Baton.Core.Rules;
-using Baton.Core.Services;
+using Baton.Core.Common;
+using Baton.Core.Fleet;
 
 namespace Baton.Cli.Fleet;
 

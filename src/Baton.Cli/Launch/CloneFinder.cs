@@ -1,5 +1,6 @@
-using Baton.Core.Domain;
-using Baton.Core.Workspace;
+using Baton.Core.Ventures;
+using Baton.Local.Git;
+
 
 namespace Baton.Cli.Launch;
 

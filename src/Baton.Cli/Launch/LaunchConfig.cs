@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Baton.Core.Json;
+using System.Text.Json;
+using Baton.Core.Common;
 
 namespace Baton.Cli.Launch;
 

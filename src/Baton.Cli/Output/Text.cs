@@ -1,4 +1,5 @@
-using Baton.Core.Json;
+using Baton.Core.Common;
+
 
 namespace Baton.Cli.Output;
 

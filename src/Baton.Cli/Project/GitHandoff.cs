@@ -1,7 +1,8 @@
 using System.Text;
-using Baton.Core.Domain;
-using Baton.Core.Services;
-using Baton.Core.Workspace;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+using Baton.Local.Git;
 
 namespace Baton.Cli.Project;
 

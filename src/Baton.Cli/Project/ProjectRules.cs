@@ -1,7 +1,10 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Baton.Core.Domain;
+using System.Text;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
 
 namespace Baton.Cli.Project;
 
@@ -150,7 +153,7 @@ public sealed record ProjectConfig(string Venture, ProjectDefaults Defaults)
         if (!File.Exists(path)) return null;
         try
         {
-            var config = JsonSerializer.Deserialize<ProjectConfig>(File.ReadAllText(path), Core.Json.BatonJson.Options);
+            var config = JsonSerializer.Deserialize<ProjectConfig>(File.ReadAllText(path), BatonJson.Options);
             return config is { Venture.Length: > 0 } ? config : throw new UsageException($"{path} names no venture: set \"venture\" to the venture's code.");
         }
         catch (JsonException ex)

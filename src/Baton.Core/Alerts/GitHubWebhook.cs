@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using Baton.Core.Domain;
+using System.Text;
 
 namespace Baton.Core.Alerts;
 

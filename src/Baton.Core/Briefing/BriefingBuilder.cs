@@ -1,11 +1,11 @@
-using System.Text;
 using System.Text.Json.Nodes;
-using Baton.Core.Domain;
-using Baton.Core.Json;
-using Baton.Core.Knowledge;
+using System.Text;
 using Baton.Core.Alerts;
-using Baton.Core.Services;
-using Baton.Core.Storage;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Knowledge;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
 
 namespace Baton.Core.Briefing;
 
@@ -36,7 +36,7 @@ public sealed record BriefingOperations(
 /// <summary>
 /// What the briefing checks about itself. <see cref="Deliveries"/>: verified webhook deliveries ever seen for the venture
 /// — a venture "has webhooks configured" once one was seen. <see cref="PossiblyStaleAlerts"/>: open alerts with no
-/// occurrence for <see cref="Services.AlertRules.PossiblyStaleAfter"/>. <see cref="Schema"/>: null when not checked.
+/// occurrence for <see cref="AlertRules.PossiblyStaleAfter"/>. <see cref="Schema"/>: null when not checked.
 /// </summary>
 public sealed record BriefingHealth(
     long Deliveries,

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Baton.Core.Rules;
+using Baton.Core.Common;
 
 namespace Baton.Core.Briefing;
 

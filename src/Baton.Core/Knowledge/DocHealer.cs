@@ -1,7 +1,6 @@
 using System.Text;
-using Baton.Core.Domain;
-using Baton.Core.Errors;
-using Baton.Core.Services;
+using Baton.Core.Common;
+using Baton.Core.Ventures;
 
 namespace Baton.Core.Knowledge;
 
@@ -39,7 +38,7 @@ public sealed record HealReport(string Venture, AuditStatus StatusBefore, AuditS
 
 /// <summary>
 /// Audits a venture's docs and heals what it can: every missing or stale doc whose requirement allows generation is
-/// generated from the local clone by <see cref="DocGenerator"/> and uploaded as a generated doc (which an agent key may
+/// generated from the local clone by the <see cref="IDocGenerator"/> handed in and uploaded as a generated doc (which an agent key may
 /// do for its own venture). Anything not healed is reported with the reason, never skipped silently.
 /// One handler for both front ends: <c>baton docs heal</c> and the MCP <c>sod</c> / <c>doc_audit</c> tools.
 /// </summary>
@@ -49,7 +48,7 @@ public static class DocHealer
     /// <param name="sourceRepo">Recorded on uploaded docs as where they came from (<c>org/repo</c>).</param>
     /// <param name="heal">False: audit only, reporting what healing would have to do.</param>
     public static async Task<HealReport> AuditAndHealAsync(
-        IDocService docs, Venture venture, string? repoPath, string? sourceRepo, bool heal, DateTimeOffset now, CancellationToken ct)
+        IDocService docs, IDocGenerator generator, Venture venture, string? repoPath, string? sourceRepo, bool heal, DateTimeOffset now, CancellationToken ct)
     {
         var before = await docs.AuditAsync(venture.Code, ct);
         var targets = before.Missing.Select(m => (Kind: "missing", m.Scope, m.Name, m.CanGenerate, m.GenerationSources, Detail: "missing"))
@@ -74,7 +73,7 @@ public static class DocHealer
                 continue;
             }
 
-            var generated = DocGenerator.Generate(t.Name, t.GenerationSources, venture, repoPath, now);
+            var generated = generator.Generate(t.Name, t.GenerationSources, venture, repoPath, now);
             if (!generated.Success)
             {
                 items.Add(NotHealed(t.Kind, t.Scope, t.Name, true, "the generator could not build it: " + generated.Reason));

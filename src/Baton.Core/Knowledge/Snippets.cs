@@ -1,3 +1,4 @@
+
 namespace Baton.Core.Knowledge;
 
 /// <summary>Snippets of a note for lists without search words, the same from every store.</summary>

@@ -1,4 +1,13 @@
-using Baton.Core.Domain;
+using Baton.Core.Alerts;
+using Baton.Core.Common;
+using Baton.Core.Fleet;
+using Baton.Core.Handoffs;
+using Baton.Core.Keys;
+using Baton.Core.Knowledge;
+using Baton.Core.Requests;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Core.Storage;
 
@@ -36,7 +45,7 @@ public interface IBatonStore : IKnowledgeStore, IFleetStore, IAlertStore, IAsync
     // ---- sessions ----
     /// <summary>
     /// SOD's resume-or-create (DESIGN.md §4) in one transaction: loads the stored-active sessions for the candidate's
-    /// (agent, venture, repo, track), asks <see cref="Rules.SessionRules.Decide"/> what to do, applies it, and returns
+    /// (agent, venture, repo, track), asks <see cref="SessionRules.Decide"/> what to do, applies it, and returns
     /// the session to use. Serialised against every other writer, so two racing SODs end with one active session.
     /// </summary>
     Task<SodOutcome> StartOrResumeSessionAsync(Session candidate, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct);
@@ -81,69 +90,3 @@ public interface IBatonStore : IKnowledgeStore, IFleetStore, IAlertStore, IAsync
     /// <summary>Deletes request-log rows older than <paramref name="logBefore"/> and idempotency records expired by <paramref name="now"/>.</summary>
     Task<int> PurgeAsync(DateTimeOffset logBefore, DateTimeOffset now, CancellationToken ct);
 }
-
-/// <summary>What <see cref="IBatonStore.StartOrResumeSessionAsync"/> did.</summary>
-/// <param name="Session">The session to use from now on.</param>
-/// <param name="Resumed">True when an existing fresh session was resumed.</param>
-/// <param name="Superseded">Ids of duplicate active sessions ended as superseded.</param>
-/// <param name="Abandoned">Id of a stale session marked abandoned, if any.</param>
-public sealed record SodOutcome(Session Session, bool Resumed, IReadOnlyList<string> Superseded, string? Abandoned);
-
-public enum TouchResult { Touched, NotFound, NotActive }
-
-/// <summary>What a heartbeat or update did. <see cref="Session"/> is null only for <see cref="TouchResult.NotFound"/>.</summary>
-public sealed record TouchOutcome(TouchResult Result, Session? Session);
-
-public enum EodResult { Ended, AlreadyEnded, NotFound }
-
-/// <summary>What EOD did. For <see cref="EodResult.AlreadyEnded"/>, <see cref="Handoff"/> is the one stored by the first EOD.</summary>
-public sealed record EodOutcome(EodResult Result, Session? Session, Handoff? Handoff);
-
-/// <summary>Fields an update may change; null leaves a field as it is.</summary>
-public sealed record SessionUpdate(string? Branch, string? CommitSha, int? IssueNumber, System.Text.Json.Nodes.JsonObject? Meta);
-
-/// <summary>Filter for session lists. <see cref="Status"/> is the status as judged at read time.</summary>
-public sealed record SessionQuery(string? Venture, SessionStatus? Status, PageRequest Page, string? Agent = null, string? Repo = null);
-
-/// <summary>Which handoffs of a venture a query means.</summary>
-public enum HandoffOrigin
-{
-    /// <summary>Every handoff stored under the venture.</summary>
-    Any,
-    /// <summary>Handoffs written within the venture (<c>source_venture</c> is null): the "last handoff" of a track.</summary>
-    Own,
-    /// <summary>Cross-venture handoffs other ventures addressed to this one (<c>source_venture</c> set).</summary>
-    Addressed,
-}
-
-public sealed record HandoffQuery(
-    string? Venture,
-    string? Repo,
-    string? Track,
-    int? IssueNumber,
-    PageRequest Page,
-    HandoffOrigin Origin = HandoffOrigin.Any);
-
-public readonly record struct IdempotencyKey(string Route, string ActorKeyId, string Key);
-
-public enum IdempotencyClaimResult { Claimed, Replay, Mismatch, InFlight }
-
-/// <summary>Result of a claim; <see cref="Response"/> is set for <see cref="IdempotencyClaimResult.Replay"/>.</summary>
-public sealed record IdempotencyClaim(IdempotencyClaimResult Result, StoredResponse? Response);
-
-/// <summary>
-/// A response kept for replay. Bodies under 64 KB are kept whole (<see cref="Body"/>); larger ones only as
-/// <see cref="BodyHash"/>, and a replay of those answers with the status and a note that the body was not kept.
-/// </summary>
-public sealed record StoredResponse(int Status, string ContentType, byte[]? Body, string? BodyHash, string? Location);
-
-public sealed record RequestLogEntry(
-    DateTimeOffset Timestamp,
-    string CorrelationId,
-    string Route,
-    string Method,
-    int Status,
-    double DurationMs,
-    string? ActorKeyId,
-    string? Venture,
-    string? ErrorCode);

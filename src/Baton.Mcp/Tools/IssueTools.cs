@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Baton.Core.Workspace;
+using Baton.Core.Ventures;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

@@ -1,7 +1,7 @@
+using Baton.Local.Docs;
 using System.ComponentModel;
-using Baton.Core.Domain;
 using Baton.Core.Knowledge;
-using Baton.Core.Services;
+using Baton.Core.Ventures;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -51,8 +51,8 @@ public sealed class KnowledgeEditTools(ToolContext context)
                     ?? throw SessionTools.Invalid("no venture is known here: pass venture, or call `sod` first.");
             var workspace = await context.DetectWorkspaceAsync(ct);
             // Only a clone of one of the venture's own repos may feed its docs.
-            var repoRoot = workspace.OrgRepo is not null && Core.Workspace.VentureLookup.Owns(v, workspace.OrgRepo) ? workspace.Root : null;
-            var report = await DocHealer.AuditAndHealAsync(docs, v, repoRoot, workspace.OrgRepo ?? v.PrimaryRepo, heal, context.Clock.GetUtcNow(), ct);
+            var repoRoot = workspace.OrgRepo is not null && VentureLookup.Owns(v, workspace.OrgRepo) ? workspace.Root : null;
+            var report = await DocHealer.AuditAndHealAsync(docs, RepoDocGenerator.Instance, v, repoRoot, workspace.OrgRepo ?? v.PrimaryRepo, heal, context.Clock.GetUtcNow(), ct);
             return ToolResults.Ok("## Doc audit\n" + report.ToMarkdown(), report);
         });
 }

@@ -1,9 +1,8 @@
 using System.ComponentModel;
 using System.Text;
-using Baton.Core.Domain;
-using Baton.Core.Json;
-using Baton.Core.Rules;
-using Baton.Core.Services;
+using Baton.Core.Common;
+using Baton.Core.Knowledge;
+using Baton.Core.Ventures;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

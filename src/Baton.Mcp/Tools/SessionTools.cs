@@ -1,11 +1,12 @@
+using Baton.Local.Docs;
 using System.ComponentModel;
 using System.Text;
-using Baton.Core.Domain;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
-using Baton.Core.Json;
-using Baton.Core.Rules;
-using Baton.Core.Services;
-using Baton.Core.Workspace;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+using Baton.Local.Git;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -76,7 +77,7 @@ public sealed class SessionTools(ToolContext context)
             string? skipped = null;
             if (context.Backend.Docs is null) skipped = "this backend does not offer docs yet.";
             else if (!heal_docs) skipped = "heal_docs was false.";
-            else healing = await DocHealer.AuditAndHealAsync(context.Backend.Docs, v, here ? workspace.Root : null, orgRepo, heal: true, context.Clock.GetUtcNow(), ct);
+            else healing = await DocHealer.AuditAndHealAsync(context.Backend.Docs, RepoDocGenerator.Instance, v, here ? workspace.Root : null, orgRepo, heal: true, context.Clock.GetUtcNow(), ct);
 
             var text = new StringBuilder(sod.Briefing.TrimEnd()).Append("\n\n---\n");
             text.Append(RepoState.From(workspace).ToMarkdown()).Append('\n');

@@ -1,9 +1,8 @@
 using System.ComponentModel;
 using System.Text;
-using Baton.Core.Domain;
-using Baton.Core.Errors;
-using Baton.Core.Json;
-using Baton.Core.Workspace;
+using Baton.Core.Common;
+using Baton.Core.Ventures;
+using Baton.Local.Git;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
-using Baton.Core.Rules;
+using Baton.Core.Common;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

@@ -1,7 +1,8 @@
-using Baton.Core.Services;
+using Baton.Core.Alerts;
+using Baton.Core.Common;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 

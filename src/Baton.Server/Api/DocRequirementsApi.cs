@@ -1,8 +1,9 @@
-using Baton.Core.Domain;
-using Baton.Core.Services;
+using Baton.Core.Common;
+using Baton.Core.Knowledge;
+using Baton.Core.Ventures;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Baton.Server.Api;

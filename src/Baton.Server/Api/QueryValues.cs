@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Baton.Core.Domain;
-using Baton.Core.Errors;
+using Baton.Core.Common;
+using Baton.Core.Sessions;
 
 namespace Baton.Server.Api;
 

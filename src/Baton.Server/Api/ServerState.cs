@@ -1,4 +1,5 @@
-using Baton.Core.Services;
+using Baton.Core.Application;
+using Baton.Core.Common;
 using Baton.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
-using Baton.Core.Domain;
-using Baton.Core.Services;
+using Baton.Core.Common;
+using Baton.Core.Ventures;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Baton.Server.Api;

@@ -1,10 +1,9 @@
 using Baton.Core.Alerts;
-using Baton.Core.Errors;
-using Baton.Core.Services;
+using Baton.Core.Common;
 using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -42,7 +41,7 @@ internal static class WebhooksApi
                 headers.TryGetValue(GitHubWebhook.SignatureHeader, out var signature) ? signature.ToString() : null,
                 http.Baton().Body ?? [], ct);
             http.NoteVenture(answer.Venture);
-            var change = answer.Change.Kind == Core.Storage.AlertChangeKind.None ? null : answer.Change.Kind.ToString().ToLowerInvariant();
+            var change = answer.Change.Kind == AlertChangeKind.None ? null : answer.Change.Kind.ToString().ToLowerInvariant();
             return TypedResults.Ok(new WebhookReceipt(answer.Result.ToString().ToLowerInvariant(), answer.Message, answer.Venture, answer.Change.Alert?.Id, change));
         }
         catch (BatonException ex) when (ex.Code == ErrorCodes.Unauthorized)

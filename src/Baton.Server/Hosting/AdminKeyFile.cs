@@ -1,5 +1,6 @@
-using Baton.Core.Domain;
-using Baton.Core.Services;
+using Baton.Core.Common;
+using Baton.Core.Keys;
+
 
 namespace Baton.Server.Hosting;
 

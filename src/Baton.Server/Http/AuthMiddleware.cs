@@ -1,6 +1,6 @@
-using Baton.Core.Domain;
-using Baton.Core.Errors;
-using Baton.Core.Rules;
+using Baton.Core.Common;
+using Baton.Core.Keys;
+using Baton.Core.Ventures;
 using Microsoft.AspNetCore.Http;
 
 namespace Baton.Server.Http;

@@ -1,4 +1,5 @@
-using Baton.Core.Domain;
+using Baton.Core.Common;
+using Baton.Core.Ventures;
 using Microsoft.AspNetCore.Http;
 
 namespace Baton.Server.Http;

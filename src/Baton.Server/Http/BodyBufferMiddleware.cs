@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using Baton.Core.Errors;
+using Baton.Core.Common;
 using Microsoft.AspNetCore.Http;
 
 namespace Baton.Server.Http;

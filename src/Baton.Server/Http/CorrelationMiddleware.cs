@@ -1,4 +1,4 @@
-using Baton.Core.Rules;
+using Baton.Core.Common;
 using Microsoft.AspNetCore.Http;
 
 namespace Baton.Server.Http;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Baton.Core.Errors;
+using Baton.Core.Common;
+using Baton.Core.Requests;
 using Baton.Core.Storage;
 using Microsoft.AspNetCore.Http;
 

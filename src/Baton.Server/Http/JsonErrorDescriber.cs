@@ -1,7 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Baton.Core.Errors;
-using Baton.Core.Json;
+using System.Text.Json;
+using Baton.Core.Common;
 
 namespace Baton.Server.Http;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Baton.Core.Domain;
+using Baton.Core.Keys;
 using Baton.Core.Storage;
 
 namespace Baton.Server.Http;

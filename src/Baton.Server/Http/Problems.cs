@@ -1,7 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Baton.Core.Errors;
-using Baton.Core.Json;
+using System.Text.Json;
+using Baton.Core.Common;
 using Microsoft.AspNetCore.Http;
 
 namespace Baton.Server.Http;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Baton.Core.Errors;
+using Baton.Core.Common;
 using Microsoft.AspNetCore.Http;
 
 namespace Baton.Server.Http;

@@ -1,4 +1,4 @@
-using Baton.Core.Storage;
+using Baton.Core.Requests;
 using Microsoft.AspNetCore.Http;
 
 namespace Baton.Server.Http;

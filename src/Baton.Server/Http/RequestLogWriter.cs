@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Baton.Core.Requests;
 using Baton.Core.Storage;
 using Microsoft.Extensions.Logging;
 

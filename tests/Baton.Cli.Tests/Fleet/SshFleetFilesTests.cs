@@ -1,6 +1,6 @@
 using Baton.Cli.Commands;
 using Baton.Cli.Fleet;
-using Baton.Core.Services;
+using Baton.Core.Fleet;
 
 namespace Baton.Cli.Tests.Fleet;
 

@@ -1,12 +1,11 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Baton.Core.Configuration;
-using Baton.Core.Domain;
-using Baton.Core.Services;
+using System.Text;
+using Baton.Core.Alerts;
+using Baton.Local.Settings;
 
 namespace Baton.Cli.Tests.Process;
 

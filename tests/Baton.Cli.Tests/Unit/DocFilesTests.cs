@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Baton.Cli.Commands;
-using Baton.Core.Domain;
+using Baton.Core.Knowledge;
 
 namespace Baton.Cli.Tests.Unit;
 

@@ -1,4 +1,5 @@
-using Baton.Core.Configuration;
+using Baton.Local.Settings;
+
 
 namespace Baton.Cli.Tests.Unit;
 

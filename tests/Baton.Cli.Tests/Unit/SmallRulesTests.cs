@@ -1,5 +1,5 @@
 using Baton.Cli.Output;
-using Baton.Core.Domain;
+using Baton.Core.Ventures;
 
 namespace Baton.Cli.Tests.Unit;
 
@@ -12,7 +12,7 @@ public sealed class SmallRulesTests
     {
         var ventures = new[] { V("alpha", "example-org", "alpha-console"), V("beta", "example-org", "beta-web") };
 
-        Assert.Equal("beta", Baton.Core.Workspace.VentureLookup.FindForRepoOrNull(ventures, "Example-Org/Beta-Web")?.Code);
+        Assert.Equal("beta", VentureLookup.FindForRepoOrNull(ventures, "Example-Org/Beta-Web")?.Code);
     }
 
     [Fact]
@@ -20,7 +20,7 @@ public sealed class SmallRulesTests
     {
         var ventures = new[] { V("alpha", "example-org", "alpha-console") };
 
-        Assert.Null(Baton.Core.Workspace.VentureLookup.FindForRepoOrNull(ventures, "someone-else/alpha-console"));
+        Assert.Null(VentureLookup.FindForRepoOrNull(ventures, "someone-else/alpha-console"));
     }
 
     [Theory]

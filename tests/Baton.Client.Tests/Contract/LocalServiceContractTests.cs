@@ -1,6 +1,5 @@
-using Baton.Core.Domain;
-using Baton.Core.Rules;
-using Baton.Core.Services;
+using Baton.Core.Application;
+using Baton.Core.Common;
 using Baton.Storage.Sqlite;
 
 namespace Baton.Client.Tests.Contract;

@@ -1,7 +1,7 @@
-using Baton.Core.Domain;
-using Baton.Core.Errors;
+using Baton.Core.Common;
 using Baton.Core.Knowledge;
-using Baton.Core.Services;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Client.Tests.Contract;
 

@@ -1,7 +1,10 @@
-using Baton.Core.Domain;
-using Baton.Core.Errors;
-using Baton.Core.Rules;
-using Baton.Core.Services;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Keys;
+using Baton.Core.Knowledge;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Client.Tests.Contract;
 

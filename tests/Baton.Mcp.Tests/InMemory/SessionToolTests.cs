@@ -1,5 +1,5 @@
-using Baton.Core.Domain;
-using Baton.Core.Services;
+using Baton.Core.Handoffs;
+using Baton.Core.Sessions;
 using Baton.Mcp.Tests.Support;
 
 namespace Baton.Mcp.Tests.InMemory;

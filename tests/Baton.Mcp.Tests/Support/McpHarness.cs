@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
-using Baton.Core.Domain;
-using Baton.Core.Rules;
-using Baton.Core.Services;
+using Baton.Core.Application;
+using Baton.Core.Common;
+using Baton.Core.Ventures;
 using Baton.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;

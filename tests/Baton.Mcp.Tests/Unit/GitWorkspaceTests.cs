@@ -1,4 +1,4 @@
-using Baton.Core.Workspace;
+using Baton.Local.Git;
 using Baton.Mcp.Tests.Support;
 
 namespace Baton.Mcp.Tests.Unit;

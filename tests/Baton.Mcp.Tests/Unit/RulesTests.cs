@@ -1,4 +1,4 @@
-using Baton.Core.Workspace;
+using Baton.Core.Ventures;
 using Baton.Mcp.Tests.Support;
 
 namespace Baton.Mcp.Tests.Unit;

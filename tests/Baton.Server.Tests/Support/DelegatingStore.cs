@@ -1,5 +1,14 @@
-using Baton.Core.Domain;
+using Baton.Core.Alerts;
+using Baton.Core.Common;
+using Baton.Core.Fleet;
+using Baton.Core.Handoffs;
+using Baton.Core.Keys;
+using Baton.Core.Knowledge;
+using Baton.Core.Requests;
+using Baton.Core.Sessions;
 using Baton.Core.Storage;
+using Baton.Core.Ventures;
+
 
 namespace Baton.Server.Tests.Support;
 

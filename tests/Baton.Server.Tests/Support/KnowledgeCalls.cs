@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Baton.Core.Json;
+using Baton.Core.Common;
 
 namespace Baton.Server.Tests.Support;
 

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Baton.Core.Common;
+using Baton.Core.Ventures;
+
+namespace Baton.Core.Alerts;
+
+/// <summary>Local implementation of <see cref="IAlertService"/>: alerts read by anyone for their venture, written and resolved by hand, and the webhook secret (admin).</summary>
+public sealed class AlertService(BatonCore core, Caller caller) : IAlertService
+{
+    public async Task<AlertListResponse> ListAlertsAsync(AlertListRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var limit = v.Range("limit", request.Limit, 1, PageRequest.MaxLimit, PageRequest.DefaultLimit);
+        var branch = v.Text("branch", request.Branch, 250);
+        v.ThrowIfAny();
+
+        var venture = Lookups.ScopeFilter(caller, request.Venture);
+        var status = request.Status ?? AlertStatus.Open;
+        // A named branch is an explicit ask; otherwise the default branch is what matters unless all are asked for.
+        var defaultOnly = branch is null && request.AllBranches != true;
+        var page = core.Store.ListAlertsAsync(new AlertQuery(venture, status, branch, defaultOnly, new PageRequest(limit, request.Cursor)), ct);
+        var all = core.Store.ListAlertsAsync(new AlertQuery(venture, AlertStatus.Open, null, false, PageRequest.First(1)), ct);
+        var onDefault = core.Store.ListAlertsAsync(new AlertQuery(venture, AlertStatus.Open, null, true, PageRequest.First(1)), ct);
+        var stats = core.Store.GetWebhookStatsAsync(venture, ct);
+        await Task.WhenAll(page, all, onDefault, stats);
+
+        return new AlertListResponse(page.Result.Items, page.Result.Total, page.Result.NextCursor,
+            all.Result.Total - onDefault.Result.Total, stats.Result.UnownedDeliveries, stats.Result.UnownedRepos);
+    }
+
+    public async Task<Alert> CreateAlertAsync(CreateAlertRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var ventureCode = v.Required("venture", request.Venture, 12);
+        var repoText = v.Required("repo", request.Repo, 200);
+        var workflow = v.Required("workflow", request.Workflow, 200);
+        var branch = v.Required("branch", request.Branch, 250);
+        var source = v.Required("source", request.Source, 50);
+        var url = v.Text("url", request.Url, 2000);
+        v.ThrowIfAny();
+
+        Lookups.EnsureAdmin(caller, "Raising an alert");
+        var venture = await Lookups.VentureOrThrowAsync(core, ventureCode, ct);
+        var repo = Lookups.NormalizeRepo(repoText, venture);
+        var defaultBranch = await core.Store.FindRepoDefaultBranchOrNullAsync(repo, ct);
+        var now = core.Now();
+        var change = await core.Store.ApplyAlertSignalAsync(new AlertSignal(
+            AlertSignalKind.Failure, venture.Code, repo, workflow, branch, source, request.Severity ?? AlertSeverity.Medium,
+            AlertRules.IsDefaultBranch(branch, defaultBranch), url, now, $"api:{caller.ActorKeyId}", core.Ids.New(IdGenerator.Alert)), ct);
+        return change.Alert!;
+    }
+
+    public async Task<Alert> ResolveAlertAsync(string id, ResolveAlertRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var reason = v.Required("reason", request.Reason, 500);
+        v.ThrowIfAny();
+
+        var alert = await core.Store.FindAlertOrNullAsync(id, ct) ?? throw NotFound(id);
+        Lookups.EnsureMayActFor(caller, alert.Venture);
+        return await core.Store.ResolveAlertAsync(id, core.Now(), $"key:{caller.ActorKeyId}", reason, ct) ?? throw NotFound(id);
+    }
+
+    public async Task<WebhookSecretSet> SetWebhookSecretAsync(SetWebhookSecretRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var secret = v.Required("secret", request.Secret, 256);
+        if (secret.Length is > 0 and < 16) v.Add("secret", "must be at least 16 characters; GitHub suggests a long random string.");
+        v.ThrowIfAny();
+
+        Lookups.EnsureAdmin(caller, "Setting the webhook secret");
+        var now = core.Now();
+        await core.Store.SetWebhookSecretAsync(secret, now, ct);
+        return new WebhookSecretSet(now,
+            "The GitHub webhook secret is set. Give GitHub the same secret on each repo's webhook (content type application/json, " +
+            "events: workflow runs and check suites) pointing at <server>/v1/webhooks/github. It is not shown again.");
+    }
+
+    private static BatonException NotFound(string id) =>
+        new(ErrorCodes.AlertNotFound, $"There is no alert '{id}'. `baton alerts --all-branches` lists the open ones.");
+}

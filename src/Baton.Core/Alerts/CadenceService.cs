@@ -1,0 +1,62 @@
+using Baton.Core.Common;
+using Baton.Core.Ventures;
+
+
+namespace Baton.Core.Alerts;
+
+/// <summary>Local implementation of <see cref="ICadenceService"/>: recurring duties, judged due or overdue when read.</summary>
+public sealed class CadenceService(BatonCore core, Caller caller) : ICadenceService
+{
+    public async Task<ListResult<CadenceView>> ListCadenceAsync(string? venture, CancellationToken ct)
+    {
+        var scope = Lookups.ScopeFilter(caller, venture);
+        IReadOnlyList<string>? scopes = null;
+        if (scope is not null)
+        {
+            var v = await Lookups.VentureOrThrowAsync(core, scope, ct);
+            scopes = v.Platform ? [v.Code, Venture.Global] : [v.Code];
+        }
+        var items = await core.Store.ListCadenceItemsAsync(scopes, ct);
+        var now = core.Now();
+        var views = items.Select(i => CadenceView.From(CadenceRules.Judge(i, now))).OrderBy(c => c.DueAt).ThenBy(c => c.Item.Id, StringComparer.Ordinal).ToList();
+        return new ListResult<CadenceView>(views, views.Count);
+    }
+
+    public async Task<CadenceView> CreateCadenceAsync(CreateCadenceRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var scope = v.Required("scope", request.Scope, 12);
+        var title = v.Required("title", request.Title, 200);
+        var description = v.Text("description", request.Description, 2000, multiline: true);
+        var interval = v.Required("interval_days", request.IntervalDays);
+        if (request.IntervalDays is < 1 or > 3660) v.Add("interval_days", $"must be between 1 and 3660 days (got {request.IntervalDays}).");
+        v.ThrowIfAny();
+
+        Lookups.EnsureAdmin(caller, "Adding a recurring duty");
+        if (scope != Venture.Global) await Lookups.VentureOrThrowAsync(core, scope, ct);
+        var item = new CadenceItem(core.Ids.New(IdGenerator.Cadence), scope, title, string.IsNullOrEmpty(description) ? null : description,
+            interval, core.Now(), null, null);
+        await core.Store.InsertCadenceItemAsync(item, ct);
+        return CadenceView.From(CadenceRules.Judge(item, core.Now()));
+    }
+
+    public async Task<CadenceView> MarkCadenceDoneAsync(string id, CancellationToken ct)
+    {
+        var existing = await core.Store.FindCadenceItemOrNullAsync(id, ct) ?? throw NotFound(id);
+        if (existing.Scope == Venture.Global)
+        {
+            if (caller.VentureScope is not null)
+                throw new BatonException(ErrorCodes.Forbidden, $"This key is scoped to '{caller.VentureScope}'; global duties need an unscoped key.");
+        }
+        else
+        {
+            Lookups.EnsureMayActFor(caller, existing.Scope);
+        }
+        var now = core.Now();
+        var done = await core.Store.MarkCadenceDoneAsync(id, now, caller.ActorKeyId, ct) ?? throw NotFound(id);
+        return CadenceView.From(CadenceRules.Judge(done, now));
+    }
+
+    private static BatonException NotFound(string id) =>
+        new(ErrorCodes.CadenceNotFound, $"There is no recurring duty '{id}'. `baton cadence list` shows them with their ids.");
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Baton.Core.Common;
+using Baton.Core.Ventures;
+
+namespace Baton.Core.Alerts;
+
+public enum WebhookResult
+{
+    /// <summary>Verified and recorded; <see cref="WebhookAnswer.Change"/> says what it did to alerts.</summary>
+    Accepted,
+    /// <summary>This delivery id was seen before: acknowledged, nothing changed.</summary>
+    Duplicate,
+    /// <summary>GitHub's <c>ping</c>, sent when a hook is created.</summary>
+    Pong,
+}
+
+/// <summary>What a verified delivery did. <see cref="Venture"/> is null when no venture owns the repo (counted, reported).</summary>
+public sealed record WebhookAnswer(WebhookResult Result, string Message, string? Venture, AlertChange Change);
+
+/// <summary>
+/// GitHub deliveries (issue 7). Authenticated by their signature, not by a key: the signature is checked against the
+/// stored secret before a single byte of the body is parsed. A delivery id is processed once; its record and its
+/// effect on alerts are written in one transaction, so a retried delivery can neither be lost nor counted twice.
+/// </summary>
+public sealed class WebhookService(BatonCore core)
+{
+    public async Task<WebhookAnswer> HandleGitHubAsync(string? eventName, string? deliveryId, string? signature, byte[] body, CancellationToken ct)
+    {
+        var secret = await core.Store.FindWebhookSecretOrNullAsync(ct);
+        if (secret is null)
+            throw new BatonException(ErrorCodes.Unauthorized,
+                "The delivery could not be verified: no webhook secret is set on this server. An admin sets one with `baton webhooks secret set`.");
+        if (!GitHubWebhook.IsSignatureValid(secret, body, signature))
+            throw new BatonException(ErrorCodes.Unauthorized,
+                $"The {GitHubWebhook.SignatureHeader} header is missing or does not match the body. Configure the hook with the secret set by `baton webhooks secret set`.");
+
+        var v = new Validator();
+        var name = v.Required(GitHubWebhook.EventHeader, eventName, 100);
+        var delivery = v.Required(GitHubWebhook.DeliveryHeader, deliveryId, 100);
+        v.ThrowIfAny();
+
+        GitHubEvent parsed;
+        try
+        {
+            parsed = GitHubWebhook.Parse(name, body);
+        }
+        catch (JsonException)
+        {
+            throw new BatonException(ErrorCodes.MalformedJson, "The delivery is signed but its body is not a JSON object. Send GitHub's payload with content type application/json.");
+        }
+
+        var ventures = await core.Store.ListVenturesAsync(ct);
+        var owner = parsed.Repo is null ? null : VentureLookup.FindForRepoOrNull(ventures, parsed.Repo);
+        var now = core.Now();
+        var signal = owner is null || parsed.Completion is null ? null : SignalOf(owner, parsed.Completion, delivery, now);
+        var outcome = await core.Store.RecordWebhookDeliveryAsync(
+            new WebhookDelivery(delivery, name, parsed.Repo, owner?.Code, parsed.DefaultBranch, now), signal, ct);
+
+        if (outcome.Duplicate) return new WebhookAnswer(WebhookResult.Duplicate, $"Delivery {delivery} was already processed; nothing changed.", owner?.Code, outcome.Change);
+        if (name == "ping") return new WebhookAnswer(WebhookResult.Pong, "pong", owner?.Code, outcome.Change);
+        var message = owner is null
+            ? $"No registered venture owns {parsed.Repo ?? "this delivery's repo"}; the delivery is counted as unowned. Add the repo to a venture in ventures.json."
+            : outcome.Change.Kind switch
+            {
+                AlertChangeKind.Opened => $"Opened alert {outcome.Change.Alert!.Id}.",
+                AlertChangeKind.Occurrence => $"Alert {outcome.Change.Alert!.Id} has {outcome.Change.Alert.Occurrences} occurrences.",
+                AlertChangeKind.Resolved => $"Resolved alert {outcome.Change.Alert!.Id}.",
+                _ => "Recorded; no alert changed.",
+            };
+        return new WebhookAnswer(WebhookResult.Accepted, message, owner?.Code, outcome.Change);
+    }
+
+    private AlertSignal? SignalOf(Venture owner, CiCompletion run, string deliveryId, DateTimeOffset now)
+    {
+        var kind = GitHubWebhook.Classify(run.Conclusion) switch
+        {
+            AlertSignalKindOrNone.Failure => AlertSignalKind.Failure,
+            AlertSignalKindOrNone.Success => AlertSignalKind.Success,
+            _ => (AlertSignalKind?)null,
+        };
+        if (kind is null) return null;
+        // A red CI run leaves the branch unverified whatever the cause (failure, timeout, no start): one severity.
+        return new AlertSignal(kind.Value, owner.Code, run.Repo, run.Workflow, run.Branch, run.Source, AlertSeverity.High,
+            AlertRules.IsDefaultBranch(run.Branch, run.DefaultBranch), run.Url, now,
+            AlertRules.EventRef(run.Source, deliveryId, run.RunId), core.Ids.New(IdGenerator.Alert));
+    }
+}

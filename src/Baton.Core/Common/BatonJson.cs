@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+
+namespace Baton.Core.Common;
+
+/// <summary>
+/// The one set of JSON options for the wire, the store's JSON columns and the CLI's <c>--json</c> output:
+/// snake_case names, snake_case enum values, UTC timestamps with milliseconds, unknown members ignored.
+/// </summary>
+public static class BatonJson
+{
+    public static JsonSerializerOptions Options { get; } = Create(indented: false);
+
+    /// <summary>Same as <see cref="Options"/> but indented, for people reading CLI output.</summary>
+    public static JsonSerializerOptions Indented { get; } = Create(indented: true);
+
+    /// <summary>Applies Baton's conventions to options owned by someone else (ASP.NET Core's, for instance).</summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = null;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new UtcTimestampConverter());
+        options.Converters.Add(new NullableUtcTimestampConverter());
+    }
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = indented };
+        Configure(options);
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
+
+/// <summary>Formats timestamps the one way DESIGN.md §3 allows: UTC, ISO 8601, milliseconds, <c>Z</c>.</summary>
+public static class Timestamp
+{
+    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    public static string ToWire(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset Parse(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <summary>Drops sub-millisecond precision so a value survives a round trip through the wire and the store unchanged.</summary>
+    public static DateTimeOffset TruncateToMilliseconds(DateTimeOffset value) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
+}
+
+internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Timestamp.Parse(reader.GetString() ?? throw new JsonException("A timestamp must be a string."));
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(Timestamp.ToWire(value));
+}
+
+internal sealed class NullableUtcTimestampConverter : JsonConverter<DateTimeOffset?>
+{
+    public override bool HandleNull => true;
+
+    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null ? null : Timestamp.Parse(reader.GetString() ?? throw new JsonException("A timestamp must be a string."));
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
+    {
+        if (value is null) writer.WriteNullValue();
+        else writer.WriteStringValue(Timestamp.ToWire(value.Value));
+    }
+}
+
+/// <summary>
+/// Lets a <see cref="string"/> property that already holds JSON travel as JSON (not as an escaped string): the stored
+/// canonical handoff payload is written verbatim and read back as its raw text.
+/// </summary>
+public sealed class RawJsonStringConverter : JsonConverter<string>
+{
+    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return document.RootElement.GetRawText();
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteRawValue(value);
+}

@@ -1,0 +1,67 @@
+
+namespace Baton.Core.Common;
+
+/// <summary>
+/// The stable error codes of DESIGN.md §7, with the HTTP status and title each maps to. One table, so the server,
+/// the client and the CLI agree on what a code means.
+/// </summary>
+public static class ErrorCodes
+{
+    public const string ValidationFailed = "validation_failed";
+    public const string MalformedJson = "malformed_json";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not_found";
+    public const string VentureNotFound = "venture_not_found";
+    public const string SessionNotFound = "session_not_found";
+    public const string SessionNotActive = "session_not_active";
+    public const string KeyNotFound = "key_not_found";
+    public const string NoteNotFound = "note_not_found";
+    public const string DocNotFound = "doc_not_found";
+    public const string RequirementNotFound = "requirement_not_found";
+    public const string MachineNotFound = "machine_not_found";
+    public const string AlertNotFound = "alert_not_found";
+    public const string CadenceNotFound = "cadence_not_found";
+    public const string SecretDetected = "secret_detected";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string RequestTooLarge = "request_too_large";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string IdempotencyKeyInFlight = "idempotency_key_in_flight";
+    public const string RateLimited = "rate_limited";
+    public const string Unavailable = "unavailable";
+    public const string Internal = "internal_error";
+
+    private static readonly Dictionary<string, (int Status, string Title)> Table = new()
+    {
+        [ValidationFailed] = (400, "The request is not valid"),
+        [MalformedJson] = (400, "The request body is not valid JSON"),
+        [Unauthorized] = (401, "A valid API key is required"),
+        [Forbidden] = (403, "This key may not do that"),
+        [NotFound] = (404, "Not found"),
+        [VentureNotFound] = (404, "Unknown venture"),
+        [SessionNotFound] = (404, "Unknown session"),
+        [KeyNotFound] = (404, "Unknown API key"),
+        [NoteNotFound] = (404, "Unknown note"),
+        [DocNotFound] = (404, "Unknown doc"),
+        [RequirementNotFound] = (404, "Unknown doc requirement"),
+        [MachineNotFound] = (404, "Unknown machine"),
+        [AlertNotFound] = (404, "Unknown alert"),
+        [CadenceNotFound] = (404, "Unknown cadence item"),
+        [SecretDetected] = (422, "The content looks like it contains a secret"),
+        [SessionNotActive] = (409, "The session is no longer active"),
+        [IdempotencyKeyInFlight] = (409, "A request with this Idempotency-Key is still running"),
+        [PayloadTooLarge] = (413, "The handoff payload is too large"),
+        [RequestTooLarge] = (413, "The request body is too large"),
+        [IdempotencyKeyReused] = (422, "This Idempotency-Key was used with a different request"),
+        [RateLimited] = (429, "Too many requests"),
+        [Internal] = (500, "Something went wrong on the server"),
+        [Unavailable] = (503, "The service is not available"),
+    };
+
+    public static int StatusOf(string code) => Table.TryGetValue(code, out var entry) ? entry.Status : 400;
+
+    public static string TitleOf(string code) => Table.TryGetValue(code, out var entry) ? entry.Title : "The request failed";
+
+    /// <summary>Every known code, for documentation and tests.</summary>
+    public static IEnumerable<string> All => Table.Keys;
+}

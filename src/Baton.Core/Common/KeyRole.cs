@@ -1,0 +1,4 @@
+
+namespace Baton.Core.Common;
+
+public enum KeyRole { Agent, Admin }

@@ -1,0 +1,143 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using System.Text;
+using Baton.Core.Common;
+using Baton.Core.Ventures;
+
+namespace Baton.Core.Knowledge;
+
+/// <summary>
+/// Local implementation of <see cref="IDocService"/>: versioned docs, the docs index, requirements and the audit.
+/// </summary>
+public sealed partial class DocService(BatonCore core, Caller caller) : IDocService
+{
+    private const int MaxContentChars = 900_000;
+
+    public async Task<DocPutResponse> PutDocAsync(string scope, string name, PutDocRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        scope = v.Required("scope", scope, 12);
+        name = v.Required("name", name, 120);
+        if (name.Length > 0 && !DocNamePattern().IsMatch(name)) v.Add("name", "must be 1–120 characters of letters, digits, '.', '_' or '-'.");
+        v.Required("content", request.Content, MaxContentChars, multiline: true); // stored exactly as sent: the hash is of these bytes
+        var title = v.Text("title", request.Title, 200);
+        var docType = v.Text("doc_type", request.DocType, 50);
+        var sourceRepo = v.Text("source_repo", request.SourceRepo, 200);
+        var sourcePath = v.Text("source_path", request.SourcePath, 500);
+        v.ThrowIfAny();
+
+        if (scope != Venture.Global) await Lookups.VentureOrThrowAsync(core, scope, ct);
+        var generated = request.Generated ?? false;
+        await EnsureMayUploadAsync(scope, name, generated, ct);
+        NoteService.RefuseSecrets(title ?? "", request.Content!);
+
+        var bytes = Encoding.UTF8.GetBytes(request.Content!);
+        var candidate = new Doc(scope, name, title ?? TitleOf(request.Content!, name), request.Content!,
+            Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length, docType, Version: 1, core.Now(),
+            caller.ActorKeyId, sourceRepo, sourcePath, generated);
+        var put = await core.Store.PutDocAsync(candidate, ct);
+        var message = put.Changed
+            ? $"Stored {scope}/{name} as version {put.Doc.Version}."
+            : $"{scope}/{name} already has this content (version {put.Doc.Version}): nothing changed.";
+        return new DocPutResponse(DocSummary.From(put.Doc), put.Changed, message);
+    }
+
+    public async Task<Doc> GetDocAsync(string scope, string name, int? version, CancellationToken ct)
+    {
+        if (scope != Venture.Global) Lookups.EnsureMayActFor(caller, scope);
+        if (version is <= 0) throw BatonException.Validation("version", $"must be a positive number (got {version}).");
+        return await core.Store.FindDocOrNullAsync(scope, name, version, ct)
+               ?? throw new BatonException(ErrorCodes.DocNotFound,
+                   version is null
+                       ? $"There is no doc {scope}/{name}. `baton docs --venture <code>` lists the docs a venture sees."
+                       : $"There is no version {version} of {scope}/{name}. `baton doc {scope} {name}` shows the current one and its version.");
+    }
+
+    public async Task<ListResult<DocSummary>> ListDocsAsync(string? venture, CancellationToken ct)
+    {
+        venture = Lookups.ScopeFilter(caller, venture);
+        IReadOnlyList<string> scopes;
+        if (venture is null)
+            scopes = [Venture.Global, .. (await core.Store.ListVenturesAsync(ct)).Select(x => x.Code)];
+        else
+            scopes = [(await Lookups.VentureOrThrowAsync(core, venture, ct)).Code, Venture.Global];
+        var docs = await core.Store.ListDocsAsync(scopes, ct);
+        return new ListResult<DocSummary>(docs, docs.Count);
+    }
+
+    public async Task<DocAuditResult> AuditAsync(string venture, CancellationToken ct)
+    {
+        Lookups.EnsureMayActFor(caller, venture);
+        var v = await Lookups.VentureOrThrowAsync(core, venture, ct);
+        var requirements = core.Store.ListDocRequirementsAsync(ct);
+        var docs = core.Store.ListDocsAsync([v.Code, Venture.Global], ct);
+        await Task.WhenAll(requirements, docs);
+        return DocAudit.Run(v, requirements.Result, docs.Result, core.Now());
+    }
+
+    public Task<IReadOnlyList<DocRequirement>> ListRequirementsAsync(CancellationToken ct) => core.Store.ListDocRequirementsAsync(ct);
+
+    public async Task<DocRequirement> PutRequirementAsync(string? id, DocRequirementRequest request, CancellationToken ct)
+    {
+        Lookups.EnsureAdmin(caller, "Changing doc requirements");
+        var v = new Validator();
+        var pattern = v.Required("name_pattern", request.NamePattern, 120);
+        var scopeType = v.Required("scope_type", request.ScopeType);
+        var venture = v.Text("venture", request.Venture, 12);
+        var capability = v.Text("capability", request.Capability, 50);
+        var staleness = v.Range("staleness_days", request.StalenessDays, 1, 3650, 90);
+        if (scopeType == RequirementScope.Venture && venture is null) v.Add("venture", "is required when scope_type is venture.");
+        if (scopeType != RequirementScope.Venture && venture is not null) v.Add("venture", "is only allowed when scope_type is venture.");
+        if (scopeType == RequirementScope.Global && pattern.Contains("{venture}", StringComparison.Ordinal))
+            v.Add("name_pattern", "a global requirement names one doc, so it cannot use {venture}.");
+        var sources = (request.GenerationSources ?? []).Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+        v.ThrowIfAny();
+        if (venture is not null) await Lookups.VentureOrThrowAsync(core, venture, ct);
+
+        DocRequirement? existing = null;
+        if (id is not null)
+        {
+            existing = await core.Store.FindDocRequirementOrNullAsync(id, ct) ?? throw RequirementNotFound(id);
+        }
+        var requirement = new DocRequirement(
+            existing?.Id ?? core.Ids.New("req"), pattern, scopeType, venture, capability, staleness,
+            request.AutoGenerate ?? false, sources, existing?.CreatedAt ?? core.Now());
+        await core.Store.UpsertDocRequirementAsync(requirement, ct);
+        return requirement;
+    }
+
+    public async Task DeleteRequirementAsync(string id, CancellationToken ct)
+    {
+        Lookups.EnsureAdmin(caller, "Changing doc requirements");
+        if (!await core.Store.DeleteDocRequirementAsync(id, ct)) throw RequirementNotFound(id);
+    }
+
+    /// <summary>
+    /// Uploading needs an admin key, with one exception for healing: an agent key may upload a generated doc that
+    /// fulfils a requirement of a venture it may act for.
+    /// </summary>
+    private async Task EnsureMayUploadAsync(string scope, string name, bool generated, CancellationToken ct)
+    {
+        if (caller.IsAdmin) return;
+        const string AdminOnly = "Uploading docs needs an admin key. An agent key may upload only a generated doc that a requirement of its venture asks for (`baton docs heal`).";
+        if (!generated || scope == Venture.Global) throw new BatonException(ErrorCodes.Forbidden, AdminOnly);
+        Lookups.EnsureMayActFor(caller, scope);
+        var venture = await Lookups.VentureOrThrowAsync(core, scope, ct);
+        var requirements = await core.Store.ListDocRequirementsAsync(ct);
+        var fulfils = requirements.Any(r => DocAudit.AppliesTo(r, venture, out var s) && s == scope && DocAudit.NameFor(r, venture) == name);
+        if (!fulfils) throw new BatonException(ErrorCodes.Forbidden, AdminOnly + $" No requirement of '{scope}' asks for '{name}'.");
+    }
+
+    /// <summary>The first markdown heading, else the name.</summary>
+    private static string TitleOf(string content, string name)
+    {
+        var heading = content.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal));
+        return heading is null ? name : heading[2..].Trim() is { Length: > 0 and <= 200 } t ? t : name;
+    }
+
+    private static BatonException RequirementNotFound(string id) =>
+        new(ErrorCodes.RequirementNotFound, $"There is no doc requirement '{id}'. GET /v1/admin/doc-requirements lists them.");
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,120}$")]
+    private static partial Regex DocNamePattern();
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Knowledge;
+using Baton.Core.Ventures;
+
+namespace Baton.Core.Sessions;
+
+// Request and response shapes shared by the HTTP API, the typed client and local mode. Request fields are nullable
+// on purpose: the services validate them and name every bad field, the same way in both modes.
+
+// The operations every front end offers. Local mode implements them in-process over the store (this assembly);
+// server mode implements them over HTTP (Baton.Client). One contract suite runs against both. Failures a caller can
+// act on are thrown as BatonException with a stable code.
+
+public sealed record SodRequest(
+    string? Agent,
+    string? Venture,
+    string? Repo,
+    string? Track = null,
+    string? Cli = null,
+    string? Host = null,
+    string? Branch = null,
+    string? CommitSha = null,
+    int? IssueNumber = null,
+    int? BudgetChars = null,
+    DocsFormat? DocsFormat = null);
+
+public sealed record SodResponse(
+    Session Session,
+    bool Resumed,
+    HeartbeatPlan Heartbeat,
+    Handoff? LastHandoff,
+    ListResult<Handoff> AddressedHandoffs,
+    ListResult<Session> ActiveSessions,
+    string Briefing,
+    ListResult<DocSummary>? Docs = null,
+    DocAuditResult? DocAudit = null,
+    ListResult<Note>? Notes = null);
+
+public sealed record HeartbeatResponse(Session Session, HeartbeatPlan Heartbeat);
+
+public sealed record UpdateSessionRequest(string? Branch = null, string? CommitSha = null, int? IssueNumber = null, JsonObject? Meta = null);
+
+public sealed record EodRequest(
+    string? SessionId,
+    string? Summary,
+    HandoffStatus? Status,
+    IReadOnlyList<string>? Accomplished = null,
+    IReadOnlyList<string>? InProgress = null,
+    IReadOnlyList<string>? Blocked = null,
+    IReadOnlyList<string>? NextSteps = null,
+    IReadOnlyList<string>? SuccessCriteria = null,
+    string? ToAgent = null,
+    int? IssueNumber = null,
+    JsonObject? Payload = null) : IHandoffFields;
+
+public sealed record EodResponse(Session Session, HandoffReceipt Handoff);
+
+public sealed record SessionListRequest(string? Venture = null, SessionStatus? Status = null, int? Limit = null, string? Cursor = null);
+
+public interface ISessionService
+{
+    /// <summary>Start of day: resume-or-create the session and build the briefing (DESIGN.md §4, §6).</summary>
+    Task<SodResponse> SodAsync(SodRequest request, CancellationToken ct);
+    Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct);
+    /// <summary>Changes branch, commit, issue or meta; counts as a heartbeat.</summary>
+    Task<HeartbeatResponse> UpdateAsync(string sessionId, UpdateSessionRequest request, CancellationToken ct);
+    /// <summary>End of day: end the session with a handoff. Repeating it changes nothing and answers the same.</summary>
+    Task<EodResponse> EodAsync(EodRequest request, CancellationToken ct);
+    Task<Session> GetSessionAsync(string sessionId, CancellationToken ct);
+    Task<Page<Session>> ListSessionsAsync(SessionListRequest request, CancellationToken ct);
+}

@@ -1,0 +1,28 @@
+
+namespace Baton.Core.Ventures;
+
+/// <summary>
+/// A registered venture (a project or product line). The registry (<c>ventures.json</c> loaded into the store) is the
+/// source of truth every feature reads instead of hard-coding venture lists.
+/// </summary>
+/// <param name="Code">2–12 lowercase letters or digits; the key everything else carries.</param>
+/// <param name="Org">GitHub organisation (or user) owning <paramref name="Repos"/>.</param>
+/// <param name="Repos">Repository names under <paramref name="Org"/> (no org prefix).</param>
+/// <param name="Platform">True for the enterprise-level venture that sees global duties.</param>
+public sealed record Venture(
+    string Code,
+    string Name,
+    string Org,
+    IReadOnlyList<string> Repos,
+    IReadOnlyList<string> Capabilities,
+    string? SecretsPath,
+    string? DesignSpec,
+    bool Platform,
+    IReadOnlyList<string> NoteTags)
+{
+    /// <summary>The scope used for things that are explicitly cross-venture.</summary>
+    public const string Global = "global";
+
+    /// <summary>The repo the directive points agents at: the first registered repo, as <c>org/repo</c>.</summary>
+    public string PrimaryRepo => Repos.Count > 0 ? $"{Org}/{Repos[0]}" : Org;
+}

@@ -1,0 +1,44 @@
+using Baton.Core.Common;
+
+
+namespace Baton.Core.Ventures;
+
+/// <summary>Local implementation of <see cref="IVentureService"/>: the venture registry as the store holds it.</summary>
+public sealed class VentureService(BatonCore core, Caller caller) : IVentureService
+{
+    public Task<IReadOnlyList<Venture>> ListVenturesAsync(CancellationToken ct) => core.Store.ListVenturesAsync(ct);
+
+    public Task<Venture> GetVentureAsync(string code, CancellationToken ct) => Lookups.VentureOrThrowAsync(core, code, ct);
+
+    public async Task<Venture> PutVentureAsync(string code, PutVentureRequest request, CancellationToken ct)
+    {
+        Lookups.EnsureAdmin(caller, "Registering a venture");
+        var v = new Validator();
+        code = v.VentureCode("code", code);
+        if (code == Venture.Global) v.Add("code", $"'{Venture.Global}' is reserved for cross-venture things.");
+        var name = v.Required("name", request.Name, 200);
+        var org = v.Required("org", request.Org, 100);
+        var repos = Names(v, "repos", request.Repos);
+        foreach (var repo in repos.Where(r => r.Contains('/')))
+            v.Add("repos", $"'{repo}': give the repository name without the org (the org is '{org}').");
+        var venture = new Venture(
+            code, name, org, repos,
+            Names(v, "capabilities", request.Capabilities),
+            v.Text("secrets_path", request.SecretsPath, 500),
+            v.Text("design_spec", request.DesignSpec, 2_000, multiline: true),
+            request.Platform ?? false,
+            Names(v, "note_tags", request.NoteTags));
+        v.ThrowIfAny();
+
+        await core.Store.UpsertVenturesAsync([venture], ct);
+        return venture;
+    }
+
+    private static IReadOnlyList<string> Names(Validator v, string field, IReadOnlyList<string>? values)
+    {
+        if (values is null) return [];
+        var cleaned = values.Select(x => x?.Trim() ?? "").ToList();
+        if (cleaned.Any(x => x.Length is 0 or > 100)) v.Add(field, "entries must be 1–100 characters.");
+        return cleaned.Distinct(StringComparer.Ordinal).ToList();
+    }
+}
