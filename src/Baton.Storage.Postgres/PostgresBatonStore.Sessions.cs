@@ -49,6 +49,9 @@ public sealed partial class PostgresBatonStore
             ? SessionRules.AsSeenAt(stored, now, staleAfter)
             : null, ct);
 
+    public Task<bool> SessionExistsAsync(string sessionId, CancellationToken ct) =>
+        RunAsync(async db => await FindStoredSessionAsync(db, sessionId, ct).ConfigureAwait(false) is not null, ct);
+
     public async Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
     {
         EnsureUsable();

@@ -68,6 +68,9 @@ public sealed partial class PostgresBatonStore : IBatonStore
 
     public string Kind => "postgres";
 
+    /// <summary>Always: several <c>baton serve</c> replicas may share one PostgreSQL database.</summary>
+    public bool SharedByReplicas => true;
+
     /// <summary>The heartbeat writer's counters: batches committed and heartbeats they touched (zero before <see cref="InitializeAsync"/>).</summary>
     public PostgresStoreStatistics Statistics => _heartbeats?.Statistics ?? default;
 

@@ -42,6 +42,9 @@ public sealed partial class SqliteBatonStore
     public Task<Session?> FindSessionOrNullAsync(string id, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
         ReadAsync(db => FindStoredSession(db, id) is { } stored ? SessionRules.AsSeenAt(stored, now, staleAfter) : null, ct);
 
+    public Task<bool> SessionExistsAsync(string sessionId, CancellationToken ct) =>
+        ReadAsync(db => FindStoredSession(db, sessionId) is not null, ct);
+
     public Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
         WriteAsync(db =>
         {

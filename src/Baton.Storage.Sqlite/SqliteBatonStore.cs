@@ -56,6 +56,9 @@ public sealed partial class SqliteBatonStore : IBatonStore
 
     public string Kind => "sqlite";
 
+    /// <summary>Never: one server process owns the file (local-mode CLIs beside it share it through SQLite itself).</summary>
+    public bool SharedByReplicas => false;
+
     /// <summary>Path of the database file.</summary>
     public string DatabasePath => _options.DatabasePath;
 

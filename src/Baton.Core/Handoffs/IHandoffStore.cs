@@ -4,6 +4,20 @@ using Baton.Core.Ventures;
 
 namespace Baton.Core.Handoffs;
 
+/// <summary>Handoffs as stored: append-only, listed newest first with exact totals.</summary>
+public interface IHandoffStore
+{
+    Task InsertHandoffAsync(Handoff handoff, CancellationToken ct);
+    Task<Handoff?> FindHandoffOrNullAsync(string id, CancellationToken ct);
+    /// <summary>Newest first, exact total. <see cref="HandoffQuery.Origin"/> picks own or addressed handoffs.</summary>
+    Task<Page<Handoff>> ListHandoffsAsync(HandoffQuery query, CancellationToken ct);
+    /// <summary>
+    /// Whether a session with this id was ever stored (any status). A handoff may name the session it came from; the
+    /// handoff feature asks only this, so it does not depend on the sessions feature (which depends on it for EOD).
+    /// </summary>
+    Task<bool> SessionExistsAsync(string sessionId, CancellationToken ct);
+}
+
 /// <summary>Which handoffs of a venture a query means.</summary>
 public enum HandoffOrigin
 {

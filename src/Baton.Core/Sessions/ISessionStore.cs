@@ -6,7 +6,36 @@ using Baton.Core.Ventures;
 
 namespace Baton.Core.Sessions;
 
-/// <summary>What <see cref="IBatonStore.StartOrResumeSessionAsync"/> did.</summary>
+/// <summary>Sessions as stored: resume-or-create, heartbeats, EOD and lists, with staleness judged at the time passed in.</summary>
+public interface ISessionStore
+{
+    /// <summary>
+    /// SOD's resume-or-create (DESIGN.md §4) in one transaction: loads the stored-active sessions for the candidate's
+    /// (agent, venture, repo, track), asks <see cref="SessionRules.Decide"/> what to do, applies it, and returns
+    /// the session to use. Serialised against every other writer, so two racing SODs end with one active session.
+    /// </summary>
+    Task<SodOutcome> StartOrResumeSessionAsync(Session candidate, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct);
+
+    /// <summary>The session as stored, with staleness judged at <paramref name="now"/> (see <see cref="Session"/>).</summary>
+    Task<Session?> FindSessionOrNullAsync(string id, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct);
+
+    /// <summary>
+    /// Refreshes the heartbeat of an active, fresh session and applies <paramref name="update"/> (null = heartbeat
+    /// only). A stored-active session found stale is marked abandoned/stale first. Returns the outcome.
+    /// </summary>
+    Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct);
+
+    /// <summary>
+    /// EOD: ends the session (manual) and stores <paramref name="handoff"/> in one transaction. When the session already
+    /// has its EOD handoff, changes nothing and returns the stored pair (so EOD is repeatable). A session that was
+    /// superseded or abandoned keeps its status, but the handoff is still stored: work is never lost.
+    /// </summary>
+    Task<EodOutcome> EndSessionAsync(string sessionId, Handoff handoff, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct);
+
+    Task<Page<Session>> ListSessionsAsync(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct);
+}
+
+/// <summary>What <see cref="ISessionStore.StartOrResumeSessionAsync"/> did.</summary>
 /// <param name="Session">The session to use from now on.</param>
 /// <param name="Resumed">True when an existing fresh session was resumed.</param>
 /// <param name="Superseded">Ids of duplicate active sessions ended as superseded.</param>

@@ -16,6 +16,7 @@ namespace Baton.Server.Tests.Support;
 internal class DelegatingStore(IBatonStore inner) : IBatonStore
 {
     public string Kind => inner.Kind;
+    public bool SharedByReplicas => inner.SharedByReplicas;
     public Task InitializeAsync(CancellationToken ct) => inner.InitializeAsync(ct);
     public virtual Task UpsertVenturesAsync(IReadOnlyList<Venture> ventures, CancellationToken ct) => inner.UpsertVenturesAsync(ventures, ct);
     public Task<Venture?> FindVentureOrNullAsync(string code, CancellationToken ct) => inner.FindVentureOrNullAsync(code, ct);
@@ -27,6 +28,7 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<bool> AnyAdminKeyAsync(CancellationToken ct) => inner.AnyAdminKeyAsync(ct);
     public virtual Task<SodOutcome> StartOrResumeSessionAsync(Session candidate, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
         inner.StartOrResumeSessionAsync(candidate, now, staleAfter, ct);
+    public Task<bool> SessionExistsAsync(string sessionId, CancellationToken ct) => inner.SessionExistsAsync(sessionId, ct);
     public Task<Session?> FindSessionOrNullAsync(string id, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
         inner.FindSessionOrNullAsync(id, now, staleAfter, ct);
     public Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
