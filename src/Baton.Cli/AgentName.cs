@@ -1,18 +1,14 @@
+using Baton.Core.Application;
+
 namespace Baton.Cli;
 
-/// <summary>Which agent name a CLI call acts as.</summary>
+/// <summary>Which agent name a CLI call acts as (the rule itself is <see cref="Targets.Agent"/>, shared with MCP).</summary>
 public static class AgentName
 {
     /// <summary>The CLI name used when <c>--cli</c> is not given.</summary>
     public const string DefaultCli = "cli";
 
     /// <summary><c>--agent</c>, else <c>BATON_AGENT</c> (already folded into settings), else <c>&lt;cli&gt;-&lt;hostname&gt;</c>.</summary>
-    public static string Resolve(string? agentFlag, string? agentSetting, string? cliFlag, string hostname)
-    {
-        if (!string.IsNullOrWhiteSpace(agentFlag)) return agentFlag.Trim();
-        if (!string.IsNullOrWhiteSpace(agentSetting)) return agentSetting.Trim();
-        var cli = string.IsNullOrWhiteSpace(cliFlag) ? DefaultCli : cliFlag.Trim();
-        var host = string.IsNullOrWhiteSpace(hostname) ? "localhost" : hostname.Trim().ToLowerInvariant();
-        return $"{cli}-{host}";
-    }
+    public static string Resolve(string? agentFlag, string? agentSetting, string? cliFlag, string hostname) =>
+        Targets.Agent(agentFlag, new FrontEnd(string.IsNullOrWhiteSpace(cliFlag) ? DefaultCli : cliFlag.Trim(), hostname, agentSetting, ArgumentNames.CommandLine));
 }

@@ -10,8 +10,8 @@ using Baton.Core.Sessions;
 using Baton.Core.Storage;
 using Baton.Core.Ventures;
 using Baton.Local.Settings;
-using Baton.Storage.Postgres;
-using Baton.Storage.Sqlite;
+using Baton.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Baton.Cli;
 
@@ -65,34 +65,19 @@ public sealed class BatonConnection : IAsyncDisposable
             };
         }
 
-        IBatonStore store = settings.Store == BatonSettings.PostgresStore
-            ? PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = settings.StoreUrl! })
-            : SqliteBatonStore.Open(SqliteStoreOptions.ForDataDirectory(settings.DataDir));
-        try
+        var store = new StoreOptions { Kind = settings.Store, Url = settings.StoreUrl, DataDir = settings.DataDir };
+        var services = new ServiceCollection().AddBaton(
+            new BatonOptions { StaleAfter = settings.StaleAfter, ServerLabel = store.LocalLabel, VenturesFile = settings.VenturesFileOrNull() },
+            store);
+        // The file is the team's source of truth: local mode applies it on every run, as the server does at start.
+        var runtime = await BatonRuntime.StartAsync(services, ct);
+        var local = runtime.For(Caller.Local(IdGenerator.NewCorrelationId()));
+        return new BatonConnection(local.Sessions, local.Handoffs, local.Ventures, local.Keys, local.Notes, local.Docs,
+            local.Machines, store.LocalLabel, runtime, null)
         {
-            await store.InitializeAsync(ct);
-            if (settings.VenturesFileOrNull() is { } venturesFile)
-            {
-                // The file is the team's source of truth: local mode applies it on every run, as the server does at start.
-                await store.UpsertVenturesAsync(VentureRegistryFile.Load(venturesFile), ct);
-            }
-            var label = "local: " + (store is SqliteBatonStore sqlite ? sqlite.DatabasePath : "postgres");
-            var core = new BatonCore(store, TimeProvider.System, Random.Shared, new IdGenerator(TimeProvider.System),
-                new CoreOptions { StaleAfter = settings.StaleAfter, ServerLabel = label });
-            var caller = Caller.Local(IdGenerator.NewCorrelationId());
-            var services = BatonServices.For(core, caller);
-            return new BatonConnection(services.Sessions, services.Handoffs, services.Ventures, services.Keys, services.Notes, services.Docs,
-                services.Machines, label, store, null)
-            {
-                Alerts = services.Alerts,
-                Cadence = services.Cadence,
-            };
-        }
-        catch
-        {
-            await store.DisposeAsync();
-            throw;
-        }
+            Alerts = local.Alerts,
+            Cadence = local.Cadence,
+        };
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using System.CommandLine;
 using System.Text.Json;
 using Baton.Core.Common;
@@ -67,6 +68,12 @@ public static class Verb
         }
         catch (UsageException ex)
         {
+            runtime.Error.WriteLine("baton: " + ex.Message);
+            return ExitCodes.Usage;
+        }
+        catch (ArgumentProblem ex)
+        {
+            // The application handlers' "fix your call": a usage error at a terminal.
             runtime.Error.WriteLine("baton: " + ex.Message);
             return ExitCodes.Usage;
         }

@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
 using Baton.Core.Ventures;
@@ -19,31 +20,24 @@ public sealed class ToolContext(BatonBackend backend, BatonMcpOptions options, S
 
     public Task<GitWorkspace> DetectWorkspaceAsync(CancellationToken ct) => GitWorkspace.DetectAsync(Options.WorkingDirectory, ct);
 
-    /// <summary>The repo the caller named, else <c>org/repo</c> from git; a problem saying what to do when neither works.</summary>
+    /// <summary>Who is calling, for the application handlers: the client's name, this host, <c>BATON_AGENT</c>, tool-style argument names.</summary>
+    public FrontEnd FrontEnd(McpServer? server) =>
+        new(ClientName(server) ?? "mcp", Options.HostName, Options.Agent, ArgumentNames.Tool);
+
+    /// <summary>
+    /// The repo as <c>org/repo</c>, for the tools that hand it to GitHub: the one rule of <see cref="Targets.Repo"/>,
+    /// plus the org GitHub needs (a bare name is fine for a session, not for <c>gh</c>).
+    /// </summary>
     public static string RepoOrThrow(string? repoArgument, GitWorkspace workspace)
     {
-        if (!string.IsNullOrWhiteSpace(repoArgument))
-        {
-            var repo = repoArgument.Trim();
-            if (!repo.Contains('/')) throw new ToolProblem(McpErrorCodes.InvalidArgument, $"repo '{repo}' must be org/repo, e.g. example-org/alpha-console.");
-            return repo;
-        }
-        if (workspace.OrgRepo is { } found) return found;
-        throw new ToolProblem(McpErrorCodes.NoRepository,
-            "Could not tell which repository this session is in: " + (workspace.Problem ?? workspace.RemoteProblem) +
-            " You can also pass `repo` (org/repo) and `venture` to the tool.");
+        var repo = Targets.Repo(repoArgument, GitWorkingTreeReader.From(workspace), ArgumentNames.Tool);
+        if (!repo.Contains('/')) throw new ToolProblem(McpErrorCodes.InvalidArgument, $"repo '{repo}' must be org/repo, e.g. example-org/alpha-console.");
+        return repo;
     }
 
-    /// <summary>The venture the caller named, else the registered venture that owns <paramref name="repo"/>.</summary>
-    public async Task<Venture> VentureOrThrowAsync(string? ventureArgument, string repo, CancellationToken ct)
-    {
-        if (!string.IsNullOrWhiteSpace(ventureArgument)) return await Backend.Ventures.GetVentureAsync(ventureArgument.Trim(), ct);
-        var registry = await Backend.Ventures.ListVenturesAsync(ct);
-        return VentureLookup.FindForRepoOrNull(registry, repo)
-               ?? throw new BatonException(ErrorCodes.VentureNotFound,
-                   $"No registered venture owns the repo {repo} (known ventures: {(registry.Count == 0 ? "none yet" : string.Join(", ", registry.Select(v => v.Code)))}). " +
-                   "Pass `venture` to the tool, or add the repo to a venture's repos with `baton ventures set` (or in ventures.json).");
-    }
+    /// <summary>The venture the caller named, else the registered venture that owns <paramref name="repo"/> (<see cref="Targets.VentureAsync"/>).</summary>
+    public Task<Venture> VentureOrThrowAsync(string? ventureArgument, string repo, CancellationToken ct) =>
+        Targets.VentureAsync(ventureArgument, repo, Backend.Ventures, ArgumentNames.Tool, ct);
 
     /// <summary>The venture of the current session, else the one owning the repo here; null when neither is known.</summary>
     public async Task<Venture?> CurrentVentureOrNullAsync(string? ventureArgument, CancellationToken ct)
@@ -58,15 +52,8 @@ public sealed class ToolContext(BatonBackend backend, BatonMcpOptions options, S
     /// <summary>The agent CLI talking to us, by the name it gave at initialize (claude-code, gemini-cli-mcp-client, …).</summary>
     public static string? ClientName(McpServer? server) => server?.ClientInfo?.Name is { Length: > 0 } name ? name : null;
 
-    /// <summary>The caller's agent name, else <c>BATON_AGENT</c>, else <c>&lt;client&gt;-&lt;host&gt;</c>.</summary>
-    public string Agent(string? agentArgument, McpServer? server)
-    {
-        if (!string.IsNullOrWhiteSpace(agentArgument)) return agentArgument.Trim();
-        if (!string.IsNullOrWhiteSpace(Options.Agent)) return Options.Agent.Trim();
-        var client = Slug(ClientName(server) ?? "mcp");
-        var host = string.IsNullOrWhiteSpace(Options.HostName) ? "localhost" : Options.HostName.Trim().ToLowerInvariant();
-        return $"{client}-{host}";
-    }
+    /// <summary>The caller's agent name, else <c>BATON_AGENT</c>, else <c>&lt;client&gt;-&lt;host&gt;</c> (<see cref="Targets.Agent"/>).</summary>
+    public string Agent(string? agentArgument, McpServer? server) => Targets.Agent(agentArgument, FrontEnd(server));
 
     public INoteService Notes => Backend.Notes ?? throw NotOffered("notes");
 
@@ -74,7 +61,4 @@ public sealed class ToolContext(BatonBackend backend, BatonMcpOptions options, S
 
     private ToolProblem NotOffered(string what) => new(McpErrorCodes.NotAvailable,
         $"This Baton backend ({Backend.Label}) does not offer {what} yet. Upgrade the server, or unset BATON_URL to use local mode.");
-
-    private static string Slug(string name) =>
-        new string(name.Trim().ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-') is { Length: > 0 } s ? s : "mcp";
 }

@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using System.Text.Json;
 using Baton.Core.Common;
 using ModelContextProtocol.Protocol;
@@ -62,6 +63,11 @@ public static class ToolResults
         catch (ToolProblem problem)
         {
             return Error(problem.Code, problem.Message);
+        }
+        catch (ArgumentProblem problem)
+        {
+            // The application handlers' "fix your call", in the codes this server has always answered with.
+            return Error(problem.Kind == ArgumentProblemKind.NoRepository ? McpErrorCodes.NoRepository : McpErrorCodes.InvalidArgument, problem.Message);
         }
         catch (BatonException ex)
         {

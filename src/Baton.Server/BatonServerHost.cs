@@ -5,8 +5,10 @@ using Baton.Local.Settings;
 using Baton.Server.Api;
 using Baton.Server.Hosting;
 using Baton.Server.Http;
-using Baton.Storage.Postgres;
-using Baton.Storage.Sqlite;
+using Baton.Core.Application;
+using Baton.Core.Requests;
+using Baton.Hosting;
+using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -38,61 +40,27 @@ public static class BatonServerHost
         var dataDir = Path.GetFullPath(options.DataDir);
         Directory.CreateDirectory(dataDir);
 
-        // The registry is read before anything is opened: a broken file stops the start with nothing half done.
-        var venturesPath = options.VenturesFile ?? DefaultVenturesFileOrNull(dataDir);
-        IReadOnlyList<Venture> ventures = venturesPath is null ? [] : VentureRegistryFile.Load(venturesPath);
-
-        var clock = hooks.Clock;
-        IBatonStore store = OpenStore(options, dataDir);
-        // A store shared by replicas needs the state replicas must agree on kept in it: rate-limit windows (the
-        // database counts), and revocations (a key cache entry lives one second, so a key revoked through another
-        // replica stops working here within that). Idempotency records are in the store for every kind already.
-        var shared = store is PostgresBatonStore;
+        var app = Build(options, dataDir, address, port, hooks);
         try
         {
-            await store.InitializeAsync(ct);
-            if (ventures.Count > 0) await store.UpsertVenturesAsync(ventures, ct);
-            if (hooks.WrapStore is not null) store = hooks.WrapStore(store);
+            // The registry is read before the store is opened: a broken file stops the start with nothing half done.
+            var store = await BatonStartup.InitializeAsync(app.Services, ct);
+            var factory = app.Services.GetRequiredService<BatonServiceFactory>();
+            var adminKeyPath = await AdminKeyFile.EnsureAsync(store, factory.Core, dataDir, output, ct);
 
-            // Random.Shared: the core draws heartbeat jitter from many requests at once, and it is the thread-safe one.
-            var core = new BatonCore(store, clock, Random.Shared, new IdGenerator(clock), CoreOptionsFor(options, $"http://{options.Listen}"));
-            var adminKeyPath = await AdminKeyFile.EnsureAsync(core, dataDir, output, ct);
-
-            var state = new ServerState(core, new KeyCache(store, clock, shared ? KeyCache.SharedStoreTimeToLive : KeyCache.TimeToLive));
-            IRateLimiter? limiter = options.RateLimitPerMinute <= 0 ? null
-                : store is PostgresBatonStore postgres ? new DatabaseRateLimiter(postgres, options.RateLimitPerMinute, clock)
-                : new FixedWindowRateLimiter(options.RateLimitPerMinute, clock);
-            var (app, requestLog) = Build(options, address, port, store, state, limiter, clock);
-            try
-            {
-                await app.StartAsync(ct);
-            }
-            catch
-            {
-                await requestLog.DisposeAsync();
-                await app.DisposeAsync();
-                throw;
-            }
-
+            await app.StartAsync(ct);
             var baseAddress = new Uri(app.Urls.First());
-            state.Core = core with { Options = CoreOptionsFor(options, baseAddress.ToString().TrimEnd('/')) };
+            factory.UseServerLabel(baseAddress.ToString().TrimEnd('/'));
             await output.WriteLineAsync($"Baton listening on {baseAddress}");
-            return new RunningServer(app, store, requestLog, baseAddress, adminKeyPath);
+            return new RunningServer(app, store, baseAddress, adminKeyPath);
         }
         catch
         {
-            await store.DisposeAsync();
+            // Disposing the app stops what started and disposes the container, which closes the store.
+            await app.DisposeAsync();
             throw;
         }
     }
-
-    private static IBatonStore OpenStore(ServerOptions options, string dataDir) => options.Store == "postgres"
-        ? PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = options.StoreUrl! })
-        : SqliteBatonStore.Open(new SqliteStoreOptions
-        {
-            DatabasePath = Path.Combine(dataDir, SqliteStoreOptions.FileName),
-            Synchronous = options.Synchronous.ToUpperInvariant(),
-        });
 
     private static string? DefaultVenturesFileOrNull(string dataDir)
     {
@@ -100,12 +68,7 @@ public static class BatonServerHost
         return File.Exists(path) ? path : null;
     }
 
-    private static CoreOptions CoreOptionsFor(ServerOptions options, string serverLabel) =>
-        new() { StaleAfter = options.StaleAfter, ServerLabel = serverLabel };
-
-    private static (WebApplication App, RequestLogWriter RequestLog) Build(
-        ServerOptions options, System.Net.IPAddress address, int port, IBatonStore store, ServerState state, IRateLimiter? limiter,
-        TimeProvider clock)
+    private static WebApplication Build(ServerOptions options, string dataDir, System.Net.IPAddress address, int port, ServerHooks hooks)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
 
@@ -126,28 +89,52 @@ public static class BatonServerHost
         });
 
         var services = builder.Services;
+        services.AddSingleton(hooks.Clock);
+        services.AddBaton(
+            new BatonOptions
+            {
+                StaleAfter = options.StaleAfter,
+                ServerLabel = $"http://{options.Listen}",
+                VenturesFile = options.VenturesFile ?? DefaultVenturesFileOrNull(dataDir),
+                RequestLogRetention = options.RequestLogRetention,
+                IdempotencyRetention = options.IdempotencyRetention,
+            },
+            options.StoreOptions(dataDir));
+        if (hooks.WrapStore is not null) services.DecorateStore(hooks.WrapStore);
+
         services.AddSingleton(options);
-        services.AddSingleton(store);
-        services.AddSingleton(state);
+        // A store shared by replicas needs the state replicas must agree on kept in it: revocations (a key cache entry
+        // lives one second, so a key revoked through another replica stops working here within that) and rate-limit
+        // windows (the store counts). Idempotency records are in the store for every kind already.
+        services.AddSingleton(sp =>
+        {
+            var store = sp.GetRequiredService<IBatonStore>();
+            return new KeyCache(store, sp.GetRequiredService<TimeProvider>(), store.SharedByReplicas ? KeyCache.SharedStoreTimeToLive : KeyCache.TimeToLive);
+        });
+        services.AddSingleton<IRateLimiter>(sp => sp.GetService<IRateLimitCounter>() is { } shared
+            ? new DatabaseRateLimiter(shared, options.RateLimitPerMinute, sp.GetRequiredService<TimeProvider>())
+            : new FixedWindowRateLimiter(options.RateLimitPerMinute, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RequestLogWriter>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RequestLogWriter>());
+        RequestCaller.Register(services);
         services.ConfigureHttpJsonOptions(json => BatonJson.Configure(json.SerializerOptions));
         // Body binding failures are thrown instead of answered with a bare 400, so ErrorMiddleware can name the field.
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddOpenApi();
 
         var app = builder.Build();
-        var requestLog = new RequestLogWriter(store, clock, options.RequestLogRetention, app.Services.GetRequiredService<ILogger<RequestLogWriter>>());
 
         // The order is the design: every request gets a correlation id and a log entry, errors become problems,
         // then who is calling, how often, how much they sent, and whether they sent it before.
         app.UseMiddleware<CorrelationMiddleware>();
-        app.UseMiddleware<RequestLogMiddleware>(requestLog, clock);
+        app.UseMiddleware<RequestLogMiddleware>();
         app.UseMiddleware<ErrorMiddleware>();
         app.UseRouting();
-        app.UseMiddleware<AuthMiddleware>(state.Keys);
-        if (limiter is not null)
-            app.UseMiddleware<RateLimitMiddleware>(limiter);
+        app.UseMiddleware<AuthMiddleware>();
+        if (options.RateLimitPerMinute > 0)
+            app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<BodyBufferMiddleware>(options.MaxRequestBodyBytes);
-        app.UseMiddleware<IdempotencyMiddleware>(store, clock, options.IdempotencyRetention);
+        app.UseMiddleware<IdempotencyMiddleware>(options.IdempotencyRetention);
         // Innermost too: the idempotency layer must see a handler's problem answer, not its exception.
         app.UseMiddleware<ErrorMiddleware>();
 
@@ -165,7 +152,7 @@ public static class BatonServerHost
         app.MapWebhooksApi();
         app.MapVersionApi();
         app.MapMachinesApi();
-        return (app, requestLog);
+        return app;
     }
 }
 

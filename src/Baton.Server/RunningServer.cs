@@ -12,13 +12,11 @@ namespace Baton.Server;
 public sealed class RunningServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly RequestLogWriter _requestLog;
     private readonly Lazy<Task> _stop;
 
-    internal RunningServer(WebApplication app, IBatonStore store, RequestLogWriter requestLog, Uri baseAddress, string? adminKeyPath)
+    internal RunningServer(WebApplication app, IBatonStore store, Uri baseAddress, string? adminKeyPath)
     {
         _app = app;
-        _requestLog = requestLog;
         Store = store;
         BaseAddress = baseAddress;
         AdminKeyPath = adminKeyPath;
@@ -50,15 +48,15 @@ public sealed class RunningServer : IAsyncDisposable
 
     private async Task StopOnceAsync()
     {
+        // Stopping drains requests, then the hosted services (the request log stores what is queued); disposing the
+        // app disposes the container, which closes the store.
         try
         {
             await _app.StopAsync(CancellationToken.None);
         }
         finally
         {
-            await _requestLog.DisposeAsync();
             await _app.DisposeAsync();
-            await Store.DisposeAsync();
         }
     }
 }

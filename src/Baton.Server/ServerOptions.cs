@@ -53,21 +53,11 @@ public sealed class ServerOptions
             problems.Add("DataDir: required (a directory path; it is created if missing).");
         if (!TryParseListen(Listen, out _, out _))
             problems.Add($"Listen: '{Listen}' is not host:port (host an IP address or 'localhost', port 0–65535; e.g. 127.0.0.1:8765).");
-        if (Store == "postgres")
-        {
-            if (string.IsNullOrWhiteSpace(StoreUrl))
-                problems.Add("StoreUrl: required with Store 'postgres' (e.g. Host=127.0.0.1;Port=5432;Database=baton;Username=baton;Password=… or postgres://user:pass@host/db).");
-            else
-                problems.AddRange(new Baton.Storage.Postgres.PostgresStoreOptions { ConnectionString = StoreUrl }.Validate().Select(p => "StoreUrl: " + p));
-        }
-        else if (Store != "sqlite")
-            problems.Add($"Store: '{Store}' is not allowed (sqlite or postgres).");
+        problems.AddRange(StoreOptions(DataDir).Validate());
         if (StaleAfter <= TimeSpan.Zero)
             problems.Add($"StaleAfter: {StaleAfter} must be positive (e.g. 45 minutes).");
         if (RateLimitPerMinute < 0)
             problems.Add($"RateLimitPerMinute: {RateLimitPerMinute} must be 0 (off) or a positive number of requests a minute.");
-        if (!string.Equals(Synchronous, "NORMAL", StringComparison.OrdinalIgnoreCase) && !string.Equals(Synchronous, "FULL", StringComparison.OrdinalIgnoreCase))
-            problems.Add($"Synchronous: '{Synchronous}' is not allowed (NORMAL or FULL).");
         if (MaxRequestBodyBytes < 1024)
             problems.Add($"MaxRequestBodyBytes: {MaxRequestBodyBytes} must be at least 1024.");
         if (RequestLogRetention <= TimeSpan.Zero)
@@ -76,6 +66,10 @@ public sealed class ServerOptions
             problems.Add($"IdempotencyRetention: {IdempotencyRetention} must be positive (e.g. 1 hour).");
         return problems;
     }
+
+    /// <summary>Which store, for the composition root (which validates it with the rest).</summary>
+    internal Baton.Hosting.StoreOptions StoreOptions(string dataDir) =>
+        new() { Kind = Store, Url = StoreUrl, DataDir = dataDir, Synchronous = Synchronous };
 
     /// <summary>Parses <c>host:port</c>; the host is an IP literal (IPv6 in brackets) or <c>localhost</c> (= 127.0.0.1).</summary>
     internal static bool TryParseListen(string? listen, out IPAddress address, out int port)

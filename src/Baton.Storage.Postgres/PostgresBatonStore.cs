@@ -1,3 +1,4 @@
+using Baton.Core.Requests;
 using System.Net.Sockets;
 using Baton.Core.Storage;
 using Npgsql;
@@ -15,7 +16,7 @@ namespace Baton.Storage.Postgres;
 /// <remarks>
 /// Usage: <c>var store = PostgresBatonStore.Open(options); await store.InitializeAsync(ct);</c> … <c>await store.DisposeAsync();</c>
 /// </remarks>
-public sealed partial class PostgresBatonStore : IBatonStore
+public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter
 {
     /// <summary>The advisory-lock key migrations run under (any constant both replicas agree on: "baton" in ASCII).</summary>
     private const long MigrationLockKey = 0x6261746f6e;
@@ -150,6 +151,3 @@ public sealed partial class PostgresBatonStore : IBatonStore
         if (!_initialized) throw new InvalidOperationException("Call InitializeAsync before using the store.");
     }
 }
-
-/// <summary>The store's database cannot be reached at start. The message says what to check; it never holds a password.</summary>
-public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -1,53 +1,52 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Baton.Storage.Sqlite;
 
 /// <summary>
 /// Moves WAL pages into the database file in the background. SQLite's automatic checkpoint runs inside the commit that
 /// crosses the threshold — on our writer, holding up every caller in that group while it writes pages and fsyncs.
-/// With the writer's auto-checkpoint off, this loop runs a PASSIVE checkpoint (which never blocks the writer or
-/// readers) on its own connection once a second, so that cost leaves the request path.
+/// With the writer's auto-checkpoint off, this hosted service runs a PASSIVE checkpoint (which never blocks the writer
+/// or readers) on its own connection once a second, so that cost leaves the request path.
 /// When the last connection to the file closes, SQLite checkpoints what is left, so short-lived local-mode processes
-/// leave no WAL behind either.
+/// leave no WAL behind either. Registered by <see cref="SqliteServiceCollectionExtensions.AddSqliteStore"/>.
 /// </summary>
-internal sealed class Checkpointer : IAsyncDisposable
+internal sealed class Checkpointer(SqliteBatonStore store, TimeProvider clock, ILogger<Checkpointer> logger) : BackgroundService
 {
     /// <summary>The WAL is truncated back to this size after a checkpoint resets it, so one burst does not leave a huge file.</summary>
     public const long JournalSizeLimitBytes = 64L * 1024 * 1024;
 
-    private readonly SqliteConnection _connection;
-    private readonly PeriodicTimer _timer;
-    private readonly Task _loop;
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    public Checkpointer(string connectionString, TimeSpan interval, TimeProvider clock)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _connection = new SqliteConnection(connectionString);
-        _connection.Open();
-        _timer = new PeriodicTimer(interval, clock);
-        _loop = Task.Run(RunAsync);
-    }
-
-    private async Task RunAsync()
-    {
-        while (await _timer.WaitForNextTickAsync().ConfigureAwait(false))
+        await using var connection = new SqliteConnection(store.WriterConnectionString);
+        using var timer = new PeriodicTimer(Interval, clock);
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                using var command = _connection.CreateCommand();
-                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                command.ExecuteNonQuery();
-            }
-            catch (SqliteException)
-            {
-                // Busy or locked by another process: the next tick tries again; nothing is lost by waiting.
+                try
+                {
+                    if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
+                    using var command = connection.CreateCommand();
+                    command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                    command.ExecuteNonQuery();
+                }
+                catch (SqliteException error) when (error.SqliteErrorCode is 5 or 6)
+                {
+                    // SQLITE_BUSY / SQLITE_LOCKED by another process: the next tick tries again; nothing is lost by waiting.
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    // Anything else (a full or failing disk) is worth saying, but never worth stopping for: the WAL only grows.
+                    logger.LogWarning(error, "WAL checkpoint of {Path} failed; trying again in {Interval}", store.DatabasePath, Interval);
+                }
             }
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _timer.Dispose();
-        await _loop.ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 }

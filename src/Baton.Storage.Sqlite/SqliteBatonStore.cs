@@ -23,7 +23,6 @@ public sealed partial class SqliteBatonStore : IBatonStore
     private readonly string _writerConnectionString;
     private readonly ReaderPool _readers;
     private GroupCommitWriter? _writer;
-    private Checkpointer? _checkpointer;
     private int _disposed;
 
     private SqliteBatonStore(SqliteStoreOptions options, TimeProvider clock)
@@ -59,6 +58,9 @@ public sealed partial class SqliteBatonStore : IBatonStore
     /// <summary>Never: one server process owns the file (local-mode CLIs beside it share it through SQLite itself).</summary>
     public bool SharedByReplicas => false;
 
+    /// <summary>The read-write connection string (for the checkpointer's own connection).</summary>
+    internal string WriterConnectionString => _writerConnectionString;
+
     /// <summary>Path of the database file.</summary>
     public string DatabasePath => _options.DatabasePath;
 
@@ -85,14 +87,12 @@ public sealed partial class SqliteBatonStore : IBatonStore
         }
 
         _writer = new GroupCommitWriter(connection, _options.MaxGroupSize);
-        _checkpointer = new Checkpointer(_writerConnectionString, TimeSpan.FromSeconds(1), _clock);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
-        if (_checkpointer is not null) await _checkpointer.DisposeAsync().ConfigureAwait(false);
         // Pooled readers keep the file open after the store is gone; release them so the file can be moved or deleted.
         _readers.Dispose();
     }

@@ -1,3 +1,4 @@
+using Baton.Core.Storage;
 namespace Baton.Storage.Postgres.Tests;
 
 /// <summary>What a replica says when the database is missing, and that replicas starting together migrate once.</summary>

@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using System.CommandLine;
 using Baton.Core.Handoffs;
 using Baton.Core.Sessions;
@@ -52,11 +53,12 @@ internal sealed class HandoffOptions
 {
     public Option<string> Summary { get; } = new("--summary") { Description = "One or two sentences: where things stand.", Required = true };
 
-    public Option<string> Status { get; } = new Option<string>("--status")
+    // Parsed by the application layer (Arguments.Status), one rule with MCP: in-progress is accepted as well.
+    public Option<string> Status { get; } = new("--status")
     {
-        Description = "done, in_progress or blocked.",
+        Description = "done, in_progress (or in-progress) or blocked.",
         Required = true,
-    }.AcceptOnlyFromAmong("done", "in_progress", "blocked");
+    };
 
     public Option<string[]> Accomplished { get; } = new("--accomplished") { Description = "Something finished (repeatable)." };
     public Option<string[]> InProgress { get; } = new("--in-progress") { Description = "Something under way (repeatable)." };
@@ -75,9 +77,9 @@ internal sealed class HandoffOptions
     }
 
     /// <summary>The handoff fields as given, for EOD and <c>baton handoff</c> to put into their requests.</summary>
-    public HandoffInput Read(ParseResult parse) => new(
+    public HandoffArguments Read(ParseResult parse) => new(
         parse.GetValue(Summary),
-        ParseStatus(parse.GetValue(Status)!),
+        parse.GetValue(Status),
         ListOrNull(parse.GetValue(Accomplished)),
         ListOrNull(parse.GetValue(InProgress)),
         ListOrNull(parse.GetValue(Blocked)),
@@ -86,27 +88,8 @@ internal sealed class HandoffOptions
         parse.GetValue(ToAgent),
         parse.GetValue(Issue));
 
-    public static HandoffStatus ParseStatus(string status) => status switch
-    {
-        "done" => HandoffStatus.Done,
-        "in_progress" => HandoffStatus.InProgress,
-        "blocked" => HandoffStatus.Blocked,
-        _ => throw new UsageException($"--status '{status}' is not allowed: use done, in_progress or blocked."),
-    };
-
     private static IReadOnlyList<string>? ListOrNull(string[]? values) => values is { Length: > 0 } ? values : null;
 }
-
-internal sealed record HandoffInput(
-    string? Summary,
-    HandoffStatus Status,
-    IReadOnlyList<string>? Accomplished,
-    IReadOnlyList<string>? InProgress,
-    IReadOnlyList<string>? Blocked,
-    IReadOnlyList<string>? NextSteps,
-    IReadOnlyList<string>? SuccessCriteria,
-    string? ToAgent,
-    int? IssueNumber);
 
 /// <summary>
 /// How heartbeat, update and eod find their session: an explicit id, else the one remembered by the last
@@ -127,6 +110,6 @@ internal sealed class SessionTargetOptions
     }
 
     public Task<string> SessionIdAsync(VerbContext context, CancellationToken ct) =>
-        Targets.SessionIdAsync(context.Parse.GetValue(SessionId), context.Agent(Agent), context.Parse.GetValue(Repo),
+        CliTargets.SessionIdAsync(context.Parse.GetValue(SessionId), context.Agent(Agent), context.Parse.GetValue(Repo),
             context.Parse.GetValue(Track), context.Runtime, context.State, ct);
 }

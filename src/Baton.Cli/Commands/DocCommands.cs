@@ -308,8 +308,8 @@ public static class DocCommands
     private static async Task<string> VentureAsync(string? flag, CliRuntime runtime, string repoPath, IVentureService ventures, CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(flag)) return flag.Trim();
-        var repo = await Targets.RepoAsync(null, runtime with { WorkingDirectory = repoPath }, ct);
-        return await Targets.VentureAsync(null, repo, ventures, ct);
+        var repo = await CliTargets.RepoAsync(null, runtime with { WorkingDirectory = repoPath }, ct);
+        return await CliTargets.VentureAsync(null, repo, ventures, ct);
     }
 
     /// <summary>org/repo of the clone, recorded as the generated doc's source; null when it has no usable origin remote.</summary>
@@ -317,7 +317,7 @@ public static class DocCommands
     {
         try
         {
-            return await Targets.RepoAsync(null, runtime with { WorkingDirectory = repoPath }, ct);
+            return await CliTargets.RepoAsync(null, runtime with { WorkingDirectory = repoPath }, ct);
         }
         catch (UsageException)
         {

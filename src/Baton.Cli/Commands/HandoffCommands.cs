@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Core.Common;
@@ -33,40 +34,30 @@ public static class HandoffCommands
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
             var agentName = context.Agent(agent);
-            var repoName = await Targets.RepoAsync(parse.GetValue(repo), runtime, token);
-            var ventureCode = await Targets.VentureAsync(parse.GetValue(venture), repoName, context.Services.Ventures, token);
-            var trackName = Targets.TrackOrDefault(parse.GetValue(track));
-            var h = handoff.Read(parse);
-            var request = new CreateHandoffRequest(
-                ventureCode, repoName, agentName, h.Summary, h.Status, trackName,
-                SessionId: parse.GetValue(session) ?? context.State.FindSessionIdOrNull(agentName, repoName, trackName),
-                ToVenture: parse.GetValue(toVenture),
-                Accomplished: h.Accomplished,
-                InProgress: h.InProgress,
-                Blocked: h.Blocked,
-                NextSteps: h.NextSteps,
-                SuccessCriteria: h.SuccessCriteria,
-                ToAgent: h.ToAgent,
-                IssueNumber: h.IssueNumber);
-            await CreateHandoffAsync(context.Services.Handoffs, request, parse.GetValue(json), context.Out, token);
+            var repoName = await CliTargets.RepoAsync(parse.GetValue(repo), runtime, token);
+            var ventureCode = await CliTargets.VentureAsync(parse.GetValue(venture), repoName, context.Services.Ventures, token);
+            var trackName = Targets.Track(parse.GetValue(track));
+            var target = new HandoffTarget(ventureCode, repoName, trackName, agentName,
+                parse.GetValue(session) ?? context.State.FindSessionIdOrNull(agentName, repoName, trackName), parse.GetValue(toVenture));
+            var receipt = await HandoffHandler.CreateAsync(target, handoff.Read(parse), ArgumentNames.CommandLine, context.Services.Handoffs, token);
+            WriteReceipt(receipt, ventureCode, parse.GetValue(json), context.Out);
             return ExitCodes.Ok;
         }, ct));
         return command;
     }
 
-    public static async Task<HandoffReceipt> CreateHandoffAsync(IHandoffService handoffs, CreateHandoffRequest request, bool json, TextWriter output, CancellationToken ct)
+    /// <summary>What <c>baton handoff</c> prints: the receipt, and where a cross-venture handoff will show.</summary>
+    public static void WriteReceipt(HandoffReceipt receipt, string fromVenture, bool json, TextWriter output)
     {
-        var receipt = await handoffs.CreateHandoffAsync(request, ct);
         if (json)
         {
             Verb.WriteJson(output, receipt);
-            return receipt;
+            return;
         }
-        var crossVenture = request.ToVenture is { Length: > 0 } target && target != request.Venture;
+        var crossVenture = receipt.Venture != fromVenture;
         output.WriteLine($"Handoff {receipt.Id} {(crossVenture ? "addressed to" : "saved for")} {receipt.Venture} " +
                          $"({receipt.PayloadSizeBytes} bytes, sha256 {receipt.PayloadHash[..12]}…)." +
                          (crossVenture ? $" It shows in {receipt.Venture}'s next briefing." : ""));
-        return receipt;
     }
 
     private static Command BuildHandoffs(CliRuntime runtime)

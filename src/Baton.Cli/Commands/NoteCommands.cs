@@ -41,7 +41,7 @@ public static class NoteCommands
             var text = await ContentAsync(parse.GetValue(content), parse.GetValue(file), runtime, allowStdin: true, token);
             var ventureCode = parse.GetValue(venture) is { Length: > 0 } given
                 ? given.Trim()
-                : await Targets.VentureAsync(null, await Targets.RepoAsync(null, runtime, token), context.Services.Ventures, token);
+                : await CliTargets.VentureAsync(null, await CliTargets.RepoAsync(null, runtime, token), context.Services.Ventures, token);
             var request = new CreateNoteRequest(ventureCode, parse.GetValue(title), text, parse.GetValue(tags) ?? [], Source: "cli");
             await AddAsync(context.Services.Notes, request, parse.GetValue(json), context.Out, token);
             return ExitCodes.Ok;

@@ -34,7 +34,7 @@ public static class ProjectCommands
             string code;
             if (parse.GetValue(venture) is { } flag) code = flag.Trim();
             else if (ProjectConfig.LoadOrNull(root) is { } existing) code = existing.Venture;
-            else code = await Targets.VentureAsync(null, await Targets.RepoAsync(null, runtime with { WorkingDirectory = root }, token), context.Services.Ventures, token);
+            else code = await CliTargets.VentureAsync(null, await CliTargets.RepoAsync(null, runtime with { WorkingDirectory = root }, token), context.Services.Ventures, token);
             var v = await context.Services.Ventures.GetVentureAsync(code, token);
 
             var config = JsonSerializer.Serialize(new ProjectConfig(v.Code, ProjectDefaults.Standard), BatonJson.Indented) + "\n";
@@ -118,7 +118,7 @@ public static class ProjectCommands
             var path = Path.Combine(root, ProjectTemplates.StatusFile);
             if (!File.Exists(path)) throw new UsageException($"There is no {ProjectTemplates.StatusFile} in {root}: run `baton init` first.");
             var code = parse.GetValue(venture)?.Trim() ?? ProjectConfig.LoadOrNull(root)?.Venture
-                       ?? await Targets.VentureAsync(null, await Targets.RepoAsync(null, runtime with { WorkingDirectory = root }, token), context.Services.Ventures, token);
+                       ?? await CliTargets.VentureAsync(null, await CliTargets.RepoAsync(null, runtime with { WorkingDirectory = root }, token), context.Services.Ventures, token);
             var now = TimeProvider.System.GetUtcNow();
             var sections = await StatusContentAsync(context.Services, code, now, token);
 

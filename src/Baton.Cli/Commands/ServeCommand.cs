@@ -1,8 +1,8 @@
+using Baton.Core.Storage;
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Baton.Local.Settings;
 using Baton.Server;
-using Baton.Storage.Postgres;
 
 namespace Baton.Cli.Commands;
 

@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Core.Common;
@@ -35,43 +36,38 @@ public static class SessionCommands
 
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
-            var repoName = await Targets.RepoAsync(parse.GetValue(repo), runtime, token);
-            var ventureCode = await Targets.VentureAsync(parse.GetValue(venture), repoName, context.Services.Ventures, token);
-            // Branch and commit come from the working tree when it is the session's repo and the flags don't say.
-            var here = await GitWorkspace.DetectAsync(runtime.WorkingDirectory, token);
-            var sameRepo = string.Equals(here.OrgRepo, repoName, StringComparison.OrdinalIgnoreCase);
-            var request = new SodRequest(
-                Agent: context.Agent(agent, cli),
-                Venture: ventureCode,
-                Repo: repoName,
-                Track: Targets.TrackOrDefault(parse.GetValue(track)),
-                Cli: parse.GetValue(cli) ?? AgentName.DefaultCli,
-                Host: runtime.HostName,
-                Branch: parse.GetValue(branch) ?? (sameRepo ? here.Branch : null),
-                CommitSha: parse.GetValue(commit) ?? (sameRepo ? here.CommitSha : null),
+            var arguments = new SodArguments(
+                Agent: parse.GetValue(agent),
+                Venture: parse.GetValue(venture),
+                Repo: parse.GetValue(repo),
+                Track: parse.GetValue(track),
+                Branch: parse.GetValue(branch),
+                CommitSha: parse.GetValue(commit),
                 IssueNumber: parse.GetValue(issue),
                 BudgetChars: parse.GetValue(budget));
-            await SodAsync(context.Services.Sessions, request, context.State, parse.GetValue(json), context.Out, token);
+            var frontEnd = CliTargets.FrontEnd(parse.GetValue(cli), context.Settings.Agent, runtime);
+            var sod = await new SodHandler(GitWorkingTreeReader.Instance).RunAsync(arguments, frontEnd, runtime.WorkingDirectory,
+                context.Services.Sessions, context.Services.Ventures, token);
+            WriteSod(sod, context.State, parse.GetValue(json), context.Out);
             return ExitCodes.Ok;
         }, ct));
         return command;
     }
 
-    /// <summary>Runs SOD, remembers the session for later verbs, and prints the briefing (or the whole answer as JSON).</summary>
-    public static async Task<SodResponse> SodAsync(ISessionService sessions, SodRequest request, SessionStateFile state, bool json, TextWriter output, CancellationToken ct)
+    /// <summary>Remembers the session for later verbs, and prints the briefing (or the whole answer as JSON).</summary>
+    public static void WriteSod(SodResult sod, SessionStateFile state, bool json, TextWriter output)
     {
-        var answer = await sessions.SodAsync(request, ct);
-        state.Remember(request.Agent!, request.Repo!, Targets.TrackOrDefault(request.Track), answer.Session.Id);
+        var answer = sod.Answer;
+        state.Remember(sod.Agent, answer.Session.Repo, answer.Session.Track, answer.Session.Id);
         if (json)
         {
             Verb.WriteJson(output, answer);
-            return answer;
+            return;
         }
         output.WriteLine(answer.Briefing.TrimEnd());
         output.WriteLine();
         output.WriteLine($"Session {answer.Session.Id} {(answer.Resumed ? "resumed" : "started")}. " +
                          $"Heartbeat every ~{answer.Heartbeat.HeartbeatIntervalSeconds / 60} min (next by {Text.When(answer.Heartbeat.NextHeartbeatAt)}): `baton heartbeat`.");
-        return answer;
     }
 
     // ---- heartbeat ----
@@ -155,10 +151,8 @@ public static class SessionCommands
         {
             var gitHandoff = parse.GetValue(git) ? await Project.GitHandoff.PrepareAsync(runtime, token) : null;
             var id = await target.SessionIdAsync(context, token);
-            var h = handoff.Read(parse);
-            var request = new EodRequest(id, h.Summary, h.Status, h.Accomplished, h.InProgress, h.Blocked, h.NextSteps,
-                h.SuccessCriteria, h.ToAgent, h.IssueNumber);
-            var answer = await EodAsync(context.Services.Sessions, request, parse.GetValue(target.Json), context.Out, token);
+            var answer = await HandoffHandler.EodAsync(id, handoff.Read(parse), ArgumentNames.CommandLine, context.Services.Sessions, token);
+            WriteEod(answer, parse.GetValue(target.Json), context.Out);
             if (gitHandoff is null) return ExitCodes.Ok;
             try
             {
@@ -173,18 +167,16 @@ public static class SessionCommands
         return command;
     }
 
-    public static async Task<EodResponse> EodAsync(ISessionService sessions, EodRequest request, bool json, TextWriter output, CancellationToken ct)
+    public static void WriteEod(EodResponse answer, bool json, TextWriter output)
     {
-        var answer = await sessions.EodAsync(request, ct);
         if (json)
         {
             Verb.WriteJson(output, answer);
-            return answer;
+            return;
         }
         output.WriteLine($"Session {answer.Session.Id} {Text.Snake(answer.Session.Status)}.");
         output.WriteLine($"Handoff {answer.Handoff.Id} saved for {answer.Handoff.Venture} ({answer.Handoff.PayloadSizeBytes} bytes, sha256 {answer.Handoff.PayloadHash[..12]}…). " +
                          "The next `baton sod` here shows it.");
-        return answer;
     }
 
     // ---- sessions ----

@@ -5,7 +5,7 @@ using Baton.Core.Ventures;
 namespace Baton.Core.Alerts;
 
 /// <summary>Local implementation of <see cref="IAlertService"/>: alerts read by anyone for their venture, written and resolved by hand, and the webhook secret (admin).</summary>
-public sealed class AlertService(BatonCore core, Caller caller) : IAlertService
+public sealed class AlertService(IAlertStore alerts, IVentureStore ventures, BatonCore core, Caller caller) : IAlertService
 {
     public async Task<AlertListResponse> ListAlertsAsync(AlertListRequest request, CancellationToken ct)
     {
@@ -14,14 +14,14 @@ public sealed class AlertService(BatonCore core, Caller caller) : IAlertService
         var branch = v.Text("branch", request.Branch, 250);
         v.ThrowIfAny();
 
-        var venture = Lookups.ScopeFilter(caller, request.Venture);
+        var venture = caller.ScopeFilter(request.Venture);
         var status = request.Status ?? AlertStatus.Open;
         // A named branch is an explicit ask; otherwise the default branch is what matters unless all are asked for.
         var defaultOnly = branch is null && request.AllBranches != true;
-        var page = core.Store.ListAlertsAsync(new AlertQuery(venture, status, branch, defaultOnly, new PageRequest(limit, request.Cursor)), ct);
-        var all = core.Store.ListAlertsAsync(new AlertQuery(venture, AlertStatus.Open, null, false, PageRequest.First(1)), ct);
-        var onDefault = core.Store.ListAlertsAsync(new AlertQuery(venture, AlertStatus.Open, null, true, PageRequest.First(1)), ct);
-        var stats = core.Store.GetWebhookStatsAsync(venture, ct);
+        var page = alerts.ListAlertsAsync(new AlertQuery(venture, status, branch, defaultOnly, new PageRequest(limit, request.Cursor)), ct);
+        var all = alerts.ListAlertsAsync(new AlertQuery(venture, AlertStatus.Open, null, false, PageRequest.First(1)), ct);
+        var onDefault = alerts.ListAlertsAsync(new AlertQuery(venture, AlertStatus.Open, null, true, PageRequest.First(1)), ct);
+        var stats = alerts.GetWebhookStatsAsync(venture, ct);
         await Task.WhenAll(page, all, onDefault, stats);
 
         return new AlertListResponse(page.Result.Items, page.Result.Total, page.Result.NextCursor,
@@ -39,12 +39,12 @@ public sealed class AlertService(BatonCore core, Caller caller) : IAlertService
         var url = v.Text("url", request.Url, 2000);
         v.ThrowIfAny();
 
-        Lookups.EnsureAdmin(caller, "Raising an alert");
-        var venture = await Lookups.VentureOrThrowAsync(core, ventureCode, ct);
-        var repo = Lookups.NormalizeRepo(repoText, venture);
-        var defaultBranch = await core.Store.FindRepoDefaultBranchOrNullAsync(repo, ct);
+        caller.EnsureAdmin("Raising an alert");
+        var venture = await VentureRules.FindOrThrowAsync(ventures, ventureCode, ct);
+        var repo = VentureRules.NormalizeRepo(repoText, venture);
+        var defaultBranch = await alerts.FindRepoDefaultBranchOrNullAsync(repo, ct);
         var now = core.Now();
-        var change = await core.Store.ApplyAlertSignalAsync(new AlertSignal(
+        var change = await alerts.ApplyAlertSignalAsync(new AlertSignal(
             AlertSignalKind.Failure, venture.Code, repo, workflow, branch, source, request.Severity ?? AlertSeverity.Medium,
             AlertRules.IsDefaultBranch(branch, defaultBranch), url, now, $"api:{caller.ActorKeyId}", core.Ids.New(IdGenerator.Alert)), ct);
         return change.Alert!;
@@ -56,9 +56,9 @@ public sealed class AlertService(BatonCore core, Caller caller) : IAlertService
         var reason = v.Required("reason", request.Reason, 500);
         v.ThrowIfAny();
 
-        var alert = await core.Store.FindAlertOrNullAsync(id, ct) ?? throw NotFound(id);
-        Lookups.EnsureMayActFor(caller, alert.Venture);
-        return await core.Store.ResolveAlertAsync(id, core.Now(), $"key:{caller.ActorKeyId}", reason, ct) ?? throw NotFound(id);
+        var alert = await alerts.FindAlertOrNullAsync(id, ct) ?? throw NotFound(id);
+        caller.EnsureMayActFor(alert.Venture);
+        return await alerts.ResolveAlertAsync(id, core.Now(), $"key:{caller.ActorKeyId}", reason, ct) ?? throw NotFound(id);
     }
 
     public async Task<WebhookSecretSet> SetWebhookSecretAsync(SetWebhookSecretRequest request, CancellationToken ct)
@@ -68,9 +68,9 @@ public sealed class AlertService(BatonCore core, Caller caller) : IAlertService
         if (secret.Length is > 0 and < 16) v.Add("secret", "must be at least 16 characters; GitHub suggests a long random string.");
         v.ThrowIfAny();
 
-        Lookups.EnsureAdmin(caller, "Setting the webhook secret");
+        caller.EnsureAdmin("Setting the webhook secret");
         var now = core.Now();
-        await core.Store.SetWebhookSecretAsync(secret, now, ct);
+        await alerts.SetWebhookSecretAsync(secret, now, ct);
         return new WebhookSecretSet(now,
             "The GitHub webhook secret is set. Give GitHub the same secret on each repo's webhook (content type application/json, " +
             "events: workflow runs and check suites) pointing at <server>/v1/webhooks/github. It is not shown again.");

@@ -5,18 +5,18 @@ using Baton.Core.Ventures;
 namespace Baton.Core.Alerts;
 
 /// <summary>Local implementation of <see cref="ICadenceService"/>: recurring duties, judged due or overdue when read.</summary>
-public sealed class CadenceService(BatonCore core, Caller caller) : ICadenceService
+public sealed class CadenceService(IAlertStore alerts, IVentureStore ventures, BatonCore core, Caller caller) : ICadenceService
 {
     public async Task<ListResult<CadenceView>> ListCadenceAsync(string? venture, CancellationToken ct)
     {
-        var scope = Lookups.ScopeFilter(caller, venture);
+        var scope = caller.ScopeFilter(venture);
         IReadOnlyList<string>? scopes = null;
         if (scope is not null)
         {
-            var v = await Lookups.VentureOrThrowAsync(core, scope, ct);
+            var v = await VentureRules.FindOrThrowAsync(ventures, scope, ct);
             scopes = v.Platform ? [v.Code, Venture.Global] : [v.Code];
         }
-        var items = await core.Store.ListCadenceItemsAsync(scopes, ct);
+        var items = await alerts.ListCadenceItemsAsync(scopes, ct);
         var now = core.Now();
         var views = items.Select(i => CadenceView.From(CadenceRules.Judge(i, now))).OrderBy(c => c.DueAt).ThenBy(c => c.Item.Id, StringComparer.Ordinal).ToList();
         return new ListResult<CadenceView>(views, views.Count);
@@ -32,17 +32,17 @@ public sealed class CadenceService(BatonCore core, Caller caller) : ICadenceServ
         if (request.IntervalDays is < 1 or > 3660) v.Add("interval_days", $"must be between 1 and 3660 days (got {request.IntervalDays}).");
         v.ThrowIfAny();
 
-        Lookups.EnsureAdmin(caller, "Adding a recurring duty");
-        if (scope != Venture.Global) await Lookups.VentureOrThrowAsync(core, scope, ct);
+        caller.EnsureAdmin("Adding a recurring duty");
+        if (scope != Venture.Global) await VentureRules.FindOrThrowAsync(ventures, scope, ct);
         var item = new CadenceItem(core.Ids.New(IdGenerator.Cadence), scope, title, string.IsNullOrEmpty(description) ? null : description,
             interval, core.Now(), null, null);
-        await core.Store.InsertCadenceItemAsync(item, ct);
+        await alerts.InsertCadenceItemAsync(item, ct);
         return CadenceView.From(CadenceRules.Judge(item, core.Now()));
     }
 
     public async Task<CadenceView> MarkCadenceDoneAsync(string id, CancellationToken ct)
     {
-        var existing = await core.Store.FindCadenceItemOrNullAsync(id, ct) ?? throw NotFound(id);
+        var existing = await alerts.FindCadenceItemOrNullAsync(id, ct) ?? throw NotFound(id);
         if (existing.Scope == Venture.Global)
         {
             if (caller.VentureScope is not null)
@@ -50,10 +50,10 @@ public sealed class CadenceService(BatonCore core, Caller caller) : ICadenceServ
         }
         else
         {
-            Lookups.EnsureMayActFor(caller, existing.Scope);
+            caller.EnsureMayActFor(existing.Scope);
         }
         var now = core.Now();
-        var done = await core.Store.MarkCadenceDoneAsync(id, now, caller.ActorKeyId, ct) ?? throw NotFound(id);
+        var done = await alerts.MarkCadenceDoneAsync(id, now, caller.ActorKeyId, ct) ?? throw NotFound(id);
         return CadenceView.From(CadenceRules.Judge(done, now));
     }
 

@@ -22,11 +22,11 @@ public sealed record WebhookAnswer(WebhookResult Result, string Message, string?
 /// stored secret before a single byte of the body is parsed. A delivery id is processed once; its record and its
 /// effect on alerts are written in one transaction, so a retried delivery can neither be lost nor counted twice.
 /// </summary>
-public sealed class WebhookService(BatonCore core)
+public sealed class WebhookService(IAlertStore alerts, IVentureStore ventures, BatonCore core)
 {
     public async Task<WebhookAnswer> HandleGitHubAsync(string? eventName, string? deliveryId, string? signature, byte[] body, CancellationToken ct)
     {
-        var secret = await core.Store.FindWebhookSecretOrNullAsync(ct);
+        var secret = await alerts.FindWebhookSecretOrNullAsync(ct);
         if (secret is null)
             throw new BatonException(ErrorCodes.Unauthorized,
                 "The delivery could not be verified: no webhook secret is set on this server. An admin sets one with `baton webhooks secret set`.");
@@ -49,11 +49,11 @@ public sealed class WebhookService(BatonCore core)
             throw new BatonException(ErrorCodes.MalformedJson, "The delivery is signed but its body is not a JSON object. Send GitHub's payload with content type application/json.");
         }
 
-        var ventures = await core.Store.ListVenturesAsync(ct);
-        var owner = parsed.Repo is null ? null : VentureLookup.FindForRepoOrNull(ventures, parsed.Repo);
+        var registry = await ventures.ListVenturesAsync(ct);
+        var owner = parsed.Repo is null ? null : VentureLookup.FindForRepoOrNull(registry, parsed.Repo);
         var now = core.Now();
         var signal = owner is null || parsed.Completion is null ? null : SignalOf(owner, parsed.Completion, delivery, now);
-        var outcome = await core.Store.RecordWebhookDeliveryAsync(
+        var outcome = await alerts.RecordWebhookDeliveryAsync(
             new WebhookDelivery(delivery, name, parsed.Repo, owner?.Code, parsed.DefaultBranch, now), signal, ct);
 
         if (outcome.Duplicate) return new WebhookAnswer(WebhookResult.Duplicate, $"Delivery {delivery} was already processed; nothing changed.", owner?.Code, outcome.Change);

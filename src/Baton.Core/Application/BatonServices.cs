@@ -1,4 +1,5 @@
 using Baton.Core.Alerts;
+using Baton.Core.Briefing;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
@@ -6,7 +7,6 @@ using Baton.Core.Keys;
 using Baton.Core.Knowledge;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
-
 
 namespace Baton.Core.Application;
 
@@ -20,10 +20,50 @@ public sealed record BatonServices(
     IDocService Docs,
     IMachineService Machines,
     IAlertService Alerts,
-    ICadenceService Cadence)
+    ICadenceService Cadence);
+
+/// <summary>
+/// Makes <see cref="BatonServices"/> for a caller from the store's narrow ports. One per process, made by the
+/// composition root (<c>AddBaton()</c> in Baton.Hosting); cheap to call per request: services are small objects
+/// holding their ports and the caller.
+/// </summary>
+public sealed class BatonServiceFactory(
+    IVentureStore ventures,
+    IKeyStore keys,
+    ISessionStore sessions,
+    IHandoffStore handoffs,
+    IKnowledgeStore knowledge,
+    IFleetStore machines,
+    IAlertStore alerts,
+    BatonCore core)
 {
-    public static BatonServices For(BatonCore core, Caller caller) =>
-        new(new SessionService(core, caller), new HandoffService(core, caller), new VentureService(core, caller), new KeyService(core, caller),
-            new NoteService(core, caller), new DocService(core, caller), new MachineService(core, caller),
-            new AlertService(core, caller), new CadenceService(core, caller));
+    private BatonCore _core = core;
+
+    /// <summary>The clock, randomness, ids and options every service of this process shares.</summary>
+    public BatonCore Core => _core;
+
+    /// <summary>
+    /// Names where answers come from in every briefing header from now on. The server calls it once, right after
+    /// Kestrel has bound (the real port is known only then); a reference write, so no lock is needed.
+    /// </summary>
+    public void UseServerLabel(string label) => _core = _core with { Options = _core.Options.WithServerLabel(label) };
+
+    public BatonServices For(Caller caller)
+    {
+        var core = _core;
+        var briefing = new SodBriefing(sessions, handoffs, knowledge, alerts, core.Options);
+        return new BatonServices(
+            new SessionService(sessions, ventures, briefing, core, caller),
+            new HandoffService(handoffs, ventures, core, caller),
+            new VentureService(ventures, caller),
+            new KeyService(keys, ventures, core, caller),
+            new NoteService(knowledge, ventures, core, caller),
+            new DocService(knowledge, ventures, core, caller),
+            new MachineService(machines, core, caller),
+            new AlertService(alerts, ventures, core, caller),
+            new CadenceService(alerts, ventures, core, caller));
+    }
+
+    /// <summary>Webhook deliveries act for no caller: they are authenticated by their signature.</summary>
+    public WebhookService Webhooks() => new(alerts, ventures, _core);
 }

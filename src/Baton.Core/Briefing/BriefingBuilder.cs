@@ -64,6 +64,9 @@ public sealed record BriefingKnowledge(
 /// </summary>
 public static class BriefingBuilder
 {
+    /// <summary>Notes with this tag (or one of the venture's note tags) are the briefing's enterprise context.</summary>
+    public const string NoteTag = "executive-summary";
+
     public static string Build(BriefingInput input)
     {
         var venture = input.Venture;

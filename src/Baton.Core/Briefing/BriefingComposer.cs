@@ -1,3 +1,4 @@
+using Baton.Core.Sessions;
 using System.Globalization;
 using System.Text;
 using Baton.Core.Common;
@@ -39,10 +40,10 @@ public static class BriefingComposer
     /// <summary>Briefings over this size carry a warning, whatever the budget asked for.</summary>
     public const int WarningThresholdChars = 50 * 1024;
 
-    /// <summary>The smallest budget a caller may ask for: the header, the directive and a line per section.</summary>
-    public const int MinBudgetChars = 1_000;
+    /// <summary>The smallest budget a caller may ask for (<see cref="BriefingBudget.MinChars"/>).</summary>
+    public const int MinBudgetChars = BriefingBudget.MinChars;
 
-    public const int MaxBudgetChars = 1_000_000;
+    public const int MaxBudgetChars = BriefingBudget.MaxChars;
 
     /// <summary>A partial block shorter than this is not worth showing; the block is left out instead.</summary>
     private const int MinPartialChars = 200;

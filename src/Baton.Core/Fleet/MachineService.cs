@@ -7,7 +7,7 @@ namespace Baton.Core.Fleet;
 /// Local implementation of <see cref="IMachineService"/>. Any key may register and heartbeat machines: a machine
 /// registers itself with the key it runs agents with, and the fleet is shared across ventures.
 /// </summary>
-public sealed class MachineService(BatonCore core, Caller caller) : IMachineService
+public sealed class MachineService(IFleetStore machines, BatonCore core, Caller caller) : IMachineService
 {
     public async Task<MachineRegistration> RegisterMachineAsync(RegisterMachineRequest request, CancellationToken ct)
     {
@@ -30,20 +30,20 @@ public sealed class MachineService(BatonCore core, Caller caller) : IMachineServ
 
         var now = core.Now();
         var candidate = new Machine(core.Ids.New(IdGenerator.Machine), hostname, Empty(os), Empty(arch), address, key, user, now, now, caller.ActorKeyId);
-        var upsert = await core.Store.UpsertMachineAsync(candidate, ct);
+        var upsert = await machines.UpsertMachineAsync(candidate, ct);
         return new MachineRegistration(MachineInfo.From(upsert.Machine, now), upsert.Created);
     }
 
     public async Task<MachineInfo> HeartbeatMachineAsync(string id, CancellationToken ct)
     {
         var now = core.Now();
-        var machine = await core.Store.TouchMachineAsync(id, now, ct) ?? throw NotFound(id);
+        var machine = await machines.TouchMachineAsync(id, now, ct) ?? throw NotFound(id);
         return MachineInfo.From(machine, now);
     }
 
     public async Task<MachineInfo> GetMachineAsync(string id, CancellationToken ct)
     {
-        var machine = await core.Store.FindMachineOrNullAsync(id, ct) ?? throw NotFound(id);
+        var machine = await machines.FindMachineOrNullAsync(id, ct) ?? throw NotFound(id);
         return MachineInfo.From(machine, core.Now());
     }
 
@@ -52,7 +52,7 @@ public sealed class MachineService(BatonCore core, Caller caller) : IMachineServ
         var v = new Validator();
         var limit = v.Range("limit", request.Limit, 1, PageRequest.MaxLimit, PageRequest.DefaultLimit);
         v.ThrowIfAny();
-        var page = await core.Store.ListMachinesAsync(new PageRequest(limit, request.Cursor), ct);
+        var page = await machines.ListMachinesAsync(new PageRequest(limit, request.Cursor), ct);
         var now = core.Now();
         return new Page<MachineInfo>(page.Items.Select(m => MachineInfo.From(m, now)).ToList(), page.Total, page.NextCursor);
     }

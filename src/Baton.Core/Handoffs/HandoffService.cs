@@ -9,7 +9,7 @@ namespace Baton.Core.Handoffs;
 /// Local implementation of <see cref="IHandoffService"/>: handoffs written without ending a session, including
 /// cross-venture ones, and the paged list (DESIGN.md §5).
 /// </summary>
-public sealed class HandoffService(BatonCore core, Caller caller) : IHandoffService
+public sealed class HandoffService(IHandoffStore handoffs, IVentureStore ventures, BatonCore core, Caller caller) : IHandoffService
 {
     public async Task<HandoffReceipt> CreateHandoffAsync(CreateHandoffRequest request, CancellationToken ct)
     {
@@ -17,27 +17,27 @@ public sealed class HandoffService(BatonCore core, Caller caller) : IHandoffServ
         var ventureCode = v.Required("venture", request.Venture, 12);
         var repo = v.Required("repo", request.Repo, 200);
         var fromAgent = v.Required("from_agent", request.FromAgent, 100);
-        var track = v.Text("track", request.Track, 100) is { Length: > 0 } t ? t : Session.DefaultTrack;
+        var track = v.Text("track", request.Track, 100) is { Length: > 0 } t ? t : Tracks.Default;
         var toVenture = v.Text("to_venture", request.ToVenture, 12);
         var sessionId = v.Text("session_id", request.SessionId, 64);
         var (summary, status) = HandoffFactory.Validate(request, v);
         v.ThrowIfAny();
 
         // The writer acts for its own venture; the target only has to exist (that is the point of addressing it).
-        Lookups.EnsureMayActFor(caller, ventureCode);
-        var source = await Lookups.VentureOrThrowAsync(core, ventureCode, ct);
-        var target = toVenture is null || toVenture == source.Code ? source : await Lookups.VentureOrThrowAsync(core, toVenture, ct);
-        if (sessionId is not null && await core.Store.FindSessionOrNullAsync(sessionId, core.Now(), core.Options.StaleAfter, ct) is null)
+        caller.EnsureMayActFor(ventureCode);
+        var source = await VentureRules.FindOrThrowAsync(ventures, ventureCode, ct);
+        var target = toVenture is null || toVenture == source.Code ? source : await VentureRules.FindOrThrowAsync(ventures, toVenture, ct);
+        if (sessionId is not null && !await handoffs.SessionExistsAsync(sessionId, ct))
             throw new BatonException(ErrorCodes.SessionNotFound, $"There is no session '{sessionId}'. Leave session_id out or use the id `baton sod` printed.");
 
         var handoff = HandoffFactory.Create(
             core, caller, request, summary, status, sessionId,
             venture: target.Code,
-            repo: Lookups.NormalizeRepo(repo, source),
+            repo: VentureRules.NormalizeRepo(repo, source),
             track: track,
             fromAgent: fromAgent,
             sourceVenture: target.Code == source.Code ? null : source.Code);
-        await core.Store.InsertHandoffAsync(handoff, ct);
+        await handoffs.InsertHandoffAsync(handoff, ct);
         return HandoffFactory.Receipt(handoff);
     }
 
@@ -48,11 +48,11 @@ public sealed class HandoffService(BatonCore core, Caller caller) : IHandoffServ
         v.Positive("issue_number", request.IssueNumber);
         v.ThrowIfAny();
 
-        var venture = Lookups.ScopeFilter(caller, request.Venture);
+        var venture = caller.ScopeFilter(request.Venture);
         var repo = request.Repo;
         if (repo is not null && !repo.Contains('/') && venture is not null)
-            repo = Lookups.NormalizeRepo(repo, await Lookups.VentureOrThrowAsync(core, venture, ct));
-        return await core.Store.ListHandoffsAsync(
+            repo = VentureRules.NormalizeRepo(repo, await VentureRules.FindOrThrowAsync(ventures, venture, ct));
+        return await handoffs.ListHandoffsAsync(
             new HandoffQuery(venture, repo, request.Track, request.IssueNumber, new PageRequest(limit, request.Cursor)), ct);
     }
 }

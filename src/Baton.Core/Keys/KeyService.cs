@@ -8,32 +8,32 @@ namespace Baton.Core.Keys;
 /// Local implementation of <see cref="IKeyService"/>: admin-only key management. A key is returned once, at creation;
 /// the store keeps only its SHA-256.
 /// </summary>
-public sealed class KeyService(BatonCore core, Caller caller) : IKeyService
+public sealed class KeyService(IKeyStore keys, IVentureStore ventures, BatonCore core, Caller caller) : IKeyService
 {
     public async Task<CreatedKey> CreateKeyAsync(CreateKeyRequest request, CancellationToken ct)
     {
-        Lookups.EnsureAdmin(caller, "Creating a key");
+        caller.EnsureAdmin("Creating a key");
         var v = new Validator();
         var role = v.Required("role", request.Role);
         var name = v.Required("name", request.Name, 100);
         var venture = v.Text("venture", request.Venture, 12);
         v.ThrowIfAny();
-        if (venture is not null) await Lookups.VentureOrThrowAsync(core, venture, ct);
+        if (venture is not null) await VentureRules.FindOrThrowAsync(ventures, venture, ct);
 
-        var (created, _) = await MintAsync(core, role, name, venture, caller.ActorKeyId, ct);
+        var (created, _) = await MintAsync(keys, core, role, name, venture, caller.ActorKeyId, ct);
         return created;
     }
 
     public async Task<IReadOnlyList<ApiKeyInfo>> ListKeysAsync(CancellationToken ct)
     {
-        Lookups.EnsureAdmin(caller, "Listing keys");
-        return (await core.Store.ListApiKeysAsync(ct)).Select(ApiKeyInfo.From).ToList();
+        caller.EnsureAdmin("Listing keys");
+        return (await keys.ListApiKeysAsync(ct)).Select(ApiKeyInfo.From).ToList();
     }
 
     public async Task<ApiKeyInfo> RevokeKeyAsync(string id, CancellationToken ct)
     {
-        Lookups.EnsureAdmin(caller, "Revoking a key");
-        var revoked = await core.Store.RevokeApiKeyAsync(id, core.Now(), ct)
+        caller.EnsureAdmin("Revoking a key");
+        var revoked = await keys.RevokeApiKeyAsync(id, core.Now(), ct)
                       ?? throw new BatonException(ErrorCodes.KeyNotFound, $"There is no key '{id}'. `baton keys list` shows the key ids.");
         return ApiKeyInfo.From(revoked);
     }
@@ -42,12 +42,12 @@ public sealed class KeyService(BatonCore core, Caller caller) : IKeyService
     /// Makes and stores a new key. Also used by the server to mint the first admin key on a fresh data directory.
     /// </summary>
     public static async Task<(CreatedKey Created, ApiKey Stored)> MintAsync(
-        BatonCore core, KeyRole role, string name, string? venture, string? createdBy, CancellationToken ct)
+        IKeyStore keys, BatonCore core, KeyRole role, string name, string? venture, string? createdBy, CancellationToken ct)
     {
         var key = KeyHashing.NewKey();
         var hash = KeyHashing.Hash(key);
         var stored = new ApiKey(core.Ids.New(IdGenerator.Key), name, role, venture, hash, KeyHashing.ActorKeyIdOf(hash), core.Now(), null, createdBy);
-        await core.Store.InsertApiKeyAsync(stored, ct);
+        await keys.InsertApiKeyAsync(stored, ct);
         return (new CreatedKey(stored.Id, key, stored.ActorKeyId, role, name, venture), stored);
     }
 }

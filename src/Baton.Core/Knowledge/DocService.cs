@@ -9,7 +9,7 @@ namespace Baton.Core.Knowledge;
 /// <summary>
 /// Local implementation of <see cref="IDocService"/>: versioned docs, the docs index, requirements and the audit.
 /// </summary>
-public sealed partial class DocService(BatonCore core, Caller caller) : IDocService
+public sealed partial class DocService(IKnowledgeStore knowledge, IVentureStore ventures, BatonCore core, Caller caller) : IDocService
 {
     private const int MaxContentChars = 900_000;
 
@@ -26,7 +26,7 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
         var sourcePath = v.Text("source_path", request.SourcePath, 500);
         v.ThrowIfAny();
 
-        if (scope != Venture.Global) await Lookups.VentureOrThrowAsync(core, scope, ct);
+        if (scope != Venture.Global) await VentureRules.FindOrThrowAsync(ventures, scope, ct);
         var generated = request.Generated ?? false;
         await EnsureMayUploadAsync(scope, name, generated, ct);
         NoteService.RefuseSecrets(title ?? "", request.Content!);
@@ -35,7 +35,7 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
         var candidate = new Doc(scope, name, title ?? TitleOf(request.Content!, name), request.Content!,
             Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length, docType, Version: 1, core.Now(),
             caller.ActorKeyId, sourceRepo, sourcePath, generated);
-        var put = await core.Store.PutDocAsync(candidate, ct);
+        var put = await knowledge.PutDocAsync(candidate, ct);
         var message = put.Changed
             ? $"Stored {scope}/{name} as version {put.Doc.Version}."
             : $"{scope}/{name} already has this content (version {put.Doc.Version}): nothing changed.";
@@ -44,9 +44,9 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
 
     public async Task<Doc> GetDocAsync(string scope, string name, int? version, CancellationToken ct)
     {
-        if (scope != Venture.Global) Lookups.EnsureMayActFor(caller, scope);
+        if (scope != Venture.Global) caller.EnsureMayActFor(scope);
         if (version is <= 0) throw BatonException.Validation("version", $"must be a positive number (got {version}).");
-        return await core.Store.FindDocOrNullAsync(scope, name, version, ct)
+        return await knowledge.FindDocOrNullAsync(scope, name, version, ct)
                ?? throw new BatonException(ErrorCodes.DocNotFound,
                    version is null
                        ? $"There is no doc {scope}/{name}. `baton docs --venture <code>` lists the docs a venture sees."
@@ -55,31 +55,31 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
 
     public async Task<ListResult<DocSummary>> ListDocsAsync(string? venture, CancellationToken ct)
     {
-        venture = Lookups.ScopeFilter(caller, venture);
+        venture = caller.ScopeFilter(venture);
         IReadOnlyList<string> scopes;
         if (venture is null)
-            scopes = [Venture.Global, .. (await core.Store.ListVenturesAsync(ct)).Select(x => x.Code)];
+            scopes = [Venture.Global, .. (await ventures.ListVenturesAsync(ct)).Select(x => x.Code)];
         else
-            scopes = [(await Lookups.VentureOrThrowAsync(core, venture, ct)).Code, Venture.Global];
-        var docs = await core.Store.ListDocsAsync(scopes, ct);
+            scopes = [(await VentureRules.FindOrThrowAsync(ventures, venture, ct)).Code, Venture.Global];
+        var docs = await knowledge.ListDocsAsync(scopes, ct);
         return new ListResult<DocSummary>(docs, docs.Count);
     }
 
     public async Task<DocAuditResult> AuditAsync(string venture, CancellationToken ct)
     {
-        Lookups.EnsureMayActFor(caller, venture);
-        var v = await Lookups.VentureOrThrowAsync(core, venture, ct);
-        var requirements = core.Store.ListDocRequirementsAsync(ct);
-        var docs = core.Store.ListDocsAsync([v.Code, Venture.Global], ct);
+        caller.EnsureMayActFor(venture);
+        var v = await VentureRules.FindOrThrowAsync(ventures, venture, ct);
+        var requirements = knowledge.ListDocRequirementsAsync(ct);
+        var docs = knowledge.ListDocsAsync([v.Code, Venture.Global], ct);
         await Task.WhenAll(requirements, docs);
         return DocAudit.Run(v, requirements.Result, docs.Result, core.Now());
     }
 
-    public Task<IReadOnlyList<DocRequirement>> ListRequirementsAsync(CancellationToken ct) => core.Store.ListDocRequirementsAsync(ct);
+    public Task<IReadOnlyList<DocRequirement>> ListRequirementsAsync(CancellationToken ct) => knowledge.ListDocRequirementsAsync(ct);
 
     public async Task<DocRequirement> PutRequirementAsync(string? id, DocRequirementRequest request, CancellationToken ct)
     {
-        Lookups.EnsureAdmin(caller, "Changing doc requirements");
+        caller.EnsureAdmin("Changing doc requirements");
         var v = new Validator();
         var pattern = v.Required("name_pattern", request.NamePattern, 120);
         var scopeType = v.Required("scope_type", request.ScopeType);
@@ -92,24 +92,24 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
             v.Add("name_pattern", "a global requirement names one doc, so it cannot use {venture}.");
         var sources = (request.GenerationSources ?? []).Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
         v.ThrowIfAny();
-        if (venture is not null) await Lookups.VentureOrThrowAsync(core, venture, ct);
+        if (venture is not null) await VentureRules.FindOrThrowAsync(ventures, venture, ct);
 
         DocRequirement? existing = null;
         if (id is not null)
         {
-            existing = await core.Store.FindDocRequirementOrNullAsync(id, ct) ?? throw RequirementNotFound(id);
+            existing = await knowledge.FindDocRequirementOrNullAsync(id, ct) ?? throw RequirementNotFound(id);
         }
         var requirement = new DocRequirement(
             existing?.Id ?? core.Ids.New("req"), pattern, scopeType, venture, capability, staleness,
             request.AutoGenerate ?? false, sources, existing?.CreatedAt ?? core.Now());
-        await core.Store.UpsertDocRequirementAsync(requirement, ct);
+        await knowledge.UpsertDocRequirementAsync(requirement, ct);
         return requirement;
     }
 
     public async Task DeleteRequirementAsync(string id, CancellationToken ct)
     {
-        Lookups.EnsureAdmin(caller, "Changing doc requirements");
-        if (!await core.Store.DeleteDocRequirementAsync(id, ct)) throw RequirementNotFound(id);
+        caller.EnsureAdmin("Changing doc requirements");
+        if (!await knowledge.DeleteDocRequirementAsync(id, ct)) throw RequirementNotFound(id);
     }
 
     /// <summary>
@@ -121,9 +121,9 @@ public sealed partial class DocService(BatonCore core, Caller caller) : IDocServ
         if (caller.IsAdmin) return;
         const string AdminOnly = "Uploading docs needs an admin key. An agent key may upload only a generated doc that a requirement of its venture asks for (`baton docs heal`).";
         if (!generated || scope == Venture.Global) throw new BatonException(ErrorCodes.Forbidden, AdminOnly);
-        Lookups.EnsureMayActFor(caller, scope);
-        var venture = await Lookups.VentureOrThrowAsync(core, scope, ct);
-        var requirements = await core.Store.ListDocRequirementsAsync(ct);
+        caller.EnsureMayActFor(scope);
+        var venture = await VentureRules.FindOrThrowAsync(ventures, scope, ct);
+        var requirements = await knowledge.ListDocRequirementsAsync(ct);
         var fulfils = requirements.Any(r => DocAudit.AppliesTo(r, venture, out var s) && s == scope && DocAudit.NameFor(r, venture) == name);
         if (!fulfils) throw new BatonException(ErrorCodes.Forbidden, AdminOnly + $" No requirement of '{scope}' asks for '{name}'.");
     }

@@ -8,7 +8,7 @@ namespace Baton.Core.Knowledge;
 /// Local implementation of <see cref="INoteService"/>: the knowledge store's notes. Notes are written only when someone
 /// asks, and never when they look like they carry a secret.
 /// </summary>
-public sealed partial class NoteService(BatonCore core, Caller caller) : INoteService
+public sealed partial class NoteService(IKnowledgeStore knowledge, IVentureStore ventures, BatonCore core, Caller caller) : INoteService
 {
     private const int MaxContentChars = 100_000;
     private const int MaxTags = 20;
@@ -27,7 +27,7 @@ public sealed partial class NoteService(BatonCore core, Caller caller) : INoteSe
         RefuseSecrets(title, content);
         var now = core.Now();
         var note = new Note(core.Ids.New(IdGenerator.Note), venture, title, content, tags, false, now, now, caller.ActorKeyId, source);
-        await core.Store.InsertNoteAsync(note, ct);
+        await knowledge.InsertNoteAsync(note, ct);
         return note;
     }
 
@@ -43,14 +43,14 @@ public sealed partial class NoteService(BatonCore core, Caller caller) : INoteSe
         var existing = await NoteOrThrowAsync(id, ct);
         await EnsureMayWriteAsync(existing.Venture, ct);
         RefuseSecrets(title ?? "", content ?? "");
-        return await core.Store.UpdateNoteAsync(id, title, content, tags, core.Now(), ct) ?? throw NotFound(id);
+        return await knowledge.UpdateNoteAsync(id, title, content, tags, core.Now(), ct) ?? throw NotFound(id);
     }
 
     public async Task<Note> ArchiveNoteAsync(string id, CancellationToken ct)
     {
         var existing = await NoteOrThrowAsync(id, ct);
         await EnsureMayWriteAsync(existing.Venture, ct);
-        return await core.Store.SetNoteArchivedAsync(id, true, core.Now(), ct) ?? throw NotFound(id);
+        return await knowledge.SetNoteArchivedAsync(id, true, core.Now(), ct) ?? throw NotFound(id);
     }
 
     public async Task<Note> GetNoteAsync(string id, CancellationToken ct) => await NoteOrThrowAsync(id, ct);
@@ -63,19 +63,19 @@ public sealed partial class NoteService(BatonCore core, Caller caller) : INoteSe
         var tag = v.Text("tag", request.Tag, 50);
         v.ThrowIfAny();
 
-        var venture = Lookups.ScopeFilter(caller, request.Venture);
+        var venture = caller.ScopeFilter(request.Venture);
         var includeGlobal = request.IncludeGlobal ?? true;
         IReadOnlyList<string>? ventures = venture is null ? null : includeGlobal ? [venture, Venture.Global] : [venture];
         IReadOnlyList<string>? exclude = venture is null && !includeGlobal ? [Venture.Global] : null;
-        return await core.Store.SearchNotesAsync(
+        return await knowledge.SearchNotesAsync(
             new NoteQuery(string.IsNullOrWhiteSpace(q) ? null : q, tag is null ? null : [tag], ventures, exclude,
                 request.IncludeArchived ?? false, new PageRequest(limit, request.Cursor)), ct);
     }
 
     private async Task<Note> NoteOrThrowAsync(string id, CancellationToken ct)
     {
-        var note = await core.Store.FindNoteOrNullAsync(id, ct) ?? throw NotFound(id);
-        if (note.Venture != Venture.Global) Lookups.EnsureMayActFor(caller, note.Venture);
+        var note = await knowledge.FindNoteOrNullAsync(id, ct) ?? throw NotFound(id);
+        if (note.Venture != Venture.Global) caller.EnsureMayActFor(note.Venture);
         return note;
     }
 
@@ -88,8 +88,8 @@ public sealed partial class NoteService(BatonCore core, Caller caller) : INoteSe
                 throw new BatonException(ErrorCodes.Forbidden, $"This key is scoped to '{caller.VentureScope}'; global notes need an unscoped key.");
             return;
         }
-        Lookups.EnsureMayActFor(caller, venture);
-        await Lookups.VentureOrThrowAsync(core, venture, ct);
+        caller.EnsureMayActFor(venture);
+        await VentureRules.FindOrThrowAsync(ventures, venture, ct);
     }
 
     /// <summary>Refuses text that looks like a credential, naming the kind and the line, never the value.</summary>

@@ -1,3 +1,4 @@
+using Baton.Core.Common;
 using System.Text.Json.Nodes;
 using Baton.Core.Ventures;
 
@@ -33,5 +34,5 @@ public sealed record Session(
     JsonObject? Meta)
 {
     /// <summary>The track used when a caller names none.</summary>
-    public const string DefaultTrack = "main";
+    public const string DefaultTrack = Tracks.Default;
 }

@@ -16,7 +16,7 @@ public sealed record SessionDecision(Session? Resume, IReadOnlyList<Session> Sup
 public static class SessionRules
 {
     /// <summary>Default stale threshold: no heartbeat for 45 minutes.</summary>
-    public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromMinutes(45);
+    public static readonly TimeSpan DefaultStaleAfter = CoreOptions.DefaultStaleAfter;
 
     /// <summary>A session is stale once <paramref name="staleAfter"/> has passed since its last heartbeat.</summary>
     public static bool IsStale(Session session, DateTimeOffset now, TimeSpan staleAfter) =>

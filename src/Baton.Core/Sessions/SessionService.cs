@@ -1,5 +1,4 @@
 using Baton.Core.Alerts;
-using Baton.Core.Briefing;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
@@ -12,14 +11,8 @@ namespace Baton.Core.Sessions;
 /// Local implementation of <see cref="ISessionService"/> over the store: SOD, heartbeat, update, EOD and session lists
 /// (DESIGN.md §4). One instance per caller; cheap to make.
 /// </summary>
-public sealed class SessionService(BatonCore core, Caller caller) : ISessionService
+public sealed class SessionService(ISessionStore sessions, IVentureStore ventures, ISodBriefing briefing, BatonCore core, Caller caller) : ISessionService
 {
-    /// <summary>How many of each list the SOD answer carries; the briefing then fits what it can to its budget.</summary>
-    private const int SodListLimit = 20;
-
-    /// <summary>Notes with this tag (or one of the venture's note tags) are the briefing's enterprise context.</summary>
-    public const string BriefingNoteTag = "executive-summary";
-
     public async Task<SodResponse> SodAsync(SodRequest request, CancellationToken ct)
     {
         var v = new Validator();
@@ -32,12 +25,12 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
         var branch = v.Text("branch", request.Branch, 250);
         var commit = v.Text("commit_sha", request.CommitSha, 64);
         v.Positive("issue_number", request.IssueNumber);
-        var budget = v.Range("budget_chars", request.BudgetChars, BriefingComposer.MinBudgetChars, BriefingComposer.MaxBudgetChars, core.Options.DefaultBudgetChars);
+        var budget = v.Range("budget_chars", request.BudgetChars, BriefingBudget.MinChars, BriefingBudget.MaxChars, core.Options.DefaultBudgetChars);
         var docsFormat = request.DocsFormat ?? DocsFormat.Index;
         v.ThrowIfAny();
 
-        Lookups.EnsureMayActFor(caller, ventureCode);
-        var venture = await Lookups.VentureOrThrowAsync(core, ventureCode, ct);
+        caller.EnsureMayActFor(ventureCode);
+        var venture = await VentureRules.FindOrThrowAsync(ventures, ventureCode, ct);
         var now = core.Now();
         var candidate = new Session(
             Id: core.Ids.New(IdGenerator.Session),
@@ -45,7 +38,7 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
             Cli: cli,
             Host: host,
             Venture: venture.Code,
-            Repo: Lookups.NormalizeRepo(repo, venture),
+            Repo: VentureRules.NormalizeRepo(repo, venture),
             Track: track,
             IssueNumber: request.IssueNumber,
             Branch: branch,
@@ -59,91 +52,21 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
             CreationCorrelationId: caller.CorrelationId,
             Meta: null);
 
-        var outcome = await core.Store.StartOrResumeSessionAsync(candidate, now, core.Options.StaleAfter, ct);
+        var outcome = await sessions.StartOrResumeSessionAsync(candidate, now, core.Options.StaleAfter, ct);
         var session = outcome.Session;
 
         // A resumed session learns where the agent is now (branch, commit, issue): a second write only when it moved.
         if (outcome.Resumed && Moved(session, branch, commit, request.IssueNumber))
         {
-            var touched = await core.Store.TouchSessionAsync(session.Id, new SessionUpdate(branch, commit, request.IssueNumber, null), now, core.Options.StaleAfter, ct);
+            var touched = await sessions.TouchSessionAsync(session.Id, new SessionUpdate(branch, commit, request.IssueNumber, null), now, core.Options.StaleAfter, ct);
             session = touched.Session ?? session;
         }
 
-        var lastHandoff = core.Store.ListHandoffsAsync(
-            new HandoffQuery(venture.Code, session.Repo, session.Track, null, PageRequest.First(1), HandoffOrigin.Own), ct);
-        var addressed = core.Store.ListHandoffsAsync(
-            new HandoffQuery(venture.Code, null, null, null, PageRequest.First(SodListLimit), HandoffOrigin.Addressed), ct);
-        // One more than shown, so the caller's own session can be dropped and a full page still remains.
-        var active = core.Store.ListSessionsAsync(
-            new SessionQuery(venture.Code, SessionStatus.Active, PageRequest.First(SodListLimit + 1)), now, core.Options.StaleAfter, ct);
-        var knowledge = LoadKnowledgeAsync(venture, docsFormat, now, ct);
-        var operations = LoadOperationsAsync(venture, now, ct);
-        await Task.WhenAll(lastHandoff, addressed, active, knowledge, operations);
-
-        var others = OthersThan(session, active.Result);
-        var addressedList = new ListResult<Handoff>(addressed.Result.Items, addressed.Result.Total);
         var heartbeat = HeartbeatSchedule.Next(now, core.Random);
-        var briefing = BriefingBuilder.Build(new BriefingInput(
-            venture, session, outcome.Resumed, core.Options.ServerLabel, lastHandoff.Result.Items.FirstOrDefault(),
-            addressedList, others, budget, now, knowledge.Result, operations.Result));
-
-        var k = knowledge.Result;
-        return new SodResponse(session, outcome.Resumed, heartbeat, lastHandoff.Result.Items.FirstOrDefault(), addressedList, others, briefing,
-            new ListResult<DocSummary>(k.Docs, k.Docs.Count), k.Audit, k.Notes);
-    }
-
-    /// <summary>
-    /// Enterprise notes (tagged <c>executive-summary</c> or one of the venture's note tags) in briefing order — this
-    /// venture, then other ventures, then global, newest first — plus the docs index and audit.
-    /// </summary>
-    private async Task<BriefingKnowledge> LoadKnowledgeAsync(Venture venture, DocsFormat docsFormat, DateTimeOffset now, CancellationToken ct)
-    {
-        var store = core.Store;
-        IReadOnlyList<string> tags = [.. venture.NoteTags.Append(BriefingNoteTag).Distinct(StringComparer.Ordinal)];
-        var own = store.SearchNotesAsync(new NoteQuery(null, tags, [venture.Code], null, false, PageRequest.First(SodListLimit)), ct);
-        var others = store.SearchNotesAsync(new NoteQuery(null, tags, null, [venture.Code, Venture.Global], false, PageRequest.First(SodListLimit)), ct);
-        var global = store.SearchNotesAsync(new NoteQuery(null, tags, [Venture.Global], null, false, PageRequest.First(SodListLimit)), ct);
-        var docs = store.ListDocsAsync([venture.Code, Venture.Global], ct);
-        var requirements = store.ListDocRequirementsAsync(ct);
-        await Task.WhenAll(own, others, global, docs, requirements);
-
-        var notes = new ListResult<Note>(
-            [.. own.Result.Items.Concat(others.Result.Items).Concat(global.Result.Items).Select(h => h.Note)],
-            own.Result.Total + others.Result.Total + global.Result.Total);
-        IReadOnlyList<Doc> full = [];
-        if (docsFormat == DocsFormat.Full)
-        {
-            var contents = await Task.WhenAll(docs.Result.Select(d => store.FindDocOrNullAsync(d.Scope, d.Name, null, ct)));
-            full = [.. contents.OfType<Doc>()];
-        }
-        var audit = DocAudit.Run(venture, requirements.Result, docs.Result, now);
-        return new BriefingKnowledge(notes, docs.Result, full, audit, docsFormat, core.Options.NotesBudgetChars);
-    }
-
-    /// <summary>
-    /// Open default-branch alerts in briefing order with their exact total, the open ones on other branches (counted),
-    /// the venture's due duties (global ones only for the platform venture), and the self-check figures.
-    /// </summary>
-    private async Task<BriefingOperations> LoadOperationsAsync(Venture venture, DateTimeOffset now, CancellationToken ct)
-    {
-        var store = core.Store;
-        var alerts = store.ListAlertsAsync(
-            new AlertQuery(venture.Code, AlertStatus.Open, null, true, PageRequest.First(SodListLimit), AlertOrder.SeverityThenOldest), ct);
-        var allOpen = store.ListAlertsAsync(new AlertQuery(venture.Code, AlertStatus.Open, null, false, PageRequest.First(1)), ct);
-        var stale = store.ListAlertsAsync(
-            new AlertQuery(venture.Code, AlertStatus.Open, null, false, PageRequest.First(1), LastSeenBefore: now - AlertRules.PossiblyStaleAfter), ct);
-        IReadOnlyList<string> scopes = venture.Platform ? [venture.Code, Venture.Global] : [venture.Code];
-        var cadence = store.ListCadenceItemsAsync(scopes, ct);
-        var webhooks = store.GetWebhookStatsAsync(venture.Code, ct);
-        var schema = store.CheckSchemaAsync(ct);
-        await Task.WhenAll(alerts, allOpen, stale, cadence, webhooks, schema);
-
-        var w = webhooks.Result;
-        return new BriefingOperations(
-            new ListResult<Alert>(alerts.Result.Items, alerts.Result.Total),
-            allOpen.Result.Total - alerts.Result.Total,
-            CadenceRules.ForBriefing(cadence.Result, venture, now),
-            new BriefingHealth(w.Deliveries, w.LastDeliveryAt, stale.Result.Total, w.UnownedDeliveries, schema.Result));
+        var b = await briefing.ReadAndComposeAsync(
+            new SodBriefingRequest(venture, session, outcome.Resumed, budget, docsFormat, core.Options.ServerLabel, now), ct);
+        return new SodResponse(session, outcome.Resumed, heartbeat, b.LastHandoff, b.AddressedHandoffs, b.OtherActiveSessions, b.Briefing,
+            b.Docs, b.DocAudit, b.Notes);
     }
 
     public async Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct) =>
@@ -170,7 +93,7 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
 
         var session = await SessionOrThrowAsync(sessionId, ct);
         var handoff = HandoffFactory.Create(core, caller, request, summary, status, session.Id, session.Venture, session.Repo, session.Track, session.Agent, sourceVenture: null);
-        var outcome = await core.Store.EndSessionAsync(session.Id, handoff, core.Now(), core.Options.StaleAfter, ct);
+        var outcome = await sessions.EndSessionAsync(session.Id, handoff, core.Now(), core.Options.StaleAfter, ct);
         return outcome.Result switch
         {
             EodResult.NotFound => throw SessionNotFound(sessionId),
@@ -185,8 +108,8 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
         var v = new Validator();
         var limit = v.Range("limit", request.Limit, 1, PageRequest.MaxLimit, PageRequest.DefaultLimit);
         v.ThrowIfAny();
-        var venture = Lookups.ScopeFilter(caller, request.Venture);
-        return await core.Store.ListSessionsAsync(
+        var venture = caller.ScopeFilter(request.Venture);
+        return await sessions.ListSessionsAsync(
             new SessionQuery(venture, request.Status, new PageRequest(limit, request.Cursor)), core.Now(), core.Options.StaleAfter, ct);
     }
 
@@ -196,7 +119,7 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
         if (caller.VentureScope is not null) await SessionOrThrowAsync(sessionId, ct);
 
         var now = core.Now();
-        var outcome = await core.Store.TouchSessionAsync(sessionId, update, now, core.Options.StaleAfter, ct);
+        var outcome = await sessions.TouchSessionAsync(sessionId, update, now, core.Options.StaleAfter, ct);
         return outcome.Result switch
         {
             TouchResult.NotFound => throw SessionNotFound(sessionId),
@@ -207,20 +130,10 @@ public sealed class SessionService(BatonCore core, Caller caller) : ISessionServ
 
     private async Task<Session> SessionOrThrowAsync(string sessionId, CancellationToken ct)
     {
-        var session = await core.Store.FindSessionOrNullAsync(sessionId, core.Now(), core.Options.StaleAfter, ct)
+        var session = await sessions.FindSessionOrNullAsync(sessionId, core.Now(), core.Options.StaleAfter, ct)
                       ?? throw SessionNotFound(sessionId);
-        Lookups.EnsureMayActFor(caller, session.Venture);
+        caller.EnsureMayActFor(session.Venture);
         return session;
-    }
-
-    /// <summary>
-    /// The active sessions of the venture other than the caller's. The caller's session was just made active and fresh
-    /// in this request, so it is inside the store's exact total: dropping it leaves an exact total of the others.
-    /// </summary>
-    private static ListResult<Session> OthersThan(Session own, Page<Session> active)
-    {
-        var others = active.Items.Where(s => s.Id != own.Id).Take(SodListLimit).ToList();
-        return new ListResult<Session>(others, Math.Max(0, active.Total - 1));
     }
 
     private static bool Moved(Session s, string? branch, string? commit, int? issue) =>

@@ -4,15 +4,15 @@ using Baton.Core.Common;
 namespace Baton.Core.Ventures;
 
 /// <summary>Local implementation of <see cref="IVentureService"/>: the venture registry as the store holds it.</summary>
-public sealed class VentureService(BatonCore core, Caller caller) : IVentureService
+public sealed class VentureService(IVentureStore ventures, Caller caller) : IVentureService
 {
-    public Task<IReadOnlyList<Venture>> ListVenturesAsync(CancellationToken ct) => core.Store.ListVenturesAsync(ct);
+    public Task<IReadOnlyList<Venture>> ListVenturesAsync(CancellationToken ct) => ventures.ListVenturesAsync(ct);
 
-    public Task<Venture> GetVentureAsync(string code, CancellationToken ct) => Lookups.VentureOrThrowAsync(core, code, ct);
+    public Task<Venture> GetVentureAsync(string code, CancellationToken ct) => VentureRules.FindOrThrowAsync(ventures, code, ct);
 
     public async Task<Venture> PutVentureAsync(string code, PutVentureRequest request, CancellationToken ct)
     {
-        Lookups.EnsureAdmin(caller, "Registering a venture");
+        caller.EnsureAdmin("Registering a venture");
         var v = new Validator();
         code = v.VentureCode("code", code);
         if (code == Venture.Global) v.Add("code", $"'{Venture.Global}' is reserved for cross-venture things.");
@@ -30,7 +30,7 @@ public sealed class VentureService(BatonCore core, Caller caller) : IVentureServ
             Names(v, "note_tags", request.NoteTags));
         v.ThrowIfAny();
 
-        await core.Store.UpsertVenturesAsync([venture], ct);
+        await ventures.UpsertVenturesAsync([venture], ct);
         return venture;
     }
 

@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Local.Docs;
 using System.ComponentModel;
 using System.Text;
@@ -15,8 +16,9 @@ namespace Baton.Mcp.Tools;
 /// <summary>The repo state a tool reports: where git says we are.</summary>
 public sealed record RepoState(string? Root, string? Repo, string? Branch, bool Detached, string? CommitSha, bool LinkedWorktree, string? Problem)
 {
-    public static RepoState From(GitWorkspace w) =>
-        new(w.Root, w.OrgRepo, w.Branch, w.Detached, w.CommitSha, w.IsLinkedWorktree, w.Problem ?? w.RemoteProblem);
+    public static RepoState From(GitWorkspace w) => From(GitWorkingTreeReader.From(w));
+
+    public static RepoState From(WorkingTree w) => new(w.Root, w.OrgRepo, w.Branch, w.Detached, w.CommitSha, w.LinkedWorktree, w.Problem);
 
     public string ToMarkdown() => Problem is not null && Root is null
         ? $"Repo: not a git working tree ({Problem})"
@@ -27,8 +29,8 @@ public sealed record RepoState(string? Root, string? Repo, string? Branch, bool 
     private static string Short(string? sha) => sha is null ? "no commit yet" : $"`{sha[..Math.Min(12, sha.Length)]}`";
 }
 
-/// <summary>What <c>sod</c> answers: Baton's SOD answer, where git says we are, and what the doc healing did.</summary>
-public sealed record SodToolResult(SodResponse Sod, RepoState Repo, HealReport? DocHealing, string? DocHealingSkipped);
+/// <summary>What <c>sod</c> answers: Baton's SOD answer and where git says we are.</summary>
+public sealed record SodToolResult(SodResponse Sod, RepoState Repo);
 
 public sealed record HandoffToolResult(string HandoffId, string Venture, string PayloadHash, int PayloadSizeBytes, bool SessionEnded, Session? Session);
 
@@ -42,8 +44,8 @@ public sealed class SessionTools(ToolContext context)
 
     [McpServerTool(Name = "sod", ReadOnly = false, Idempotent = true, OpenWorld = false)]
     [Description("Start of day: start or resume this agent's Baton session for the current repo and return the briefing (last handoff, " +
-                 "who else is active, notes, docs index). Resolves venture, repo, branch and commit from git; audits the venture's docs " +
-                 "and heals what it can. Call it first; the session is remembered for the other tools.")]
+                 "who else is active, notes, docs index and audit). Resolves venture, repo, branch and commit from git. Call it first; the " +
+                 "session is remembered for the other tools. When the briefing's doc audit names missing or stale docs, `doc_audit` heals them.")]
     public Task<CallToolResult> Sod(
         McpServer server,
         [Description("Venture code. Default: the registered venture whose org/repos include this repo.")] string? venture = null,
@@ -52,39 +54,23 @@ public sealed class SessionTools(ToolContext context)
         [Description("Agent name. Default: BATON_AGENT, else <client>-<hostname>.")] string? agent = null,
         [Description("GitHub issue this session works on, if any.")] int? issue_number = null,
         [Description("How docs appear in the briefing: index (default), full, or none.")] string? docs_format = null,
-        [Description("Briefing character budget (default 12,000).")] int? budget_chars = null,
-        [Description("Generate and upload missing or stale docs that can be generated from this repo. Default true.")] bool heal_docs = true,
+        [Description("Briefing character budget, 1,000 to 1,000,000 (default 12,000).")] int? budget_chars = null,
         CancellationToken ct = default) =>
         ToolResults.GuardAsync(context.Backend, async () =>
         {
-            var format = ParseDocsFormat(docs_format);
-            if (budget_chars is < 500 or > 1_000_000) throw Invalid("budget_chars must be between 500 and 1,000,000.");
-            if (issue_number is <= 0) throw Invalid("issue_number must be a positive issue number.");
+            var arguments = new SodArguments(agent, venture, repo, track, IssueNumber: issue_number, BudgetChars: budget_chars,
+                DocsFormat: Arguments.DocsFormat(docs_format, "docs_format"));
+            var result = await new SodHandler(GitWorkingTreeReader.Instance).RunAsync(arguments, context.FrontEnd(server),
+                context.Options.WorkingDirectory, context.Backend.Sessions, context.Backend.Ventures, ct);
+            var sod = result.Answer;
+            context.Memory.Remember(new CurrentSession(sod.Session, result.Venture, result.Agent));
 
-            var workspace = await context.DetectWorkspaceAsync(ct);
-            var orgRepo = ToolContext.RepoOrThrow(repo, workspace);
-            var v = await context.VentureOrThrowAsync(venture, orgRepo, ct);
-            var agentName = context.Agent(agent, server);
-            // Branch and commit describe this working tree only when the session is about the repo checked out here.
-            var here = string.Equals(orgRepo, workspace.OrgRepo, StringComparison.OrdinalIgnoreCase);
-
-            var sod = await context.Backend.Sessions.SodAsync(new SodRequest(
-                agentName, v.Code, orgRepo, track, ToolContext.ClientName(server) ?? "mcp", context.Options.HostName,
-                here ? workspace.Branch : null, here ? workspace.CommitSha : null, issue_number, budget_chars, format), ct);
-            context.Memory.Remember(new CurrentSession(sod.Session, v, agentName));
-
-            HealReport? healing = null;
-            string? skipped = null;
-            if (context.Backend.Docs is null) skipped = "this backend does not offer docs yet.";
-            else if (!heal_docs) skipped = "heal_docs was false.";
-            else healing = await DocHealer.AuditAndHealAsync(context.Backend.Docs, RepoDocGenerator.Instance, v, here ? workspace.Root : null, orgRepo, heal: true, context.Clock.GetUtcNow(), ct);
-
+            var repoState = RepoState.From(result.Tree);
             var text = new StringBuilder(sod.Briefing.TrimEnd()).Append("\n\n---\n");
-            text.Append(RepoState.From(workspace).ToMarkdown()).Append('\n');
-            text.Append("\n### Doc healing\n").Append(healing?.ToMarkdown() ?? $"Skipped: {skipped}\n");
+            text.Append(repoState.ToMarkdown()).Append('\n');
             text.Append($"\nSession `{sod.Session.Id}` ({(sod.Resumed ? "resumed" : "new")}) is remembered for `heartbeat`, `handoff` and `context`. ")
                 .Append($"Send a heartbeat by {Timestamp.ToWire(sod.Heartbeat.NextHeartbeatAt)} (every {sod.Heartbeat.HeartbeatIntervalSeconds} s).\n");
-            return ToolResults.Ok(text.ToString(), new SodToolResult(sod, RepoState.From(workspace), healing, skipped));
+            return ToolResults.Ok(text.ToString(), new SodToolResult(sod, repoState));
         });
 
     [McpServerTool(Name = "handoff", ReadOnly = false, Idempotent = false, OpenWorld = false)]
@@ -105,17 +91,16 @@ public sealed class SessionTools(ToolContext context)
         CancellationToken ct = default) =>
         ToolResults.GuardAsync(context.Backend, async () =>
         {
-            var handoffStatus = ParseStatus(status);
-            if (string.IsNullOrWhiteSpace(summary)) throw Invalid("summary is required: one or two sentences on where things stand.");
-            if (issue_number is <= 0) throw Invalid("issue_number must be a positive issue number.");
+            var fields = new HandoffArguments(summary, status, accomplished, in_progress, blocked, next_steps, success_criteria, to_agent, issue_number);
+            // A bad call is said before "no session": the model fixes its arguments first.
+            HandoffHandler.Validate(fields, ArgumentNames.Tool);
             if (end_session && !string.IsNullOrWhiteSpace(target_venture))
                 throw Invalid("a cross-venture handoff (target_venture) cannot also end the session: record it first, then call `handoff` again with end_session=true for this session's own handoff.");
             var current = context.Memory.Require("hand off");
 
             if (end_session)
             {
-                var eod = await context.Backend.Sessions.EodAsync(new EodRequest(current.Session.Id, summary, handoffStatus,
-                    accomplished, in_progress, blocked, next_steps, success_criteria, to_agent, issue_number), ct);
+                var eod = await HandoffHandler.EodAsync(current.Session.Id, fields, ArgumentNames.Tool, context.Backend.Sessions, ct);
                 context.Memory.Forget();
                 return ToolResults.Ok(
                     $"Session `{eod.Session.Id}` ended ({eod.Session.Status.ToString().ToLowerInvariant()}) with handoff `{eod.Handoff.Id}` " +
@@ -124,10 +109,9 @@ public sealed class SessionTools(ToolContext context)
             }
 
             var session = current.Session;
-            var receipt = await context.Backend.Handoffs.CreateHandoffAsync(new CreateHandoffRequest(
-                session.Venture, session.Repo, current.Agent, summary, handoffStatus, session.Track, session.Id,
-                string.IsNullOrWhiteSpace(target_venture) ? null : target_venture.Trim(),
-                accomplished, in_progress, blocked, next_steps, success_criteria, to_agent, issue_number), ct);
+            var receipt = await HandoffHandler.CreateAsync(
+                new HandoffTarget(session.Venture, session.Repo, session.Track, current.Agent, session.Id, target_venture),
+                fields, ArgumentNames.Tool, context.Backend.Handoffs, ct);
             var where = receipt.Venture == session.Venture
                 ? "It shows in the next `sod` for this repo and track."
                 : $"It is addressed to venture {receipt.Venture} and shows in that venture's next briefing.";
@@ -182,23 +166,6 @@ public sealed class SessionTools(ToolContext context)
             }
             return ToolResults.Ok(text.ToString(), new ContextToolResult(session, venture?.Code, repoState, others, othersCount));
         });
-
-    private static DocsFormat? ParseDocsFormat(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        null or "" => null,
-        "index" => DocsFormat.Index,
-        "full" => DocsFormat.Full,
-        "none" => DocsFormat.None,
-        _ => throw Invalid($"docs_format '{value}' is not allowed: use index, full or none."),
-    };
-
-    internal static HandoffStatus ParseStatus(string? value) => value?.Trim().ToLowerInvariant() switch
-    {
-        "done" => HandoffStatus.Done,
-        "in_progress" or "in-progress" => HandoffStatus.InProgress,
-        "blocked" => HandoffStatus.Blocked,
-        _ => throw Invalid($"status '{value}' is not allowed: use done, in_progress or blocked."),
-    };
 
     internal static ToolProblem Invalid(string message) => new(McpErrorCodes.InvalidArgument, message);
 }

@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Core.Ventures;
@@ -23,7 +24,7 @@ internal static class AlertsApi
 
     /// <summary>Open default-branch alerts unless asked otherwise; <c>total</c> is exact, and the other-branch and unowned counts come along.</summary>
     public static async Task<Ok<AlertListResponse>> ListAlerts(
-        HttpContext http,
+        BatonServices services, HttpContext http,
         [FromQuery] string? venture,
         [FromQuery] string? status,
         [FromQuery] string? branch,
@@ -35,19 +36,19 @@ internal static class AlertsApi
         var request = new AlertListRequest(venture, AlertStatusOrNull(status), branch, QueryValues.BooleanOrNull("all_branches", allBranches),
             QueryValues.LimitOrNull(limit), cursor);
         http.NoteVenture(venture);
-        return TypedResults.Ok(await http.Services().Alerts.ListAlertsAsync(request, ct));
+        return TypedResults.Ok(await services.Alerts.ListAlertsAsync(request, ct));
     }
 
-    public static async Task<Created<Alert>> CreateAlert(CreateAlertRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Created<Alert>> CreateAlert(CreateAlertRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var alert = await http.Services().Alerts.CreateAlertAsync(request, ct);
+        var alert = await services.Alerts.CreateAlertAsync(request, ct);
         http.NoteVenture(alert.Venture);
         return TypedResults.Created((string?)null, alert);
     }
 
-    public static async Task<Ok<Alert>> ResolveAlert(string id, ResolveAlertRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<Alert>> ResolveAlert(string id, ResolveAlertRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var alert = await http.Services().Alerts.ResolveAlertAsync(id, request, ct);
+        var alert = await services.Alerts.ResolveAlertAsync(id, request, ct);
         http.NoteVenture(alert.Venture);
         return TypedResults.Ok(alert);
     }

@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Microsoft.AspNetCore.Builder;
@@ -20,22 +21,22 @@ internal static class CadenceApi
         return app;
     }
 
-    public static async Task<Ok<ListResult<CadenceView>>> ListCadence(HttpContext http, [FromQuery] string? venture, CancellationToken ct)
+    public static async Task<Ok<ListResult<CadenceView>>> ListCadence(BatonServices services, HttpContext http, [FromQuery] string? venture, CancellationToken ct)
     {
         http.NoteVenture(venture);
-        return TypedResults.Ok(await http.Services().Cadence.ListCadenceAsync(venture, ct));
+        return TypedResults.Ok(await services.Cadence.ListCadenceAsync(venture, ct));
     }
 
-    public static async Task<Created<CadenceView>> CreateCadence(CreateCadenceRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Created<CadenceView>> CreateCadence(CreateCadenceRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var created = await http.Services().Cadence.CreateCadenceAsync(request, ct);
+        var created = await services.Cadence.CreateCadenceAsync(request, ct);
         http.NoteVenture(created.Item.Scope);
         return TypedResults.Created((string?)null, created);
     }
 
-    public static async Task<Ok<CadenceView>> MarkDone(string id, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<CadenceView>> MarkDone(string id, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var done = await http.Services().Cadence.MarkCadenceDoneAsync(id, ct);
+        var done = await services.Cadence.MarkCadenceDoneAsync(id, ct);
         http.NoteVenture(done.Item.Scope);
         return TypedResults.Ok(done);
     }

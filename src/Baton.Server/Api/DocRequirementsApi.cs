@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
 using Baton.Core.Ventures;
@@ -21,23 +22,23 @@ internal static class DocRequirementsApi
         return app;
     }
 
-    public static async Task<Ok<ListResult<DocRequirement>>> ListRequirements(HttpContext http, CancellationToken ct)
+    public static async Task<Ok<ListResult<DocRequirement>>> ListRequirements(BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var requirements = await http.Services().Docs.ListRequirementsAsync(ct);
+        var requirements = await services.Docs.ListRequirementsAsync(ct);
         return TypedResults.Ok(new ListResult<DocRequirement>(requirements, requirements.Count));
     }
 
     /// <summary>201 without a Location: requirements are read through the list, there is no single-requirement route.</summary>
-    public static async Task<Created<DocRequirement>> CreateRequirement(DocRequirementRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Created<DocRequirement>> CreateRequirement(DocRequirementRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var requirement = await http.Services().Docs.PutRequirementAsync(null, request, ct);
+        var requirement = await services.Docs.PutRequirementAsync(null, request, ct);
         http.NoteVenture(requirement.Venture);
         return TypedResults.Created((string?)null, requirement);
     }
 
-    public static async Task<Ok<DocRequirement>> ReplaceRequirement(string id, DocRequirementRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<DocRequirement>> ReplaceRequirement(string id, DocRequirementRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var requirement = await http.Services().Docs.PutRequirementAsync(id, request, ct);
+        var requirement = await services.Docs.PutRequirementAsync(id, request, ct);
         http.NoteVenture(requirement.Venture);
         return TypedResults.Ok(requirement);
     }
@@ -46,9 +47,9 @@ internal static class DocRequirementsApi
     /// 200 with the requirement as it was, like revoking a key answers with the key. The service only deletes, so the
     /// requirement is read first; the delete then enforces the role and answers 404 for an unknown id.
     /// </summary>
-    public static async Task<Ok<DocRequirement>> DeleteRequirement(string id, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<DocRequirement>> DeleteRequirement(string id, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var docs = http.Services().Docs;
+        var docs = services.Docs;
         var existing = (await docs.ListRequirementsAsync(ct)).FirstOrDefault(r => r.Id == id);
         await docs.DeleteRequirementAsync(id, ct);
         // Null only if the requirement appeared between the read and the delete; it is gone now either way.

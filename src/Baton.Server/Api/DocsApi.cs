@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
 using Baton.Core.Ventures;
@@ -27,33 +28,33 @@ internal static class DocsApi
     }
 
     /// <summary>200 whether or not the content changed: <c>changed</c> and <c>message</c> say which.</summary>
-    public static async Task<Ok<DocPutResponse>> PutDoc(string scope, string name, PutDocRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<DocPutResponse>> PutDoc(string scope, string name, PutDocRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var answer = await http.Services().Docs.PutDocAsync(scope, name, request, ct);
+        var answer = await services.Docs.PutDocAsync(scope, name, request, ct);
         http.NoteVenture(answer.Doc.Scope);
         return TypedResults.Ok(answer);
     }
 
     /// <summary>Metadata only, never content: the index is meant to be cheap enough for every briefing.</summary>
-    public static async Task<Ok<ListResult<DocSummary>>> ListDocs(HttpContext http, [FromQuery] string? venture, CancellationToken ct)
+    public static async Task<Ok<ListResult<DocSummary>>> ListDocs(BatonServices services, HttpContext http, [FromQuery] string? venture, CancellationToken ct)
     {
-        var docs = await http.Services().Docs.ListDocsAsync(string.IsNullOrEmpty(venture) ? null : venture, ct);
+        var docs = await services.Docs.ListDocsAsync(string.IsNullOrEmpty(venture) ? null : venture, ct);
         http.NoteVenture(venture);
         return TypedResults.Ok(docs);
     }
 
-    public static async Task<Ok<Doc>> GetDoc(string scope, string name, HttpContext http, [FromQuery] string? version, CancellationToken ct)
+    public static async Task<Ok<Doc>> GetDoc(string scope, string name, BatonServices services, HttpContext http, [FromQuery] string? version, CancellationToken ct)
     {
-        var doc = await http.Services().Docs.GetDocAsync(scope, name, QueryValues.WholeNumberOrNull("version", version), ct);
+        var doc = await services.Docs.GetDocAsync(scope, name, QueryValues.WholeNumberOrNull("version", version), ct);
         http.NoteVenture(doc.Scope);
         return TypedResults.Ok(doc);
     }
 
-    public static async Task<Ok<DocAuditResult>> Audit(HttpContext http, [FromQuery] string? venture, CancellationToken ct)
+    public static async Task<Ok<DocAuditResult>> Audit(BatonServices services, HttpContext http, [FromQuery] string? venture, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(venture))
             throw BatonException.Validation("venture", "is required: the audit is of one venture (GET /v1/docs/audit?venture=<code>).");
-        var audit = await http.Services().Docs.AuditAsync(venture, ct);
+        var audit = await services.Docs.AuditAsync(venture, ct);
         http.NoteVenture(audit.Venture);
         return TypedResults.Ok(audit);
     }

@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Ventures;
@@ -21,15 +22,15 @@ internal static class HandoffsApi
     }
 
     /// <summary>201 without a Location: handoffs are read through the list, there is no single-handoff route yet.</summary>
-    public static async Task<Created<HandoffReceipt>> CreateHandoff(CreateHandoffRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Created<HandoffReceipt>> CreateHandoff(CreateHandoffRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var receipt = await http.Services().Handoffs.CreateHandoffAsync(request, ct);
+        var receipt = await services.Handoffs.CreateHandoffAsync(request, ct);
         http.NoteVenture(receipt.Venture);
         return TypedResults.Created((string?)null, receipt);
     }
 
     public static async Task<Ok<Page<Handoff>>> ListHandoffs(
-        HttpContext http,
+        BatonServices services, HttpContext http,
         [FromQuery] string? venture,
         [FromQuery] string? repo,
         [FromQuery] string? track,
@@ -41,6 +42,6 @@ internal static class HandoffsApi
         var request = new HandoffListRequest(
             venture, repo, track, QueryValues.WholeNumberOrNull("issue_number", issueNumber), QueryValues.LimitOrNull(limit), cursor);
         http.NoteVenture(venture);
-        return TypedResults.Ok(await http.Services().Handoffs.ListHandoffsAsync(request, ct));
+        return TypedResults.Ok(await services.Handoffs.ListHandoffsAsync(request, ct));
     }
 }

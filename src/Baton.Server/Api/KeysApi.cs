@@ -1,3 +1,5 @@
+using Baton.Server.Http;
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Keys;
 using Microsoft.AspNetCore.Builder;
@@ -21,24 +23,24 @@ internal static class KeysApi
     }
 
     /// <summary>201 with the key itself: the only time it is ever shown. No Location: keys are not readable one by one.</summary>
-    public static async Task<Created<CreatedKey>> CreateKey(CreateKeyRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Created<CreatedKey>> CreateKey(CreateKeyRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var created = await http.Services().Keys.CreateKeyAsync(request, ct);
+        var created = await services.Keys.CreateKeyAsync(request, ct);
         http.NoteVenture(created.Venture);
         return TypedResults.Created((string?)null, created);
     }
 
-    public static async Task<Ok<ListResult<ApiKeyInfo>>> ListKeys(HttpContext http, CancellationToken ct)
+    public static async Task<Ok<ListResult<ApiKeyInfo>>> ListKeys(BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var keys = await http.Services().Keys.ListKeysAsync(ct);
+        var keys = await services.Keys.ListKeysAsync(ct);
         return TypedResults.Ok(new ListResult<ApiKeyInfo>(keys, keys.Count));
     }
 
-    public static async Task<Ok<ApiKeyInfo>> RevokeKey(string id, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<ApiKeyInfo>> RevokeKey(string id, BatonServices services, KeyCache keyCache, HttpContext http, CancellationToken ct)
     {
-        var revoked = await http.Services().Keys.RevokeKeyAsync(id, ct);
+        var revoked = await services.Keys.RevokeKeyAsync(id, ct);
         // Revocation takes effect with the very next request, not when the cache entry would have expired.
-        http.RequestServices.GetRequiredService<ServerState>().Keys.Invalidate(revoked.Id);
+        keyCache.Invalidate(revoked.Id);
         http.NoteVenture(revoked.Venture);
         return TypedResults.Ok(revoked);
     }

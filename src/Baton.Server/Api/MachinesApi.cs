@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Microsoft.AspNetCore.Builder;
@@ -23,24 +24,24 @@ internal static class MachinesApi
 
     /// <summary>201 with a Location for a new hostname, 200 when an existing machine was updated.</summary>
     public static async Task<Results<Created<MachineRegistration>, Ok<MachineRegistration>>> RegisterMachine(
-        RegisterMachineRequest request, HttpContext http, CancellationToken ct)
+        RegisterMachineRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var registration = await http.Services().Machines.RegisterMachineAsync(request, ct);
+        var registration = await services.Machines.RegisterMachineAsync(request, ct);
         return registration.Created
             ? TypedResults.Created($"/v1/machines/{registration.Machine.Id}", registration)
             : TypedResults.Ok(registration);
     }
 
-    public static async Task<Ok<MachineInfo>> Heartbeat(string id, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await http.Services().Machines.HeartbeatMachineAsync(id, ct));
+    public static async Task<Ok<MachineInfo>> Heartbeat(string id, BatonServices services, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await services.Machines.HeartbeatMachineAsync(id, ct));
 
-    public static async Task<Ok<MachineInfo>> GetMachine(string id, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await http.Services().Machines.GetMachineAsync(id, ct));
+    public static async Task<Ok<MachineInfo>> GetMachine(string id, BatonServices services, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await services.Machines.GetMachineAsync(id, ct));
 
     public static async Task<Ok<Page<MachineInfo>>> ListMachines(
-        HttpContext http,
+        BatonServices services, HttpContext http,
         [FromQuery] string? limit,
         [FromQuery] string? cursor,
         CancellationToken ct) =>
-        TypedResults.Ok(await http.Services().Machines.ListMachinesAsync(new MachineListRequest(QueryValues.LimitOrNull(limit), cursor), ct));
+        TypedResults.Ok(await services.Machines.ListMachinesAsync(new MachineListRequest(QueryValues.LimitOrNull(limit), cursor), ct));
 }

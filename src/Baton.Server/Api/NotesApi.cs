@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
 using Baton.Core.Ventures;
@@ -24,37 +25,37 @@ internal static class NotesApi
     }
 
     /// <summary>201 with the note and a Location to read it back.</summary>
-    public static async Task<Created<Note>> CreateNote(CreateNoteRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Created<Note>> CreateNote(CreateNoteRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var note = await http.Services().Notes.CreateNoteAsync(request, ct);
+        var note = await services.Notes.CreateNoteAsync(request, ct);
         http.NoteVenture(note.Venture);
         return TypedResults.Created($"/v1/notes/{note.Id}", note);
     }
 
-    public static async Task<Ok<Note>> UpdateNote(string id, UpdateNoteRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<Note>> UpdateNote(string id, UpdateNoteRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var note = await http.Services().Notes.UpdateNoteAsync(id, request, ct);
+        var note = await services.Notes.UpdateNoteAsync(id, request, ct);
         http.NoteVenture(note.Venture);
         return TypedResults.Ok(note);
     }
 
-    public static async Task<Ok<Note>> ArchiveNote(string id, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<Note>> ArchiveNote(string id, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var note = await http.Services().Notes.ArchiveNoteAsync(id, ct);
+        var note = await services.Notes.ArchiveNoteAsync(id, ct);
         http.NoteVenture(note.Venture);
         return TypedResults.Ok(note);
     }
 
-    public static async Task<Ok<Note>> GetNote(string id, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<Note>> GetNote(string id, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var note = await http.Services().Notes.GetNoteAsync(id, ct);
+        var note = await services.Notes.GetNoteAsync(id, ct);
         http.NoteVenture(note.Venture);
         return TypedResults.Ok(note);
     }
 
     /// <summary>Search (ranked best first) when <c>q</c> is given, else the newest notes; exact total either way.</summary>
     public static async Task<Ok<Page<NoteHit>>> SearchNotes(
-        HttpContext http,
+        BatonServices services, HttpContext http,
         [FromQuery] string? q,
         [FromQuery] string? tag,
         [FromQuery] string? venture,
@@ -73,6 +74,6 @@ internal static class NotesApi
             QueryValues.LimitOrNull(limit),
             cursor);
         http.NoteVenture(venture);
-        return TypedResults.Ok(await http.Services().Notes.SearchNotesAsync(request, ct));
+        return TypedResults.Ok(await services.Notes.SearchNotesAsync(request, ct));
     }
 }

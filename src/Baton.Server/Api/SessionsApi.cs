@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
@@ -24,36 +25,36 @@ internal static class SessionsApi
         return app;
     }
 
-    public static async Task<Ok<SodResponse>> StartOfDay(SodRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<SodResponse>> StartOfDay(SodRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var answer = await http.Services().Sessions.SodAsync(request, ct);
+        var answer = await services.Sessions.SodAsync(request, ct);
         http.NoteVenture(answer.Session.Venture);
         return TypedResults.Ok(answer);
     }
 
-    public static async Task<Ok<HeartbeatResponse>> Heartbeat(string id, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<HeartbeatResponse>> Heartbeat(string id, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var answer = await http.Services().Sessions.HeartbeatAsync(id, ct);
+        var answer = await services.Sessions.HeartbeatAsync(id, ct);
         http.NoteVenture(answer.Session.Venture);
         return TypedResults.Ok(answer);
     }
 
-    public static async Task<Ok<HeartbeatResponse>> Update(string id, UpdateSessionRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<HeartbeatResponse>> Update(string id, UpdateSessionRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var answer = await http.Services().Sessions.UpdateAsync(id, request, ct);
+        var answer = await services.Sessions.UpdateAsync(id, request, ct);
         http.NoteVenture(answer.Session.Venture);
         return TypedResults.Ok(answer);
     }
 
-    public static async Task<Ok<EodResponse>> EndOfDay(EodRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<EodResponse>> EndOfDay(EodRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var answer = await http.Services().Sessions.EodAsync(request, ct);
+        var answer = await services.Sessions.EodAsync(request, ct);
         http.NoteVenture(answer.Session.Venture);
         return TypedResults.Ok(answer);
     }
 
     public static async Task<Ok<Page<Session>>> ListSessions(
-        HttpContext http,
+        BatonServices services, HttpContext http,
         [FromQuery] string? venture,
         [FromQuery] string? status,
         [FromQuery] string? limit,
@@ -62,12 +63,12 @@ internal static class SessionsApi
     {
         var request = new SessionListRequest(venture, QueryValues.SessionStatusOrNull(status), QueryValues.LimitOrNull(limit), cursor);
         http.NoteVenture(venture);
-        return TypedResults.Ok(await http.Services().Sessions.ListSessionsAsync(request, ct));
+        return TypedResults.Ok(await services.Sessions.ListSessionsAsync(request, ct));
     }
 
-    public static async Task<Ok<Session>> GetSession(string id, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<Session>> GetSession(string id, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var session = await http.Services().Sessions.GetSessionAsync(id, ct);
+        var session = await services.Sessions.GetSessionAsync(id, ct);
         http.NoteVenture(session.Venture);
         return TypedResults.Ok(session);
     }

@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Ventures;
 using Microsoft.AspNetCore.Builder;
@@ -20,22 +21,22 @@ internal static class VenturesApi
     }
 
     /// <summary>The whole registry in one page (it is small), in the list shape every list uses.</summary>
-    public static async Task<Ok<Page<Venture>>> ListVentures(HttpContext http, CancellationToken ct)
+    public static async Task<Ok<Page<Venture>>> ListVentures(BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var ventures = await http.Services().Ventures.ListVenturesAsync(ct);
+        var ventures = await services.Ventures.ListVenturesAsync(ct);
         return TypedResults.Ok(new Page<Venture>(ventures, ventures.Count, null));
     }
 
-    public static async Task<Ok<Venture>> GetVenture(string code, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<Venture>> GetVenture(string code, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var venture = await http.Services().Ventures.GetVentureAsync(code, ct);
+        var venture = await services.Ventures.GetVentureAsync(code, ct);
         http.NoteVenture(venture.Code);
         return TypedResults.Ok(venture);
     }
 
-    public static async Task<Ok<Venture>> PutVenture(string code, PutVentureRequest request, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<Venture>> PutVenture(string code, PutVentureRequest request, BatonServices services, HttpContext http, CancellationToken ct)
     {
-        var venture = await http.Services().Ventures.PutVentureAsync(code, request, ct);
+        var venture = await services.Ventures.PutVentureAsync(code, request, ct);
         http.NoteVenture(venture.Code);
         return TypedResults.Ok(venture);
     }

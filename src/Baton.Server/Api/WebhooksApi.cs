@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Server.Http;
@@ -29,11 +30,11 @@ internal static class WebhooksApi
         return app;
     }
 
-    public static async Task<Ok<WebhookReceipt>> ReceiveGitHub(HttpContext http, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<Ok<WebhookReceipt>> ReceiveGitHub(HttpContext http, BatonServiceFactory factory, ILoggerFactory loggers, CancellationToken ct)
     {
         var headers = http.Request.Headers;
         var delivery = headers[GitHubWebhook.DeliveryHeader].ToString();
-        var service = new WebhookService(http.RequestServices.GetRequiredService<ServerState>().Core);
+        var service = factory.Webhooks();
         try
         {
             // The body was read whole, unparsed, by the body middleware: the signature is over exactly these bytes.
@@ -54,6 +55,6 @@ internal static class WebhooksApi
         }
     }
 
-    public static async Task<Ok<WebhookSecretSet>> SetSecret(SetWebhookSecretRequest request, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await http.Services().Alerts.SetWebhookSecretAsync(request, ct));
+    public static async Task<Ok<WebhookSecretSet>> SetSecret(SetWebhookSecretRequest request, BatonServices services, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await services.Alerts.SetWebhookSecretAsync(request, ct));
 }

@@ -1,3 +1,5 @@
+using Baton.Server.Api;
+using Microsoft.Extensions.DependencyInjection;
 using Baton.Core.Common;
 using Baton.Core.Keys;
 using Baton.Core.Ventures;
@@ -39,6 +41,7 @@ internal sealed class AuthMiddleware(RequestDelegate next, KeyCache keys)
 
         var feature = http.Baton();
         feature.Caller = new Caller(key.ActorKeyId, key.Role, key.Venture, feature.CorrelationId);
+        http.RequestServices.GetRequiredService<RequestCaller>().Caller = feature.Caller;
         await next(http);
     }
 

@@ -1,4 +1,4 @@
-using Baton.Storage.Postgres;
+using Baton.Core.Requests;
 
 namespace Baton.Server.Http;
 
@@ -7,7 +7,7 @@ namespace Baton.Server.Http;
 /// holds across every replica: one upsert (one round trip) per authenticated request returns the window's start and
 /// its count. Costs that round trip on every request; the price of replicas agreeing.
 /// </summary>
-internal sealed class DatabaseRateLimiter(PostgresBatonStore store, int limitPerMinute, TimeProvider clock) : IRateLimiter
+internal sealed class DatabaseRateLimiter(IRateLimitCounter store, int limitPerMinute, TimeProvider clock) : IRateLimiter
 {
     public async ValueTask<RateDecision> AcquireAsync(string actorKeyId, CancellationToken ct)
     {

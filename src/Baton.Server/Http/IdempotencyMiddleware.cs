@@ -14,7 +14,7 @@ namespace Baton.Server.Http;
 /// byte with <c>Idempotent-Replayed: true</c>; the same key with another request is 422; a repeat while the first
 /// is still running is 409. A server failure (5xx or an exception) releases the claim so the client can retry.
 /// </summary>
-internal sealed class IdempotencyMiddleware(RequestDelegate next, IBatonStore store, TimeProvider clock, TimeSpan retention)
+internal sealed class IdempotencyMiddleware(RequestDelegate next, IRequestStore store, TimeProvider clock, TimeSpan retention)
 {
     public const string KeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";

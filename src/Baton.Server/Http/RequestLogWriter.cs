@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Baton.Core.Requests;
-using Baton.Core.Storage;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Baton.Server.Http;
@@ -8,14 +8,13 @@ namespace Baton.Server.Http;
 /// <summary>
 /// Writes the request log in batches (DESIGN.md §9): requests drop entries into a bounded channel; one background
 /// loop stores whatever has gathered — up to <see cref="BatchSize"/> at a time, then waits up to
-/// <see cref="FlushInterval"/> for more — and every <see cref="PurgeInterval"/> deletes request-log rows older than the
-/// retention and expired idempotency records. <see cref="DisposeAsync"/> stores everything still queued.
+/// <see cref="FlushInterval"/> for more. A hosted service: stopping the server stores everything still queued.
+/// Old rows are deleted by the composition root's purge service, not here.
 /// </summary>
-internal sealed class RequestLogWriter : IAsyncDisposable
+internal sealed class RequestLogWriter : IHostedService
 {
     public const int BatchSize = 500;
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// If the store falls this far behind, new entries are dropped (and counted in the log) rather than letting the
@@ -26,21 +25,24 @@ internal sealed class RequestLogWriter : IAsyncDisposable
     private readonly Channel<RequestLogEntry> _queue = Channel.CreateBounded<RequestLogEntry>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
-    private readonly IBatonStore _store;
+    private readonly IRequestStore _store;
     private readonly TimeProvider _clock;
-    private readonly TimeSpan _retention;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
+    private Task _loop = Task.CompletedTask;
     private long _dropped;
 
-    public RequestLogWriter(IBatonStore store, TimeProvider clock, TimeSpan retention, ILogger<RequestLogWriter> logger)
+    public RequestLogWriter(IRequestStore store, TimeProvider clock, ILogger<RequestLogWriter> logger)
     {
         _store = store;
         _clock = clock;
-        _retention = retention;
         _logger = logger;
-        _loop = Task.Run(RunAsync);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
     public void Enqueue(RequestLogEntry entry)
@@ -51,7 +53,6 @@ internal sealed class RequestLogWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<RequestLogEntry>(BatchSize);
-        var nextPurgeAt = _clock.GetUtcNow();
         var reader = _queue.Reader;
         try
         {
@@ -59,13 +60,6 @@ internal sealed class RequestLogWriter : IAsyncDisposable
             {
                 while (batch.Count < BatchSize && reader.TryRead(out var entry)) batch.Add(entry);
                 await StoreAsync(batch);
-
-                var now = _clock.GetUtcNow();
-                if (now >= nextPurgeAt)
-                {
-                    await PurgeAsync(now);
-                    nextPurgeAt = now + PurgeInterval;
-                }
 
                 // A full batch means more is waiting: go again at once. Otherwise let entries gather for a while, so a
                 // busy server writes one batch a second instead of one row a request. Stopping cuts the wait short.
@@ -105,24 +99,11 @@ internal sealed class RequestLogWriter : IAsyncDisposable
         if (dropped > 0) _logger.LogWarning("Dropped {Count} request-log entries: the store fell behind", dropped);
     }
 
-    private async Task PurgeAsync(DateTimeOffset now)
-    {
-        try
-        {
-            await _store.PurgeAsync(now - _retention, now, CancellationToken.None);
-        }
-        catch (Exception error)
-        {
-            _logger.LogError(error, "Could not purge old request-log rows and idempotency records");
-        }
-    }
-
     /// <summary>Stops taking entries and waits until every queued one is stored.</summary>
-    public async ValueTask DisposeAsync()
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync();
         await _loop;
-        _stopping.Dispose();
     }
 }

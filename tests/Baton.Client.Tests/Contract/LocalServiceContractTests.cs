@@ -1,6 +1,7 @@
 using Baton.Core.Application;
 using Baton.Core.Common;
-using Baton.Storage.Sqlite;
+using Baton.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Baton.Client.Tests.Contract;
 
@@ -10,13 +11,12 @@ public sealed class LocalServiceContractTests : ServiceContractTests
     protected override async Task<ServiceSet> CreateServicesAsync()
     {
         var directory = new TempDirectory();
-        var store = SqliteBatonStore.Open(SqliteStoreOptions.ForDataDirectory(directory.Path));
-        await store.InitializeAsync(TestConstants.Token());
-        var core = new BatonCore(store, TimeProvider.System, Random.Shared, new IdGenerator(TimeProvider.System), new CoreOptions());
-        var services = BatonServices.For(core, Caller.Local(IdGenerator.NewCorrelationId()));
+        var runtime = await BatonRuntime.StartAsync(
+            new ServiceCollection().AddBaton(new BatonOptions(), new StoreOptions { DataDir = directory.Path }), TestConstants.Token());
+        var services = runtime.For(Caller.Local(IdGenerator.NewCorrelationId()));
         return new ServiceSet(services.Sessions, services.Handoffs, services.Ventures, services.Keys, services.Notes, services.Docs, async () =>
         {
-            await store.DisposeAsync();
+            await runtime.DisposeAsync();
             directory.Dispose();
         });
     }

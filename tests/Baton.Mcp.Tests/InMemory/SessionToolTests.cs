@@ -40,30 +40,33 @@ public sealed class SessionToolTests : IAsyncLifetime
         Assert.True(second.GetProperty("resumed").GetBoolean());
     }
 
+    // SOD never heals docs (decision 0009): it reports the audit, and healing is the explicit `doc_audit` call.
     [Fact]
-    public async Task Sod_MissingDocWithSourcesInTheRepo_HealsItAndTheDocToolServesIt()
+    public async Task Sod_MissingDocWithSourcesInTheRepo_ReportsItAndUploadsNothingUntilDocAuditHeals()
     {
         _mcp.Repo.Commit("AGENTS.md", "# Agent rules\n\nRun `make test` before every commit.\n");
 
         var sod = (await _mcp.CallAsync("sod")).Ok();
+        var before = (await _mcp.CallAsync("doc", new { scope = "alpha", name = "alpha-project-instructions.md" })).Failed();
+        (await _mcp.CallAsync("doc_audit", new { venture = "alpha" })).Ok();
         var doc = (await _mcp.CallAsync("doc", new { scope = "alpha", name = "alpha-project-instructions.md" })).Ok();
 
-        Assert.Contains("healed `alpha/alpha-project-instructions.md`", sod.Text());
-        var healed = sod.Data().GetProperty("doc_healing").GetProperty("healed");
-        Assert.Equal(1, healed.GetArrayLength());
+        Assert.Contains("- missing: alpha/alpha-project-instructions.md — can be generated", sod.Text());
+        Assert.False(sod.Data().TryGetProperty("doc_healing", out _));
+        Assert.Contains("alpha-project-instructions.md", before.Text());
         Assert.Contains("Run `make test` before every commit.", doc.Text());
         Assert.True(doc.Data().GetProperty("generated").GetBoolean());
     }
 
     [Fact]
-    public async Task Sod_NothingToGenerateFrom_ReportsWhyTheDocWasNotHealed()
+    public async Task DocAudit_NothingToGenerateFrom_ReportsWhyTheDocWasNotHealed()
     {
         File.Delete(Path.Combine(_mcp.Repo.Path, "README.md"));
 
-        var sod = (await _mcp.CallAsync("sod")).Ok();
+        var audit = (await _mcp.CallAsync("doc_audit", new { venture = "alpha" })).Ok();
 
-        Assert.Contains("not healed `alpha/alpha-project-instructions.md`", sod.Text());
-        Assert.Contains("no source had content", sod.Text());
+        Assert.Contains("not healed `alpha/alpha-project-instructions.md`", audit.Text());
+        Assert.Contains("no source had content", audit.Text());
     }
 
     [Fact]

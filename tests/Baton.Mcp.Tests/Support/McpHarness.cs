@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Ventures;
-using Baton.Storage.Sqlite;
+using Baton.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -24,7 +24,7 @@ public sealed class McpHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private ServiceProvider _provider = null!;
     private Task _serverTask = Task.CompletedTask;
-    private SqliteBatonStore _store = null!;
+    private BatonRuntime _runtime = null!;
 
     private McpHarness(TempGitRepo repo) => Repo = repo;
 
@@ -48,11 +48,11 @@ public sealed class McpHarness : IAsyncDisposable
     private async Task InitializeAsync(Func<BatonMcpOptions, BatonMcpOptions>? configure, Func<BatonBackend, BatonBackend>? describe)
     {
         Directory.CreateDirectory(DataDir);
-        _store = SqliteBatonStore.Open(SqliteStoreOptions.ForDataDirectory(DataDir));
-        await _store.InitializeAsync(CancellationToken.None);
-        await _store.UpsertVenturesAsync([Alpha, Beta], CancellationToken.None);
-        var core = new BatonCore(_store, Clock, new Random(7), new IdGenerator(Clock), new CoreOptions { ServerLabel = "local: test" });
-        Services = BatonServices.For(core, Caller.Local(IdGenerator.NewCorrelationId()));
+        var composition = new ServiceCollection().AddSingleton<TimeProvider>(Clock).AddSingleton(new Random(7))
+            .AddBaton(new BatonOptions { ServerLabel = "local: test" }, new StoreOptions { DataDir = DataDir });
+        _runtime = await BatonRuntime.StartAsync(composition, CancellationToken.None);
+        await _runtime.Services.GetRequiredService<IVentureStore>().UpsertVenturesAsync([Alpha, Beta], CancellationToken.None);
+        Services = _runtime.For(Caller.Local(IdGenerator.NewCorrelationId()));
         Gh = new FakeGh(Path.Combine(Repo.Root, "fake-gh"));
 
         var backend = new BatonBackend(Services.Sessions, Services.Handoffs, Services.Ventures, Services.Notes, Services.Docs,
@@ -94,7 +94,7 @@ public sealed class McpHarness : IAsyncDisposable
         try { await _serverTask; }
         catch (OperationCanceledException) { /* stopping is what we asked for */ }
         await _provider.DisposeAsync();
-        await _store.DisposeAsync();
+        await _runtime.DisposeAsync();
         Repo.Dispose();
     }
 }

@@ -1,0 +1,56 @@
+using Baton.Core.Sessions;
+
+namespace Baton.Hosting;
+
+/// <summary>
+/// What the composition root needs to know besides the store. A plain class with documented defaults;
+/// <see cref="Validate"/> reports every problem at once, with the allowed values, and <see cref="BatonHostingExtensions.AddBaton"/>
+/// refuses to register anything on any.
+/// </summary>
+public sealed class BatonOptions
+{
+    /// <summary>No heartbeat for this long and a session is stale. Default 45 minutes.</summary>
+    public TimeSpan StaleAfter { get; set; } = SessionRules.DefaultStaleAfter;
+
+    /// <summary>How briefing headers name where the answer came from: the server's URL, or <c>local: &lt;path&gt;</c>. Default "local".</summary>
+    public string ServerLabel { get; set; } = "local";
+
+    /// <summary>The venture registry file loaded and upserted at start; null when there is none.</summary>
+    public string? VenturesFile { get; set; }
+
+    /// <summary>How long request-log rows are kept. Default 7 days.</summary>
+    public TimeSpan RequestLogRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long an Idempotency-Key is remembered. Default 1 hour.</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How often old request-log rows and expired idempotency records are deleted. Default 10 minutes; the first run
+    /// is one interval after start, so a short-lived CLI process never pays for it.
+    /// </summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Every problem with these options, each naming the allowed values; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (StaleAfter <= TimeSpan.Zero)
+            problems.Add($"StaleAfter: {StaleAfter} must be positive (e.g. 45 minutes).");
+        if (string.IsNullOrWhiteSpace(ServerLabel))
+            problems.Add("ServerLabel: required (the server URL, or local: <path>).");
+        if (RequestLogRetention <= TimeSpan.Zero)
+            problems.Add($"RequestLogRetention: {RequestLogRetention} must be positive (e.g. 7 days).");
+        if (IdempotencyRetention <= TimeSpan.Zero)
+            problems.Add($"IdempotencyRetention: {IdempotencyRetention} must be positive (e.g. 1 hour).");
+        if (PurgeInterval <= TimeSpan.Zero)
+            problems.Add($"PurgeInterval: {PurgeInterval} must be positive (e.g. 10 minutes).");
+        return problems;
+    }
+}
+
+/// <summary>Thrown by <see cref="BatonHostingExtensions.AddBaton"/> when the options are unusable; the message lists every problem.</summary>
+public sealed class BatonOptionsException(IReadOnlyList<string> problems)
+    : Exception("The options are not valid:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

@@ -1,0 +1,62 @@
+using Baton.Core.Application;
+using Baton.Core.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Baton.Hosting;
+
+/// <summary>
+/// Baton in a process that is not a web server (local-mode CLI verbs, <c>baton mcp</c> in local mode, tests): the
+/// container from <see cref="BatonHostingExtensions.AddBaton"/>, started the same way the server starts it —
+/// <see cref="BatonStartup.InitializeAsync"/>, then the hosted services. Disposing stops them and closes the store.
+/// </summary>
+public sealed class BatonRuntime : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly List<IHostedService> _started = [];
+
+    private BatonRuntime(ServiceProvider provider) => _provider = provider;
+
+    public IServiceProvider Services => _provider;
+
+    /// <summary>Makes services for a caller (in local mode: <see cref="Caller.Local"/>).</summary>
+    public BatonServices For(Caller caller) => _provider.GetRequiredService<BatonServiceFactory>().For(caller);
+
+    public static async Task<BatonRuntime> StartAsync(IServiceCollection services, CancellationToken ct)
+    {
+        var runtime = new BatonRuntime(services.BuildServiceProvider());
+        try
+        {
+            await BatonStartup.InitializeAsync(runtime._provider, ct);
+            foreach (var hosted in runtime._provider.GetServices<IHostedService>())
+            {
+                await hosted.StartAsync(ct);
+                runtime._started.Add(hosted);
+            }
+            return runtime;
+        }
+        catch
+        {
+            await runtime.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Stopped in reverse, as the generic host does; each stop is awaited even if an earlier one failed.
+        for (var i = _started.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await _started[i].StopAsync(CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // A background service that fails to stop must not keep the store open: go on to the next.
+            }
+        }
+        _started.Clear();
+        await _provider.DisposeAsync();
+    }
+}

@@ -1,0 +1,25 @@
+using Baton.Core.Storage;
+using Baton.Core.Ventures;
+using Baton.Local.Settings;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baton.Hosting;
+
+/// <summary>What every process does once before serving anything: the same steps, in the same order, everywhere.</summary>
+public static class BatonStartup
+{
+    /// <summary>
+    /// Reads the venture registry file (a broken file stops the start with nothing half done), opens the store and
+    /// applies pending migrations, then upserts the registry: the file is the team's source of truth.
+    /// </summary>
+    /// <exception cref="VentureFileException">The registry is malformed; the message names file, line and problem.</exception>
+    public static async Task<IBatonStore> InitializeAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var options = services.GetRequiredService<BatonOptions>();
+        IReadOnlyList<Venture> ventures = options.VenturesFile is null ? [] : VentureRegistryFile.Load(options.VenturesFile);
+        var store = services.GetRequiredService<IBatonStore>();
+        await store.InitializeAsync(ct);
+        if (ventures.Count > 0) await store.UpsertVenturesAsync(ventures, ct);
+        return store;
+    }
+}

@@ -1,0 +1,37 @@
+using Baton.Core.Requests;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Baton.Hosting;
+
+/// <summary>
+/// Deletes request-log rows older than their retention and idempotency records past their expiry, every
+/// <see cref="BatonOptions.PurgeInterval"/>, whether or not requests arrive. A failed purge is logged and tried again
+/// next time: old rows waiting a little longer harms nothing.
+/// </summary>
+internal sealed class PurgeService(IRequestStore store, BatonOptions options, TimeProvider clock, ILogger<PurgeService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.PurgeInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = clock.GetUtcNow();
+                try
+                {
+                    var deleted = await store.PurgeAsync(now - options.RequestLogRetention, now, stoppingToken);
+                    if (deleted > 0) logger.LogDebug("Purged {Count} request-log rows and expired idempotency records", deleted);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    logger.LogError(error, "Could not purge old request-log rows and idempotency records; trying again in {Interval}", options.PurgeInterval);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}
