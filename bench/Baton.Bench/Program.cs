@@ -1,17 +1,13 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Baton.Bench;
 using Baton.Core.Common;
-using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
 using Baton.Core.Sessions;
-using Baton.Core.Ventures;
-using Baton.Server;
-using Baton.Storage.Sqlite;
 
 // Baton's foundation benchmark (issue 2). One run: seed, then each scenario against the built `baton serve` (its own
 // process, a real Kestrel on loopback over a real SQLite file). The load generator runs in this process and shares the

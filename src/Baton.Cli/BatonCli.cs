@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Baton.Cli.Commands;
-using Baton.Core.Common;
 using Baton.Local.Settings;
 
 namespace Baton.Cli;

@@ -1,16 +1,14 @@
 using Baton.Client;
 using Baton.Core.Alerts;
-using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
 using Baton.Core.Keys;
 using Baton.Core.Knowledge;
 using Baton.Core.Sessions;
-using Baton.Core.Storage;
 using Baton.Core.Ventures;
-using Baton.Local.Settings;
 using Baton.Hosting;
+using Baton.Local.Settings;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Baton.Cli;

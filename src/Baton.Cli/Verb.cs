@@ -1,6 +1,6 @@
-using Baton.Core.Application;
 using System.CommandLine;
 using System.Text.Json;
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Local.Settings;
 

@@ -1,5 +1,4 @@
 using Baton.Core.Application;
-using Baton.Core.Common;
 using Baton.Core.Knowledge;
 using Baton.Core.Ventures;
 using Baton.Local.Git;

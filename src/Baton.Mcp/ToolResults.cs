@@ -1,5 +1,5 @@
-using Baton.Core.Application;
 using System.Text.Json;
+using Baton.Core.Application;
 using Baton.Core.Common;
 using ModelContextProtocol.Protocol;
 

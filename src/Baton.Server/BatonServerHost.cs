@@ -1,19 +1,17 @@
+using Baton.Core.Application;
 using Baton.Core.Common;
+using Baton.Core.Requests;
 using Baton.Core.Storage;
-using Baton.Core.Ventures;
+using Baton.Hosting;
 using Baton.Local.Settings;
 using Baton.Server.Api;
 using Baton.Server.Hosting;
 using Baton.Server.Http;
-using Baton.Core.Application;
-using Baton.Core.Requests;
-using Baton.Hosting;
-using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Baton.Server;

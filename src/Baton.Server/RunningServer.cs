@@ -1,5 +1,4 @@
 using Baton.Core.Storage;
-using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 

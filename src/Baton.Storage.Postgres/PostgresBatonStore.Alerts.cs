@@ -1,10 +1,9 @@
 using System.Data.Common;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
-using Baton.Core.Ventures;
 using Npgsql;
 
 namespace Baton.Storage.Postgres;

@@ -1,6 +1,5 @@
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
-using Baton.Core.Ventures;
 
 
 namespace Baton.Storage.Postgres;

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
-using Baton.Core.Ventures;
 
 namespace Baton.Storage.Postgres;
 

@@ -1,5 +1,5 @@
-using Baton.Core.Requests;
 using System.Net.Sockets;
+using Baton.Core.Requests;
 using Baton.Core.Storage;
 using Npgsql;
 

@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Text;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
-using Baton.Core.Ventures;
 using Microsoft.Data.Sqlite;
 
 namespace Baton.Storage.Sqlite;

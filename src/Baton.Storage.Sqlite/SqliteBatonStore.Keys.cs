@@ -1,5 +1,4 @@
 using Baton.Core.Keys;
-using Baton.Core.Ventures;
 
 
 namespace Baton.Storage.Sqlite;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
-using Baton.Core.Ventures;
 
 namespace Baton.Storage.Sqlite;
 

@@ -1,7 +1,6 @@
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Sessions;
-using Baton.Core.Ventures;
 
 
 namespace Baton.Storage.Sqlite;

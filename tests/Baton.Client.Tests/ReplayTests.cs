@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using Baton.Core.Handoffs;
 using Baton.Core.Ventures;
 using Baton.Server;
-using Microsoft.AspNetCore.Http;
 
 namespace Baton.Client.Tests;
 

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Sessions;
-using Microsoft.AspNetCore.Http;
 
 namespace Baton.Client.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Baton.Core.Keys;
 using Baton.Server.Tests.Support;
 using static Baton.Server.Tests.Support.KnowledgeCalls;

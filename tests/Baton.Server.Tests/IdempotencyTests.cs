@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Baton.Server.Tests.Support;
 
 namespace Baton.Server.Tests;

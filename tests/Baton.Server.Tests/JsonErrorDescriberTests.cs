@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Baton.Core.Common;
 using Baton.Core.Sessions;
 using Baton.Server.Http;

@@ -1,5 +1,4 @@
 using System.Net;
-using Baton.Core.Common;
 using Baton.Core.Keys;
 using Baton.Core.Requests;
 using Baton.Core.Storage;

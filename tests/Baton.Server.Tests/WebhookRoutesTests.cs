@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Baton.Core.Alerts;
 using Baton.Server.Tests.Support;
 using Microsoft.Data.Sqlite;

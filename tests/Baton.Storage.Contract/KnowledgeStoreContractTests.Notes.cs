@@ -1,4 +1,3 @@
-using Baton.Core.Knowledge;
 using Baton.Core.Ventures;
 
 

@@ -1,5 +1,4 @@
 using Baton.Core.Knowledge;
-using Baton.Core.Ventures;
 
 
 namespace Baton.Storage.Contract;

@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using Baton.Core.Common;
-using Baton.Core.Handoffs;
 using Baton.Core.Sessions;
-using Baton.Core.Ventures;
 
 namespace Baton.Storage.Contract;
 

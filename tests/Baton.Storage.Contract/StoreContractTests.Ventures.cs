@@ -1,6 +1,3 @@
-using Baton.Core.Ventures;
-
-
 namespace Baton.Storage.Contract;
 
 public abstract partial class StoreContractTests

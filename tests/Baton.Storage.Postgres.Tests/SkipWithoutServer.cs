@@ -1,4 +1,3 @@
-using Baton.Storage.Postgres.Tests;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 

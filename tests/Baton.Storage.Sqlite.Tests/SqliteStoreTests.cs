@@ -1,8 +1,6 @@
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
-using Baton.Core.Keys;
 using Baton.Core.Sessions;
-using Baton.Core.Ventures;
 using Baton.Storage.Contract;
 using Microsoft.Data.Sqlite;
 

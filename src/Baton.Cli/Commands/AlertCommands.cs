@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Core.Alerts;
-using Baton.Core.Ventures;
 
 namespace Baton.Cli.Commands;
 

@@ -1,8 +1,6 @@
-using Baton.Core.Application;
 using System.CommandLine;
-using Baton.Core.Handoffs;
+using Baton.Core.Application;
 using Baton.Core.Sessions;
-using Baton.Core.Ventures;
 
 namespace Baton.Cli.Commands;
 

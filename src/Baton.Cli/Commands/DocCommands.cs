@@ -1,12 +1,12 @@
-using Baton.Local.Docs;
 using System.CommandLine;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using System.Text;
+using System.Text.RegularExpressions;
 using Baton.Cli.Output;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
 using Baton.Core.Ventures;
+using Baton.Local.Docs;
 
 namespace Baton.Cli.Commands;
 

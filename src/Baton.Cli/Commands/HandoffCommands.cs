@@ -1,9 +1,8 @@
-using Baton.Core.Application;
 using System.CommandLine;
 using Baton.Cli.Output;
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
-using Baton.Core.Ventures;
 
 namespace Baton.Cli.Commands;
 

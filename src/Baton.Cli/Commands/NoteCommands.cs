@@ -2,7 +2,6 @@ using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
-using Baton.Core.Ventures;
 
 namespace Baton.Cli.Commands;
 

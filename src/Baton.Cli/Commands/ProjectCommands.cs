@@ -1,12 +1,11 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Baton.Cli.Output;
 using Baton.Cli.Project;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Sessions;
-using Baton.Core.Ventures;
 using Baton.Local.Git;
 
 namespace Baton.Cli.Commands;

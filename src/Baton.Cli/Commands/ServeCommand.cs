@@ -1,6 +1,6 @@
-using Baton.Core.Storage;
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Baton.Core.Storage;
 using Baton.Local.Settings;
 using Baton.Server;
 

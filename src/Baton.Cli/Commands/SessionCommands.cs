@@ -1,10 +1,8 @@
-using Baton.Core.Application;
 using System.CommandLine;
 using Baton.Cli.Output;
+using Baton.Core.Application;
 using Baton.Core.Common;
-using Baton.Core.Handoffs;
 using Baton.Core.Sessions;
-using Baton.Core.Ventures;
 using Baton.Local.Git;
 
 namespace Baton.Cli.Commands;

@@ -1,5 +1,4 @@
 using System.Text;
-using Baton.Core.Common;
 using Baton.Core.Fleet;
 
 namespace Baton.Cli.Fleet;

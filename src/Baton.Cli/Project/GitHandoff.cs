@@ -1,7 +1,6 @@
 using System.Text;
 using Baton.Core.Handoffs;
 using Baton.Core.Sessions;
-using Baton.Core.Ventures;
 using Baton.Local.Git;
 
 namespace Baton.Cli.Project;

@@ -1,10 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Sessions;
-using Baton.Core.Ventures;
 
 namespace Baton.Cli.Project;
 

@@ -1,6 +1,3 @@
-using Baton.Core.Ventures;
-
-
 namespace Baton.Core.Alerts;
 
 /// <summary>How bad an alert is. Declared most severe first, so ordering by the value orders the briefing.</summary>

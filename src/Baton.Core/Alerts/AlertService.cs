@@ -1,4 +1,3 @@
-using System.Globalization;
 using Baton.Core.Common;
 using Baton.Core.Ventures;
 

@@ -1,13 +1,11 @@
 using Baton.Core.Common;
-using Baton.Core.Storage;
-using Baton.Core.Ventures;
 
 
 namespace Baton.Core.Alerts;
 
 /// <summary>
 /// The operations side of the storage port (issue 7): alerts that open and resolve themselves, webhook deliveries,
-/// recurring duties (cadence), and the schema self-check. Every store implements it as part of <see cref="IBatonStore"/>
+/// recurring duties (cadence), and the schema self-check. Every store implements it as part of <c>IBatonStore</c>
 /// and passes <c>AlertStoreContractTests</c>. Time is passed in, never read here.
 /// </summary>
 public interface IAlertStore

@@ -32,7 +32,7 @@ public static class Targets
         if (tree.OrgRepo is { } found) return found;
         throw new ArgumentProblem(ArgumentProblemKind.NoRepository,
             $"Could not tell which repository this is: {tree.Problem ?? "the origin remote names no org and repo."} " +
-            $"Pass {names.Repo} org/repo, or run this inside the repository.");
+            $"You can also pass {names.Repo} (org/repo) and {names.Venture}, or run this inside the repository.");
     }
 
     /// <summary>The venture: the argument, else the registered venture whose org and repos include <paramref name="repo"/>.</summary>

@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;

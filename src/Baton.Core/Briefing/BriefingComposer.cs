@@ -1,7 +1,7 @@
-using Baton.Core.Sessions;
 using System.Globalization;
 using System.Text;
 using Baton.Core.Common;
+using Baton.Core.Sessions;
 
 namespace Baton.Core.Briefing;
 

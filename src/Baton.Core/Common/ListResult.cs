@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Baton.Core.Common;
 
 // Request and response shapes shared by the HTTP API, the typed client and local mode. Request fields are nullable

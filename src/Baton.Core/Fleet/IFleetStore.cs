@@ -1,12 +1,11 @@
 using Baton.Core.Common;
-using Baton.Core.Storage;
 
 
 namespace Baton.Core.Fleet;
 
 /// <summary>
 /// The fleet side of the storage port: the machines Baton knows. Every store implements it alongside
-/// <see cref="IBatonStore"/> and passes <c>FleetStoreContractTests</c>. Times are passed in, never read from a clock.
+/// <c>IBatonStore</c> and passes <c>FleetStoreContractTests</c>. Times are passed in, never read from a clock.
 /// </summary>
 public interface IFleetStore
 {

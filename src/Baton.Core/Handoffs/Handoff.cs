@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Baton.Core.Common;
-using Baton.Core.Ventures;
 
 namespace Baton.Core.Handoffs;
 

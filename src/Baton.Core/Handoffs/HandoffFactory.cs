@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using Baton.Core.Common;
-using Baton.Core.Ventures;
 
 namespace Baton.Core.Handoffs;
 

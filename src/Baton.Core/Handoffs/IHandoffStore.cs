@@ -1,5 +1,4 @@
 using Baton.Core.Common;
-using Baton.Core.Ventures;
 
 
 namespace Baton.Core.Handoffs;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using System.Text;
+using System.Text.RegularExpressions;
 using Baton.Core.Common;
 using Baton.Core.Ventures;
 

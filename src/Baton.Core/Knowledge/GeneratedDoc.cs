@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using System.Text;
-
 namespace Baton.Core.Knowledge;
 
 /// <summary>A generated doc, or why none could be made. <see cref="Sources"/> are repo-relative paths.</summary>

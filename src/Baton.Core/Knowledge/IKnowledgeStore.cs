@@ -1,12 +1,11 @@
 using Baton.Core.Common;
-using Baton.Core.Storage;
 
 
 namespace Baton.Core.Knowledge;
 
 /// <summary>
 /// The knowledge side of the storage port: notes (full-text searchable), versioned docs and doc requirements.
-/// Every store implements it alongside <see cref="IBatonStore"/> and passes the same contract suite.
+/// Every store implements it alongside <c>IBatonStore</c> and passes the same contract suite.
 /// </summary>
 public interface IKnowledgeStore
 {

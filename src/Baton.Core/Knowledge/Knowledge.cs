@@ -1,6 +1,3 @@
-using Baton.Core.Ventures;
-
-
 namespace Baton.Core.Knowledge;
 
 /// <summary>

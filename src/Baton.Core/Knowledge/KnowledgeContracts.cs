@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Baton.Core.Common;
-using Baton.Core.Ventures;
 
 namespace Baton.Core.Knowledge;
 

@@ -1,6 +1,3 @@
-using Baton.Core.Ventures;
-
-
 namespace Baton.Core.Requests;
 
 /// <summary>What the HTTP layer keeps per request: idempotency records (docs/architecture.md §7) and the request log.</summary>

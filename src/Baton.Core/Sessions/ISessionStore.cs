@@ -1,7 +1,5 @@
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
-using Baton.Core.Storage;
-using Baton.Core.Ventures;
 
 
 namespace Baton.Core.Sessions;

@@ -8,7 +8,7 @@ namespace Baton.Core.Sessions;
 /// <summary>
 /// What a SOD answer carries besides the session: read and composed by the briefing feature. A port here because the
 /// briefing depends on sessions (it lists them), so sessions may not depend on the briefing; the composition root
-/// hands the implementation (<c>Baton.Core.Briefing.SodBriefing</c>) in.
+/// hands the implementation (the briefing feature's <c>SodBriefing</c>) in.
 /// </summary>
 public interface ISodBriefing
 {

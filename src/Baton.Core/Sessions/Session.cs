@@ -1,6 +1,5 @@
-using Baton.Core.Common;
 using System.Text.Json.Nodes;
-using Baton.Core.Ventures;
+using Baton.Core.Common;
 
 namespace Baton.Core.Sessions;
 

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
-using Baton.Core.Ventures;
 
 namespace Baton.Core.Sessions;
 

@@ -1,4 +1,3 @@
-using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;

@@ -1,5 +1,4 @@
 using Baton.Core.Alerts;
-using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
 using Baton.Core.Keys;

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Baton.Core.Common;
-
 namespace Baton.Core.Ventures;
 
 // Request and response shapes shared by the HTTP API, the typed client and local mode. Request fields are nullable

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text;
 using Baton.Core.Common;
 using Baton.Core.Ventures;
 

@@ -1,7 +1,7 @@
-using Baton.Local.Docs;
 using System.ComponentModel;
 using Baton.Core.Knowledge;
 using Baton.Core.Ventures;
+using Baton.Local.Docs;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Text;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
-using Baton.Core.Ventures;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

@@ -1,12 +1,8 @@
-using Baton.Core.Application;
-using Baton.Local.Docs;
 using System.ComponentModel;
 using System.Text;
+using Baton.Core.Application;
 using Baton.Core.Common;
-using Baton.Core.Handoffs;
-using Baton.Core.Knowledge;
 using Baton.Core.Sessions;
-using Baton.Core.Ventures;
 using Baton.Local.Git;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;

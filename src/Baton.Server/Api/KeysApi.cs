@@ -1,12 +1,11 @@
-using Baton.Server.Http;
 using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Keys;
+using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Baton.Server.Api;
 

@@ -1,10 +1,9 @@
 using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
-using Baton.Core.Ventures;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 

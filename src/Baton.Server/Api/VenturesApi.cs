@@ -2,8 +2,8 @@ using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Ventures;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Baton.Server.Api;

@@ -1,12 +1,11 @@
-using Baton.Core.Application;
 using Baton.Core.Alerts;
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Baton.Server.Api;

@@ -1,9 +1,8 @@
-using Baton.Server.Api;
-using Microsoft.Extensions.DependencyInjection;
 using Baton.Core.Common;
 using Baton.Core.Keys;
-using Baton.Core.Ventures;
+using Baton.Server.Api;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Baton.Server.Http;
 

@@ -1,5 +1,4 @@
 using Baton.Core.Common;
-using Baton.Core.Ventures;
 using Microsoft.AspNetCore.Http;
 
 namespace Baton.Server.Http;

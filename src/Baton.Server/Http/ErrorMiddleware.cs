@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Baton.Core.Common;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Logging;
 
 namespace Baton.Server.Http;

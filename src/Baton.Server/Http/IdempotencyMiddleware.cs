@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Baton.Core.Common;
 using Baton.Core.Requests;
-using Baton.Core.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace Baton.Server.Http;

@@ -1,4 +1,3 @@
-using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
-using Baton.Core.Ventures;
 
 
 namespace Baton.Client.Tests.Contract;

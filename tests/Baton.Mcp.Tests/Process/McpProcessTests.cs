@@ -1,6 +1,5 @@
 using Baton.Mcp.Tests.InMemory;
 using Baton.Mcp.Tests.Support;
-using ModelContextProtocol.Client;
 
 namespace Baton.Mcp.Tests.Process;
 

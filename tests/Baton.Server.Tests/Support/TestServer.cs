@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Baton.Core.Storage;
 
 namespace Baton.Server.Tests.Support;
