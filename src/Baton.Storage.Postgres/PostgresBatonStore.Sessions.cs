@@ -103,21 +103,18 @@ public sealed partial class PostgresBatonStore
         {
             // FOR UPDATE: two EODs of one session (a retry on another replica) take turns, so only one stores a handoff.
             var row = await db.FirstOrDefaultAsync($"SELECT {Rows.SessionColumns}, eod_handoff_id FROM sessions WHERE id = @id FOR UPDATE",
-                r => new StoredEod(Rows.Session(r), r.IsDBNull(r.GetOrdinal("eod_handoff_id")) ? null : r.GetString(r.GetOrdinal("eod_handoff_id"))),
-                ct, ("id", sessionId)).ConfigureAwait(false);
-            if (row is null) return new EodOutcome(EodResult.NotFound, null, null);
-            var stored = row.Session;
-
-            if (row.EodHandoffId is not null)
+                Rows.SessionWithEodHandoff, ct, ("id", sessionId)).ConfigureAwait(false);
+            var decision = SessionRules.DecideEnd(row?.Session, row?.EodHandoffId, now, staleAfter);
+            switch (decision)
             {
-                var first = await FindStoredHandoffAsync(db, row.EodHandoffId, ct).ConfigureAwait(false);
-                return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(stored, now, staleAfter), first);
-            }
-
-            if (stored.Status == SessionStatus.Active)
-            {
-                if (SessionRules.IsStale(stored, now, staleAfter)) await EndStoredAsync(db, sessionId, SessionStatus.Abandoned, EndReason.Stale, now, ct).ConfigureAwait(false);
-                else await EndStoredAsync(db, sessionId, SessionStatus.Ended, EndReason.Manual, now, ct).ConfigureAwait(false);
+                case EndDecision.NotFound:
+                    return new EodOutcome(EodResult.NotFound, null, null);
+                case EndDecision.AlreadyEnded already:
+                    return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(row!.Session, now, staleAfter),
+                        await FindStoredHandoffAsync(db, already.HandoffId, ct).ConfigureAwait(false));
+                case EndDecision.End end:
+                    await EndStoredAsync(db, sessionId, end.Status, end.Reason, now, ct).ConfigureAwait(false);
+                    break;
             }
 
             await InsertHandoffAsync(db, handoff, ct).ConfigureAwait(false);
@@ -175,8 +172,6 @@ public sealed partial class PostgresBatonStore
             ("status", Rows.Text(s.Status)), ("end_reason", Rows.Text(s.EndReason)), ("created_at", Rows.Ms(s.CreatedAt)),
             ("last_heartbeat_at", Rows.Ms(s.LastHeartbeatAt)), ("ended_at", Rows.Ms(s.EndedAt)), ("actor_key_id", s.ActorKeyId),
             ("creation_correlation_id", s.CreationCorrelationId), ("meta", s.Meta?.ToJsonString()));
-
-    private sealed record StoredEod(Session Session, string? EodHandoffId);
 
     /// <summary>Test seam: writes a session exactly as given (see the contract suite's SeedSessionAsync).</summary>
     internal Task SeedSessionAsync(Session session, CancellationToken ct) => RunAsync(db => InsertSessionAsync(db, session, ct), ct);

@@ -77,6 +77,9 @@ internal static class Rows
         CreationCorrelationId: r.StrOrNull("creation_correlation_id"),
         Meta: r.StrOrNull("meta") is { } meta ? JsonNode.Parse(meta)?.AsObject() : null);
 
+    /// <summary>A session read with the <c>eod_handoff_id</c> an earlier EOD recorded, which the EOD rule needs beside it.</summary>
+    public static StoredEod SessionWithEodHandoff(SqliteDataReader r) => new(Session(r), r.StrOrNull("eod_handoff_id"));
+
     public static Handoff Handoff(SqliteDataReader r) => new(
         Id: r.Str("id"),
         SessionId: r.StrOrNull("session_id"),
@@ -232,3 +235,6 @@ internal static class Rows
                 : throw new InvalidDataException($"The database holds '{text}', which is not a {typeof(T).Name}.");
     }
 }
+
+/// <summary>A stored session and the id of the handoff its first EOD recorded (null before any EOD).</summary>
+internal sealed record StoredEod(Session Session, string? EodHandoffId);

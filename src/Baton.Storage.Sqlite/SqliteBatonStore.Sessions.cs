@@ -79,25 +79,23 @@ public sealed partial class SqliteBatonStore
         ArgumentNullException.ThrowIfNull(handoff);
         return WriteAsync(db =>
         {
-            var stored = FindStoredSession(db, sessionId);
-            if (stored is null) return new EodOutcome(EodResult.NotFound, null, null);
-
-            var firstHandoffId = db.FirstOrDefault("SELECT eod_handoff_id FROM sessions WHERE id = $id AND eod_handoff_id IS NOT NULL",
-                r => r.GetString(0), ("$id", sessionId));
-            if (firstHandoffId is not null)
+            // Inside the writer: the read and what the rule makes of it are one transaction, so a retried EOD waits
+            // for the first and then finds its handoff.
+            var row = db.FirstOrDefault($"SELECT {Rows.SessionColumns}, eod_handoff_id FROM sessions WHERE id = $id",
+                Rows.SessionWithEodHandoff, ("$id", sessionId));
+            var decision = SessionRules.DecideEnd(row?.Session, row?.EodHandoffId, now, staleAfter);
+            switch (decision)
             {
-                var first = FindStoredHandoff(db, firstHandoffId);
-                return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(stored, now, staleAfter), first);
+                case EndDecision.NotFound:
+                    return new EodOutcome(EodResult.NotFound, null, null);
+                case EndDecision.AlreadyEnded already:
+                    return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(row!.Session, now, staleAfter),
+                        FindStoredHandoff(db, already.HandoffId));
+                case EndDecision.End end:
+                    EndStored(db, sessionId, end.Status, end.Reason, now);
+                    break;
             }
 
-            if (stored.Status == SessionStatus.Active)
-            {
-                // A session that went stale keeps the abandoned status reads already gave it; a fresh one ends normally.
-                if (SessionRules.IsStale(stored, now, staleAfter)) EndStored(db, sessionId, SessionStatus.Abandoned, EndReason.Stale, now);
-                else EndStored(db, sessionId, SessionStatus.Ended, EndReason.Manual, now);
-            }
-
-            // Superseded or abandoned sessions keep their status, but their handoff is still stored: work is never lost.
             InsertHandoff(db, handoff);
             db.Execute("UPDATE sessions SET eod_handoff_id = $handoff WHERE id = $id", ("$id", sessionId), ("$handoff", handoff.Id));
             return new EodOutcome(EodResult.Ended, FindStoredSession(db, sessionId), handoff);
