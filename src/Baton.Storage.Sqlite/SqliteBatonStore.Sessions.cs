@@ -105,27 +105,7 @@ public sealed partial class SqliteBatonStore
     public Task<Page<Session>> ListSessionsAsync(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var filter = new Filter();
-        filter.Equal("venture", query.Venture);
-        filter.Equal("agent", query.Agent);
-        filter.Equal("repo", query.Repo);
-
-        // The status filter means the status as seen now: a stored-active session at or past the cutoff reads as
-        // abandoned. Judging it in SQL keeps the total exact, with no page-then-filter drift.
-        var cutoff = Rows.Ms(now - staleAfter);
-        switch (query.Status)
-        {
-            case SessionStatus.Active:
-                filter.Add("status = 'active' AND last_heartbeat_at > $cutoff", ("$cutoff", cutoff));
-                break;
-            case SessionStatus.Abandoned:
-                filter.Add("(status = 'abandoned' OR (status = 'active' AND last_heartbeat_at <= $cutoff))", ("$cutoff", cutoff));
-                break;
-            case SessionStatus.Ended:
-                filter.Add("status = 'ended'");
-                break;
-        }
-
+        var filter = ListFilters.Sessions(query, now, staleAfter);
         return ReadAsync(db =>
         {
             var page = filter.Page(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, s => s.Id);
@@ -141,14 +121,5 @@ public sealed partial class SqliteBatonStore
             ("$id", id), ("$status", Rows.Text(status)), ("$reason", Rows.Text(reason)), ("$now", Rows.Ms(now)));
 
     internal static void InsertSession(Db db, Session s) =>
-        db.Execute($"""
-            INSERT INTO sessions ({Rows.SessionColumns})
-            VALUES ($id, $agent, $cli, $host, $venture, $repo, $track, $issue_number, $branch, $commit_sha, $status, $end_reason,
-                    $created_at, $last_heartbeat_at, $ended_at, $actor_key_id, $creation_correlation_id, $meta)
-            """,
-            ("$id", s.Id), ("$agent", s.Agent), ("$cli", s.Cli), ("$host", s.Host), ("$venture", s.Venture), ("$repo", s.Repo),
-            ("$track", s.Track), ("$issue_number", s.IssueNumber), ("$branch", s.Branch), ("$commit_sha", s.CommitSha),
-            ("$status", Rows.Text(s.Status)), ("$end_reason", Rows.Text(s.EndReason)), ("$created_at", Rows.Ms(s.CreatedAt)),
-            ("$last_heartbeat_at", Rows.Ms(s.LastHeartbeatAt)), ("$ended_at", Rows.Ms(s.EndedAt)), ("$actor_key_id", s.ActorKeyId),
-            ("$creation_correlation_id", s.CreationCorrelationId), ("$meta", s.Meta?.ToJsonString()));
+        db.Execute($"INSERT INTO sessions ({Rows.SessionColumns}) VALUES ({Rows.SessionValues})", Rows.SessionArgs(s));
 }
