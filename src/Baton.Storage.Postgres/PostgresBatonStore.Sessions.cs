@@ -127,26 +127,7 @@ public sealed partial class PostgresBatonStore
     public Task<Page<Session>> ListSessionsAsync(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var filter = new Filter();
-        filter.Equal("venture", query.Venture);
-        filter.Equal("agent", query.Agent);
-        filter.Equal("repo", query.Repo);
-
-        // Status as seen now, judged in SQL so the total stays exact (same rule as the SQLite store).
-        var cutoff = Rows.Ms(now - staleAfter);
-        switch (query.Status)
-        {
-            case SessionStatus.Active:
-                filter.Add("status = 'active' AND last_heartbeat_at > @cutoff", ("cutoff", cutoff));
-                break;
-            case SessionStatus.Abandoned:
-                filter.Add("(status = 'abandoned' OR (status = 'active' AND last_heartbeat_at <= @cutoff))", ("cutoff", cutoff));
-                break;
-            case SessionStatus.Ended:
-                filter.Add("status = 'ended'");
-                break;
-        }
-
+        var filter = ListFilters.Sessions(query, now, staleAfter);
         return RunAsync(async db =>
         {
             var page = await filter.PageAsync(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, s => s.Id, ct).ConfigureAwait(false);
@@ -162,16 +143,7 @@ public sealed partial class PostgresBatonStore
             ("id", id), ("status", Rows.Text(status)), ("reason", Rows.Text(reason)), ("now", Rows.Ms(now)));
 
     internal static Task<int> InsertSessionAsync(Db db, Session s, CancellationToken ct) =>
-        db.ExecuteAsync($"""
-            INSERT INTO sessions ({Rows.SessionColumns})
-            VALUES (@id, @agent, @cli, @host, @venture, @repo, @track, @issue_number, @branch, @commit_sha, @status, @end_reason,
-                    @created_at, @last_heartbeat_at, @ended_at, @actor_key_id, @creation_correlation_id, @meta)
-            """, ct,
-            ("id", s.Id), ("agent", s.Agent), ("cli", s.Cli), ("host", s.Host), ("venture", s.Venture), ("repo", s.Repo),
-            ("track", s.Track), ("issue_number", s.IssueNumber), ("branch", s.Branch), ("commit_sha", s.CommitSha),
-            ("status", Rows.Text(s.Status)), ("end_reason", Rows.Text(s.EndReason)), ("created_at", Rows.Ms(s.CreatedAt)),
-            ("last_heartbeat_at", Rows.Ms(s.LastHeartbeatAt)), ("ended_at", Rows.Ms(s.EndedAt)), ("actor_key_id", s.ActorKeyId),
-            ("creation_correlation_id", s.CreationCorrelationId), ("meta", s.Meta?.ToJsonString()));
+        db.ExecuteAsync($"INSERT INTO sessions ({Rows.SessionColumns}) VALUES ({Rows.SessionValues})", ct, Rows.SessionArgs(s));
 
     /// <summary>Test seam: writes a session exactly as given (see the contract suite's SeedSessionAsync).</summary>
     internal Task SeedSessionAsync(Session session, CancellationToken ct) => RunAsync(db => InsertSessionAsync(db, session, ct), ct);
