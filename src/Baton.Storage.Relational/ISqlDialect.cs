@@ -25,8 +25,8 @@ internal interface ISqlDialect
     static abstract object ListValue(IReadOnlyList<string> values);
 
     /// <summary>
-    /// The condition "<paramref name="column"/> is true", written as the dialect's indexes are, so the planner matches
-    /// them (SQLite compares with 1, PostgreSQL tests the boolean itself).
+    /// The condition "<paramref name="column"/> is true", in the form an index on the column can serve (SQLite needs
+    /// an equality with 1; PostgreSQL reads the boolean itself as <c>= true</c>).
     /// </summary>
     static abstract string IsTrue(string column);
 }

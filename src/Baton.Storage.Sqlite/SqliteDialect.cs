@@ -27,6 +27,6 @@ internal readonly struct SqliteDialect : ISqlDialect
 
     public static object ListValue(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, BatonJson.Options);
 
-    // The partial indexes compare with 1, and SQLite matches an index only to a WHERE written the same way.
+    // A bare column is only a truth test to SQLite, which no index serves; an equality with 1 is a lookup.
     public static string IsTrue(string column) => column + " = 1";
 }
