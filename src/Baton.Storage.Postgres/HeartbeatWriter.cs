@@ -173,8 +173,7 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
     }
 
     /// <summary>The session columns named through the alias <c>s</c>: the unnest row has columns of the same names.</summary>
-    private static readonly string QualifiedSessionColumns =
-        string.Join(", ", Rows.SessionColumns.Split(", ").Select(column => "s." + column));
+    private static readonly string QualifiedSessionColumns = Rows.Qualified(Rows.SessionColumns, "s");
 
     private sealed class Heartbeat(string id, long now, long cutoff, CancellationToken ct)
     {

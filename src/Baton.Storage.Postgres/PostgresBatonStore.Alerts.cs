@@ -1,25 +1,16 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
+using Baton.Core.Ventures;
+using Baton.Storage.Relational;
 using Npgsql;
 
 namespace Baton.Storage.Postgres;
 
 public sealed partial class PostgresBatonStore
 {
-    private const string AlertColumns =
-        "id, venture, repo, workflow, branch, source, severity, status, on_default_branch, first_seen, last_seen, occurrences, url, " +
-        "resolved_at, resolved_by, resolution_reason";
-
-    private const string CadenceColumns = "id, scope, title, description, interval_days, created_at, last_done_at, last_done_by";
-
-    /// <summary>The briefing order: most severe first, then oldest (as the SQLite store).</summary>
-    private const string SeverityThenOldest =
-        "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id";
-
     private const string GitHubProvider = "github";
 
     private string? _expectedSchemaHash;
@@ -48,21 +39,15 @@ public sealed partial class PostgresBatonStore
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Page.Limit, 1, PageRequest.MaxLimit);
         var offset = OffsetPaging.ParseCursor(query.Page.Cursor);
-        var filter = new Filter();
-        filter.Equal("venture", query.Venture);
-        filter.Equal("status", query.Status is { } status ? Rows.Text(status) : null);
-        filter.Equal("branch", query.Branch);
-        if (query.DefaultBranchOnly) filter.Add("on_default_branch");
-        if (query.LastSeenBefore is { } before) filter.Add("last_seen < @before", ("before", Rows.Ms(before)));
-        var order = query.Order == AlertOrder.SeverityThenOldest ? SeverityThenOldest : "id DESC";
+        var (filter, order) = ListFilters.Alerts(query);
 
         return RunAsync(async db =>
         {
             var where = filter.WhereClause();
             var rows = await db.ListAsync($"""
                 SELECT c.page_total, p.* FROM (SELECT count(*) AS page_total FROM alerts {where}) c
-                LEFT JOIN LATERAL (SELECT {AlertColumns} FROM alerts {where} ORDER BY {order} LIMIT @page_limit OFFSET @page_offset) p ON true
-                """, r => (Total: r.GetInt64(0), Alert: r.IsDBNull(r.GetOrdinal("id")) ? null : MapAlert(r)), ct,
+                LEFT JOIN LATERAL (SELECT {Rows.AlertColumns} FROM alerts {where} ORDER BY {order} LIMIT @page_limit OFFSET @page_offset) p ON true
+                """, r => (Total: r.GetInt64(0), Alert: r.IsDBNull(r.GetOrdinal("id")) ? null : Rows.Alert(r)), ct,
                 [.. filter.Args, ("page_limit", limit + 1), ("page_offset", offset)]).ConfigureAwait(false);
             var total = rows.Count > 0 ? rows[0].Total : 0;
             var alerts = rows.Where(r => r.Alert is not null).Select(r => r.Alert!).ToList();
@@ -131,25 +116,22 @@ public sealed partial class PostgresBatonStore
     {
         ArgumentNullException.ThrowIfNull(item);
         return RunAsync(db => db.ExecuteAsync($"""
-            INSERT INTO cadence_items ({CadenceColumns})
-            VALUES (@id, @scope, @title, @description, @interval, @created_at, @last_done_at, @last_done_by)
-            """, ct, ("id", item.Id), ("scope", item.Scope), ("title", item.Title), ("description", item.Description),
-            ("interval", item.IntervalDays), ("created_at", Rows.Ms(item.CreatedAt)), ("last_done_at", Rows.Ms(item.LastDoneAt)),
-            ("last_done_by", item.LastDoneBy)), ct);
+            INSERT INTO cadence_items ({Rows.CadenceColumns}) VALUES ({Rows.CadenceValues})
+            """, ct, Rows.CadenceArgs(item)), ct);
     }
 
     public Task<CadenceItem?> FindCadenceItemOrNullAsync(string id, CancellationToken ct) =>
-        RunAsync(db => db.FirstOrDefaultAsync($"SELECT {CadenceColumns} FROM cadence_items WHERE id = @id", MapCadence, ct, ("id", id)), ct);
+        RunAsync(db => db.FirstOrDefaultAsync($"SELECT {Rows.CadenceColumns} FROM cadence_items WHERE id = @id", Rows.Cadence, ct, ("id", id)), ct);
 
     public Task<CadenceItem?> MarkCadenceDoneAsync(string id, DateTimeOffset now, string doneBy, CancellationToken ct) =>
         RunAsync(db => db.FirstOrDefaultAsync($"""
-            UPDATE cadence_items SET last_done_at = @now, last_done_by = @by WHERE id = @id RETURNING {CadenceColumns}
-            """, MapCadence, ct, ("id", id), ("now", Rows.Ms(now)), ("by", doneBy)), ct);
+            UPDATE cadence_items SET last_done_at = @now, last_done_by = @by WHERE id = @id RETURNING {Rows.CadenceColumns}
+            """, Rows.Cadence, ct, ("id", id), ("now", Rows.Ms(now)), ("by", doneBy)), ct);
 
     public async Task<IReadOnlyList<CadenceItem>> ListCadenceItemsAsync(IReadOnlyList<string>? scopes, CancellationToken ct)
     {
         var where = scopes is null ? "" : "WHERE scope = ANY(@scopes)";
-        return await RunAsync(db => db.ListAsync($"SELECT {CadenceColumns} FROM cadence_items {where} ORDER BY id", MapCadence, ct,
+        return await RunAsync(db => db.ListAsync($"SELECT {Rows.CadenceColumns} FROM cadence_items {where} ORDER BY id", Rows.Cadence, ct,
             ("scopes", scopes is null ? null : Rows.List(scopes))), ct).ConfigureAwait(false);
     }
 
@@ -172,10 +154,8 @@ public sealed partial class PostgresBatonStore
         var db = new Db(connection, transaction);
         var scratch = "baton_expected_" + Guid.NewGuid().ToString("N")[..12];
         await db.ExecuteAsync($"CREATE SCHEMA {scratch}; SET LOCAL search_path = {scratch}", ct).ConfigureAwait(false);
-        await db.ExecuteAsync("""
-            CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL, checksum text NOT NULL)
-            """, ct).ConfigureAwait(false);
-        foreach (var migration in Migrations.Embedded) await db.ExecuteAsync(migration.Sql, ct).ConfigureAwait(false);
+        await MigrationRunner.ApplyAsync<PostgresDialect>(connection, transaction, Migrations.Embedded, Migrations.CreateTable,
+            DateTimeOffset.UnixEpoch, ct).ConfigureAwait(false);
         var hash = await SchemaHashAsync(db, ct).ConfigureAwait(false);
         await transaction.RollbackAsync(ct).ConfigureAwait(false);
         return hash;
@@ -203,9 +183,9 @@ public sealed partial class PostgresBatonStore
         await db.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@identity, 2))", ct,
             ("identity", string.Join('\u001f', s.Venture, s.Repo, s.Source, s.Workflow, s.Branch))).ConfigureAwait(false);
         var open = await db.FirstOrDefaultAsync($"""
-            SELECT {AlertColumns} FROM alerts
+            SELECT {Rows.AlertColumns} FROM alerts
             WHERE venture = @venture AND repo = @repo AND source = @source AND workflow = @workflow AND branch = @branch AND status = 'open'
-            """, MapAlert, ct, ("venture", s.Venture), ("repo", s.Repo), ("source", s.Source), ("workflow", s.Workflow), ("branch", s.Branch))
+            """, Rows.Alert, ct, ("venture", s.Venture), ("repo", s.Repo), ("source", s.Source), ("workflow", s.Workflow), ("branch", s.Branch))
             .ConfigureAwait(false);
 
         if (s.Kind == AlertSignalKind.Success)
@@ -213,18 +193,18 @@ public sealed partial class PostgresBatonStore
             if (open is null) return new AlertChange(AlertChangeKind.None, null);
             var resolved = await db.FirstOrDefaultAsync($"""
                 UPDATE alerts SET status = 'resolved', resolved_at = @at, resolved_by = @by, resolution_reason = @reason WHERE id = @id
-                RETURNING {AlertColumns}
-                """, MapAlert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("by", s.EventRef), ("reason", AlertRules.ResolvedByCiReason)).ConfigureAwait(false);
+                RETURNING {Rows.AlertColumns}
+                """, Rows.Alert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("by", s.EventRef), ("reason", AlertRules.ResolvedByCiReason)).ConfigureAwait(false);
             return new AlertChange(AlertChangeKind.Resolved, resolved);
         }
 
         if (open is null)
         {
             var opened = await db.FirstOrDefaultAsync($"""
-                INSERT INTO alerts ({AlertColumns})
+                INSERT INTO alerts ({Rows.AlertColumns})
                 VALUES (@id, @venture, @repo, @workflow, @branch, @source, @severity, 'open', @default, @at, @at, 1, @url, NULL, NULL, NULL)
-                RETURNING {AlertColumns}
-                """, MapAlert, ct, ("id", s.NewId), ("venture", s.Venture), ("repo", s.Repo), ("workflow", s.Workflow), ("branch", s.Branch),
+                RETURNING {Rows.AlertColumns}
+                """, Rows.Alert, ct, ("id", s.NewId), ("venture", s.Venture), ("repo", s.Repo), ("workflow", s.Workflow), ("branch", s.Branch),
                 ("source", s.Source), ("severity", Rows.Text(s.Severity)), ("default", s.OnDefaultBranch), ("at", Rows.Ms(s.At)),
                 ("url", s.Url)).ConfigureAwait(false);
             return new AlertChange(AlertChangeKind.Opened, opened);
@@ -236,53 +216,12 @@ public sealed partial class PostgresBatonStore
             UPDATE alerts SET occurrences = occurrences + 1, last_seen = greatest(last_seen, @at), url = coalesce(@url, url),
                 severity = @severity, on_default_branch = @default
             WHERE id = @id
-            RETURNING {AlertColumns}
-            """, MapAlert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("url", s.Url), ("severity", Rows.Text(severity)),
+            RETURNING {Rows.AlertColumns}
+            """, Rows.Alert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("url", s.Url), ("severity", Rows.Text(severity)),
             ("default", s.OnDefaultBranch)).ConfigureAwait(false);
         return new AlertChange(AlertChangeKind.Occurrence, updated);
     }
 
     private static Task<Alert?> FindAlertAsync(Db db, string id, CancellationToken ct) =>
-        db.FirstOrDefaultAsync($"SELECT {AlertColumns} FROM alerts WHERE id = @id", MapAlert, ct, ("id", id));
-
-    private static Alert MapAlert(DbDataReader r)
-    {
-        var o = r.GetOrdinal("id");
-        return new Alert(
-            Id: r.GetString(o),
-            Venture: r.GetString(o + 1),
-            Repo: r.GetString(o + 2),
-            Workflow: r.GetString(o + 3),
-            Branch: r.GetString(o + 4),
-            Source: r.GetString(o + 5),
-            Severity: ParseEnum<AlertSeverity>(r.GetString(o + 6)),
-            Status: ParseEnum<AlertStatus>(r.GetString(o + 7)),
-            OnDefaultBranch: r.GetBoolean(o + 8),
-            FirstSeen: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(o + 9)),
-            LastSeen: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(o + 10)),
-            Occurrences: r.GetInt32(o + 11),
-            Url: r.IsDBNull(o + 12) ? null : r.GetString(o + 12),
-            ResolvedAt: r.IsDBNull(o + 13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(o + 13)),
-            ResolvedBy: r.IsDBNull(o + 14) ? null : r.GetString(o + 14),
-            ResolutionReason: r.IsDBNull(o + 15) ? null : r.GetString(o + 15));
-    }
-
-    private static CadenceItem MapCadence(DbDataReader r) => new(
-        Id: r.GetString(0),
-        Scope: r.GetString(1),
-        Title: r.GetString(2),
-        Description: r.IsDBNull(3) ? null : r.GetString(3),
-        IntervalDays: r.GetInt32(4),
-        CreatedAt: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
-        LastDoneAt: r.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
-        LastDoneBy: r.IsDBNull(7) ? null : r.GetString(7));
-
-    private static T ParseEnum<T>(string text) where T : struct, Enum
-    {
-        foreach (var value in Enum.GetValues<T>())
-        {
-            if (JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()) == text) return value;
-        }
-        throw new InvalidDataException($"The database holds '{text}', which is not a {typeof(T).Name}.");
-    }
+        db.FirstOrDefaultAsync($"SELECT {Rows.AlertColumns} FROM alerts WHERE id = @id", Rows.Alert, ct, ("id", id));
 }

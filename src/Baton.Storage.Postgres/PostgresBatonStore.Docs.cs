@@ -20,18 +20,14 @@ public sealed partial class PostgresBatonStore
 
             var stored = candidate with { Version = (current?.Version ?? 0) + 1 };
             await db.ExecuteAsync($"""
-                INSERT INTO docs ({Rows.DocColumns})
-                VALUES (@scope, @name, @title, @content, @content_hash, @size_bytes, @doc_type, @version, @updated_at, @uploaded_by,
-                        @source_repo, @source_path, @generated)
+                INSERT INTO docs ({Rows.DocColumns}) VALUES ({Rows.DocValues})
                 ON CONFLICT (scope, name) DO UPDATE SET
                     title = excluded.title, content = excluded.content, content_hash = excluded.content_hash,
                     size_bytes = excluded.size_bytes, doc_type = excluded.doc_type, version = excluded.version,
                     updated_at = excluded.updated_at, uploaded_by = excluded.uploaded_by, source_repo = excluded.source_repo,
                     source_path = excluded.source_path, generated = excluded.generated;
-                INSERT INTO doc_versions ({Rows.DocColumns})
-                VALUES (@scope, @name, @title, @content, @content_hash, @size_bytes, @doc_type, @version, @updated_at, @uploaded_by,
-                        @source_repo, @source_path, @generated)
-                """, ct, DocArgs(stored)).ConfigureAwait(false);
+                INSERT INTO doc_versions ({Rows.DocColumns}) VALUES ({Rows.DocValues})
+                """, ct, Rows.DocArgs(stored)).ConfigureAwait(false);
             return new DocPut(stored, Changed: true);
         }, ct);
     }
@@ -60,18 +56,13 @@ public sealed partial class PostgresBatonStore
     public Task UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(requirement);
-        var r = requirement;
         return RunAsync(db => db.ExecuteAsync($"""
-            INSERT INTO doc_requirements ({Rows.DocRequirementColumns})
-            VALUES (@id, @name_pattern, @scope_type, @venture, @capability, @staleness_days, @auto_generate, @generation_sources, @created_at)
+            INSERT INTO doc_requirements ({Rows.DocRequirementColumns}) VALUES ({Rows.DocRequirementValues})
             ON CONFLICT (id) DO UPDATE SET
                 name_pattern = excluded.name_pattern, scope_type = excluded.scope_type, venture = excluded.venture,
                 capability = excluded.capability, staleness_days = excluded.staleness_days, auto_generate = excluded.auto_generate,
                 generation_sources = excluded.generation_sources, created_at = excluded.created_at
-            """, ct,
-            ("id", r.Id), ("name_pattern", r.NamePattern), ("scope_type", Rows.Text(r.ScopeType)), ("venture", r.Venture),
-            ("capability", r.Capability), ("staleness_days", r.StalenessDays), ("auto_generate", r.AutoGenerate),
-            ("generation_sources", Rows.List(r.GenerationSources)), ("created_at", Rows.Ms(r.CreatedAt))), ct);
+            """, ct, Rows.DocRequirementArgs(requirement)), ct);
     }
 
     public Task<bool> DeleteDocRequirementAsync(string id, CancellationToken ct) =>
@@ -80,11 +71,4 @@ public sealed partial class PostgresBatonStore
     private static Task<Doc?> FindCurrentDocAsync(Db db, string scope, string name, CancellationToken ct) =>
         db.FirstOrDefaultAsync($"SELECT {Rows.DocColumns} FROM docs WHERE scope = @scope AND name = @name", Rows.Doc, ct,
             ("scope", scope), ("name", name));
-
-    private static (string Name, object? Value)[] DocArgs(Doc d) =>
-    [
-        ("scope", d.Scope), ("name", d.Name), ("title", d.Title), ("content", d.Content), ("content_hash", d.ContentHash),
-        ("size_bytes", d.SizeBytes), ("doc_type", d.DocType), ("version", d.Version), ("updated_at", Rows.Ms(d.UpdatedAt)),
-        ("uploaded_by", d.UploadedBy), ("source_repo", d.SourceRepo), ("source_path", d.SourcePath), ("generated", d.Generated),
-    ];
 }

@@ -14,8 +14,7 @@ public sealed partial class PostgresBatonStore
         return RunAsync(async db =>
         {
             var row = await db.FirstOrDefaultAsync($"""
-                INSERT INTO machines AS m ({Rows.MachineColumns})
-                VALUES (@id, @hostname, @os, @arch, @address, @ssh_public_key, @ssh_user, @registered_at, @last_seen_at, @actor_key_id)
+                INSERT INTO machines AS m ({Rows.MachineColumns}) VALUES ({Rows.MachineValues})
                 ON CONFLICT (hostname) DO UPDATE SET
                     os = coalesce(excluded.os, m.os),
                     arch = coalesce(excluded.arch, m.arch),
@@ -26,10 +25,7 @@ public sealed partial class PostgresBatonStore
                     actor_key_id = excluded.actor_key_id
                 RETURNING {Rows.MachineColumns}, (xmax = 0) AS created
                 """, r => new MachineUpsert(Rows.Machine(r), r.GetBoolean(r.GetOrdinal("created"))), ct,
-                ("id", candidate.Id), ("hostname", candidate.Hostname), ("os", candidate.Os), ("arch", candidate.Arch),
-                ("address", candidate.Address), ("ssh_public_key", candidate.SshPublicKey), ("ssh_user", candidate.SshUser),
-                ("registered_at", Rows.Ms(candidate.RegisteredAt)), ("last_seen_at", Rows.Ms(candidate.LastSeenAt)),
-                ("actor_key_id", candidate.ActorKeyId)).ConfigureAwait(false);
+                Rows.MachineArgs(candidate)).ConfigureAwait(false);
             return row!;
         }, ct);
     }

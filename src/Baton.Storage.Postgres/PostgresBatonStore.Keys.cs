@@ -16,16 +16,12 @@ public sealed partial class PostgresBatonStore
             foreach (var v in ventures)
             {
                 await db.ExecuteAsync($"""
-                    INSERT INTO ventures ({Rows.VentureColumns})
-                    VALUES (@code, @name, @org, @repos, @capabilities, @secrets_path, @design_spec, @platform, @note_tags)
+                    INSERT INTO ventures ({Rows.VentureColumns}) VALUES ({Rows.VentureValues})
                     ON CONFLICT (code) DO UPDATE SET
                         name = excluded.name, org = excluded.org, repos = excluded.repos,
                         capabilities = excluded.capabilities, secrets_path = excluded.secrets_path,
                         design_spec = excluded.design_spec, platform = excluded.platform, note_tags = excluded.note_tags
-                    """, ct,
-                    ("code", v.Code), ("name", v.Name), ("org", v.Org), ("repos", Rows.List(v.Repos)),
-                    ("capabilities", Rows.List(v.Capabilities)), ("secrets_path", v.SecretsPath),
-                    ("design_spec", v.DesignSpec), ("platform", v.Platform), ("note_tags", Rows.List(v.NoteTags))).ConfigureAwait(false);
+                    """, ct, Rows.VentureArgs(v)).ConfigureAwait(false);
             }
             return true;
         }, ct);
@@ -40,13 +36,8 @@ public sealed partial class PostgresBatonStore
     public Task InsertApiKeyAsync(ApiKey key, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return RunAsync(db => db.ExecuteAsync($"""
-            INSERT INTO api_keys ({Rows.ApiKeyColumns})
-            VALUES (@id, @name, @role, @venture, @key_hash, @actor_key_id, @created_at, @revoked_at, @created_by)
-            """, ct,
-            ("id", key.Id), ("name", key.Name), ("role", Rows.Text(key.Role)), ("venture", key.Venture),
-            ("key_hash", key.KeyHash), ("actor_key_id", key.ActorKeyId), ("created_at", Rows.Ms(key.CreatedAt)),
-            ("revoked_at", Rows.Ms(key.RevokedAt)), ("created_by", key.CreatedBy)), ct);
+        return RunAsync(db => db.ExecuteAsync($"INSERT INTO api_keys ({Rows.ApiKeyColumns}) VALUES ({Rows.ApiKeyValues})", ct,
+            Rows.ApiKeyArgs(key)), ct);
     }
 
     public Task<ApiKey?> FindApiKeyByHashOrNullAsync(string keyHash, CancellationToken ct) =>

@@ -26,13 +26,8 @@ public sealed partial class PostgresBatonStore
     public Task InsertNoteAsync(Note note, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(note);
-        return RunAsync(db => db.ExecuteAsync($"""
-            INSERT INTO notes ({Rows.NoteColumns})
-            VALUES (@id, @venture, @title, @content, @tags, @archived, @created_at, @updated_at, @actor_key_id, @source)
-            """, ct,
-            ("id", note.Id), ("venture", note.Venture), ("title", note.Title), ("content", note.Content),
-            ("tags", Rows.List(note.Tags)), ("archived", note.Archived), ("created_at", Rows.Ms(note.CreatedAt)),
-            ("updated_at", Rows.Ms(note.UpdatedAt)), ("actor_key_id", note.ActorKeyId), ("source", note.Source)), ct);
+        return RunAsync(db => db.ExecuteAsync($"INSERT INTO notes ({Rows.NoteColumns}) VALUES ({Rows.NoteValues})", ct,
+            Rows.NoteArgs(note)), ct);
     }
 
     public Task<Note?> FindNoteOrNullAsync(string id, CancellationToken ct) =>
@@ -85,7 +80,7 @@ public sealed partial class PostgresBatonStore
         var rows = await db.ListAsync($"""
             SELECT c.page_total, p.* FROM (SELECT count(*) AS page_total FROM notes n {filter.WhereClause()}) c
             LEFT JOIN LATERAL (
-                SELECT {NoteColumnsOf("n")} FROM notes n {filter.WhereClause()}
+                SELECT {Rows.Qualified(Rows.NoteColumns, "n")} FROM notes n {filter.WhereClause()}
                 ORDER BY n.updated_at DESC, n.id DESC LIMIT @page_limit OFFSET @page_offset) p ON true
             """, r => (Total: r.GetInt64(0), Note: r.IsDBNull(r.GetOrdinal("id")) ? null : Rows.Note(r)), ct,
             [.. filter.Args, ("page_limit", limit + 1), ("page_offset", offset)]).ConfigureAwait(false);
@@ -109,7 +104,7 @@ public sealed partial class PostgresBatonStore
                    ts_headline('baton_text', p.title, p.query, @options) AS title_snippet
             FROM (SELECT count(*) AS page_total {From} {where}) c
             LEFT JOIN LATERAL (
-                SELECT {NoteColumnsOf("n")}, q.query, -ts_rank(n.search, q.query)::double precision AS rank {From} {where}
+                SELECT {Rows.Qualified(Rows.NoteColumns, "n")}, q.query, -ts_rank(n.search, q.query)::double precision AS rank {From} {where}
                 ORDER BY rank, n.id LIMIT @page_limit OFFSET @page_offset) p ON true
             ORDER BY p.rank, p.id
             """, r => r.IsDBNull(r.GetOrdinal("id"))
@@ -165,7 +160,4 @@ public sealed partial class PostgresBatonStore
         if (query.AnyTags is { } tags) filter.Add("n.tags && @tags", ("tags", Rows.List(tags)));
         return filter;
     }
-
-    private static string NoteColumnsOf(string alias) =>
-        string.Join(", ", Rows.NoteColumns.Split(", ").Select(c => $"{alias}.{c}"));
 }

@@ -102,21 +102,18 @@ public sealed partial class PostgresBatonStore
         {
             // FOR UPDATE: two EODs of one session (a retry on another replica) take turns, so only one stores a handoff.
             var row = await db.FirstOrDefaultAsync($"SELECT {Rows.SessionColumns}, eod_handoff_id FROM sessions WHERE id = @id FOR UPDATE",
-                r => new StoredEod(Rows.Session(r), r.IsDBNull(r.GetOrdinal("eod_handoff_id")) ? null : r.GetString(r.GetOrdinal("eod_handoff_id"))),
-                ct, ("id", sessionId)).ConfigureAwait(false);
-            if (row is null) return new EodOutcome(EodResult.NotFound, null, null);
-            var stored = row.Session;
-
-            if (row.EodHandoffId is not null)
+                Rows.SessionWithEodHandoff, ct, ("id", sessionId)).ConfigureAwait(false);
+            var decision = SessionRules.DecideEnd(row?.Session, row?.EodHandoffId, now, staleAfter);
+            switch (decision)
             {
-                var first = await FindStoredHandoffAsync(db, row.EodHandoffId, ct).ConfigureAwait(false);
-                return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(stored, now, staleAfter), first);
-            }
-
-            if (stored.Status == SessionStatus.Active)
-            {
-                if (SessionRules.IsStale(stored, now, staleAfter)) await EndStoredAsync(db, sessionId, SessionStatus.Abandoned, EndReason.Stale, now, ct).ConfigureAwait(false);
-                else await EndStoredAsync(db, sessionId, SessionStatus.Ended, EndReason.Manual, now, ct).ConfigureAwait(false);
+                case EndDecision.NotFound:
+                    return new EodOutcome(EodResult.NotFound, null, null);
+                case EndDecision.AlreadyEnded already:
+                    return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(row!.Session, now, staleAfter),
+                        await FindStoredHandoffAsync(db, already.HandoffId, ct).ConfigureAwait(false));
+                case EndDecision.End end:
+                    await EndStoredAsync(db, sessionId, end.Status, end.Reason, now, ct).ConfigureAwait(false);
+                    break;
             }
 
             await InsertHandoffAsync(db, handoff, ct).ConfigureAwait(false);
@@ -129,26 +126,7 @@ public sealed partial class PostgresBatonStore
     public Task<Page<Session>> ListSessionsAsync(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var filter = new Filter();
-        filter.Equal("venture", query.Venture);
-        filter.Equal("agent", query.Agent);
-        filter.Equal("repo", query.Repo);
-
-        // Status as seen now, judged in SQL so the total stays exact (same rule as the SQLite store).
-        var cutoff = Rows.Ms(now - staleAfter);
-        switch (query.Status)
-        {
-            case SessionStatus.Active:
-                filter.Add("status = 'active' AND last_heartbeat_at > @cutoff", ("cutoff", cutoff));
-                break;
-            case SessionStatus.Abandoned:
-                filter.Add("(status = 'abandoned' OR (status = 'active' AND last_heartbeat_at <= @cutoff))", ("cutoff", cutoff));
-                break;
-            case SessionStatus.Ended:
-                filter.Add("status = 'ended'");
-                break;
-        }
-
+        var filter = ListFilters.Sessions(query, now, staleAfter);
         return RunAsync(async db =>
         {
             var page = await filter.PageAsync(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, s => s.Id, ct).ConfigureAwait(false);
@@ -164,18 +142,7 @@ public sealed partial class PostgresBatonStore
             ("id", id), ("status", Rows.Text(status)), ("reason", Rows.Text(reason)), ("now", Rows.Ms(now)));
 
     internal static Task<int> InsertSessionAsync(Db db, Session s, CancellationToken ct) =>
-        db.ExecuteAsync($"""
-            INSERT INTO sessions ({Rows.SessionColumns})
-            VALUES (@id, @agent, @cli, @host, @venture, @repo, @track, @issue_number, @branch, @commit_sha, @status, @end_reason,
-                    @created_at, @last_heartbeat_at, @ended_at, @actor_key_id, @creation_correlation_id, @meta)
-            """, ct,
-            ("id", s.Id), ("agent", s.Agent), ("cli", s.Cli), ("host", s.Host), ("venture", s.Venture), ("repo", s.Repo),
-            ("track", s.Track), ("issue_number", s.IssueNumber), ("branch", s.Branch), ("commit_sha", s.CommitSha),
-            ("status", Rows.Text(s.Status)), ("end_reason", Rows.Text(s.EndReason)), ("created_at", Rows.Ms(s.CreatedAt)),
-            ("last_heartbeat_at", Rows.Ms(s.LastHeartbeatAt)), ("ended_at", Rows.Ms(s.EndedAt)), ("actor_key_id", s.ActorKeyId),
-            ("creation_correlation_id", s.CreationCorrelationId), ("meta", s.Meta?.ToJsonString()));
-
-    private sealed record StoredEod(Session Session, string? EodHandoffId);
+        db.ExecuteAsync($"INSERT INTO sessions ({Rows.SessionColumns}) VALUES ({Rows.SessionValues})", ct, Rows.SessionArgs(s));
 
     /// <summary>Test seam: writes a session exactly as given (see the contract suite's SeedSessionAsync).</summary>
     internal Task SeedSessionAsync(Session session, CancellationToken ct) => RunAsync(db => InsertSessionAsync(db, session, ct), ct);

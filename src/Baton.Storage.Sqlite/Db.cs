@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -21,14 +22,14 @@ internal sealed class Db(SqliteConnection connection, SqliteTransaction? transac
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    public T? FirstOrDefault<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args) where T : class
+    public T? FirstOrDefault<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] args) where T : class
     {
         using var command = Command(sql, args);
         using var reader = command.ExecuteReader();
         return reader.Read() ? map(reader) : null;
     }
 
-    public List<T> List<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] args)
+    public List<T> List<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] args)
     {
         using var command = Command(sql, args);
         using var reader = command.ExecuteReader();

@@ -10,17 +10,6 @@ namespace Baton.Storage.Sqlite;
 
 public sealed partial class SqliteBatonStore
 {
-    private const string AlertColumns =
-        "id, venture, repo, workflow, branch, source, severity, status, on_default_branch, first_seen, last_seen, occurrences, url, " +
-        "resolved_at, resolved_by, resolution_reason";
-
-    private const string CadenceColumns = "id, scope, title, description, interval_days, created_at, last_done_at, last_done_by";
-
-    /// <summary>The briefing order: most severe first (the enum is declared most severe first), then oldest.</summary>
-    private const string SeverityThenOldest =
-        "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id";
-
-
     private const string GitHubProvider = "github";
 
     public Task<AlertChange> ApplyAlertSignalAsync(AlertSignal signal, CancellationToken ct)
@@ -47,19 +36,13 @@ public sealed partial class SqliteBatonStore
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Page.Limit, 1, PageRequest.MaxLimit);
         var offset = OffsetPaging.ParseCursor(query.Page.Cursor);
-        var filter = new Filter();
-        filter.Equal("venture", query.Venture);
-        filter.Equal("status", query.Status is { } status ? Rows.Text(status) : null);
-        filter.Equal("branch", query.Branch);
-        if (query.DefaultBranchOnly) filter.Add("on_default_branch = 1");
-        if (query.LastSeenBefore is { } before) filter.Add("last_seen < $before", ("$before", Rows.Ms(before)));
-        var order = query.Order == AlertOrder.SeverityThenOldest ? SeverityThenOldest : "id DESC";
+        var (filter, order) = ListFilters.Alerts(query);
 
         return ReadAsync(db =>
         {
             var where = filter.WhereClause();
             var total = db.Scalar($"SELECT count(*) FROM alerts {where}", [.. filter.Args]);
-            var rows = db.List($"SELECT {AlertColumns} FROM alerts {where} ORDER BY {order} LIMIT $limit OFFSET $offset", AlertRows.Alert,
+            var rows = db.List($"SELECT {Rows.AlertColumns} FROM alerts {where} ORDER BY {order} LIMIT $limit OFFSET $offset", Rows.Alert,
                 [.. filter.Args, ("$limit", limit + 1), ("$offset", offset)]);
             return OffsetPaging.PageOf(rows, total, limit, offset);
         }, ct);
@@ -123,11 +106,8 @@ public sealed partial class SqliteBatonStore
     {
         ArgumentNullException.ThrowIfNull(item);
         return WriteAsync(db => db.Execute($"""
-            INSERT INTO cadence_items ({CadenceColumns})
-            VALUES ($id, $scope, $title, $description, $interval, $created_at, $last_done_at, $last_done_by)
-            """, ("$id", item.Id), ("$scope", item.Scope), ("$title", item.Title), ("$description", item.Description),
-            ("$interval", item.IntervalDays), ("$created_at", Rows.Ms(item.CreatedAt)), ("$last_done_at", Rows.Ms(item.LastDoneAt)),
-            ("$last_done_by", item.LastDoneBy)), ct);
+            INSERT INTO cadence_items ({Rows.CadenceColumns}) VALUES ({Rows.CadenceValues})
+            """, Rows.CadenceArgs(item)), ct);
     }
 
     public Task<CadenceItem?> FindCadenceItemOrNullAsync(string id, CancellationToken ct) =>
@@ -144,9 +124,9 @@ public sealed partial class SqliteBatonStore
     public async Task<IReadOnlyList<CadenceItem>> ListCadenceItemsAsync(IReadOnlyList<string>? scopes, CancellationToken ct)
     {
         var filter = new Filter();
-        if (scopes is not null) filter.In("scope", "$scope", scopes);
-        return await ReadAsync(db => db.List($"SELECT {CadenceColumns} FROM cadence_items {filter.WhereClause()} ORDER BY id",
-            AlertRows.Cadence, [.. filter.Args]), ct).ConfigureAwait(false);
+        if (scopes is not null) filter.In("scope", "scope", scopes);
+        return await ReadAsync(db => db.List($"SELECT {Rows.CadenceColumns} FROM cadence_items {filter.WhereClause()} ORDER BY id",
+            Rows.Cadence, [.. filter.Args]), ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -174,9 +154,9 @@ public sealed partial class SqliteBatonStore
     private static AlertChange ApplySignal(Db db, AlertSignal s)
     {
         var open = db.FirstOrDefault($"""
-            SELECT {AlertColumns} FROM alerts
+            SELECT {Rows.AlertColumns} FROM alerts
             WHERE venture = $venture AND repo = $repo AND source = $source AND workflow = $workflow AND branch = $branch AND status = 'open'
-            """, AlertRows.Alert, ("$venture", s.Venture), ("$repo", s.Repo), ("$source", s.Source), ("$workflow", s.Workflow), ("$branch", s.Branch));
+            """, Rows.Alert, ("$venture", s.Venture), ("$repo", s.Repo), ("$source", s.Source), ("$workflow", s.Workflow), ("$branch", s.Branch));
 
         if (s.Kind == AlertSignalKind.Success)
         {
@@ -190,10 +170,10 @@ public sealed partial class SqliteBatonStore
         if (open is null)
         {
             db.Execute($"""
-                INSERT INTO alerts ({AlertColumns})
+                INSERT INTO alerts ({Rows.AlertColumns})
                 VALUES ($id, $venture, $repo, $workflow, $branch, $source, $severity, 'open', $default, $at, $at, 1, $url, NULL, NULL, NULL)
                 """, ("$id", s.NewId), ("$venture", s.Venture), ("$repo", s.Repo), ("$workflow", s.Workflow), ("$branch", s.Branch),
-                ("$source", s.Source), ("$severity", Rows.Text(s.Severity)), ("$default", s.OnDefaultBranch ? 1 : 0), ("$at", Rows.Ms(s.At)),
+                ("$source", s.Source), ("$severity", Rows.Text(s.Severity)), ("$default", Rows.Bool(s.OnDefaultBranch)), ("$at", Rows.Ms(s.At)),
                 ("$url", s.Url));
             return new AlertChange(AlertChangeKind.Opened, FindAlert(db, s.NewId));
         }
@@ -205,56 +185,15 @@ public sealed partial class SqliteBatonStore
                 severity = $severity, on_default_branch = $default
             WHERE id = $id
             """, ("$id", open.Id), ("$at", Rows.Ms(s.At)), ("$url", s.Url), ("$severity", Rows.Text(severity)),
-            ("$default", s.OnDefaultBranch ? 1 : 0));
+            ("$default", Rows.Bool(s.OnDefaultBranch)));
         return new AlertChange(AlertChangeKind.Occurrence, FindAlert(db, open.Id));
     }
 
     private static Alert? FindAlert(Db db, string id) =>
-        db.FirstOrDefault($"SELECT {AlertColumns} FROM alerts WHERE id = $id", AlertRows.Alert, ("$id", id));
+        db.FirstOrDefault($"SELECT {Rows.AlertColumns} FROM alerts WHERE id = $id", Rows.Alert, ("$id", id));
 
     private static CadenceItem? FindCadence(Db db, string id) =>
-        db.FirstOrDefault($"SELECT {CadenceColumns} FROM cadence_items WHERE id = $id", AlertRows.Cadence, ("$id", id));
-
-    /// <summary>Row mapping for the issue-7 tables.</summary>
-    private static class AlertRows
-    {
-        public static Alert Alert(SqliteDataReader r) => new(
-            Id: r.GetString(0),
-            Venture: r.GetString(1),
-            Repo: r.GetString(2),
-            Workflow: r.GetString(3),
-            Branch: r.GetString(4),
-            Source: r.GetString(5),
-            Severity: Parse<AlertSeverity>(r.GetString(6)),
-            Status: Parse<AlertStatus>(r.GetString(7)),
-            OnDefaultBranch: r.GetInt64(8) != 0,
-            FirstSeen: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
-            LastSeen: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10)),
-            Occurrences: checked((int)r.GetInt64(11)),
-            Url: r.IsDBNull(12) ? null : r.GetString(12),
-            ResolvedAt: r.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
-            ResolvedBy: r.IsDBNull(14) ? null : r.GetString(14),
-            ResolutionReason: r.IsDBNull(15) ? null : r.GetString(15));
-
-        public static CadenceItem Cadence(SqliteDataReader r) => new(
-            Id: r.GetString(0),
-            Scope: r.GetString(1),
-            Title: r.GetString(2),
-            Description: r.IsDBNull(3) ? null : r.GetString(3),
-            IntervalDays: checked((int)r.GetInt64(4)),
-            CreatedAt: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
-            LastDoneAt: r.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
-            LastDoneBy: r.IsDBNull(7) ? null : r.GetString(7));
-
-        private static T Parse<T>(string text) where T : struct, Enum
-        {
-            foreach (var value in Enum.GetValues<T>())
-            {
-                if (JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString()) == text) return value;
-            }
-            throw new InvalidDataException($"The database holds '{text}', which is not a {typeof(T).Name}.");
-        }
-    }
+        db.FirstOrDefault($"SELECT {Rows.CadenceColumns} FROM cadence_items WHERE id = $id", Rows.Cadence, ("$id", id));
 }
 
 /// <summary>

@@ -15,8 +15,7 @@ public sealed partial class SqliteBatonStore
             // registration of the same hostname; the unique index backs that up.
             var existed = db.Scalar("SELECT EXISTS (SELECT 1 FROM machines WHERE hostname = $hostname)", ("$hostname", candidate.Hostname)) != 0;
             db.Execute($"""
-                INSERT INTO machines ({Rows.MachineColumns})
-                VALUES ($id, $hostname, $os, $arch, $address, $ssh_public_key, $ssh_user, $registered_at, $last_seen_at, $actor_key_id)
+                INSERT INTO machines ({Rows.MachineColumns}) VALUES ({Rows.MachineValues})
                 ON CONFLICT (hostname) DO UPDATE SET
                     os = coalesce(excluded.os, os),
                     arch = coalesce(excluded.arch, arch),
@@ -25,11 +24,7 @@ public sealed partial class SqliteBatonStore
                     ssh_user = coalesce(excluded.ssh_user, ssh_user),
                     last_seen_at = max(excluded.last_seen_at, last_seen_at),
                     actor_key_id = excluded.actor_key_id
-                """,
-                ("$id", candidate.Id), ("$hostname", candidate.Hostname), ("$os", candidate.Os), ("$arch", candidate.Arch),
-                ("$address", candidate.Address), ("$ssh_public_key", candidate.SshPublicKey), ("$ssh_user", candidate.SshUser),
-                ("$registered_at", Rows.Ms(candidate.RegisteredAt)), ("$last_seen_at", Rows.Ms(candidate.LastSeenAt)),
-                ("$actor_key_id", candidate.ActorKeyId));
+                """, Rows.MachineArgs(candidate));
             var stored = db.FirstOrDefault($"SELECT {Rows.MachineColumns} FROM machines WHERE hostname = $hostname", Rows.Machine,
                 ("$hostname", candidate.Hostname))!;
             return new MachineUpsert(stored, !existed);

@@ -8,13 +8,8 @@ public sealed partial class SqliteBatonStore
     public Task InsertApiKeyAsync(ApiKey key, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return WriteAsync(db => db.Execute($"""
-            INSERT INTO api_keys ({Rows.ApiKeyColumns})
-            VALUES ($id, $name, $role, $venture, $key_hash, $actor_key_id, $created_at, $revoked_at, $created_by)
-            """,
-            ("$id", key.Id), ("$name", key.Name), ("$role", Rows.Text(key.Role)), ("$venture", key.Venture),
-            ("$key_hash", key.KeyHash), ("$actor_key_id", key.ActorKeyId), ("$created_at", Rows.Ms(key.CreatedAt)),
-            ("$revoked_at", Rows.Ms(key.RevokedAt)), ("$created_by", key.CreatedBy)), ct);
+        return WriteAsync(db => db.Execute($"INSERT INTO api_keys ({Rows.ApiKeyColumns}) VALUES ({Rows.ApiKeyValues})",
+            Rows.ApiKeyArgs(key)), ct);
     }
 
     public Task<ApiKey?> FindApiKeyByHashOrNullAsync(string keyHash, CancellationToken ct) =>

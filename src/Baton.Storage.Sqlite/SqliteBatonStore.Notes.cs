@@ -22,13 +22,7 @@ public sealed partial class SqliteBatonStore
         ArgumentNullException.ThrowIfNull(note);
         return WriteAsync(db =>
         {
-            db.Execute($"""
-                INSERT INTO notes ({Rows.NoteColumns})
-                VALUES ($id, $venture, $title, $content, $tags, $archived, $created_at, $updated_at, $actor_key_id, $source)
-                """,
-                ("$id", note.Id), ("$venture", note.Venture), ("$title", note.Title), ("$content", note.Content),
-                ("$tags", Rows.JsonList(note.Tags)), ("$archived", note.Archived ? 1 : 0), ("$created_at", Rows.Ms(note.CreatedAt)),
-                ("$updated_at", Rows.Ms(note.UpdatedAt)), ("$actor_key_id", note.ActorKeyId), ("$source", note.Source));
+            db.Execute($"INSERT INTO notes ({Rows.NoteColumns}) VALUES ({Rows.NoteValues})", Rows.NoteArgs(note));
             WriteNoteTags(db, note.Id, note.Tags);
         }, ct);
     }
@@ -48,7 +42,7 @@ public sealed partial class SqliteBatonStore
                     updated_at = $now
                 WHERE id = $id
                 """,
-                ("$id", id), ("$title", title), ("$content", content), ("$tags", tags is null ? null : Rows.JsonList(tags)),
+                ("$id", id), ("$title", title), ("$content", content), ("$tags", tags is null ? null : Rows.List(tags)),
                 ("$now", Rows.Ms(now)));
             if (changed == 0) return null;
 
@@ -65,7 +59,7 @@ public sealed partial class SqliteBatonStore
         {
             // Archived notes stay in the full-text index; searches filter them out unless asked (see 0002_knowledge.sql).
             var changed = db.Execute("UPDATE notes SET archived = $archived, updated_at = $now WHERE id = $id",
-                ("$id", id), ("$archived", archived ? 1 : 0), ("$now", Rows.Ms(now)));
+                ("$id", id), ("$archived", Rows.Bool(archived)), ("$now", Rows.Ms(now)));
             return changed == 0 ? null : FindStoredNote(db, id);
         }, ct);
 
@@ -88,7 +82,7 @@ public sealed partial class SqliteBatonStore
         var where = filter.WhereClause();
         var total = db.Scalar($"SELECT count(*) FROM notes n {where}", [.. filter.Args]);
         var notes = db.List($"""
-            SELECT {NoteColumnsOf("n")} FROM notes n {where}
+            SELECT {Rows.Qualified(Rows.NoteColumns, "n")} FROM notes n {where}
             ORDER BY n.updated_at DESC, n.id DESC
             LIMIT $limit OFFSET $offset
             """, Rows.Note, [.. filter.Args, ("$limit", limit + 1), ("$offset", offset)]);
@@ -118,7 +112,7 @@ public sealed partial class SqliteBatonStore
 
         var seqs = string.Join(',', ranked.Select(p => p.Seq.ToString(CultureInfo.InvariantCulture)));
         var details = db.List($"""
-            SELECT n.seq, {NoteColumnsOf("n")},
+            SELECT n.seq, {Rows.Qualified(Rows.NoteColumns, "n")},
                    snippet(notes_fts, 1, $start, $end, '…', {SnippetTokens}) AS content_snippet,
                    snippet(notes_fts, 0, $start, $end, '…', {SnippetTokens}) AS title_snippet
             {From}
@@ -152,20 +146,17 @@ public sealed partial class SqliteBatonStore
     {
         var filter = new Filter();
         if (!query.IncludeArchived) filter.Add("n.archived = 0");
-        if (query.Ventures is { } ventures) filter.In("n.venture", "$venture", ventures);
-        if (query.ExcludeVentures is { Count: > 0 } excluded) filter.NotIn("n.venture", "$exclude", excluded);
+        if (query.Ventures is { } ventures) filter.In("n.venture", "venture", ventures);
+        if (query.ExcludeVentures is { Count: > 0 } excluded) filter.NotIn("n.venture", "exclude", excluded);
         if (query.AnyTags is { } tags)
         {
-            var names = filter.Parameters("$tag", tags);
+            var names = filter.Parameters("tag", tags);
             // IN (subquery) rather than a correlated EXISTS: SQLite can then start from the few notes with the tag
             // (note_tags_by_tag) instead of probing note_tags once per note of the whole scope.
             filter.Add($"n.id IN (SELECT t.note_id FROM note_tags t WHERE t.tag IN ({names}))");
         }
         return filter;
     }
-
-    private static string NoteColumnsOf(string alias) =>
-        string.Join(", ", Rows.NoteColumns.Split(", ").Select(c => $"{alias}.{c}"));
 
     private static Note? FindStoredNote(Db db, string id) =>
         db.FirstOrDefault($"SELECT {Rows.NoteColumns} FROM notes WHERE id = $id", Rows.Note, ("$id", id));

@@ -78,25 +78,23 @@ public sealed partial class SqliteBatonStore
         ArgumentNullException.ThrowIfNull(handoff);
         return WriteAsync(db =>
         {
-            var stored = FindStoredSession(db, sessionId);
-            if (stored is null) return new EodOutcome(EodResult.NotFound, null, null);
-
-            var firstHandoffId = db.FirstOrDefault("SELECT eod_handoff_id FROM sessions WHERE id = $id AND eod_handoff_id IS NOT NULL",
-                r => r.GetString(0), ("$id", sessionId));
-            if (firstHandoffId is not null)
+            // Inside the writer: the read and what the rule makes of it are one transaction, so a retried EOD waits
+            // for the first and then finds its handoff.
+            var row = db.FirstOrDefault($"SELECT {Rows.SessionColumns}, eod_handoff_id FROM sessions WHERE id = $id",
+                Rows.SessionWithEodHandoff, ("$id", sessionId));
+            var decision = SessionRules.DecideEnd(row?.Session, row?.EodHandoffId, now, staleAfter);
+            switch (decision)
             {
-                var first = FindStoredHandoff(db, firstHandoffId);
-                return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(stored, now, staleAfter), first);
+                case EndDecision.NotFound:
+                    return new EodOutcome(EodResult.NotFound, null, null);
+                case EndDecision.AlreadyEnded already:
+                    return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(row!.Session, now, staleAfter),
+                        FindStoredHandoff(db, already.HandoffId));
+                case EndDecision.End end:
+                    EndStored(db, sessionId, end.Status, end.Reason, now);
+                    break;
             }
 
-            if (stored.Status == SessionStatus.Active)
-            {
-                // A session that went stale keeps the abandoned status reads already gave it; a fresh one ends normally.
-                if (SessionRules.IsStale(stored, now, staleAfter)) EndStored(db, sessionId, SessionStatus.Abandoned, EndReason.Stale, now);
-                else EndStored(db, sessionId, SessionStatus.Ended, EndReason.Manual, now);
-            }
-
-            // Superseded or abandoned sessions keep their status, but their handoff is still stored: work is never lost.
             InsertHandoff(db, handoff);
             db.Execute("UPDATE sessions SET eod_handoff_id = $handoff WHERE id = $id", ("$id", sessionId), ("$handoff", handoff.Id));
             return new EodOutcome(EodResult.Ended, FindStoredSession(db, sessionId), handoff);
@@ -106,27 +104,7 @@ public sealed partial class SqliteBatonStore
     public Task<Page<Session>> ListSessionsAsync(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var filter = new Filter();
-        filter.Equal("venture", query.Venture);
-        filter.Equal("agent", query.Agent);
-        filter.Equal("repo", query.Repo);
-
-        // The status filter means the status as seen now: a stored-active session at or past the cutoff reads as
-        // abandoned. Judging it in SQL keeps the total exact, with no page-then-filter drift.
-        var cutoff = Rows.Ms(now - staleAfter);
-        switch (query.Status)
-        {
-            case SessionStatus.Active:
-                filter.Add("status = 'active' AND last_heartbeat_at > $cutoff", ("$cutoff", cutoff));
-                break;
-            case SessionStatus.Abandoned:
-                filter.Add("(status = 'abandoned' OR (status = 'active' AND last_heartbeat_at <= $cutoff))", ("$cutoff", cutoff));
-                break;
-            case SessionStatus.Ended:
-                filter.Add("status = 'ended'");
-                break;
-        }
-
+        var filter = ListFilters.Sessions(query, now, staleAfter);
         return ReadAsync(db =>
         {
             var page = filter.Page(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, s => s.Id);
@@ -142,14 +120,5 @@ public sealed partial class SqliteBatonStore
             ("$id", id), ("$status", Rows.Text(status)), ("$reason", Rows.Text(reason)), ("$now", Rows.Ms(now)));
 
     internal static void InsertSession(Db db, Session s) =>
-        db.Execute($"""
-            INSERT INTO sessions ({Rows.SessionColumns})
-            VALUES ($id, $agent, $cli, $host, $venture, $repo, $track, $issue_number, $branch, $commit_sha, $status, $end_reason,
-                    $created_at, $last_heartbeat_at, $ended_at, $actor_key_id, $creation_correlation_id, $meta)
-            """,
-            ("$id", s.Id), ("$agent", s.Agent), ("$cli", s.Cli), ("$host", s.Host), ("$venture", s.Venture), ("$repo", s.Repo),
-            ("$track", s.Track), ("$issue_number", s.IssueNumber), ("$branch", s.Branch), ("$commit_sha", s.CommitSha),
-            ("$status", Rows.Text(s.Status)), ("$end_reason", Rows.Text(s.EndReason)), ("$created_at", Rows.Ms(s.CreatedAt)),
-            ("$last_heartbeat_at", Rows.Ms(s.LastHeartbeatAt)), ("$ended_at", Rows.Ms(s.EndedAt)), ("$actor_key_id", s.ActorKeyId),
-            ("$creation_correlation_id", s.CreationCorrelationId), ("$meta", s.Meta?.ToJsonString()));
+        db.Execute($"INSERT INTO sessions ({Rows.SessionColumns}) VALUES ({Rows.SessionValues})", Rows.SessionArgs(s));
 }

@@ -13,16 +13,12 @@ public sealed partial class SqliteBatonStore
             foreach (var v in ventures)
             {
                 db.Execute($"""
-                    INSERT INTO ventures ({Rows.VentureColumns})
-                    VALUES ($code, $name, $org, $repos, $capabilities, $secrets_path, $design_spec, $platform, $note_tags)
+                    INSERT INTO ventures ({Rows.VentureColumns}) VALUES ({Rows.VentureValues})
                     ON CONFLICT (code) DO UPDATE SET
                         name = excluded.name, org = excluded.org, repos = excluded.repos,
                         capabilities = excluded.capabilities, secrets_path = excluded.secrets_path,
                         design_spec = excluded.design_spec, platform = excluded.platform, note_tags = excluded.note_tags
-                    """,
-                    ("$code", v.Code), ("$name", v.Name), ("$org", v.Org), ("$repos", Rows.JsonList(v.Repos)),
-                    ("$capabilities", Rows.JsonList(v.Capabilities)), ("$secrets_path", v.SecretsPath),
-                    ("$design_spec", v.DesignSpec), ("$platform", v.Platform ? 1 : 0), ("$note_tags", Rows.JsonList(v.NoteTags)));
+                    """, Rows.VentureArgs(v));
             }
         }, ct);
     }

@@ -78,7 +78,7 @@ public sealed partial class SqliteBatonStore : IBatonStore
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
             ConfigureWriter(connection);
-            Migrations.Apply(connection, _clock.GetUtcNow());
+            await Migrations.ApplyAsync(connection, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         }
         catch
         {

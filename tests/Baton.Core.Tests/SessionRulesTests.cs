@@ -93,6 +93,89 @@ public class SessionRulesTests
         Assert.Same(fresh, SessionRules.AsSeenAt(fresh, Now, Stale));
         Assert.Same(ended, SessionRules.AsSeenAt(ended, Now, Stale));
     }
+
+    [Fact]
+    public void DecideEnd_WhenSessionUnknown_IsNotFoundAndStoresNothing()
+    {
+        var decision = SessionRules.DecideEnd(null, null, Now, Stale);
+
+        Assert.IsType<EndDecision.NotFound>(decision);
+        Assert.False(decision.StoresHandoff);
+    }
+
+    [Fact]
+    public void DecideEnd_WhenAHandoffIsAlreadyRecorded_IsAlreadyEndedWithThatHandoff()
+    {
+        var ended = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromMinutes(5)) with
+        {
+            Status = SessionStatus.Ended, EndReason = EndReason.Manual, EndedAt = Now.AddMinutes(-5),
+        };
+
+        var decision = SessionRules.DecideEnd(ended, "ho_first", Now, Stale);
+
+        Assert.Equal(new EndDecision.AlreadyEnded("ho_first"), decision);
+        Assert.False(decision.StoresHandoff);
+    }
+
+    [Fact]
+    public void DecideEnd_WhenActiveWithAHandoffRecorded_IsStillAlreadyEnded()
+    {
+        // The recorded handoff wins over the status: a retry must never store a second handoff, whatever the row says.
+        var active = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromMinutes(5));
+
+        Assert.Equal(new EndDecision.AlreadyEnded("ho_first"), SessionRules.DecideEnd(active, "ho_first", Now, Stale));
+    }
+
+    [Fact]
+    public void DecideEnd_WhenActiveAndFresh_EndsItManuallyAndStoresTheHandoff()
+    {
+        var fresh = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromMinutes(44));
+
+        var decision = SessionRules.DecideEnd(fresh, null, Now, Stale);
+
+        Assert.Equal(new EndDecision.End(SessionStatus.Ended, EndReason.Manual), decision);
+        Assert.True(decision.StoresHandoff);
+    }
+
+    [Fact]
+    public void DecideEnd_WhenActiveButStale_AbandonsItAsStaleAndStoresTheHandoff()
+    {
+        var clock = new ManualClock(Now);
+        var session = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.Zero);
+        clock.Advance(Stale);
+
+        var decision = SessionRules.DecideEnd(session, null, clock.GetUtcNow(), Stale);
+
+        Assert.Equal(new EndDecision.End(SessionStatus.Abandoned, EndReason.Stale), decision);
+        Assert.True(decision.StoresHandoff);
+    }
+
+    [Fact]
+    public void DecideEnd_JustBeforeTheThreshold_EndsManually()
+    {
+        var clock = new ManualClock(Now);
+        var session = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.Zero);
+        clock.Advance(Stale - TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(new EndDecision.End(SessionStatus.Ended, EndReason.Manual),
+            SessionRules.DecideEnd(session, null, clock.GetUtcNow(), Stale));
+    }
+
+    [Theory]
+    [InlineData(SessionStatus.Ended, EndReason.Superseded)]
+    [InlineData(SessionStatus.Abandoned, EndReason.Stale)]
+    public void DecideEnd_WhenAlreadyEndedAnotherWay_KeepsItsStatusButStoresTheHandoff(SessionStatus status, EndReason reason)
+    {
+        var over = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromHours(1)) with
+        {
+            Status = status, EndReason = reason, EndedAt = Now.AddMinutes(-30),
+        };
+
+        var decision = SessionRules.DecideEnd(over, null, Now, Stale);
+
+        Assert.IsType<EndDecision.KeepStatus>(decision);
+        Assert.True(decision.StoresHandoff);
+    }
 }
 
 public class HeartbeatScheduleTests

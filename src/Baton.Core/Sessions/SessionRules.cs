@@ -10,6 +10,32 @@ namespace Baton.Core.Sessions;
 public sealed record SessionDecision(Session? Resume, IReadOnlyList<Session> Supersede, Session? Abandon);
 
 /// <summary>
+/// What EOD should do with the session it names. A closed set: a store switches over it and persists only what it
+/// says, so the rule cannot drift between stores. <see cref="StoresHandoff"/> tells the cases that keep the work.
+/// </summary>
+public abstract record EndDecision
+{
+    private EndDecision()
+    {
+    }
+
+    /// <summary>True when the EOD's handoff is stored and recorded as the session's first: every case but the two refusals.</summary>
+    public bool StoresHandoff => this is End or KeepStatus;
+
+    /// <summary>No session has that id: nothing is stored.</summary>
+    public sealed record NotFound : EndDecision;
+
+    /// <summary>An earlier EOD already stored <paramref name="HandoffId"/>: a retry changes nothing and answers with that one.</summary>
+    public sealed record AlreadyEnded(string HandoffId) : EndDecision;
+
+    /// <summary>The session was stored active: it ends now with this status and reason, then the handoff is stored.</summary>
+    public sealed record End(SessionStatus Status, EndReason Reason) : EndDecision;
+
+    /// <summary>The session had already ended (superseded or abandoned): that status stands, but the handoff is still stored.</summary>
+    public sealed record KeepStatus : EndDecision;
+}
+
+/// <summary>
 /// The resume-or-create rule of DESIGN.md §4 as pure functions, so each store applies the same decision inside its
 /// own transaction and the rule is tested without I/O.
 /// </summary>
@@ -41,6 +67,24 @@ public static class SessionRules
         return IsStale(newest, now, staleAfter)
             ? new SessionDecision(null, supersede, newest)
             : new SessionDecision(newest, supersede, null);
+    }
+
+    /// <summary>
+    /// Decides EOD for the session as stored (<paramref name="stored"/>, null when the id is unknown) and the id of the
+    /// handoff an earlier EOD recorded on it (<paramref name="existingEodHandoffId"/>): unknown → not found; a handoff
+    /// already recorded → already ended with that one, so a retried EOD stores nothing twice; stored active and stale →
+    /// abandoned/stale, the status reads already gave it; stored active and fresh → ended/manual; otherwise (superseded
+    /// or abandoned earlier) the status stands. In every case but the first two the handoff is stored: an agent's
+    /// closing work is never lost because its session ended some other way first.
+    /// </summary>
+    public static EndDecision DecideEnd(Session? stored, string? existingEodHandoffId, DateTimeOffset now, TimeSpan staleAfter)
+    {
+        if (stored is null) return new EndDecision.NotFound();
+        if (existingEodHandoffId is not null) return new EndDecision.AlreadyEnded(existingEodHandoffId);
+        if (stored.Status != SessionStatus.Active) return new EndDecision.KeepStatus();
+        return IsStale(stored, now, staleAfter)
+            ? new EndDecision.End(SessionStatus.Abandoned, EndReason.Stale)
+            : new EndDecision.End(SessionStatus.Ended, EndReason.Manual);
     }
 
     /// <summary>
