@@ -101,6 +101,7 @@ public static class BatonServerHost
         if (hooks.WrapStore is not null) services.DecorateStore(hooks.WrapStore);
 
         services.AddSingleton(options);
+        services.AddSingleton(new RequestLimits(options.MaxRequestBodyBytes));
         // A store shared by replicas needs the state replicas must agree on kept in it: revocations (a key cache entry
         // lives one second, so a key revoked through another replica stops working here within that) and rate-limit
         // windows (the store counts). Idempotency records are in the store for every kind already.

@@ -1,3 +1,4 @@
+using Baton.Mcp.Hosting;
 using System.CommandLine;
 using Baton.Mcp;
 

@@ -1,6 +1,5 @@
 using Baton.Core.Common;
 using Baton.Core.Keys;
-using Baton.Server.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 

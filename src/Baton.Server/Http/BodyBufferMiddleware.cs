@@ -75,7 +75,7 @@ internal sealed class BodyBufferMiddleware(RequestDelegate next, int maxBodyByte
 
     public static Task WriteTooLargeAsync(HttpContext http)
     {
-        var limit = http.RequestServices.GetService(typeof(ServerOptions)) is ServerOptions options ? options.MaxRequestBodyBytes : 0;
+        var limit = http.RequestServices.GetService(typeof(RequestLimits)) is RequestLimits limits ? limits.MaxRequestBodyBytes : 0;
         // Ask the client not to reuse this connection: the unread rest of the body would otherwise have to be drained.
         http.Response.Headers.Connection = "close";
         return Problems.WriteAsync(http, ErrorCodes.RequestTooLarge,

@@ -1,3 +1,4 @@
+using Baton.Mcp.Hosting;
 using System.Text.Json;
 using Baton.Mcp.Tests.Support;
 using ModelContextProtocol.Protocol;

@@ -1,3 +1,4 @@
+using Baton.Mcp.Hosting;
 using Baton.Mcp.Tests.InMemory;
 using Baton.Mcp.Tests.Support;
 

@@ -1,3 +1,4 @@
+using Baton.Mcp.Hosting;
 using System.IO.Pipelines;
 using Baton.Core.Application;
 using Baton.Core.Common;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace Baton.Mcp;
+namespace Baton.Mcp.Hosting;
 
 /// <summary>Wires Baton's MCP tools and prompts, and runs the server over stdio for <c>baton mcp</c>.</summary>
 public static class BatonMcpServer

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Baton.Cli.Commands;
 using Baton.Local.Settings;
 
-namespace Baton.Cli;
+namespace Baton.Cli.Commands;
 
 /// <summary>The <c>baton</c> command tree and its entry point.</summary>
 public static class BatonCli
