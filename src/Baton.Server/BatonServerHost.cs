@@ -44,7 +44,7 @@ public static class BatonServerHost
             // The registry is read before the store is opened: a broken file stops the start with nothing half done.
             var store = await BatonStartup.InitializeAsync(app.Services, ct);
             var factory = app.Services.GetRequiredService<BatonServiceFactory>();
-            var adminKeyPath = await AdminKeyFile.EnsureAsync(store, factory.Core, dataDir, output, ct);
+            var adminKeyPath = await AdminKeyFile.EnsureAsync(store, factory, dataDir, output, ct);
 
             await app.StartAsync(ct);
             var baseAddress = new Uri(app.Urls.First());

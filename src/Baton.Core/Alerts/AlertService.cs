@@ -4,7 +4,7 @@ using Baton.Core.Ventures;
 namespace Baton.Core.Alerts;
 
 /// <summary>Local implementation of <see cref="IAlertService"/>: alerts read by anyone for their venture, written and resolved by hand, and the webhook secret (admin).</summary>
-public sealed class AlertService(IAlertStore alerts, IVentureStore ventures, BatonCore core, Caller caller) : IAlertService
+internal sealed class AlertService(IAlertStore alerts, IVentureStore ventures, BatonCore core, Caller caller) : IAlertService
 {
     public async Task<AlertListResponse> ListAlertsAsync(AlertListRequest request, CancellationToken ct)
     {

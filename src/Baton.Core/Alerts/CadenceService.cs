@@ -5,7 +5,7 @@ using Baton.Core.Ventures;
 namespace Baton.Core.Alerts;
 
 /// <summary>Local implementation of <see cref="ICadenceService"/>: recurring duties, judged due or overdue when read.</summary>
-public sealed class CadenceService(IAlertStore alerts, IVentureStore ventures, BatonCore core, Caller caller) : ICadenceService
+internal sealed class CadenceService(IAlertStore alerts, IVentureStore ventures, BatonCore core, Caller caller) : ICadenceService
 {
     public async Task<ListResult<CadenceView>> ListCadenceAsync(string? venture, CancellationToken ct)
     {

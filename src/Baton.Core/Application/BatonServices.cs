@@ -64,6 +64,13 @@ public sealed class BatonServiceFactory(
             new CadenceService(alerts, ventures, core, caller));
     }
 
+    /// <summary>
+    /// Makes and stores a new key outside any caller (the server mints the first admin key of a fresh data directory
+    /// with it). Returns the key itself (shown once) and the stored record.
+    /// </summary>
+    public Task<(CreatedKey Created, ApiKey Stored)> MintKeyAsync(KeyRole role, string name, string createdBy, CancellationToken ct) =>
+        KeyService.MintAsync(keys, _core, role, name, venture: null, createdBy, ct);
+
     /// <summary>Webhook deliveries act for no caller: they are authenticated by their signature.</summary>
     public WebhookService Webhooks() => new(alerts, ventures, _core);
 }

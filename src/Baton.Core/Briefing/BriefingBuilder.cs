@@ -10,7 +10,7 @@ using Baton.Core.Ventures;
 namespace Baton.Core.Briefing;
 
 /// <summary>Everything a SOD briefing is made from. Lists carry their exact totals.</summary>
-public sealed record BriefingInput(
+internal sealed record BriefingInput(
     Venture Venture,
     Session Session,
     bool Resumed,
@@ -27,7 +27,7 @@ public sealed record BriefingInput(
 /// The operations side of a briefing (issue 7): open default-branch alerts in briefing order (most severe, then oldest)
 /// with their exact total, how many more are open on other branches, the duties due or overdue, and the self-check.
 /// </summary>
-public sealed record BriefingOperations(
+internal sealed record BriefingOperations(
     ListResult<Alert> Alerts,
     long OpenOnOtherBranches,
     IReadOnlyList<CadenceState> Cadence,
@@ -38,7 +38,7 @@ public sealed record BriefingOperations(
 /// — a venture "has webhooks configured" once one was seen. <see cref="PossiblyStaleAlerts"/>: open alerts with no
 /// occurrence for <see cref="AlertRules.PossiblyStaleAfter"/>. <see cref="Schema"/>: null when not checked.
 /// </summary>
-public sealed record BriefingHealth(
+internal sealed record BriefingHealth(
     long Deliveries,
     DateTimeOffset? LastDeliveryAt,
     long PossiblyStaleAlerts,
@@ -50,7 +50,7 @@ public sealed record BriefingHealth(
 /// ventures, global; newest first) with their exact total, the docs index, whole docs for <see cref="DocsFormat.Full"/>,
 /// and the doc audit.
 /// </summary>
-public sealed record BriefingKnowledge(
+internal sealed record BriefingKnowledge(
     ListResult<Note> Notes,
     IReadOnlyList<DocSummary> Docs,
     IReadOnlyList<Doc> FullDocs,
@@ -62,7 +62,7 @@ public sealed record BriefingKnowledge(
 /// Renders the SOD briefing of DESIGN.md §6 as markdown: spatial anchor, directive, last handoff, handoffs addressed
 /// here, other active sessions — then <see cref="BriefingComposer"/> fits it to the budget. Pure: same input, same text.
 /// </summary>
-public static class BriefingBuilder
+internal static class BriefingBuilder
 {
     /// <summary>Notes with this tag (or one of the venture's note tags) are the briefing's enterprise context.</summary>
     public const string NoteTag = "executive-summary";

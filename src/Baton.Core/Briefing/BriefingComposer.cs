@@ -11,14 +11,14 @@ namespace Baton.Core.Briefing;
 /// Set when the block may be cut short to fit (cut at a paragraph or sentence boundary); says how to fetch the whole.
 /// Null: the block is shown whole or not at all.
 /// </param>
-public sealed record BriefingItem(string Text, string? WholePointer = null);
+internal sealed record BriefingItem(string Text, string? WholePointer = null);
 
 /// <summary>
 /// A briefing section: its items in display order, the exact total behind them (null when unknown), its share of the
 /// budget, and how to fetch what does not fit. <see cref="Preamble"/> is a line shown under the heading before the
 /// items; <see cref="MaxChars"/> caps the section whatever its share.
 /// </summary>
-public sealed record BriefingSection(
+internal sealed record BriefingSection(
     string Title,
     int Weight,
     IReadOnlyList<BriefingItem> Items,
@@ -35,7 +35,7 @@ public sealed record BriefingSection(
 /// Every section heading carries an honest <see cref="Count"/> of what it shows, every cut says how to fetch the rest,
 /// and the footer lists what was left out. The result never exceeds the budget.
 /// </summary>
-public static class BriefingComposer
+internal static class BriefingComposer
 {
     /// <summary>Briefings over this size carry a warning, whatever the budget asked for.</summary>
     public const int WarningThresholdChars = 50 * 1024;

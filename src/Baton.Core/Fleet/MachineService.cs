@@ -7,7 +7,7 @@ namespace Baton.Core.Fleet;
 /// Local implementation of <see cref="IMachineService"/>. Any key may register and heartbeat machines: a machine
 /// registers itself with the key it runs agents with, and the fleet is shared across ventures.
 /// </summary>
-public sealed class MachineService(IFleetStore machines, BatonCore core, Caller caller) : IMachineService
+internal sealed class MachineService(IFleetStore machines, BatonCore core, Caller caller) : IMachineService
 {
     public async Task<MachineRegistration> RegisterMachineAsync(RegisterMachineRequest request, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ namespace Baton.Core.Handoffs;
 /// Local implementation of <see cref="IHandoffService"/>: handoffs written without ending a session, including
 /// cross-venture ones, and the paged list (DESIGN.md §5).
 /// </summary>
-public sealed class HandoffService(IHandoffStore handoffs, IVentureStore ventures, BatonCore core, Caller caller) : IHandoffService
+internal sealed class HandoffService(IHandoffStore handoffs, IVentureStore ventures, BatonCore core, Caller caller) : IHandoffService
 {
     public async Task<HandoffReceipt> CreateHandoffAsync(CreateHandoffRequest request, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ namespace Baton.Core.Keys;
 /// Local implementation of <see cref="IKeyService"/>: admin-only key management. A key is returned once, at creation;
 /// the store keeps only its SHA-256.
 /// </summary>
-public sealed class KeyService(IKeyStore keys, IVentureStore ventures, BatonCore core, Caller caller) : IKeyService
+internal sealed class KeyService(IKeyStore keys, IVentureStore ventures, BatonCore core, Caller caller) : IKeyService
 {
     public async Task<CreatedKey> CreateKeyAsync(CreateKeyRequest request, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ namespace Baton.Core.Knowledge;
 /// <summary>
 /// Local implementation of <see cref="IDocService"/>: versioned docs, the docs index, requirements and the audit.
 /// </summary>
-public sealed partial class DocService(IKnowledgeStore knowledge, IVentureStore ventures, BatonCore core, Caller caller) : IDocService
+internal sealed partial class DocService(IKnowledgeStore knowledge, IVentureStore ventures, BatonCore core, Caller caller) : IDocService
 {
     private const int MaxContentChars = 900_000;
 

@@ -8,7 +8,7 @@ namespace Baton.Core.Knowledge;
 /// Local implementation of <see cref="INoteService"/>: the knowledge store's notes. Notes are written only when someone
 /// asks, and never when they look like they carry a secret.
 /// </summary>
-public sealed partial class NoteService(IKnowledgeStore knowledge, IVentureStore ventures, BatonCore core, Caller caller) : INoteService
+internal sealed partial class NoteService(IKnowledgeStore knowledge, IVentureStore ventures, BatonCore core, Caller caller) : INoteService
 {
     private const int MaxContentChars = 100_000;
     private const int MaxTags = 20;

@@ -3,14 +3,14 @@ using System.Text.RegularExpressions;
 namespace Baton.Core.Knowledge;
 
 /// <summary>What kind of secret was found and on which line (1-based). Never the value.</summary>
-public sealed record SecretFinding(string Kind, int Line);
+internal sealed record SecretFinding(string Kind, int Line);
 
 /// <summary>
 /// Finds text that looks like a credential, so the knowledge store never keeps one: notes are read back into every
 /// agent's briefing, which is the last place a secret should travel. Patterns are the providers' documented token
 /// formats; the generic rule catches <c>NAME=value</c> lines whose name says secret and whose value looks random.
 /// </summary>
-public static partial class SecretScanner
+internal static partial class SecretScanner
 {
     private static readonly (string Kind, Regex Pattern)[] Patterns =
     [

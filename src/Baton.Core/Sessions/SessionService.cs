@@ -10,7 +10,7 @@ namespace Baton.Core.Sessions;
 /// Local implementation of <see cref="ISessionService"/> over the store: SOD, heartbeat, update, EOD and session lists
 /// (DESIGN.md §4). One instance per caller; cheap to make.
 /// </summary>
-public sealed class SessionService(ISessionStore sessions, IVentureStore ventures, ISodBriefing briefing, BatonCore core, Caller caller) : ISessionService
+internal sealed class SessionService(ISessionStore sessions, IVentureStore ventures, ISodBriefing briefing, BatonCore core, Caller caller) : ISessionService
 {
     public async Task<SodResponse> SodAsync(SodRequest request, CancellationToken ct)
     {

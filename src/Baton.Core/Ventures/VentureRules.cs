@@ -3,7 +3,7 @@ using Baton.Core.Common;
 namespace Baton.Core.Ventures;
 
 /// <summary>Venture lookups several services share, each with the one error message callers see.</summary>
-public static class VentureRules
+internal static class VentureRules
 {
     /// <summary>The venture with this code, or <c>venture_not_found</c> naming the known ones.</summary>
     public static async Task<Venture> FindOrThrowAsync(IVentureStore ventures, string code, CancellationToken ct)

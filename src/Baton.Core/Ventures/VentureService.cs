@@ -4,7 +4,7 @@ using Baton.Core.Common;
 namespace Baton.Core.Ventures;
 
 /// <summary>Local implementation of <see cref="IVentureService"/>: the venture registry as the store holds it.</summary>
-public sealed class VentureService(IVentureStore ventures, Caller caller) : IVentureService
+internal sealed class VentureService(IVentureStore ventures, Caller caller) : IVentureService
 {
     public Task<IReadOnlyList<Venture>> ListVenturesAsync(CancellationToken ct) => ventures.ListVenturesAsync(ct);
 

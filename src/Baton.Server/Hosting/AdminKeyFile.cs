@@ -1,3 +1,4 @@
+using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Keys;
 
@@ -13,13 +14,13 @@ internal static class AdminKeyFile
     public const string FileName = "admin.key";
 
     /// <summary>Mints and writes the admin key when the store has none; returns the key file's path when it exists.</summary>
-    public static async Task<string?> EnsureAsync(IKeyStore keys, BatonCore core, string dataDir, TextWriter output, CancellationToken ct)
+    public static async Task<string?> EnsureAsync(IKeyStore keys, BatonServiceFactory factory, string dataDir, TextWriter output, CancellationToken ct)
     {
         var path = Path.Combine(dataDir, FileName);
         if (await keys.AnyAdminKeyAsync(ct))
             return File.Exists(path) ? path : null;
 
-        var (created, stored) = await KeyService.MintAsync(keys, core, KeyRole.Admin, "admin", venture: null, createdBy: "baton serve", ct);
+        var (created, stored) = await factory.MintKeyAsync(KeyRole.Admin, "admin", createdBy: "baton serve", ct);
         try
         {
             WriteOwnerOnly(path, created.Key + "\n");
@@ -27,7 +28,7 @@ internal static class AdminKeyFile
         catch
         {
             // A key nobody can read would make the next start skip minting and leave the server without an admin.
-            await keys.RevokeApiKeyAsync(stored.Id, core.Now(), CancellationToken.None);
+            await keys.RevokeApiKeyAsync(stored.Id, factory.Core.Now(), CancellationToken.None);
             throw;
         }
 
