@@ -9,8 +9,6 @@ namespace Baton.Storage.Postgres.Tests;
 /// <summary>One built <c>baton serve --store postgres</c> process on a free loopback port.</summary>
 internal sealed partial class Replica : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -47,14 +45,14 @@ internal sealed partial class Replica : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        replica.BaseAddress = await replica._listening.Task.WaitAsync(Timeout);
+        replica.BaseAddress = await replica._listening.Task.WaitAsync(TestTimeouts.Default);
         return replica;
     }
 
     /// <summary>A client of this replica with <paramref name="key"/> as its bearer key.</summary>
     public HttpClient Client(string key)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = Timeout };
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TestTimeouts.Default };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
@@ -74,7 +72,7 @@ internal sealed partial class Replica : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill();
-            await _process.WaitForExitAsync(new CancellationTokenSource(Timeout).Token);
+            await _process.WaitForExitAsync(new CancellationTokenSource(TestTimeouts.Default).Token);
         }
         _process.Dispose();
     }

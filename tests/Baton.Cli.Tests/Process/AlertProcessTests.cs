@@ -254,7 +254,7 @@ public sealed class ServerAlertProcessTests : AlertProcessTests
         _server = await ServeProcess.StartAsync(Workspace);
         Workspace.Environment["BATON_URL"] = _server.BaseAddress.ToString();
         Workspace.Environment["BATON_KEY"] = _server.ReadAdminKey();
-        _http = new HttpClient { BaseAddress = _server.BaseAddress, Timeout = TestConstants.Timeout };
+        _http = new HttpClient { BaseAddress = _server.BaseAddress, Timeout = TestTimeouts.Default };
     }
 
     public override async Task DisposeAsync()

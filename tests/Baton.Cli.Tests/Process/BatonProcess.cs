@@ -6,12 +6,6 @@ using System.Text.RegularExpressions;
 
 namespace Baton.Cli.Tests.Process;
 
-public static class TestConstants
-{
-    /// <summary>The one bound every process test waits within.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-}
-
 /// <summary>What one finished <c>baton</c> run printed and returned.</summary>
 public sealed record CliResult(int ExitCode, string Out, string Error)
 {
@@ -127,7 +121,7 @@ public static class BatonProcess
         using var process = System.Diagnostics.Process.Start(StartInfo(workspace, environment, args))!;
         if (input is not null) await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TestConstants.Timeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         try
@@ -137,7 +131,7 @@ public static class BatonProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"baton {string.Join(' ', args)} did not finish within {TestConstants.Timeout}.");
+            throw new TimeoutException($"baton {string.Join(' ', args)} did not finish within {TestTimeouts.Default}.");
         }
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
@@ -175,7 +169,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        serve.BaseAddress = await serve._listening.Task.WaitAsync(TestConstants.Timeout);
+        serve.BaseAddress = await serve._listening.Task.WaitAsync(TestTimeouts.Default);
         return serve;
     }
 
@@ -201,7 +195,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
 
     public async Task<int> WaitForExitAsync()
     {
-        await _process.WaitForExitAsync(new CancellationTokenSource(TestConstants.Timeout).Token);
+        await _process.WaitForExitAsync(new CancellationTokenSource(TestTimeouts.Default).Token);
         return _process.ExitCode;
     }
 

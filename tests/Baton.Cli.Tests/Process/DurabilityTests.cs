@@ -59,11 +59,11 @@ public sealed class DurabilityTests : IDisposable
                 }
             })).ToArray();
 
-            await enoughAcknowledged.Task.WaitAsync(TestConstants.Timeout);
+            await enoughAcknowledged.Task.WaitAsync(TestTimeouts.Default);
             server.Kill(); // SIGKILL while the writers are still sending
             await server.WaitForExitAsync();
             stopWriting.Cancel();
-            await Task.WhenAll(writers).WaitAsync(TestConstants.Timeout);
+            await Task.WhenAll(writers).WaitAsync(TestTimeouts.Default);
         }
 
         await using var restarted = await ServeProcess.StartAsync(_workspace);
@@ -77,7 +77,7 @@ public sealed class DurabilityTests : IDisposable
 
     private static HttpClient Client(Uri baseAddress, string key)
     {
-        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TestConstants.Timeout };
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TestTimeouts.Default };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return http;
     }

@@ -89,7 +89,7 @@ public sealed partial class ProjectProcessTests : IDisposable
         start.WorkingDirectory = plain;
         using var process = System.Diagnostics.Process.Start(start)!;
         var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TestConstants.Timeout).Token);
+        await process.WaitForExitAsync(new CancellationTokenSource(TestTimeouts.Default).Token);
 
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("is not inside a git repository", error);

@@ -11,7 +11,7 @@ public sealed class LocalServiceContractTests : ServiceContractTests
     {
         var directory = new TempDirectory();
         var store = SqliteBatonStore.Open(SqliteStoreOptions.ForDataDirectory(directory.Path));
-        await store.InitializeAsync(TestConstants.Token());
+        await store.InitializeAsync(TestTimeouts.Token());
         var core = new BatonCore(store, TimeProvider.System, Random.Shared, new IdGenerator(TimeProvider.System), new CoreOptions());
         var services = BatonServices.For(core, Caller.Local(IdGenerator.NewCorrelationId()));
         return new ServiceSet(services.Sessions, services.Handoffs, services.Ventures, services.Keys, services.Notes, services.Docs, async () =>

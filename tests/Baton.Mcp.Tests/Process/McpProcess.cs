@@ -65,7 +65,7 @@ public sealed class ProcessWorld : IDisposable
         });
         return await McpClient.CreateAsync(transport,
             new McpClientOptions { ClientInfo = new Implementation { Name = "process-test", Version = "1.0" } },
-            cancellationToken: McpHarness.Timeout());
+            cancellationToken: TestTimeouts.Token());
     }
 
     /// <summary>What the baton processes wrote to stderr, for failure messages.</summary>
@@ -110,7 +110,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        serve.BaseAddress = await serve._listening.Task.WaitAsync(TestConstants.Timeout);
+        serve.BaseAddress = await serve._listening.Task.WaitAsync(TestTimeouts.Default);
         serve.AdminKey = (await File.ReadAllTextAsync(Path.Combine(world.DataDir, "admin.key"))).Trim();
         return serve;
     }

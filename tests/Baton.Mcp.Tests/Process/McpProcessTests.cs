@@ -11,7 +11,7 @@ public sealed class McpProcessTests : IDisposable
 
     public void Dispose() => _world.Dispose();
 
-    private static CancellationToken Ct => McpHarness.Timeout();
+    private static CancellationToken Ct => TestTimeouts.Token();
 
     [Fact]
     public async Task ListTools_DefaultSet_EveryToolWithEveryParameterDescribed()

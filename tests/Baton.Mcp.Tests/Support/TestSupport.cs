@@ -4,24 +4,6 @@ using ModelContextProtocol.Protocol;
 
 namespace Baton.Mcp.Tests.Support;
 
-public static class TestConstants
-{
-    /// <summary>The one bound every test waits within (process starts included).</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-}
-
-/// <summary>A clock that moves only when told to.</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public static readonly DateTimeOffset Start = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}
-
 /// <summary>Reading tool results the way an agent would: the text, and the structured content.</summary>
 public static class Results
 {

@@ -65,7 +65,7 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>A client for the server; <paramref name="key"/> null sends no Authorization header.</summary>
     public HttpClient Client(string? key)
     {
-        var client = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TestConstants.Timeout };
+        var client = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TestTimeouts.Default };
         if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         _clients.Add(client);
         return client;
