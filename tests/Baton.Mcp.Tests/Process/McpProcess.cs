@@ -43,7 +43,7 @@ public sealed class ProcessWorld : IDisposable
         var environment = new Dictionary<string, string?>
         {
             ["HOME"] = Home,
-            ["PATH"] = Gh.Directory + ":" + System.Environment.GetEnvironmentVariable("PATH"),
+            ["PATH"] = Gh.Bin.SearchPath,
             ["DOTNET_NOLOGO"] = "1",
             ["BATON_URL"] = null, ["BATON_KEY"] = null, ["BATON_DATA_DIR"] = null, ["BATON_AGENT"] = null, ["XDG_DATA_HOME"] = null,
         };
