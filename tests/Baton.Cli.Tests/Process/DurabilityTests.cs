@@ -21,7 +21,7 @@ public sealed class DurabilityTests : IDisposable
         var acknowledged = new ConcurrentBag<string>();
         var enoughAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string key;
-        await using (var server = await ServeProcess.StartAsync(_workspace))
+        await using (var server = await _workspace.StartServeAsync())
         {
             key = server.ReadAdminKey();
             using var http = Client(server.BaseAddress, key);
@@ -66,7 +66,7 @@ public sealed class DurabilityTests : IDisposable
             await Task.WhenAll(writers).WaitAsync(TestTimeouts.Default);
         }
 
-        await using var restarted = await ServeProcess.StartAsync(_workspace);
+        await using var restarted = await _workspace.StartServeAsync();
         using var reader = Client(restarted.BaseAddress, key);
         var stored = await AllHandoffIdsAsync(reader);
 

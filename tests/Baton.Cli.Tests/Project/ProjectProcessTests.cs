@@ -85,7 +85,7 @@ public sealed partial class ProjectProcessTests : IDisposable
     {
         var plain = Path.Combine(_workspace.Root, "plain");
         Directory.CreateDirectory(plain);
-        var start = BatonProcess.StartInfo(_workspace, _workspace.Environment, ["init", "--venture", "alpha"]);
+        var start = _workspace.StartInfo(_workspace.Environment, ["init", "--venture", "alpha"]);
         start.WorkingDirectory = plain;
         using var process = System.Diagnostics.Process.Start(start)!;
         var error = await process.StandardError.ReadToEndAsync();

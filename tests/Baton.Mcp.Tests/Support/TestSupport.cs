@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using ModelContextProtocol.Protocol;
 
@@ -29,14 +28,16 @@ public static class Results
 /// <summary>A real git repository in a temp directory; every command is the real git.</summary>
 public sealed class TempGitRepo : IDisposable
 {
-    private TempGitRepo(string root, string path)
+    private readonly TempDirectory _root;
+
+    private TempGitRepo(TempDirectory root, string name)
     {
-        Root = root;
-        Path = path;
+        _root = root;
+        Path = System.IO.Path.Combine(root.Path, name);
     }
 
     /// <summary>The temp directory holding the repo (and anything else the test puts beside it).</summary>
-    public string Root { get; }
+    public string Root => _root.Path;
 
     /// <summary>The working tree.</summary>
     public string Path { get; }
@@ -44,8 +45,7 @@ public sealed class TempGitRepo : IDisposable
     /// <summary>A repo on branch main with one commit and, when given, an origin remote.</summary>
     public static TempGitRepo Create(string? originUrl = "git@github.com:example-org/alpha-console.git", string name = "alpha-console", bool commit = true)
     {
-        var root = Directory.CreateTempSubdirectory("baton-mcp-").FullName;
-        var repo = new TempGitRepo(root, System.IO.Path.Combine(root, name));
+        var repo = new TempGitRepo(new TempDirectory("baton-mcp-"), name);
         Directory.CreateDirectory(repo.Path);
         repo.Git("init", "-q", "-b", "main");
         repo.Git("config", "user.email", "test@example.com");
@@ -71,23 +71,8 @@ public sealed class TempGitRepo : IDisposable
 
     public string Head => Git("rev-parse", "HEAD");
 
-    public string Git(params string[] args) => RunGit(Path, args);
+    /// <summary>Runs git in the working tree; returns its output trimmed.</summary>
+    public string Git(params string[] args) => RealGit.Run(Path, args).Trim();
 
-    public static string RunGit(string directory, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var git = System.Diagnostics.Process.Start(start)!;
-        var output = git.StandardOutput.ReadToEnd();
-        var error = git.StandardError.ReadToEnd();
-        git.WaitForExit();
-        if (git.ExitCode != 0) throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error}");
-        return output.Trim();
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Root, recursive: true); }
-        catch (IOException) { /* a process may still be closing files; the temp cleaner gets it */ }
-    }
+    public void Dispose() => _root.Dispose();
 }
