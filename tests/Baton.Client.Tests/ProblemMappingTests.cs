@@ -20,7 +20,7 @@ public sealed class ProblemMappingTests
         await using var server = await FakeServer.StartAsync((context, _) => FakeServer.Json(context, 400, problem, "application/problem+json"));
         using var client = ClientFor(server.BaseAddress);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => client.EodAsync(new EodRequest("sess_x", null, null), TestConstants.Token()));
+        var error = await Assert.ThrowsAsync<BatonException>(() => client.EodAsync(new EodRequest("sess_x", null, null), TestTimeouts.Token()));
 
         Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
         Assert.Equal("summary: is required", error.Detail);
@@ -36,7 +36,7 @@ public sealed class ProblemMappingTests
             """{"status":404,"code":"venture_not_found","detail":"There is no venture 'x'. Known ventures: alpha."}""", "application/problem+json"));
         using var client = ClientFor(server.BaseAddress);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => client.GetVentureAsync("x", TestConstants.Token()));
+        var error = await Assert.ThrowsAsync<BatonException>(() => client.GetVentureAsync("x", TestTimeouts.Token()));
 
         Assert.Equal(ErrorCodes.VentureNotFound, error.Code);
         Assert.Contains("Known ventures: alpha", error.Detail);
@@ -52,7 +52,7 @@ public sealed class ProblemMappingTests
             FakeServer.Json(context, 401, """{"status":401,"code":"unauthorized","detail":"A valid API key is required."}""", "application/problem+json"));
         using var client = ClientFor(server.BaseAddress, key);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => client.ListKeysAsync(TestConstants.Token()));
+        var error = await Assert.ThrowsAsync<BatonException>(() => client.ListKeysAsync(TestTimeouts.Token()));
 
         Assert.Equal(ErrorCodes.Unauthorized, error.Code);
         Assert.Contains("BATON_KEY", error.Detail);
@@ -65,7 +65,7 @@ public sealed class ProblemMappingTests
         await using var server = await FakeServer.StartAsync((context, _) => FakeServer.Json(context, 404, "<html>not here</html>", "text/html"));
         using var client = ClientFor(server.BaseAddress);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => client.ListVenturesAsync(TestConstants.Token()));
+        var error = await Assert.ThrowsAsync<BatonException>(() => client.ListVenturesAsync(TestTimeouts.Token()));
 
         Assert.Equal(ErrorCodes.Unavailable, error.Code);
         Assert.Contains(new Uri(server.BaseAddress, "v1/ventures").ToString(), error.Detail);
@@ -80,7 +80,7 @@ public sealed class ProblemMappingTests
             FakeServer.Json(context, 429, """{"status":429,"detail":"Slow down; retry after 12 s."}""", "application/problem+json"));
         using var client = ClientFor(server.BaseAddress);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => client.ListVenturesAsync(TestConstants.Token()));
+        var error = await Assert.ThrowsAsync<BatonException>(() => client.ListVenturesAsync(TestTimeouts.Token()));
 
         Assert.Equal(ErrorCodes.RateLimited, error.Code);
         Assert.Equal("Slow down; retry after 12 s.", error.Detail);
@@ -92,7 +92,7 @@ public sealed class ProblemMappingTests
         await using var server = await FakeServer.StartAsync((context, _) => FakeServer.Json(context, 200, "<html>proxy login</html>", "text/html"));
         using var client = ClientFor(server.BaseAddress);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => client.GetVentureAsync("alpha", TestConstants.Token()));
+        var error = await Assert.ThrowsAsync<BatonException>(() => client.GetVentureAsync("alpha", TestTimeouts.Token()));
 
         Assert.Equal(ErrorCodes.Unavailable, error.Code);
         Assert.Contains("BATON_URL", error.Detail);

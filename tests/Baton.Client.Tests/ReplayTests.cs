@@ -15,7 +15,7 @@ public sealed class ReplayTests
     [Fact]
     public async Task CreateHandoff_AnswerLostAfterTheServerWroteIt_RetryIsReplayedAndTheHandoffExistsOnce()
     {
-        var ct = TestConstants.Token();
+        var ct = TestTimeouts.Token();
         using var directory = new TempDirectory();
         var real = await BatonServerHost.StartAsync(new ServerOptions { DataDir = directory.Path, Listen = "127.0.0.1:0", RateLimitPerMinute = 0 }, TextWriter.Null, ct);
         await using var _ = real;

@@ -30,7 +30,7 @@ public sealed class RetryTests
         var delays = new RecordedDelays();
         using var client = ClientFor(server.BaseAddress, delays);
 
-        var receipt = await client.CreateHandoffAsync(Handoff, TestConstants.Token());
+        var receipt = await client.CreateHandoffAsync(Handoff, TestTimeouts.Token());
 
         Assert.Equal("ho_01J0000000000000000000000A", receipt.Id);
         var seen = server.Seen.ToArray();
@@ -51,7 +51,7 @@ public sealed class RetryTests
             seen.Number == 1 ? FakeServer.Json(context, status, "<html>gateway</html>", "text/html") : FakeServer.Json(context, 201, ReceiptJson));
         using var client = ClientFor(server.BaseAddress, new RecordedDelays());
 
-        await client.CreateHandoffAsync(Handoff, TestConstants.Token());
+        await client.CreateHandoffAsync(Handoff, TestTimeouts.Token());
 
         Assert.Equal(2, server.Calls);
     }
@@ -70,7 +70,7 @@ public sealed class RetryTests
         });
         using var client = ClientFor(server.BaseAddress, new RecordedDelays());
 
-        await client.CreateHandoffAsync(Handoff, TestConstants.Token());
+        await client.CreateHandoffAsync(Handoff, TestTimeouts.Token());
 
         var seen = server.Seen.ToArray();
         Assert.Equal(2, seen.Length);
@@ -85,7 +85,7 @@ public sealed class RetryTests
             : FakeServer.Json(context, 201, ReceiptJson));
         using var client = ClientFor(server.BaseAddress, new RecordedDelays());
 
-        await client.CreateHandoffAsync(Handoff, TestConstants.Token());
+        await client.CreateHandoffAsync(Handoff, TestTimeouts.Token());
 
         Assert.Equal(2, server.Calls);
     }
@@ -96,8 +96,8 @@ public sealed class RetryTests
         await using var server = await FakeServer.StartAsync((context, _) => FakeServer.Json(context, 201, ReceiptJson));
         using var client = ClientFor(server.BaseAddress, new RecordedDelays());
 
-        await client.CreateHandoffAsync(Handoff, TestConstants.Token());
-        await client.CreateHandoffAsync(Handoff, TestConstants.Token());
+        await client.CreateHandoffAsync(Handoff, TestTimeouts.Token());
+        await client.CreateHandoffAsync(Handoff, TestTimeouts.Token());
 
         var seen = server.Seen.ToArray();
         Assert.NotEqual(seen[0].IdempotencyKey, seen[1].IdempotencyKey);
@@ -109,7 +109,7 @@ public sealed class RetryTests
         await using var server = await FakeServer.StartAsync((context, _) => FakeServer.Json(context, 200, """{"items":[],"total":0,"next_cursor":null}"""));
         using var client = ClientFor(server.BaseAddress, new RecordedDelays());
 
-        var page = await client.ListSessionsAsync(new SessionListRequest("alpha", SessionStatus.Active, 5), TestConstants.Token());
+        var page = await client.ListSessionsAsync(new SessionListRequest("alpha", SessionStatus.Active, 5), TestTimeouts.Token());
 
         var seen = Assert.Single(server.Seen);
         Assert.Null(seen.IdempotencyKey);
@@ -124,7 +124,7 @@ public sealed class RetryTests
         var delays = new RecordedDelays();
         using var client = ClientFor(server.BaseAddress, delays, maxAttempts: 3);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => client.CreateHandoffAsync(Handoff, TestConstants.Token()));
+        var error = await Assert.ThrowsAsync<BatonException>(() => client.CreateHandoffAsync(Handoff, TestTimeouts.Token()));
 
         Assert.Equal(ErrorCodes.Unavailable, error.Code);
         Assert.Contains(server.BaseAddress.Authority, error.Detail);
@@ -141,7 +141,7 @@ public sealed class RetryTests
         var delays = new RecordedDelays();
         using var client = ClientFor(new Uri($"http://127.0.0.1:{port}"), delays, maxAttempts: 2);
 
-        var error = await Assert.ThrowsAsync<BatonException>(() => client.ListVenturesAsync(TestConstants.Token()));
+        var error = await Assert.ThrowsAsync<BatonException>(() => client.ListVenturesAsync(TestTimeouts.Token()));
 
         Assert.Equal(ErrorCodes.Unavailable, error.Code);
         Assert.Contains("connection refused", error.Detail);
@@ -171,7 +171,7 @@ public sealed class RetryTests
             Delay = new RecordedDelays().Delay,
         });
 
-        var ventures = await client.ListVenturesAsync(TestConstants.Token());
+        var ventures = await client.ListVenturesAsync(TestTimeouts.Token());
 
         Assert.Empty(ventures);
         Assert.Equal(2, server.Calls);

@@ -6,39 +6,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Baton.Client.Tests;
 
-public static class TestConstants
-{
-    /// <summary>The one bound every test waits within.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-    public static CancellationToken Token() => new CancellationTokenSource(Timeout).Token;
-}
-
-/// <summary>Unique values, so tests never depend on each other's data.</summary>
-public static class Some
-{
-    private static int _counter;
-
-    public static string Agent() => $"agent-{Interlocked.Increment(ref _counter)}";
-
-    public static string Text(string prefix = "text") => $"{prefix} {Interlocked.Increment(ref _counter)}";
-
-    /// <summary>One searchable word no other test writes (letters then digits: a single full-text token).</summary>
-    public static string Word(string prefix = "word") => $"{prefix}{Interlocked.Increment(ref _counter)}";
-}
-
-/// <summary>A directory under the temp folder, deleted with everything in it on dispose.</summary>
-public sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("baton-client-tests-").FullName;
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); }
-        catch (IOException) { /* a process still holding a file: the OS temp cleaner gets it */ }
-    }
-}
-
 /// <summary>What a <see cref="FakeServer"/> saw of one request.</summary>
 public sealed record SeenRequest(int Number, string Method, string Path, string? IdempotencyKey, string? Authorization, string Body);
 

@@ -81,7 +81,7 @@ public sealed class IdempotencyTests
         const string body = """{"name":"Gamma","org":"example-org"}""";
 
         var firstTask = SendAsync(server.Admin, HttpMethod.Put, "/v1/ventures/gamma", body, "key-3");
-        await gated.Entered.WaitAsync(TestConstants.Timeout);
+        await gated.Entered.WaitAsync(TestTimeouts.Default);
         using var whileRunning = await SendAsync(server.Admin, HttpMethod.Put, "/v1/ventures/gamma", body, "key-3");
         var problem = await TestServer.ReadJsonAsync(whileRunning);
         gated.Release();

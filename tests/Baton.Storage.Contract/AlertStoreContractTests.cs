@@ -12,28 +12,8 @@ namespace Baton.Storage.Contract;
 /// schema self-check. A store's test project subclasses this once with a fresh, initialised store per test. Fresh
 /// venture codes keep each test's data apart; no venture needs registering.
 /// </summary>
-public abstract class AlertStoreContractTests : IAsyncLifetime
+public abstract class AlertStoreContractTests : StoreContractBase
 {
-    protected static readonly DateTimeOffset T0 = Some.T0;
-
-    private readonly CancellationTokenSource _timeout = new(TestTimeouts.Default);
-    private IBatonStore? _store;
-
-    protected IBatonStore Store => _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
-
-    protected CancellationToken Ct => _timeout.Token;
-
-    /// <summary>A fresh store with its migrations applied. Disposed by <see cref="DisposeAsync"/>.</summary>
-    protected abstract Task<IBatonStore> CreateStoreAsync();
-
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual async Task DisposeAsync()
-    {
-        if (_store is not null) await _store.DisposeAsync();
-        _timeout.Dispose();
-    }
-
     protected static AlertSignal Failure(string venture, DateTimeOffset at, string branch = "main", string workflow = "CI",
         AlertSeverity severity = AlertSeverity.High, bool onDefault = true, string repo = "example-org/alpha") =>
         new(AlertSignalKind.Failure, venture, repo, workflow, branch, "workflow_run", severity, onDefault,

@@ -10,28 +10,8 @@ namespace Baton.Storage.Contract;
 /// and the paged list. A store's test project subclasses this once and supplies a fresh, empty, initialised store per
 /// test. Times are explicit (from <see cref="Some.T0"/>).
 /// </summary>
-public abstract class FleetStoreContractTests : IAsyncLifetime
+public abstract class FleetStoreContractTests : StoreContractBase
 {
-    protected static readonly DateTimeOffset T0 = Some.T0;
-
-    private readonly CancellationTokenSource _timeout = new(TestTimeouts.Default);
-    private IBatonStore? _store;
-
-    protected IBatonStore Store => _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
-
-    protected CancellationToken Ct => _timeout.Token;
-
-    /// <summary>A fresh, empty store with its migrations applied. Disposed by <see cref="DisposeAsync"/>.</summary>
-    protected abstract Task<IBatonStore> CreateStoreAsync();
-
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual async Task DisposeAsync()
-    {
-        if (_store is not null) await _store.DisposeAsync();
-        _timeout.Dispose();
-    }
-
     private static Machine NewMachine(DateTimeOffset at, string? hostname = null) => new(
         Id: Some.Id(IdGenerator.Machine),
         Hostname: hostname ?? Some.Name("host"),

@@ -11,34 +11,18 @@ namespace Baton.Storage.Contract;
 /// implements both ports. Notes and docs may live under any venture code or <c>global</c> without the venture being
 /// registered, so these tests use fresh codes to keep each test's data apart. Split over partial files by area.
 /// </summary>
-public abstract partial class KnowledgeStoreContractTests : IAsyncLifetime
+public abstract partial class KnowledgeStoreContractTests : StoreContractBase
 {
-    protected static readonly DateTimeOffset T0 = Some.T0;
-
-    private readonly CancellationTokenSource _timeout = new(TestTimeouts.Default);
-    private IBatonStore? _store;
     private IKnowledgeStore? _knowledge;
-
-    protected IBatonStore Store => _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
 
     protected IKnowledgeStore Knowledge => _knowledge ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
 
-    protected CancellationToken Ct => _timeout.Token;
-
-    /// <summary>A fresh store with its migrations applied, implementing <see cref="IKnowledgeStore"/> too. Disposed by <see cref="DisposeAsync"/>.</summary>
-    protected abstract Task<IBatonStore> CreateStoreAsync();
-
-    public async Task InitializeAsync()
+    /// <summary>The store from <see cref="StoreContractBase.CreateStoreAsync"/>, which must implement <see cref="IKnowledgeStore"/> too.</summary>
+    public override async Task InitializeAsync()
     {
-        _store = await CreateStoreAsync();
-        _knowledge = _store as IKnowledgeStore
-                     ?? throw new InvalidOperationException($"The {_store.Kind} store does not implement {nameof(IKnowledgeStore)}.");
-    }
-
-    public virtual async Task DisposeAsync()
-    {
-        if (_store is not null) await _store.DisposeAsync();
-        _timeout.Dispose();
+        await base.InitializeAsync();
+        _knowledge = Store as IKnowledgeStore
+                     ?? throw new InvalidOperationException($"The {Store.Kind} store does not implement {nameof(IKnowledgeStore)}.");
     }
 
     protected async Task<Note> GivenNoteAsync(Note note)

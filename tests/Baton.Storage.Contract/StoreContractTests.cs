@@ -12,34 +12,14 @@ namespace Baton.Storage.Contract;
 /// <see cref="Some.T0"/>), so nothing here depends on the machine's clock. The tests are split over partial files by
 /// area (ventures, keys, sessions, handoffs, idempotency, request log).
 /// </summary>
-public abstract partial class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : StoreContractBase
 {
     protected static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(45);
-    protected static readonly DateTimeOffset T0 = Some.T0;
-
-    private readonly CancellationTokenSource _timeout = new(TestTimeouts.Default);
-    private IBatonStore? _store;
-
-    protected IBatonStore Store => _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
-
-    protected CancellationToken Ct => _timeout.Token;
-
-    /// <summary>A fresh, empty store with its migrations applied. Disposed by <see cref="DisposeAsync"/>.</summary>
-    protected abstract Task<IBatonStore> CreateStoreAsync();
-
     /// <summary>
     /// Writes <paramref name="session"/> exactly as given, bypassing SOD's rules, to build states SOD never produces
     /// itself (several active sessions for one tuple, as a crash or an older version could leave behind).
     /// </summary>
     protected abstract Task SeedSessionAsync(Session session);
-
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual async Task DisposeAsync()
-    {
-        if (_store is not null) await _store.DisposeAsync();
-        _timeout.Dispose();
-    }
 
     protected async Task<Venture> GivenVentureAsync()
     {

@@ -147,9 +147,9 @@ public sealed class ReplicaTests : IAsyncLifetime
                 }
             }
         }).ToList();
-        await firstAnswers.Task.WaitAsync(Replica.Timeout);
+        await firstAnswers.Task.WaitAsync(TestTimeouts.Default);
         _a.Kill();
-        await Task.WhenAll(writers).WaitAsync(Replica.Timeout);
+        await Task.WhenAll(writers).WaitAsync(TestTimeouts.Default);
 
         foreach (var id in answered)
             Assert.True((await b.GetAsync($"/v1/notes/{id}")).StatusCode == HttpStatusCode.OK, $"note {id} was answered by A but B cannot find it");

@@ -13,20 +13,19 @@ public sealed class LaunchProcessTests : IDisposable
     private const string InheritedToken = "inf-token-5e2c8b1d9a";
 
     private readonly Workspace _workspace = new();
-    private readonly string _bin;
+    private readonly FakeBin _bin;
     private readonly string _record;
     private readonly string _envFile;
 
     public LaunchProcessTests()
     {
-        _bin = Path.Combine(_workspace.Root, "bin");
+        _bin = new FakeBin(Path.Combine(_workspace.Root, "bin"));
         _record = Path.Combine(_workspace.Root, "record.txt");
         _envFile = Path.Combine(_workspace.Root, "secrets", "alpha.env");
-        Directory.CreateDirectory(_bin);
         Directory.CreateDirectory(Path.GetDirectoryName(_envFile)!);
         File.WriteAllText(_envFile, $"BATON_KEY={SecretKey}\nexport DATABASE_URL=\"{SecretDb}\"\n");
-        foreach (var agent in new[] { "claude", "gemini", "codex" }) WriteScript(agent, RecorderScript);
-        _workspace.Environment["PATH"] = _bin + ":" + System.Environment.GetEnvironmentVariable("PATH");
+        foreach (var agent in new[] { "claude", "gemini", "codex" }) _bin.Write(agent, RecorderScript);
+        _workspace.Environment["PATH"] = _bin.SearchPath;
         _workspace.Environment["BATON_REPO_ROOTS"] = _workspace.Root;
         _workspace.Environment["RECORD_FILE"] = _record;
         _workspace.Environment["INFISICAL_TOKEN"] = InheritedToken;
@@ -39,13 +38,6 @@ public sealed class LaunchProcessTests : IDisposable
         { echo "cwd=$(pwd)"; for a in "$@"; do echo "arg=$a"; done; env | sed 's/^/env=/'; } > "$RECORD_FILE"
         exit 7
         """;
-
-    private void WriteScript(string name, string body)
-    {
-        var path = Path.Combine(_bin, name);
-        File.WriteAllText(path, body.Replace("\r\n", "\n") + "\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
 
     private void WriteLaunchConfig(string json) => File.WriteAllText(Path.Combine(_workspace.DataDir, "launch.json"), json);
 
@@ -131,7 +123,7 @@ public sealed class LaunchProcessTests : IDisposable
     [Fact]
     public async Task Launch_WhenAgentBinaryMissing_SaysHowToInstallAndFails()
     {
-        File.Delete(Path.Combine(_bin, "codex"));
+        _bin.Remove("codex");
 
         var result = await _workspace.RunAsync("launch", "alpha", "--codex");
 
@@ -162,7 +154,7 @@ public sealed class LaunchProcessTests : IDisposable
     [Fact]
     public async Task Launch_WhenProviderCommandFails_ReportsItWithoutValuesAndFails()
     {
-        WriteScript("fake-secrets", $"#!/bin/sh\necho 'token {SecretKey} rejected' >&2\nexit 3");
+        _bin.Write("fake-secrets", $"#!/bin/sh\necho 'token {SecretKey} rejected' >&2\nexit 3");
         WriteLaunchConfig("""{"ventures":{"alpha":{"secrets":{"provider":"command","command":["fake-secrets"]}}}}""");
 
         var result = await _workspace.RunAsync("launch", "alpha");
@@ -189,7 +181,7 @@ public sealed class LaunchProcessTests : IDisposable
     [Fact]
     public async Task Launch_WhenProviderOutputUnparsable_ShowsMaskedStartAndFails()
     {
-        WriteScript("fake-secrets", $"#!/bin/sh\necho '{{\"BATON_KEY\": \"{SecretKey}\", broken'");
+        _bin.Write("fake-secrets", $"#!/bin/sh\necho '{{\"BATON_KEY\": \"{SecretKey}\", broken'");
         WriteLaunchConfig("""{"ventures":{"alpha":{"secrets":{"provider":"command","command":["fake-secrets"]}}}}""");
 
         var result = await _workspace.RunAsync("launch", "alpha");
@@ -202,7 +194,7 @@ public sealed class LaunchProcessTests : IDisposable
     [Fact]
     public async Task Launch_InfisicalProvider_RunsExportWithPathAndEnv()
     {
-        WriteScript("infisical", "#!/bin/sh\necho \"$@\" > \"$RECORD_FILE.infisical\"\necho '[{\"key\":\"BATON_KEY\",\"value\":\"" + SecretKey + "\"}]'");
+        _bin.Write("infisical", "#!/bin/sh\necho \"$@\" > \"$RECORD_FILE.infisical\"\necho '[{\"key\":\"BATON_KEY\",\"value\":\"" + SecretKey + "\"}]'");
         WriteLaunchConfig("""{"ventures":{"alpha":{"secrets":{"provider":"infisical"}}}}""");
 
         var result = await _workspace.RunAsync("launch", "alpha", "--env", "prod");

@@ -10,32 +10,24 @@ namespace Baton.Cli.Tests.Launch;
 public sealed class SessionAndDoctorProcessTests : IDisposable
 {
     private readonly Workspace _workspace = new();
-    private readonly string _bin;
+    private readonly FakeBin _bin;
     private readonly string _record;
 
     public SessionAndDoctorProcessTests()
     {
-        _bin = Path.Combine(_workspace.Root, "bin");
+        _bin = new FakeBin(Path.Combine(_workspace.Root, "bin"));
         _record = Path.Combine(_workspace.Root, "tmux-calls.txt");
-        Directory.CreateDirectory(_bin);
         // Each call is one line: its arguments separated by '|'. has-session answers what FAKE_TMUX_HAS says.
-        WriteScript("tmux", """
+        _bin.Write("tmux", """
             #!/bin/sh
             line=""; for a in "$@"; do line="$line$a|"; done
             echo "$line" >> "$RECORD_FILE"
             if [ "$1" = "has-session" ]; then exit "${FAKE_TMUX_HAS:-1}"; fi
             exit 0
             """);
-        _workspace.Environment["PATH"] = _bin + ":" + System.Environment.GetEnvironmentVariable("PATH");
+        _workspace.Environment["PATH"] = _bin.SearchPath;
         _workspace.Environment["RECORD_FILE"] = _record;
         _workspace.Environment["BATON_REPO_ROOTS"] = _workspace.Root;
-    }
-
-    private void WriteScript(string name, string body)
-    {
-        var path = Path.Combine(_bin, name);
-        File.WriteAllText(path, body.Replace("\r\n", "\n") + "\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     private List<string[]> TmuxCalls() =>
@@ -89,8 +81,8 @@ public sealed class SessionAndDoctorProcessTests : IDisposable
     [Fact]
     public async Task Session_WithoutTmux_SaysHowToInstallItAndFails()
     {
-        File.Delete(Path.Combine(_bin, "tmux"));
-        _workspace.Environment["PATH"] = _bin;
+        _bin.Remove("tmux");
+        _workspace.Environment["PATH"] = _bin.Directory;
 
         var result = await _workspace.RunAsync("session", "alpha");
 
@@ -104,7 +96,7 @@ public sealed class SessionAndDoctorProcessTests : IDisposable
         var which = Run("/bin/sh", "-c", "command -v tmux");
         if (which.ExitCode != 0) return; // no tmux on this machine: the fake-tmux tests above cover the logic
         var realTmux = which.Output.Trim();
-        File.Delete(Path.Combine(_bin, "tmux"));
+        _bin.Remove("tmux");
         var socketDir = Directory.CreateTempSubdirectory("baton-tmux-").FullName;
         _workspace.Environment["TMUX_TMPDIR"] = socketDir;
         var env = new Dictionary<string, string> { ["TMUX_TMPDIR"] = socketDir };
@@ -131,9 +123,9 @@ public sealed class SessionAndDoctorProcessTests : IDisposable
     [Fact]
     public async Task Doctor_OnAHealthyMachine_PassesEveryCheckThatMattersAndExitsZero()
     {
-        WriteScript("claude", "#!/bin/sh\nexit 0");
-        WriteScript("gh", "#!/bin/sh\necho 'Logged in to github.com'; exit 0");
-        WriteScript("infisical", "#!/bin/sh\necho '{\"BATON_KEY\": \"bk_test\"}'");
+        _bin.Write("claude", "#!/bin/sh\nexit 0");
+        _bin.Write("gh", "#!/bin/sh\necho 'Logged in to github.com'; exit 0");
+        _bin.Write("infisical", "#!/bin/sh\necho '{\"BATON_KEY\": \"bk_test\"}'");
         Assert.Equal(0, (await _workspace.RunAsync("launch", "alpha")).ExitCode); // registers baton mcp in the repo's .mcp.json
         Assert.Equal(0, (await _workspace.RunAsync("fleet", "register")).ExitCode);
 
@@ -157,7 +149,7 @@ public sealed class SessionAndDoctorProcessTests : IDisposable
     [Fact]
     public async Task Doctor_WithMalformedGeminiSettingsAndNoProvider_ReportsEachFailWithItsFixAndExitsOne()
     {
-        WriteScript("gemini", "#!/bin/sh\nexit 0");
+        _bin.Write("gemini", "#!/bin/sh\nexit 0");
         var settings = Path.Combine(_workspace.Home, ".gemini", "settings.json");
         Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
         File.WriteAllText(settings, "{ broken");

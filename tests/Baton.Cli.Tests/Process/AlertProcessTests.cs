@@ -251,10 +251,10 @@ public sealed class ServerAlertProcessTests : AlertProcessTests
 
     public override async Task InitializeAsync()
     {
-        _server = await ServeProcess.StartAsync(Workspace);
+        _server = await Workspace.StartServeAsync();
         Workspace.Environment["BATON_URL"] = _server.BaseAddress.ToString();
         Workspace.Environment["BATON_KEY"] = _server.ReadAdminKey();
-        _http = new HttpClient { BaseAddress = _server.BaseAddress, Timeout = TestConstants.Timeout };
+        _http = new HttpClient { BaseAddress = _server.BaseAddress, Timeout = TestTimeouts.Default };
     }
 
     public override async Task DisposeAsync()

@@ -26,7 +26,7 @@ public sealed class DocsHealTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         File.WriteAllText(Path.Combine(_workspace.DataDir, "ventures.json"), VenturesJson);
-        _server = await ServeProcess.StartAsync(_workspace);
+        _server = await _workspace.StartServeAsync();
         _workspace.Environment["BATON_URL"] = _server.BaseAddress.ToString();
         _workspace.Environment["BATON_KEY"] = _server.ReadAdminKey();
 

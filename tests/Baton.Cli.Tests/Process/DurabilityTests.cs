@@ -21,7 +21,7 @@ public sealed class DurabilityTests : IDisposable
         var acknowledged = new ConcurrentBag<string>();
         var enoughAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string key;
-        await using (var server = await ServeProcess.StartAsync(_workspace))
+        await using (var server = await _workspace.StartServeAsync())
         {
             key = server.ReadAdminKey();
             using var http = Client(server.BaseAddress, key);
@@ -59,14 +59,14 @@ public sealed class DurabilityTests : IDisposable
                 }
             })).ToArray();
 
-            await enoughAcknowledged.Task.WaitAsync(TestConstants.Timeout);
+            await enoughAcknowledged.Task.WaitAsync(TestTimeouts.Default);
             server.Kill(); // SIGKILL while the writers are still sending
             await server.WaitForExitAsync();
             stopWriting.Cancel();
-            await Task.WhenAll(writers).WaitAsync(TestConstants.Timeout);
+            await Task.WhenAll(writers).WaitAsync(TestTimeouts.Default);
         }
 
-        await using var restarted = await ServeProcess.StartAsync(_workspace);
+        await using var restarted = await _workspace.StartServeAsync();
         using var reader = Client(restarted.BaseAddress, key);
         var stored = await AllHandoffIdsAsync(reader);
 
@@ -77,7 +77,7 @@ public sealed class DurabilityTests : IDisposable
 
     private static HttpClient Client(Uri baseAddress, string key)
     {
-        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TestConstants.Timeout };
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TestTimeouts.Default };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return http;
     }

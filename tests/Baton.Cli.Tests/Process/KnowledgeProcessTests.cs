@@ -261,7 +261,7 @@ public sealed class ServerKnowledgeProcessTests : KnowledgeProcessTests
 
     public override async Task InitializeAsync()
     {
-        _server = await ServeProcess.StartAsync(Workspace);
+        _server = await Workspace.StartServeAsync();
         Workspace.Environment["BATON_URL"] = _server.BaseAddress.ToString();
         Workspace.Environment["BATON_KEY"] = _server.ReadAdminKey();
     }

@@ -10,7 +10,7 @@ public sealed class ServerModeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await ServeProcess.StartAsync(_workspace);
+        _server = await _workspace.StartServeAsync();
         _workspace.Environment["BATON_URL"] = _server.BaseAddress.ToString();
         _workspace.Environment["BATON_KEY"] = _server.ReadAdminKey();
     }
@@ -111,7 +111,7 @@ public sealed class ServerModeTests : IAsyncLifetime
     [Fact]
     public async Task Serve_Sigterm_StopsCleanlyWithExitCodeZero()
     {
-        await using var second = await ServeProcess.StartAsync(_workspace, "--data-dir", Path.Combine(_workspace.Root, "second"));
+        await using var second = await _workspace.StartServeAsync("--data-dir", Path.Combine(_workspace.Root, "second"));
 
         second.Terminate();
 

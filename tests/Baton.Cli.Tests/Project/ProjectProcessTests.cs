@@ -85,11 +85,11 @@ public sealed partial class ProjectProcessTests : IDisposable
     {
         var plain = Path.Combine(_workspace.Root, "plain");
         Directory.CreateDirectory(plain);
-        var start = BatonProcess.StartInfo(_workspace, _workspace.Environment, ["init", "--venture", "alpha"]);
+        var start = _workspace.StartInfo(_workspace.Environment, ["init", "--venture", "alpha"]);
         start.WorkingDirectory = plain;
         using var process = System.Diagnostics.Process.Start(start)!;
         var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TestConstants.Timeout).Token);
+        await process.WaitForExitAsync(new CancellationTokenSource(TestTimeouts.Default).Token);
 
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("is not inside a git repository", error);

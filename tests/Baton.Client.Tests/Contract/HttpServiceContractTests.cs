@@ -9,7 +9,7 @@ public sealed class HttpServiceContractTests : ServiceContractTests
     {
         var directory = new TempDirectory();
         var server = await BatonServerHost.StartAsync(
-            new ServerOptions { DataDir = directory.Path, Listen = "127.0.0.1:0", RateLimitPerMinute = 0 }, TextWriter.Null, TestConstants.Token());
+            new ServerOptions { DataDir = directory.Path, Listen = "127.0.0.1:0", RateLimitPerMinute = 0 }, TextWriter.Null, TestTimeouts.Token());
         var key = (await File.ReadAllTextAsync(server.AdminKeyPath!)).Trim();
         var client = new BatonHttpClient(new BatonClientOptions { BaseAddress = server.BaseAddress, Key = key });
         return new ServiceSet(client, client, client, client, client, client, async () =>

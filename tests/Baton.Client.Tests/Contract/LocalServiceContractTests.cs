@@ -11,7 +11,7 @@ public sealed class LocalServiceContractTests : ServiceContractTests
     {
         var directory = new TempDirectory();
         var runtime = await BatonRuntime.StartAsync(
-            new ServiceCollection().AddBaton(new BatonOptions(), new StoreOptions { DataDir = directory.Path }), TestConstants.Token());
+            new ServiceCollection().AddBaton(new BatonOptions(), new StoreOptions { DataDir = directory.Path }), TestTimeouts.Token());
         var services = runtime.For(Caller.Local(IdGenerator.NewCorrelationId()));
         return new ServiceSet(services.Sessions, services.Handoffs, services.Ventures, services.Keys, services.Notes, services.Docs, async () =>
         {

@@ -28,7 +28,7 @@ public abstract partial class ServiceContractTests
     protected abstract Task<ServiceSet> CreateServicesAsync();
 
     // Per test (xunit makes an instance per test), so one slow test never eats another's time.
-    private readonly CancellationToken _ct = TestConstants.Token();
+    private readonly CancellationToken _ct = TestTimeouts.Token();
 
     private async Task SeedVenturesAsync(ServiceSet services)
     {

@@ -63,7 +63,7 @@ public sealed class KnowledgeToolTests : IAsyncLifetime
     public async Task DocAudit_WithHealFalse_ReportsMissingWithoutUploading()
     {
         var result = (await _mcp.CallAsync("doc_audit", new { venture = "alpha", heal = false })).Ok();
-        var docs = await _mcp.Services.Docs.ListDocsAsync("alpha", McpHarness.Timeout());
+        var docs = await _mcp.Services.Docs.ListDocsAsync("alpha", TestTimeouts.Token());
 
         Assert.Equal("incomplete", result.Data().GetProperty("audit_after").GetProperty("status").GetString());
         Assert.Contains("healing was not asked for", result.Text());

@@ -132,7 +132,7 @@ public sealed class SessionToolTests : IAsyncLifetime
         await _mcp.CallAsync("sod");
 
         var handoff = (await _mcp.CallAsync("handoff", new { summary = "beta's web rejects our tokens", status = "blocked", target_venture = "beta" })).Ok();
-        var betaSod = await _mcp.Services.Sessions.SodAsync(new SodRequest("bob", "beta", "example-org/beta-web"), McpHarness.Timeout());
+        var betaSod = await _mcp.Services.Sessions.SodAsync(new SodRequest("bob", "beta", "example-org/beta-web"), TestTimeouts.Token());
 
         Assert.Equal("beta", handoff.Data().GetProperty("venture").GetString());
         Assert.False(handoff.Data().GetProperty("session_ended").GetBoolean());
@@ -146,7 +146,7 @@ public sealed class SessionToolTests : IAsyncLifetime
         await _mcp.CallAsync("sod");
 
         var result = (await _mcp.CallAsync("handoff", new { summary = "x", status = "finished" })).Failed();
-        var handoffs = await _mcp.Services.Handoffs.ListHandoffsAsync(new HandoffListRequest("alpha"), McpHarness.Timeout());
+        var handoffs = await _mcp.Services.Handoffs.ListHandoffsAsync(new HandoffListRequest("alpha"), TestTimeouts.Token());
 
         Assert.Contains("use done, in_progress or blocked", result.Text());
         Assert.Equal(0, handoffs.Total);
@@ -166,7 +166,7 @@ public sealed class SessionToolTests : IAsyncLifetime
     public async Task Context_AnotherAgentActive_ListsItWithAnHonestCountWithoutTheCaller()
     {
         await _mcp.CallAsync("sod");
-        await _mcp.Services.Sessions.SodAsync(new SodRequest("bob", "alpha", "example-org/alpha-api", Branch: "fix/x"), McpHarness.Timeout());
+        await _mcp.Services.Sessions.SodAsync(new SodRequest("bob", "alpha", "example-org/alpha-api", Branch: "fix/x"), TestTimeouts.Token());
 
         var result = (await _mcp.CallAsync("context")).Ok();
 

@@ -35,7 +35,7 @@ public sealed class SetupToolTests
     {
         var repo = TempGitRepo.Create();
         repo.Write("docs/planning/WEEKLY_PLAN.md", "## Current priority\n- Ship MCP\n");
-        File.SetLastWriteTimeUtc(Path.Combine(repo.Path, "docs/planning/WEEKLY_PLAN.md"), ManualClock.Start.AddDays(-1).UtcDateTime);
+        File.SetLastWriteTimeUtc(Path.Combine(repo.Path, "docs/planning/WEEKLY_PLAN.md"), McpHarness.Start.AddDays(-1).UtcDateTime);
         await using var mcp = await McpHarness.StartAsync(repo);
 
         var result = (await mcp.CallAsync("preflight")).Ok();
@@ -89,7 +89,7 @@ public sealed class SetupToolTests
     {
         var repo = TempGitRepo.Create();
         repo.Write("docs/planning/WEEKLY_PLAN.md", "# Week 46\n## Priorities\n1. Migrate billing\n");
-        File.SetLastWriteTimeUtc(Path.Combine(repo.Path, "docs/planning/WEEKLY_PLAN.md"), ManualClock.Start.AddDays(-10).UtcDateTime);
+        File.SetLastWriteTimeUtc(Path.Combine(repo.Path, "docs/planning/WEEKLY_PLAN.md"), McpHarness.Start.AddDays(-10).UtcDateTime);
         await using var mcp = await McpHarness.StartAsync(repo);
 
         var result = (await mcp.CallAsync("plan")).Ok();

@@ -12,7 +12,7 @@ public sealed class ToolListTests
     {
         await using var mcp = await McpHarness.StartAsync(TempGitRepo.Create());
 
-        var tools = await mcp.Client.ListToolsAsync(cancellationToken: McpHarness.Timeout());
+        var tools = await mcp.Client.ListToolsAsync(cancellationToken: TestTimeouts.Token());
 
         Assert.Equal(BatonMcpServer.AllTools.Order(), tools.Select(t => t.Name).Order());
         Schemas.AssertEveryParameterDescribed(tools.Select(t => (t.Name, (string?)t.Description, t.JsonSchema)));
@@ -33,7 +33,7 @@ public sealed class ToolListTests
             WorkingDirectory = o.WorkingDirectory, HostName = o.HostName, Tools = ToolSet.Core,
         });
 
-        var tools = await mcp.Client.ListToolsAsync(cancellationToken: McpHarness.Timeout());
+        var tools = await mcp.Client.ListToolsAsync(cancellationToken: TestTimeouts.Token());
 
         Assert.Equal(["context", "doc", "handoff", "heartbeat", "notes", "sod", "status"], tools.Select(t => t.Name).Order());
     }
@@ -43,9 +43,9 @@ public sealed class ToolListTests
     {
         await using var mcp = await McpHarness.StartAsync(TempGitRepo.Create());
 
-        var prompts = await mcp.Client.ListPromptsAsync(cancellationToken: McpHarness.Timeout());
-        var start = await mcp.Client.GetPromptAsync("start-session", new Dictionary<string, object?> { ["venture"] = "alpha" }, cancellationToken: McpHarness.Timeout());
-        var end = await mcp.Client.GetPromptAsync("end-session", cancellationToken: McpHarness.Timeout());
+        var prompts = await mcp.Client.ListPromptsAsync(cancellationToken: TestTimeouts.Token());
+        var start = await mcp.Client.GetPromptAsync("start-session", new Dictionary<string, object?> { ["venture"] = "alpha" }, cancellationToken: TestTimeouts.Token());
+        var end = await mcp.Client.GetPromptAsync("end-session", cancellationToken: TestTimeouts.Token());
 
         Assert.Equal(["end-session", "start-session"], prompts.Select(p => p.Name).Order());
         var startText = string.Concat(start.Messages.Select(m => (m.Content as TextContentBlock)?.Text));

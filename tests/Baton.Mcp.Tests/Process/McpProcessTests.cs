@@ -11,7 +11,7 @@ public sealed class McpProcessTests : IDisposable
 
     public void Dispose() => _world.Dispose();
 
-    private static CancellationToken Ct => McpHarness.Timeout();
+    private static CancellationToken Ct => TestTimeouts.Token();
 
     [Fact]
     public async Task ListTools_DefaultSet_EveryToolWithEveryParameterDescribed()
@@ -45,8 +45,8 @@ public sealed class McpProcessTests : IDisposable
     [Fact]
     public async Task SodHandoffSod_ServerMode_TheSecondSodShowsTheHandoff()
     {
-        await using var server = await ServeProcess.StartAsync(_world);
-        var environment = new Dictionary<string, string> { ["BATON_URL"] = server.BaseAddress.ToString(), ["BATON_KEY"] = server.AdminKey };
+        await using var server = await _world.StartServeAsync();
+        var environment = new Dictionary<string, string> { ["BATON_URL"] = server.BaseAddress.ToString(), ["BATON_KEY"] = server.ReadAdminKey() };
 
         var briefing = await SodHandoffSodAsync(environment);
 
@@ -56,7 +56,7 @@ public sealed class McpProcessTests : IDisposable
     [Fact]
     public async Task Sod_ServerModeWithoutKey_ErrorNamesTheVariableAndLaunch()
     {
-        await using var server = await ServeProcess.StartAsync(_world);
+        await using var server = await _world.StartServeAsync();
         await using var client = await _world.StartMcpAsync(new Dictionary<string, string> { ["BATON_URL"] = server.BaseAddress.ToString() });
 
         var result = (await client.CallToolAsync("sod", cancellationToken: Ct)).Failed();

@@ -20,6 +20,9 @@ public sealed class McpHarness : IAsyncDisposable
     public static readonly Venture Alpha = new("alpha", "Project Alpha", "example-org", ["alpha-console", "alpha-api"], [], null, null, false, []);
     public static readonly Venture Beta = new("beta", "Project Beta", "example-org", ["beta-web"], [], null, null, false, []);
 
+    /// <summary>Where the harness clock starts: 2026-11-20 09:00 UTC.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+
     private readonly Pipe _clientToServer = new();
     private readonly Pipe _serverToClient = new();
     private readonly CancellationTokenSource _stop = new();
@@ -30,7 +33,7 @@ public sealed class McpHarness : IAsyncDisposable
     private McpHarness(TempGitRepo repo) => Repo = repo;
 
     public TempGitRepo Repo { get; }
-    public ManualClock Clock { get; } = new(ManualClock.Start);
+    public ManualClock Clock { get; } = new(Start);
     public BatonServices Services { get; private set; } = null!;
     public McpClient Client { get; private set; } = null!;
     public FakeGh Gh { get; private set; } = null!;
@@ -75,7 +78,7 @@ public sealed class McpHarness : IAsyncDisposable
         Client = await McpClient.CreateAsync(
             new StreamClientTransport(_clientToServer.Writer.AsStream(), _serverToClient.Reader.AsStream()),
             new McpClientOptions { ClientInfo = new Implementation { Name = "test-cli", Version = "1.0" } },
-            cancellationToken: Timeout());
+            cancellationToken: TestTimeouts.Token());
     }
 
     public async Task<CallToolResult> CallAsync(string tool, object? arguments = null)
@@ -83,10 +86,8 @@ public sealed class McpHarness : IAsyncDisposable
         var args = arguments is null
             ? new Dictionary<string, object?>()
             : arguments.GetType().GetProperties().ToDictionary(p => p.Name, p => p.GetValue(arguments));
-        return await Client.CallToolAsync(tool, args, cancellationToken: Timeout());
+        return await Client.CallToolAsync(tool, args, cancellationToken: TestTimeouts.Token());
     }
-
-    public static CancellationToken Timeout() => new CancellationTokenSource(TestConstants.Timeout).Token;
 
     public async ValueTask DisposeAsync()
     {

@@ -1,26 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using ModelContextProtocol.Protocol;
 
 namespace Baton.Mcp.Tests.Support;
-
-public static class TestConstants
-{
-    /// <summary>The one bound every test waits within (process starts included).</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-}
-
-/// <summary>A clock that moves only when told to.</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public static readonly DateTimeOffset Start = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}
 
 /// <summary>Reading tool results the way an agent would: the text, and the structured content.</summary>
 public static class Results
@@ -47,14 +28,16 @@ public static class Results
 /// <summary>A real git repository in a temp directory; every command is the real git.</summary>
 public sealed class TempGitRepo : IDisposable
 {
-    private TempGitRepo(string root, string path)
+    private readonly TempDirectory _root;
+
+    private TempGitRepo(TempDirectory root, string name)
     {
-        Root = root;
-        Path = path;
+        _root = root;
+        Path = System.IO.Path.Combine(root.Path, name);
     }
 
     /// <summary>The temp directory holding the repo (and anything else the test puts beside it).</summary>
-    public string Root { get; }
+    public string Root => _root.Path;
 
     /// <summary>The working tree.</summary>
     public string Path { get; }
@@ -62,8 +45,7 @@ public sealed class TempGitRepo : IDisposable
     /// <summary>A repo on branch main with one commit and, when given, an origin remote.</summary>
     public static TempGitRepo Create(string? originUrl = "git@github.com:example-org/alpha-console.git", string name = "alpha-console", bool commit = true)
     {
-        var root = Directory.CreateTempSubdirectory("baton-mcp-").FullName;
-        var repo = new TempGitRepo(root, System.IO.Path.Combine(root, name));
+        var repo = new TempGitRepo(new TempDirectory("baton-mcp-"), name);
         Directory.CreateDirectory(repo.Path);
         repo.Git("init", "-q", "-b", "main");
         repo.Git("config", "user.email", "test@example.com");
@@ -89,98 +71,8 @@ public sealed class TempGitRepo : IDisposable
 
     public string Head => Git("rev-parse", "HEAD");
 
-    public string Git(params string[] args) => RunGit(Path, args);
+    /// <summary>Runs git in the working tree; returns its output trimmed.</summary>
+    public string Git(params string[] args) => RealGit.Run(Path, args).Trim();
 
-    public static string RunGit(string directory, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var git = System.Diagnostics.Process.Start(start)!;
-        var output = git.StandardOutput.ReadToEnd();
-        var error = git.StandardError.ReadToEnd();
-        git.WaitForExit();
-        if (git.ExitCode != 0) throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error}");
-        return output.Trim();
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Root, recursive: true); }
-        catch (IOException) { /* a process may still be closing files; the temp cleaner gets it */ }
-    }
-}
-
-/// <summary>
-/// A fake <c>gh</c>: a shell script that records every call's arguments (one line each, tab-separated) and answers
-/// from canned files beside it. Tests put it first on PATH (process tests) or name it as the gh command (in memory).
-/// </summary>
-public sealed class FakeGh
-{
-    public FakeGh(string directory)
-    {
-        Directory = directory;
-        System.IO.Directory.CreateDirectory(directory);
-        Path = System.IO.Path.Combine(directory, "gh");
-        File.WriteAllText(Path, $$"""
-            #!/bin/sh
-            dir='{{directory}}'
-            for a in "$@"; do printf '%s\t' "$a" >> "$dir/calls.log"; done
-            printf '\n' >> "$dir/calls.log"
-            case "$1" in
-              auth)
-                if [ -f "$dir/unauthenticated" ]; then echo "You are not logged into any GitHub hosts. To log in, run: gh auth login" >&2; exit 1; fi
-                echo "Logged in to github.com account test"; exit 0 ;;
-              issue)
-                if [ -f "$dir/unauthenticated" ]; then echo "To get started with GitHub CLI, please run:  gh auth login" >&2; exit 4; fi
-                case "$2" in
-                  list) cat "$dir/issues.json" ;;
-                  create) echo "https://github.com/$4/issues/101" ;;
-                esac ;;
-              api) cat "$dir/total.txt" ;;
-            esac
-            """.Replace("\r\n", "\n"));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Issues = "[]";
-        Total = "0";
-    }
-
-    public string Directory { get; }
-
-    public string Path { get; }
-
-    public string Issues { set => File.WriteAllText(System.IO.Path.Combine(Directory, "issues.json"), value); }
-
-    public string Total { set => File.WriteAllText(System.IO.Path.Combine(Directory, "total.txt"), value); }
-
-    public bool Authenticated
-    {
-        set
-        {
-            var marker = System.IO.Path.Combine(Directory, "unauthenticated");
-            if (value) File.Delete(marker);
-            else File.WriteAllText(marker, "");
-        }
-    }
-
-    /// <summary>Every call so far, as argument lists.</summary>
-    public IReadOnlyList<string[]> Calls
-    {
-        get
-        {
-            var log = System.IO.Path.Combine(Directory, "calls.log");
-            return File.Exists(log)
-                ? File.ReadAllLines(log).Where(l => l.Length > 0).Select(l => l.TrimEnd('\t').Split('\t')).ToList()
-                : [];
-        }
-    }
-
-    /// <summary>A JSON issue as gh prints it.</summary>
-    public static string Issue(int number, string title, params string[] labels) =>
-        JsonSerializer.Serialize(new
-        {
-            number,
-            title,
-            labels = labels.Select(l => new { name = l }).ToArray(),
-            url = $"https://github.com/example-org/alpha-console/issues/{number}",
-        });
+    public void Dispose() => _root.Dispose();
 }

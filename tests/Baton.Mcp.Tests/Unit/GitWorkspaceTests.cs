@@ -6,7 +6,7 @@ namespace Baton.Mcp.Tests.Unit;
 /// <summary>GitWorkspace.DetectAsync against real repositories made with the real git.</summary>
 public sealed class GitWorkspaceTests
 {
-    private static CancellationToken Ct => McpHarness.Timeout();
+    private static CancellationToken Ct => TestTimeouts.Token();
 
     [Theory]
     [InlineData("git@github.com:example-org/alpha-console.git")]

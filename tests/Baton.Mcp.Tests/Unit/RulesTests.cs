@@ -62,9 +62,9 @@ public sealed class WeeklyPlanTests
     {
         using var repo = TempGitRepo.Create();
         repo.Write(WeeklyPlan.RelativePath, "## Current priority\n- Ship it\n");
-        File.SetLastWriteTimeUtc(Path.Combine(repo.Path, WeeklyPlan.RelativePath), ManualClock.Start.AddDays(-8).UtcDateTime);
+        File.SetLastWriteTimeUtc(Path.Combine(repo.Path, WeeklyPlan.RelativePath), McpHarness.Start.AddDays(-8).UtcDateTime);
 
-        var plan = await WeeklyPlan.ReadAsync(repo.Path, ManualClock.Start, McpHarness.Timeout());
+        var plan = await WeeklyPlan.ReadAsync(repo.Path, McpHarness.Start, TestTimeouts.Token());
 
         Assert.True(plan.Exists);
         Assert.Equal(8, plan.AgeDays);

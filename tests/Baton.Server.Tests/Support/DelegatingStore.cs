@@ -113,7 +113,7 @@ internal sealed class GatedStore(IBatonStore inner) : DelegatingStore(inner)
         if (Armed)
         {
             _entered.TrySetResult();
-            await _release.Task.WaitAsync(TestConstants.Timeout, ct);
+            await _release.Task.WaitAsync(TestTimeouts.Default, ct);
         }
         await base.UpsertVenturesAsync(ventures, ct);
     }

@@ -2,7 +2,7 @@ namespace Baton.Server.Tests.Support;
 
 /// <summary>
 /// Waits for a condition instead of guessing a sleep: reads until the value satisfies <c>done</c>, giving up after
-/// <see cref="TestConstants.Timeout"/>. The short pause between reads is a poll interval, not the synchronisation.
+/// <see cref="TestTimeouts.Default"/>. The short pause between reads is a poll interval, not the synchronisation.
 /// </summary>
 internal static class Eventually
 {
@@ -10,7 +10,7 @@ internal static class Eventually
 
     public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
     {
-        using var timeout = new CancellationTokenSource(TestConstants.Timeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         while (true)
         {
             var value = await read();
@@ -21,7 +21,7 @@ internal static class Eventually
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Timed out after {TestConstants.Timeout} waiting for {what}.");
+                throw new TimeoutException($"Timed out after {TestTimeouts.Default} waiting for {what}.");
             }
         }
     }

@@ -23,17 +23,18 @@ internal sealed class TestServer : IAsyncDisposable
         """;
 
     private readonly List<HttpClient> _clients = [];
+    private readonly TempDirectory _dataDir;
 
-    private TestServer(string dataDir, RunningServer server, StringWriter output, string adminKey)
+    private TestServer(TempDirectory dataDir, RunningServer server, StringWriter output, string adminKey)
     {
-        DataDir = dataDir;
+        _dataDir = dataDir;
         Server = server;
         Output = output;
         AdminKey = adminKey;
         Admin = Client(adminKey);
     }
 
-    public string DataDir { get; }
+    public string DataDir => _dataDir.Path;
     public RunningServer Server { get; }
     public StringWriter Output { get; }
     public string AdminKey { get; }
@@ -43,9 +44,9 @@ internal sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(
         Action<ServerOptions>? configure = null, TimeProvider? clock = null, Func<IBatonStore, IBatonStore>? wrapStore = null)
     {
-        var dataDir = NewDataDir();
-        await File.WriteAllTextAsync(Path.Combine(dataDir, "ventures.json"), VenturesJson);
-        var options = new ServerOptions { DataDir = dataDir, Listen = "127.0.0.1:0" };
+        var dataDir = new TempDirectory(DataDirPrefix);
+        await File.WriteAllTextAsync(Path.Combine(dataDir.Path, "ventures.json"), VenturesJson);
+        var options = new ServerOptions { DataDir = dataDir.Path, Listen = "127.0.0.1:0" };
         configure?.Invoke(options);
 
         var output = new StringWriter();
@@ -55,17 +56,15 @@ internal sealed class TestServer : IAsyncDisposable
         return new TestServer(dataDir, server, output, adminKey);
     }
 
-    public static string NewDataDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "baton-server-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    private const string DataDirPrefix = "baton-server-tests-";
+
+    /// <summary>A fresh, empty data directory for a test that starts the host itself.</summary>
+    public static string NewDataDir() => Directory.CreateTempSubdirectory(DataDirPrefix).FullName;
 
     /// <summary>A client for the server; <paramref name="key"/> null sends no Authorization header.</summary>
     public HttpClient Client(string? key)
     {
-        var client = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TestConstants.Timeout };
+        var client = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TestTimeouts.Default };
         if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         _clients.Add(client);
         return client;
@@ -105,13 +104,6 @@ internal sealed class TestServer : IAsyncDisposable
     {
         foreach (var client in _clients) client.Dispose();
         await Server.DisposeAsync();
-        try
-        {
-            Directory.Delete(DataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp directory is not worth failing a test over.
-        }
+        _dataDir.Dispose();
     }
 }

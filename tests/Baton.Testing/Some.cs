@@ -7,7 +7,7 @@ using Baton.Core.Requests;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
 
-namespace Baton.Storage.Contract;
+namespace Baton.Testing;
 
 /// <summary>
 /// Unique, valid values for tests. Ids come from one generator on a fixed clock, so within a process they strictly
@@ -26,6 +26,13 @@ public static class Some
     public static string Id(string prefix) => Ids.New(prefix);
 
     public static string Name(string what) => $"{what}-{Number()}";
+
+    public static string Agent() => $"agent-{Number()}";
+
+    public static string Text(string prefix = "text") => $"{prefix} {Number()}";
+
+    /// <summary>One searchable word no other test writes (letters then digits: a single full-text token).</summary>
+    public static string Word(string prefix = "word") => $"{prefix}{Number()}";
 
     /// <summary>2–12 lowercase letters/digits, as venture codes must be.</summary>
     public static string VentureCode() => "v" + Guid.NewGuid().ToString("N")[..11];
