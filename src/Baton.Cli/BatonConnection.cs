@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Baton.Cli;
 
 /// <summary>
-/// The services a verb calls, in either mode (DESIGN.md §1): server mode (<c>BATON_URL</c> set) goes through
+/// The services a verb calls, in either mode (docs/architecture.md §1): server mode (<c>BATON_URL</c> set) goes through
 /// <see cref="BatonHttpClient"/> with <c>BATON_KEY</c>; local mode opens the SQLite store in the data directory,
 /// loads the venture registry file if there is one, and runs Core's services in-process.
 /// </summary>

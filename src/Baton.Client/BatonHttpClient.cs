@@ -16,7 +16,7 @@ using Baton.Core.Ventures;
 namespace Baton.Client;
 
 /// <summary>
-/// Server mode: Core's service interfaces over Baton's HTTP API (DESIGN.md §7). Every mutating call carries an
+/// Server mode: Core's service interfaces over Baton's HTTP API (docs/architecture.md §7). Every mutating call carries an
 /// <c>Idempotency-Key</c> made once per logical call and reused by its retries, so a retried EOD or handoff is replayed
 /// by the server instead of written twice. Transient failures (no connection, a timeout, 502/503/504, a request with
 /// the same key still in flight) are retried with bounded exponential backoff and jitter. Failures reach the caller as

@@ -2,6 +2,7 @@ using Baton.Core.Application;
 using Baton.Core.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Baton.Hosting;
 
@@ -51,9 +52,10 @@ public sealed class BatonRuntime : IAsyncDisposable
             {
                 await _started[i].StopAsync(CancellationToken.None);
             }
-            catch (Exception)
+            catch (Exception error)
             {
-                // A background service that fails to stop must not keep the store open: go on to the next.
+                // A background service that fails to stop must not keep the store open: say so, go on to the next.
+                _provider.GetRequiredService<ILogger<BatonRuntime>>().LogError(error, "{Service} did not stop cleanly", _started[i].GetType().Name);
             }
         }
         _started.Clear();

@@ -5,7 +5,7 @@ using Npgsql;
 namespace Baton.Storage.Postgres;
 
 /// <summary>
-/// The PostgreSQL store's group commit for heartbeats (DESIGN.md §8, as the SQLite store's GroupCommitWriter): every
+/// The PostgreSQL store's group commit for heartbeats (docs/architecture.md §8, as the SQLite store's GroupCommitWriter): every
 /// heartbeat is queued here; one loop takes everything queued (up to a cap) and touches all those sessions with one
 /// <c>UPDATE sessions … FROM unnest(…) … RETURNING</c> — one round trip, one autocommitted transaction, one WAL flush —
 /// and only after that statement has committed answers each caller. Up to a few batches are in flight at once, each on

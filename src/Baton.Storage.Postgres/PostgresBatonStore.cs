@@ -6,7 +6,7 @@ using Npgsql;
 namespace Baton.Storage.Postgres;
 
 /// <summary>
-/// The multi-node store (DESIGN.md §8): several <c>baton serve</c> replicas over one PostgreSQL database. Every
+/// The multi-node store (docs/architecture.md §8): several <c>baton serve</c> replicas over one PostgreSQL database. Every
 /// answer matches the SQLite store's (one contract suite runs against both). Each operation is as few round trips as
 /// its rule allows, on pooled connections. Heartbeats go through a group-commit writer (<see cref="HeartbeatWriter"/>):
 /// the heartbeats that arrive together share one <c>UPDATE … FROM unnest(…) RETURNING</c>, one round trip and one commit.

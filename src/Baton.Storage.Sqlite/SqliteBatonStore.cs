@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Baton.Storage.Sqlite;
 
 /// <summary>
-/// The embedded store (DESIGN.md §8): one SQLite file in WAL mode. Writes go through one long-lived writer
+/// The embedded store (docs/architecture.md §8): one SQLite file in WAL mode. Writes go through one long-lived writer
 /// connection with group commit (<see cref="GroupCommitWriter"/>); reads use pooled connections of their own, so a
 /// read never waits for a write. Several processes may open the same file: every write transaction takes the write
 /// lock up front (<c>BEGIN IMMEDIATE</c>) and waits up to <see cref="SqliteStoreOptions.BusyTimeout"/> for it.

@@ -6,7 +6,7 @@ namespace Baton.Storage.Contract;
 
 public abstract partial class StoreContractTests
 {
-    // ---- SOD: resume-or-create (DESIGN.md §4) ----
+    // ---- SOD: resume-or-create (docs/architecture.md §4) ----
 
     [Fact]
     public async Task StartOrResume_WhenNoActiveSession_CreatesTheCandidate()

@@ -6,7 +6,7 @@ namespace Baton.Core.Alerts;
 
 /// <summary>A completed CI run as a GitHub event describes it: enough to open, count or resolve an alert.</summary>
 /// <param name="Conclusion">GitHub's conclusion (<c>success</c>, <c>failure</c>, <c>timed_out</c>, …).</param>
-public sealed record CiCompletion(
+internal sealed record CiCompletion(
     string Source,
     string Repo,
     string? DefaultBranch,
@@ -19,7 +19,7 @@ public sealed record CiCompletion(
 /// <summary>What a GitHub delivery is about, read after its signature was verified.</summary>
 /// <param name="Repo"><c>repository.full_name</c>, when the payload has one.</param>
 /// <param name="Completion">Set for a completed <c>workflow_run</c> or <c>check_suite</c>; null for anything else.</param>
-public sealed record GitHubEvent(string Name, string? Repo, string? DefaultBranch, CiCompletion? Completion);
+internal sealed record GitHubEvent(string Name, string? Repo, string? DefaultBranch, CiCompletion? Completion);
 
 /// <summary>
 /// GitHub webhooks (issue 7): the <c>X-Hub-Signature-256</c> check and the reading of <c>workflow_run</c> and
@@ -65,7 +65,7 @@ public static class GitHubWebhook
     /// Reads the parts of a payload Baton uses. Unknown events and unfinished runs come back without a
     /// <see cref="GitHubEvent.Completion"/>. Throws <see cref="JsonException"/> when the body is not a JSON object.
     /// </summary>
-    public static GitHubEvent Parse(string eventName, ReadOnlySpan<byte> body)
+    internal static GitHubEvent Parse(string eventName, ReadOnlySpan<byte> body)
     {
         using var document = JsonDocument.Parse(body.ToArray());
         var root = document.RootElement;

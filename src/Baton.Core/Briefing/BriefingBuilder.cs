@@ -59,7 +59,7 @@ internal sealed record BriefingKnowledge(
     int NotesMaxChars);
 
 /// <summary>
-/// Renders the SOD briefing of DESIGN.md §6 as markdown: spatial anchor, directive, last handoff, handoffs addressed
+/// Renders the SOD briefing of docs/architecture.md §6 as markdown: spatial anchor, directive, last handoff, handoffs addressed
 /// here, other active sessions — then <see cref="BriefingComposer"/> fits it to the budget. Pure: same input, same text.
 /// </summary>
 internal static class BriefingBuilder

@@ -29,7 +29,7 @@ internal sealed record BriefingSection(
     int? MaxChars = null);
 
 /// <summary>
-/// Puts a briefing together within a character budget (DESIGN.md §6). The header and directive always come first and
+/// Puts a briefing together within a character budget (docs/architecture.md §6). The header and directive always come first and
 /// whole; every section gets a share of what is left by weight, and whatever a section does not use flows on to the
 /// next. Items go in whole while they fit; a block that allows it may then be cut short with a pointer to the whole.
 /// Every section heading carries an honest <see cref="Count"/> of what it shows, every cut says how to fetch the rest,

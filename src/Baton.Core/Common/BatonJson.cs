@@ -37,7 +37,7 @@ public static class BatonJson
     }
 }
 
-/// <summary>Formats timestamps the one way DESIGN.md §3 allows: UTC, ISO 8601, milliseconds, <c>Z</c>.</summary>
+/// <summary>Formats timestamps the one way docs/architecture.md §3 allows: UTC, ISO 8601, milliseconds, <c>Z</c>.</summary>
 public static class Timestamp
 {
     public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";

@@ -5,7 +5,7 @@ namespace Baton.Core.Common;
 /// <summary>
 /// An honest count: it knows whether it is the whole ("3"), a slice of a known total ("showing 10 of 270") or a slice
 /// of an unknown total ("10 shown, total unknown"). Every count the briefing prints goes through this one type, so a
-/// page can never be rendered as if it were the whole (the incident behind DESIGN.md §6: "10 unresolved alerts" while
+/// page can never be rendered as if it were the whole (the incident behind docs/architecture.md §6: "10 unresolved alerts" while
 /// 270 sat in the database).
 /// </summary>
 public readonly record struct Count

@@ -2,7 +2,7 @@
 namespace Baton.Core.Common;
 
 /// <summary>
-/// The stable error codes of DESIGN.md §7, with the HTTP status and title each maps to. One table, so the server,
+/// The stable error codes of docs/architecture.md §7, with the HTTP status and title each maps to. One table, so the server,
 /// the client and the CLI agree on what a code means.
 /// </summary>
 public static class ErrorCodes

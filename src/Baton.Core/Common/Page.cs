@@ -10,7 +10,7 @@ public sealed record Page<T>(IReadOnlyList<T> Items, long Total, string? NextCur
     public static Page<T> Empty { get; } = new([], 0, null);
 }
 
-/// <summary>Paging arguments shared by every list. Limits follow DESIGN.md §7: default 20, max 200.</summary>
+/// <summary>Paging arguments shared by every list. Limits follow docs/architecture.md §7: default 20, max 200.</summary>
 public readonly record struct PageRequest(int Limit, string? Cursor)
 {
     public const int DefaultLimit = 20;

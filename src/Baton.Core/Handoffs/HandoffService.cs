@@ -6,7 +6,7 @@ namespace Baton.Core.Handoffs;
 
 /// <summary>
 /// Local implementation of <see cref="IHandoffService"/>: handoffs written without ending a session, including
-/// cross-venture ones, and the paged list (DESIGN.md §5).
+/// cross-venture ones, and the paged list (docs/architecture.md §5).
 /// </summary>
 internal sealed class HandoffService(IHandoffStore handoffs, IVentureStore ventures, BatonCore core, Caller caller) : IHandoffService
 {

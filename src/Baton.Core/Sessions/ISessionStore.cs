@@ -8,7 +8,7 @@ namespace Baton.Core.Sessions;
 public interface ISessionStore
 {
     /// <summary>
-    /// SOD's resume-or-create (DESIGN.md §4) in one transaction: loads the stored-active sessions for the candidate's
+    /// SOD's resume-or-create (docs/architecture.md §4) in one transaction: loads the stored-active sessions for the candidate's
     /// (agent, venture, repo, track), asks <see cref="SessionRules.Decide"/> what to do, applies it, and returns
     /// the session to use. Serialised against every other writer, so two racing SODs end with one active session.
     /// </summary>

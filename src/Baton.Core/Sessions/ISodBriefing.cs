@@ -10,14 +10,14 @@ namespace Baton.Core.Sessions;
 /// briefing depends on sessions (it lists them), so sessions may not depend on the briefing; the composition root
 /// hands the implementation (the briefing feature's <c>SodBriefing</c>) in.
 /// </summary>
-public interface ISodBriefing
+internal interface ISodBriefing
 {
     Task<SodBriefingResult> ReadAndComposeAsync(SodBriefingRequest request, CancellationToken ct);
 }
 
 /// <param name="Session">The session SOD just resumed or created (active and fresh).</param>
 /// <param name="ServerLabel">How the header names where the answer came from.</param>
-public sealed record SodBriefingRequest(
+internal sealed record SodBriefingRequest(
     Venture Venture,
     Session Session,
     bool Resumed,
@@ -27,7 +27,7 @@ public sealed record SodBriefingRequest(
     DateTimeOffset Now);
 
 /// <summary>The lists a SOD answer carries, each with its exact total, and the briefing text composed from them.</summary>
-public sealed record SodBriefingResult(
+internal sealed record SodBriefingResult(
     Handoff? LastHandoff,
     ListResult<Handoff> AddressedHandoffs,
     ListResult<Session> OtherActiveSessions,

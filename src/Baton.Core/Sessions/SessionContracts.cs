@@ -60,7 +60,7 @@ public sealed record SessionListRequest(string? Venture = null, SessionStatus? S
 
 public interface ISessionService
 {
-    /// <summary>Start of day: resume-or-create the session and build the briefing (DESIGN.md §4, §6).</summary>
+    /// <summary>Start of day: resume-or-create the session and build the briefing (docs/architecture.md §4, §6).</summary>
     Task<SodResponse> SodAsync(SodRequest request, CancellationToken ct);
     Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct);
     /// <summary>Changes branch, commit, issue or meta; counts as a heartbeat.</summary>

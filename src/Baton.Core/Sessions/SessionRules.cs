@@ -36,7 +36,7 @@ public abstract record EndDecision
 }
 
 /// <summary>
-/// The resume-or-create rule of DESIGN.md §4 as pure functions, so each store applies the same decision inside its
+/// The resume-or-create rule of docs/architecture.md §4 as pure functions, so each store applies the same decision inside its
 /// own transaction and the rule is tested without I/O.
 /// </summary>
 public static class SessionRules

@@ -8,7 +8,7 @@ namespace Baton.Core.Sessions;
 
 /// <summary>
 /// Local implementation of <see cref="ISessionService"/> over the store: SOD, heartbeat, update, EOD and session lists
-/// (DESIGN.md §4). One instance per caller; cheap to make.
+/// (docs/architecture.md §4). One instance per caller; cheap to make.
 /// </summary>
 internal sealed class SessionService(ISessionStore sessions, IVentureStore ventures, ISodBriefing briefing, BatonCore core, Caller caller) : ISessionService
 {

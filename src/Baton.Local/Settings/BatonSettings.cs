@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Baton.Local.Settings;
 
 /// <summary>
-/// Everything a Baton process (server, CLI, MCP) reads from its configuration (DESIGN.md §10). Filled by
+/// Everything a Baton process (server, CLI, MCP) reads from its configuration (docs/architecture.md §11). Filled by
 /// <see cref="BatonSettingsLoader"/> from, highest first: command-line flags, environment variables, <c>baton.json</c>
 /// in the data directory, then the defaults documented on each property. Call <see cref="Validate"/> once at start and
 /// refuse to run while it reports anything.

@@ -5,7 +5,7 @@ using Baton.Core.Ventures;
 namespace Baton.Local.Settings;
 
 /// <summary>
-/// Reads the venture registry file, <c>ventures.json</c> (format in DESIGN.md §3). A team may keep it in git, so a
+/// Reads the venture registry file, <c>ventures.json</c> (format in docs/architecture.md §3). A team may keep it in git, so a
 /// mistake in it must be easy to find: every problem is reported with the file, the line and what to change.
 /// </summary>
 public static class VentureRegistryFile

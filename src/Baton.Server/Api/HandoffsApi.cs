@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Baton.Server.Api;
 
-/// <summary>Handoffs written without ending a session (including cross-venture ones), and the paged list (DESIGN.md §5).</summary>
+/// <summary>Handoffs written without ending a session (including cross-venture ones), and the paged list (docs/architecture.md §5).</summary>
 internal static class HandoffsApi
 {
     public static IEndpointRouteBuilder MapHandoffsApi(this IEndpointRouteBuilder app)

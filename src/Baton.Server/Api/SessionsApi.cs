@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Baton.Server.Api;
 
-/// <summary>Sessions: start of day, heartbeat, update, end of day, and reading them back (DESIGN.md §4).</summary>
+/// <summary>Sessions: start of day, heartbeat, update, end of day, and reading them back (docs/architecture.md §4).</summary>
 internal static class SessionsApi
 {
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)

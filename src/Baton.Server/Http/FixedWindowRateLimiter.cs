@@ -17,7 +17,7 @@ internal interface IRateLimiter
 }
 
 /// <summary>
-/// Per-actor request limits, in memory (single node, DESIGN.md §9). Fixed 60-second windows rather than a token
+/// Per-actor request limits, in memory (single node, docs/architecture.md §7). Fixed 60-second windows rather than a token
 /// bucket: a window is one counter and one start time per actor, and it makes the headers exact — "N left until the
 /// window resets in S seconds" — where a bucket's "reset" is only an estimate. The price, up to twice the limit across
 /// a window boundary, is harmless for a coordination API. Each actor's window starts at its own first request, so a

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace Baton.Server.Http;
 
 /// <summary>
-/// <c>Idempotency-Key</c> on every mutating route (DESIGN.md §7). The key is scoped to (route template, actor); the
+/// <c>Idempotency-Key</c> on every mutating route (docs/architecture.md §7). The key is scoped to (route template, actor); the
 /// request is identified by SHA-256 of method, path and body. The first request with a key runs and its answer is
 /// stored — client errors (4xx) included, since they are "the first response" too; a repeat gets that answer byte for
 /// byte with <c>Idempotent-Replayed: true</c>; the same key with another request is 422; a repeat while the first
@@ -19,7 +19,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IRequestStore 
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxKeyLength = 255;
 
-    /// <summary>Answers under this size are kept whole; larger ones only as a hash (DESIGN.md §7).</summary>
+    /// <summary>Answers under this size are kept whole; larger ones only as a hash (docs/architecture.md §7).</summary>
     public const int MaxStoredBodyBytes = 64 * 1024;
 
     public async Task InvokeAsync(HttpContext http)

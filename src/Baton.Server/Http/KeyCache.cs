@@ -6,7 +6,7 @@ namespace Baton.Server.Http;
 
 /// <summary>
 /// Key hash → API key, so authenticating a request normally costs one SHA-256 and a dictionary lookup instead of a
-/// store read (DESIGN.md §9). Only live keys are cached (an unknown hash is not, so guessing keys cannot fill memory).
+/// store read (docs/architecture.md §7). Only live keys are cached (an unknown hash is not, so guessing keys cannot fill memory).
 /// Revocation through this server removes the entry at once; an entry also expires after <see cref="TimeToLive"/>, so
 /// a key revoked by another process sharing the store (local-mode CLI on the same data directory) stops working
 /// within that time. On a store shared by replicas (PostgreSQL) the entry lives <see cref="SharedStoreTimeToLive"/>:

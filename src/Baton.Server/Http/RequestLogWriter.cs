@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Baton.Server.Http;
 
 /// <summary>
-/// Writes the request log in batches (DESIGN.md §9): requests drop entries into a bounded channel; one background
+/// Writes the request log in batches (docs/architecture.md §7): requests drop entries into a bounded channel; one background
 /// loop stores whatever has gathered — up to <see cref="BatchSize"/> at a time, then waits up to
 /// <see cref="FlushInterval"/> for more. A hosted service: stopping the server stores everything still queued.
 /// Old rows are deleted by the composition root's purge service, not here.

@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace Baton.Cli.Tests.Process;
 
-/// <summary>DESIGN.md §8: a write that was answered 2xx survives <c>kill -9</c> of the server.</summary>
+/// <summary>docs/architecture.md §8: a write that was answered 2xx survives <c>kill -9</c> of the server.</summary>
 public sealed class DurabilityTests : IDisposable
 {
     private const int Writers = 8;
