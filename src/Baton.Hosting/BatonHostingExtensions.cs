@@ -54,6 +54,11 @@ public static class BatonHostingExtensions
         services.AddSingleton<BatonServiceFactory>();
 
         services.AddSingleton<IHostedService, PurgeService>();
+        if (options.WatchVenturesFile && options.VenturesFile is not null)
+        {
+            services.AddSingleton<VenturesFileWatcher>();
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<VenturesFileWatcher>());
+        }
         return services;
     }
 

@@ -15,8 +15,20 @@ public sealed class BatonOptions
     /// <summary>How briefing headers name where the answer came from: the server's URL, or <c>local: &lt;path&gt;</c>. Default "local".</summary>
     public string ServerLabel { get; set; } = "local";
 
-    /// <summary>The venture registry file loaded and upserted at start; null when there is none.</summary>
+    /// <summary>
+    /// The venture registry file, loaded and upserted at start when it exists; null when there is none. A file that
+    /// does not exist yet is fine unless <see cref="VenturesFileRequired"/> (a path someone named explicitly).
+    /// </summary>
     public string? VenturesFile { get; set; }
+
+    /// <summary>True when <see cref="VenturesFile"/> was named explicitly: a missing file then stops the start.</summary>
+    public bool VenturesFileRequired { get; set; }
+
+    /// <summary>
+    /// Keep watching <see cref="VenturesFile"/> and upsert it again whenever it changes (a server that runs for weeks
+    /// must see the file someone edits or adds later). Default false: a CLI run reads it once anyway.
+    /// </summary>
+    public bool WatchVenturesFile { get; set; }
 
     /// <summary>How long request-log rows are kept. Default 7 days.</summary>
     public TimeSpan RequestLogRetention { get; set; } = TimeSpan.FromDays(7);

@@ -16,7 +16,9 @@ public static class BatonStartup
     public static async Task<IBatonStore> InitializeAsync(IServiceProvider services, CancellationToken ct)
     {
         var options = services.GetRequiredService<BatonOptions>();
-        IReadOnlyList<Venture> ventures = options.VenturesFile is null ? [] : VentureRegistryFile.Load(options.VenturesFile);
+        IReadOnlyList<Venture> ventures = options.VenturesFile is { } path && (options.VenturesFileRequired || File.Exists(path))
+            ? VentureRegistryFile.Load(path)
+            : [];
         var store = services.GetRequiredService<IBatonStore>();
         await store.InitializeAsync(ct);
         if (ventures.Count > 0) await store.UpsertVenturesAsync(ventures, ct);

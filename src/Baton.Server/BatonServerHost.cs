@@ -60,12 +60,6 @@ public static class BatonServerHost
         }
     }
 
-    private static string? DefaultVenturesFileOrNull(string dataDir)
-    {
-        var path = Path.Combine(dataDir, VentureRegistryFile.DefaultFileName);
-        return File.Exists(path) ? path : null;
-    }
-
     private static WebApplication Build(ServerOptions options, string dataDir, System.Net.IPAddress address, int port, ServerHooks hooks)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -93,7 +87,9 @@ public static class BatonServerHost
             {
                 StaleAfter = options.StaleAfter,
                 ServerLabel = $"http://{options.Listen}",
-                VenturesFile = options.VenturesFile ?? DefaultVenturesFileOrNull(dataDir),
+                VenturesFile = options.VenturesFile ?? Path.Combine(dataDir, VentureRegistryFile.DefaultFileName),
+                VenturesFileRequired = options.VenturesFile is not null,
+                WatchVenturesFile = true,
                 RequestLogRetention = options.RequestLogRetention,
                 IdempotencyRetention = options.IdempotencyRetention,
             },

@@ -1,5 +1,7 @@
 using Baton.Core.Storage;
 using Microsoft.AspNetCore.Builder;
+using Baton.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Baton.Server;
@@ -32,6 +34,13 @@ public sealed class RunningServer : IAsyncDisposable
     public IBatonStore Store { get; }
 
     public Task StopAsync() => _stop.Value;
+
+    /// <summary>
+    /// Applies the venture registry file now (what SIGHUP does to <c>baton serve</c>); the server also notices a changed
+    /// file by itself within a few seconds. False when there was nothing to apply or the file did not parse (logged).
+    /// </summary>
+    public Task<bool> ReloadVenturesAsync(CancellationToken ct) =>
+        _app.Services.GetRequiredService<VenturesFileWatcher>().ReloadNowAsync(force: true, ct);
 
     /// <summary>
     /// Waits until the server is asked to stop (SIGINT/SIGTERM, or <paramref name="ct"/> cancelled), then stops it

@@ -42,4 +42,9 @@ public sealed class SkippedTestCase : XunitTestCase
         : base(sink, display, options, method) { }
 
     protected override string GetSkipReason(IAttributeInfo factAttribute) => TestDatabase.SkipReason;
+
+    // The console logger of `dotnet test` prints a skipped test's name but not its reason (only a detailed logger does),
+    // so the reason goes into the name: whoever reads the normal output learns why, and what to set.
+    protected override string GetDisplayName(IAttributeInfo factAttribute, string displayName) =>
+        $"{base.GetDisplayName(factAttribute, displayName)} — skipped: {TestDatabase.SkipReason}";
 }

@@ -42,11 +42,19 @@ public static class ServeCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        // SIGHUP means "read ventures.json again now" (the server also notices a changed file within seconds).
+        RunningServer? running = null;
+        using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            if (running is { } s) _ = s.ReloadVenturesAsync(CancellationToken.None);
+        });
 
         RunningServer server;
         try
         {
             server = await BatonServerHost.StartAsync(options, runtime.Out, stop.Token);
+            running = server;
         }
         catch (ServerOptionsException ex)
         {
