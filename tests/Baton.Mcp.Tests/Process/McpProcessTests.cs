@@ -26,6 +26,16 @@ public sealed class McpProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_NegotiatesThroughInitialize_NeverThroughTheTimedDiscoverProbe()
+    {
+        // 2026-07-28 would mean server/discover answered in time, which a cold start on a loaded machine does not
+        // always do: see ProcessWorld.ClientOptions.
+        await using var client = await _world.StartMcpAsync();
+
+        Assert.Equal("2025-11-25", client.NegotiatedProtocolVersion);
+    }
+
+    [Fact]
     public async Task ListTools_ToolsCore_OnlyTheCoreTools()
     {
         await using var client = await _world.StartMcpAsync(null, "--tools", "core");

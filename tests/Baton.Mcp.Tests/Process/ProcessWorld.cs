@@ -60,10 +60,24 @@ public sealed class ProcessWorld : IDisposable
             EnvironmentVariables = Environment(environment),
             StandardErrorLines = line => Stderr.Enqueue(line),
         });
-        return await McpClient.CreateAsync(transport,
-            new McpClientOptions { ClientInfo = new Implementation { Name = "process-test", Version = "1.0" } },
-            cancellationToken: TestTimeouts.Token());
+        return await McpClient.CreateAsync(transport, ClientOptions, cancellationToken: TestTimeouts.Token());
     }
+
+    /// <summary>
+    /// The options of every client <see cref="StartMcpAsync"/> creates. The protocol version is pinned to the
+    /// <c>initialize</c> handshake, the one the agent CLIs use. Left unset, the SDK client first sends
+    /// <c>server/discover</c> and, when no answer comes within <see cref="McpClientOptions.DiscoverProbeTimeout"/>
+    /// (5 s), sends <c>initialize</c> on the same pipe. A cold <c>baton mcp</c> on a loaded machine (in server mode
+    /// next to a <c>baton serve</c> that is still warming up) can take longer than that, so both requests end up
+    /// queued on its stdin. The server handles each on its own task and the first one handled fixes the session's
+    /// protocol version; that is usually <c>server/discover</c>, sent first, and <c>initialize</c> is then refused
+    /// ("Method 'initialize' is not available on protocol version '2026-07-28'"), so the connection fails.
+    /// </summary>
+    private McpClientOptions ClientOptions { get; } = new()
+    {
+        ClientInfo = new Implementation { Name = "process-test", Version = "1.0" },
+        ProtocolVersion = "2025-11-25",
+    };
 
     /// <summary>Starts <c>baton serve</c> on a free loopback port over this world's data directory.</summary>
     public Task<ServeProcess> StartServeAsync() =>
