@@ -111,8 +111,16 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
         CreationCorrelationId: r.StrOrNull("creation_correlation_id"),
         Meta: r.StrOrNull("meta") is { } meta ? JsonNode.Parse(meta)?.AsObject() : null);
 
-    /// <summary>A session read with the <c>eod_handoff_id</c> an earlier EOD recorded, which the EOD rule needs beside it.</summary>
-    public static StoredEod SessionWithEodHandoff(DbDataReader r) => new(Session(r), r.StrOrNull("eod_handoff_id"));
+    /// <summary>
+    /// What the EOD rule reads: the session, and the EOD handoff an earlier EOD recorded (id and payload hash, from
+    /// <see cref="SessionWithEodHandoffSql"/>).
+    /// </summary>
+    public static StoredEod SessionWithEodHandoff(DbDataReader r) =>
+        new(Session(r), r.StrOrNull("eod_handoff_id") is { } id ? new RecordedEod(id, r.StrOrNull("eod_payload_hash")) : null);
+
+    /// <summary>The select list <see cref="SessionWithEodHandoff"/> maps, for <c>FROM sessions</c>.</summary>
+    public const string SessionWithEodHandoffSql =
+        SessionColumns + ", eod_handoff_id, (SELECT h.payload_hash FROM handoffs h WHERE h.id = sessions.eod_handoff_id) AS eod_payload_hash";
 
     public static (string Name, object? Value)[] SessionArgs(Session s) =>
     [
@@ -332,8 +340,8 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
     private static bool Bool(DbDataReader r, string column) => TDialect.ReadBool(r, r.GetOrdinal(column));
 }
 
-/// <summary>A stored session and the id of the handoff its first EOD recorded (null before any EOD).</summary>
-internal sealed record StoredEod(Session Session, string? EodHandoffId);
+/// <summary>A stored session and the handoff its first EOD recorded (null before any EOD).</summary>
+internal sealed record StoredEod(Session Session, RecordedEod? Eod);
 
 /// <summary>Reading the column types both dialects store alike: text, integers, unix-millisecond timestamps.</summary>
 internal static class Columns
