@@ -55,7 +55,7 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
 
     public const string AlertColumns =
         "id, venture, repo, workflow, branch, source, severity, status, on_default_branch, first_seen, last_seen, occurrences, url, " +
-        "resolved_at, resolved_by, resolution_reason";
+        "resolved_at, resolved_by, resolution_reason, last_run_created_at, last_run_number";
 
     public const string CadenceColumns = "id, scope, title, description, interval_days, created_at, last_done_at, last_done_by";
 
@@ -69,6 +69,7 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
     public static readonly string DocRequirementValues = Values(DocRequirementColumns);
     public static readonly string MachineValues = Values(MachineColumns);
     public static readonly string CadenceValues = Values(CadenceColumns);
+    public static readonly string AlertValues = Values(AlertColumns);
 
     public static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
@@ -314,7 +315,22 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
         Url: r.StrOrNull("url"),
         ResolvedAt: r.TimeOrNull("resolved_at"),
         ResolvedBy: r.StrOrNull("resolved_by"),
-        ResolutionReason: r.StrOrNull("resolution_reason"));
+        ResolutionReason: r.StrOrNull("resolution_reason"),
+        LastRun: RunOf(r.TimeOrNull("last_run_created_at"), r.LongOrNull("last_run_number")));
+
+    public static (string Name, object? Value)[] AlertArgs(Alert a) =>
+    [
+        Arg("id", a.Id), Arg("venture", a.Venture), Arg("repo", a.Repo), Arg("workflow", a.Workflow), Arg("branch", a.Branch),
+        Arg("source", a.Source), Arg("severity", Text(a.Severity)), Arg("status", Text(a.Status)),
+        Arg("on_default_branch", Bool(a.OnDefaultBranch)), Arg("first_seen", Ms(a.FirstSeen)), Arg("last_seen", Ms(a.LastSeen)),
+        Arg("occurrences", a.Occurrences), Arg("url", a.Url), Arg("resolved_at", Ms(a.ResolvedAt)), Arg("resolved_by", a.ResolvedBy),
+        Arg("resolution_reason", a.ResolutionReason), Arg("last_run_created_at", Ms(a.LastRun?.CreatedAt)),
+        Arg("last_run_number", a.LastRun?.Number),
+    ];
+
+    /// <summary>The run columns as one value: both null means no run was recorded.</summary>
+    public static RunOrder? RunOf(DateTimeOffset? createdAt, long? number) =>
+        createdAt is null && number is null ? null : new RunOrder(createdAt, number);
 
     public static CadenceItem Cadence(DbDataReader r) => new(
         Id: r.Str("id"),
@@ -361,6 +377,12 @@ internal static class Columns
     {
         var ordinal = r.GetOrdinal(column);
         return r.IsDBNull(ordinal) ? null : checked((int)r.GetInt64(ordinal));
+    }
+
+    public static long? LongOrNull(this DbDataReader r, string column)
+    {
+        var ordinal = r.GetOrdinal(column);
+        return r.IsDBNull(ordinal) ? null : r.GetInt64(ordinal);
     }
 
     public static DateTimeOffset Time(this DbDataReader r, string column) =>
