@@ -88,10 +88,11 @@ public sealed partial class PostgresBatonStore
     public Task<WebhookStats> GetWebhookStatsAsync(string? venture, CancellationToken ct) =>
         RunAsync(async db =>
         {
+            // Unowned means for a repo no venture owns: a delivery naming no repo (an organization hook's ping) is not one.
             var figures = await db.FirstOrDefaultAsync("""
                 SELECT count(*) FILTER (WHERE (@venture::text IS NULL AND venture IS NOT NULL) OR venture = @venture::text),
                        max(received_at) FILTER (WHERE (@venture::text IS NULL AND venture IS NOT NULL) OR venture = @venture::text),
-                       count(*) FILTER (WHERE venture IS NULL)
+                       count(*) FILTER (WHERE venture IS NULL AND repo IS NOT NULL)
                 FROM webhook_deliveries
                 """, r => new object?[] { r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetInt64(2) }, ct, ("venture", venture)).ConfigureAwait(false);
             var repos = await db.ListAsync("""
@@ -188,38 +189,32 @@ public sealed partial class PostgresBatonStore
             """, Rows.Alert, ct, ("venture", s.Venture), ("repo", s.Repo), ("source", s.Source), ("workflow", s.Workflow), ("branch", s.Branch))
             .ConfigureAwait(false);
 
-        if (s.Kind == AlertSignalKind.Success)
+        switch (AlertRules.Decide(open, s))
         {
-            if (open is null) return new AlertChange(AlertChangeKind.None, null);
-            var resolved = await db.FirstOrDefaultAsync($"""
-                UPDATE alerts SET status = 'resolved', resolved_at = @at, resolved_by = @by, resolution_reason = @reason WHERE id = @id
-                RETURNING {Rows.AlertColumns}
-                """, Rows.Alert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("by", s.EventRef), ("reason", AlertRules.ResolvedByCiReason)).ConfigureAwait(false);
-            return new AlertChange(AlertChangeKind.Resolved, resolved);
+            case AlertDecision.Open opened:
+                return new AlertChange(AlertChangeKind.Opened, await db.FirstOrDefaultAsync($"""
+                    INSERT INTO alerts ({Rows.AlertColumns}) VALUES ({Rows.AlertValues}) RETURNING {Rows.AlertColumns}
+                    """, Rows.Alert, ct, Rows.AlertArgs(opened.Alert)).ConfigureAwait(false));
+            case AlertDecision.AddOccurrence add:
+                return new AlertChange(AlertChangeKind.Occurrence, await db.FirstOrDefaultAsync($"""
+                    UPDATE alerts SET occurrences = occurrences + 1, last_seen = @last_seen, url = @url, severity = @severity,
+                        on_default_branch = @default, last_run_created_at = @run_at, last_run_number = @run_number
+                    WHERE id = @id
+                    RETURNING {Rows.AlertColumns}
+                    """, Rows.Alert, ct, ("id", open!.Id), ("last_seen", Rows.Ms(add.LastSeen)), ("url", add.Url),
+                    ("severity", Rows.Text(add.Severity)), ("default", s.OnDefaultBranch), ("run_at", Rows.Ms(add.LastRun?.CreatedAt)),
+                    ("run_number", add.LastRun?.Number)).ConfigureAwait(false));
+            case AlertDecision.Resolve:
+                return new AlertChange(AlertChangeKind.Resolved, await db.FirstOrDefaultAsync($"""
+                    UPDATE alerts SET status = 'resolved', resolved_at = @at, resolved_by = @by, resolution_reason = @reason WHERE id = @id
+                    RETURNING {Rows.AlertColumns}
+                    """, Rows.Alert, ct, ("id", open!.Id), ("at", Rows.Ms(s.At)), ("by", s.EventRef), ("reason", AlertRules.ResolvedByCiReason))
+                    .ConfigureAwait(false));
+            case AlertDecision.KeepOpen:
+                return new AlertChange(AlertChangeKind.Kept, open);
+            default:
+                return new AlertChange(AlertChangeKind.None, null);
         }
-
-        if (open is null)
-        {
-            var opened = await db.FirstOrDefaultAsync($"""
-                INSERT INTO alerts ({Rows.AlertColumns})
-                VALUES (@id, @venture, @repo, @workflow, @branch, @source, @severity, 'open', @default, @at, @at, 1, @url, NULL, NULL, NULL)
-                RETURNING {Rows.AlertColumns}
-                """, Rows.Alert, ct, ("id", s.NewId), ("venture", s.Venture), ("repo", s.Repo), ("workflow", s.Workflow), ("branch", s.Branch),
-                ("source", s.Source), ("severity", Rows.Text(s.Severity)), ("default", s.OnDefaultBranch), ("at", Rows.Ms(s.At)),
-                ("url", s.Url)).ConfigureAwait(false);
-            return new AlertChange(AlertChangeKind.Opened, opened);
-        }
-
-        // The worst severity seen stays; last_seen never moves backwards (deliveries may arrive out of order).
-        var severity = (AlertSeverity)Math.Min((int)open.Severity, (int)s.Severity);
-        var updated = await db.FirstOrDefaultAsync($"""
-            UPDATE alerts SET occurrences = occurrences + 1, last_seen = greatest(last_seen, @at), url = coalesce(@url, url),
-                severity = @severity, on_default_branch = @default
-            WHERE id = @id
-            RETURNING {Rows.AlertColumns}
-            """, Rows.Alert, ct, ("id", open.Id), ("at", Rows.Ms(s.At)), ("url", s.Url), ("severity", Rows.Text(severity)),
-            ("default", s.OnDefaultBranch)).ConfigureAwait(false);
-        return new AlertChange(AlertChangeKind.Occurrence, updated);
     }
 
     private static Task<Alert?> FindAlertAsync(Db db, string id, CancellationToken ct) =>

@@ -101,9 +101,9 @@ public sealed partial class PostgresBatonStore
         return InTransactionAsync(async db =>
         {
             // FOR UPDATE: two EODs of one session (a retry on another replica) take turns, so only one stores a handoff.
-            var row = await db.FirstOrDefaultAsync($"SELECT {Rows.SessionColumns}, eod_handoff_id FROM sessions WHERE id = @id FOR UPDATE",
+            var row = await db.FirstOrDefaultAsync($"SELECT {Rows.SessionWithEodHandoffSql} FROM sessions WHERE id = @id FOR UPDATE OF sessions",
                 Rows.SessionWithEodHandoff, ct, ("id", sessionId)).ConfigureAwait(false);
-            var decision = SessionRules.DecideEnd(row?.Session, row?.EodHandoffId, now, staleAfter);
+            var decision = SessionRules.DecideEnd(row?.Session, row?.Eod, handoff.PayloadHash, now, staleAfter);
             switch (decision)
             {
                 case EndDecision.NotFound:
@@ -111,6 +111,9 @@ public sealed partial class PostgresBatonStore
                 case EndDecision.AlreadyEnded already:
                     return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(row!.Session, now, staleAfter),
                         await FindStoredHandoffAsync(db, already.HandoffId, ct).ConfigureAwait(false));
+                case EndDecision.EndedWithOtherHandoff other:
+                    return new EodOutcome(EodResult.EndedWithOtherHandoff, SessionRules.AsSeenAt(row!.Session, now, staleAfter),
+                        await FindStoredHandoffAsync(db, other.HandoffId, ct).ConfigureAwait(false));
                 case EndDecision.End end:
                     await EndStoredAsync(db, sessionId, end.Status, end.Reason, now, ct).ConfigureAwait(false);
                     break;

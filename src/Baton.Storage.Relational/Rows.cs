@@ -55,7 +55,7 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
 
     public const string AlertColumns =
         "id, venture, repo, workflow, branch, source, severity, status, on_default_branch, first_seen, last_seen, occurrences, url, " +
-        "resolved_at, resolved_by, resolution_reason";
+        "resolved_at, resolved_by, resolution_reason, last_run_created_at, last_run_number";
 
     public const string CadenceColumns = "id, scope, title, description, interval_days, created_at, last_done_at, last_done_by";
 
@@ -69,6 +69,7 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
     public static readonly string DocRequirementValues = Values(DocRequirementColumns);
     public static readonly string MachineValues = Values(MachineColumns);
     public static readonly string CadenceValues = Values(CadenceColumns);
+    public static readonly string AlertValues = Values(AlertColumns);
 
     public static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
@@ -111,8 +112,16 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
         CreationCorrelationId: r.StrOrNull("creation_correlation_id"),
         Meta: r.StrOrNull("meta") is { } meta ? JsonNode.Parse(meta)?.AsObject() : null);
 
-    /// <summary>A session read with the <c>eod_handoff_id</c> an earlier EOD recorded, which the EOD rule needs beside it.</summary>
-    public static StoredEod SessionWithEodHandoff(DbDataReader r) => new(Session(r), r.StrOrNull("eod_handoff_id"));
+    /// <summary>
+    /// What the EOD rule reads: the session, and the EOD handoff an earlier EOD recorded (id and payload hash, from
+    /// <see cref="SessionWithEodHandoffSql"/>).
+    /// </summary>
+    public static StoredEod SessionWithEodHandoff(DbDataReader r) =>
+        new(Session(r), r.StrOrNull("eod_handoff_id") is { } id ? new RecordedEod(id, r.StrOrNull("eod_payload_hash")) : null);
+
+    /// <summary>The select list <see cref="SessionWithEodHandoff"/> maps, for <c>FROM sessions</c>.</summary>
+    public const string SessionWithEodHandoffSql =
+        SessionColumns + ", eod_handoff_id, (SELECT h.payload_hash FROM handoffs h WHERE h.id = sessions.eod_handoff_id) AS eod_payload_hash";
 
     public static (string Name, object? Value)[] SessionArgs(Session s) =>
     [
@@ -306,7 +315,22 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
         Url: r.StrOrNull("url"),
         ResolvedAt: r.TimeOrNull("resolved_at"),
         ResolvedBy: r.StrOrNull("resolved_by"),
-        ResolutionReason: r.StrOrNull("resolution_reason"));
+        ResolutionReason: r.StrOrNull("resolution_reason"),
+        LastRun: RunOf(r.TimeOrNull("last_run_created_at"), r.LongOrNull("last_run_number")));
+
+    public static (string Name, object? Value)[] AlertArgs(Alert a) =>
+    [
+        Arg("id", a.Id), Arg("venture", a.Venture), Arg("repo", a.Repo), Arg("workflow", a.Workflow), Arg("branch", a.Branch),
+        Arg("source", a.Source), Arg("severity", Text(a.Severity)), Arg("status", Text(a.Status)),
+        Arg("on_default_branch", Bool(a.OnDefaultBranch)), Arg("first_seen", Ms(a.FirstSeen)), Arg("last_seen", Ms(a.LastSeen)),
+        Arg("occurrences", a.Occurrences), Arg("url", a.Url), Arg("resolved_at", Ms(a.ResolvedAt)), Arg("resolved_by", a.ResolvedBy),
+        Arg("resolution_reason", a.ResolutionReason), Arg("last_run_created_at", Ms(a.LastRun?.CreatedAt)),
+        Arg("last_run_number", a.LastRun?.Number),
+    ];
+
+    /// <summary>The run columns as one value: both null means no run was recorded.</summary>
+    public static RunOrder? RunOf(DateTimeOffset? createdAt, long? number) =>
+        createdAt is null && number is null ? null : new RunOrder(createdAt, number);
 
     public static CadenceItem Cadence(DbDataReader r) => new(
         Id: r.Str("id"),
@@ -332,8 +356,8 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
     private static bool Bool(DbDataReader r, string column) => TDialect.ReadBool(r, r.GetOrdinal(column));
 }
 
-/// <summary>A stored session and the id of the handoff its first EOD recorded (null before any EOD).</summary>
-internal sealed record StoredEod(Session Session, string? EodHandoffId);
+/// <summary>A stored session and the handoff its first EOD recorded (null before any EOD).</summary>
+internal sealed record StoredEod(Session Session, RecordedEod? Eod);
 
 /// <summary>Reading the column types both dialects store alike: text, integers, unix-millisecond timestamps.</summary>
 internal static class Columns
@@ -353,6 +377,12 @@ internal static class Columns
     {
         var ordinal = r.GetOrdinal(column);
         return r.IsDBNull(ordinal) ? null : checked((int)r.GetInt64(ordinal));
+    }
+
+    public static long? LongOrNull(this DbDataReader r, string column)
+    {
+        var ordinal = r.GetOrdinal(column);
+        return r.IsDBNull(ordinal) ? null : r.GetInt64(ordinal);
     }
 
     public static DateTimeOffset Time(this DbDataReader r, string column) =>

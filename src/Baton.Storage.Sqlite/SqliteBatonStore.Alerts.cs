@@ -84,7 +84,8 @@ public sealed partial class SqliteBatonStore
                 WHERE ($venture IS NULL AND venture IS NOT NULL) OR venture = $venture
                 """, r => (Count: r.GetInt64(0), Last: r.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))),
                 ("$venture", venture))[0];
-            var unowned = db.Scalar("SELECT count(*) FROM webhook_deliveries WHERE venture IS NULL");
+            // Unowned means for a repo no venture owns: a delivery naming no repo (an organization hook's ping) is not one.
+            var unowned = db.Scalar("SELECT count(*) FROM webhook_deliveries WHERE venture IS NULL AND repo IS NOT NULL");
             var repos = db.List("""
                 SELECT repo FROM webhook_deliveries WHERE venture IS NULL AND repo IS NOT NULL
                 GROUP BY repo ORDER BY max(received_at) DESC, repo LIMIT 5
@@ -158,35 +159,29 @@ public sealed partial class SqliteBatonStore
             WHERE venture = $venture AND repo = $repo AND source = $source AND workflow = $workflow AND branch = $branch AND status = 'open'
             """, Rows.Alert, ("$venture", s.Venture), ("$repo", s.Repo), ("$source", s.Source), ("$workflow", s.Workflow), ("$branch", s.Branch));
 
-        if (s.Kind == AlertSignalKind.Success)
+        switch (AlertRules.Decide(open, s))
         {
-            if (open is null) return new AlertChange(AlertChangeKind.None, null);
-            db.Execute("""
-                UPDATE alerts SET status = 'resolved', resolved_at = $at, resolved_by = $by, resolution_reason = $reason WHERE id = $id
-                """, ("$id", open.Id), ("$at", Rows.Ms(s.At)), ("$by", s.EventRef), ("$reason", AlertRules.ResolvedByCiReason));
-            return new AlertChange(AlertChangeKind.Resolved, FindAlert(db, open.Id));
+            case AlertDecision.Open opened:
+                db.Execute($"INSERT INTO alerts ({Rows.AlertColumns}) VALUES ({Rows.AlertValues})", Rows.AlertArgs(opened.Alert));
+                return new AlertChange(AlertChangeKind.Opened, FindAlert(db, opened.Alert.Id));
+            case AlertDecision.AddOccurrence add:
+                db.Execute("""
+                    UPDATE alerts SET occurrences = occurrences + 1, last_seen = $last_seen, url = $url, severity = $severity,
+                        on_default_branch = $default, last_run_created_at = $run_at, last_run_number = $run_number
+                    WHERE id = $id
+                    """, ("$id", open!.Id), ("$last_seen", Rows.Ms(add.LastSeen)), ("$url", add.Url), ("$severity", Rows.Text(add.Severity)),
+                    ("$default", Rows.Bool(s.OnDefaultBranch)), ("$run_at", Rows.Ms(add.LastRun?.CreatedAt)), ("$run_number", add.LastRun?.Number));
+                return new AlertChange(AlertChangeKind.Occurrence, FindAlert(db, open.Id));
+            case AlertDecision.Resolve:
+                db.Execute("""
+                    UPDATE alerts SET status = 'resolved', resolved_at = $at, resolved_by = $by, resolution_reason = $reason WHERE id = $id
+                    """, ("$id", open!.Id), ("$at", Rows.Ms(s.At)), ("$by", s.EventRef), ("$reason", AlertRules.ResolvedByCiReason));
+                return new AlertChange(AlertChangeKind.Resolved, FindAlert(db, open.Id));
+            case AlertDecision.KeepOpen:
+                return new AlertChange(AlertChangeKind.Kept, open);
+            default:
+                return new AlertChange(AlertChangeKind.None, null);
         }
-
-        if (open is null)
-        {
-            db.Execute($"""
-                INSERT INTO alerts ({Rows.AlertColumns})
-                VALUES ($id, $venture, $repo, $workflow, $branch, $source, $severity, 'open', $default, $at, $at, 1, $url, NULL, NULL, NULL)
-                """, ("$id", s.NewId), ("$venture", s.Venture), ("$repo", s.Repo), ("$workflow", s.Workflow), ("$branch", s.Branch),
-                ("$source", s.Source), ("$severity", Rows.Text(s.Severity)), ("$default", Rows.Bool(s.OnDefaultBranch)), ("$at", Rows.Ms(s.At)),
-                ("$url", s.Url));
-            return new AlertChange(AlertChangeKind.Opened, FindAlert(db, s.NewId));
-        }
-
-        // The alert keeps the worst severity it has seen; last_seen never moves backwards (deliveries may arrive out of order).
-        var severity = (AlertSeverity)Math.Min((int)open.Severity, (int)s.Severity);
-        db.Execute("""
-            UPDATE alerts SET occurrences = occurrences + 1, last_seen = max(last_seen, $at), url = coalesce($url, url),
-                severity = $severity, on_default_branch = $default
-            WHERE id = $id
-            """, ("$id", open.Id), ("$at", Rows.Ms(s.At)), ("$url", s.Url), ("$severity", Rows.Text(severity)),
-            ("$default", Rows.Bool(s.OnDefaultBranch)));
-        return new AlertChange(AlertChangeKind.Occurrence, FindAlert(db, open.Id));
     }
 
     private static Alert? FindAlert(Db db, string id) =>

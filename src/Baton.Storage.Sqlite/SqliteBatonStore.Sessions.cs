@@ -80,9 +80,9 @@ public sealed partial class SqliteBatonStore
         {
             // Inside the writer: the read and what the rule makes of it are one transaction, so a retried EOD waits
             // for the first and then finds its handoff.
-            var row = db.FirstOrDefault($"SELECT {Rows.SessionColumns}, eod_handoff_id FROM sessions WHERE id = $id",
+            var row = db.FirstOrDefault($"SELECT {Rows.SessionWithEodHandoffSql} FROM sessions WHERE id = $id",
                 Rows.SessionWithEodHandoff, ("$id", sessionId));
-            var decision = SessionRules.DecideEnd(row?.Session, row?.EodHandoffId, now, staleAfter);
+            var decision = SessionRules.DecideEnd(row?.Session, row?.Eod, handoff.PayloadHash, now, staleAfter);
             switch (decision)
             {
                 case EndDecision.NotFound:
@@ -90,6 +90,9 @@ public sealed partial class SqliteBatonStore
                 case EndDecision.AlreadyEnded already:
                     return new EodOutcome(EodResult.AlreadyEnded, SessionRules.AsSeenAt(row!.Session, now, staleAfter),
                         FindStoredHandoff(db, already.HandoffId));
+                case EndDecision.EndedWithOtherHandoff other:
+                    return new EodOutcome(EodResult.EndedWithOtherHandoff, SessionRules.AsSeenAt(row!.Session, now, staleAfter),
+                        FindStoredHandoff(db, other.HandoffId));
                 case EndDecision.End end:
                     EndStored(db, sessionId, end.Status, end.Reason, now);
                     break;

@@ -85,7 +85,8 @@ public class AlertBriefingTests
     public void Parse_WorkflowRunInProgress_HasNoCompletion()
     {
         var parsed = GitHubWebhook.Parse("workflow_run", Encoding.UTF8.GetBytes(
-            """{"action":"requested","workflow_run":{"name":"CI","head_branch":"main","conclusion":null},"repository":{"full_name":"o/r","default_branch":"trunk"}}"""));
+            """{"action":"requested","workflow_run":{"name":"CI","head_branch":"main","conclusion":null},"repository":{"full_name":"o/r","default_branch":"trunk"}}"""),
+            new Validator());
 
         Assert.Null(parsed.Completion);
         Assert.Equal("o/r", parsed.Repo);

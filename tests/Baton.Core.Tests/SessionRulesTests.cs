@@ -9,6 +9,8 @@ public class SessionRulesTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-22T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
     private static readonly TimeSpan Stale = TimeSpan.FromMinutes(45);
+    private const string Hash = "aaaa0000";
+    private static readonly RecordedEod First = new("ho_first", Hash);
 
     private static Session Active(string id, TimeSpan createdAgo, TimeSpan heartbeatAgo) => new(
         id, "claude-a", "claude", "host", "alpha", "example-org/alpha-console", "main", null, "main", null,
@@ -97,7 +99,7 @@ public class SessionRulesTests
     [Fact]
     public void DecideEnd_WhenSessionUnknown_IsNotFoundAndStoresNothing()
     {
-        var decision = SessionRules.DecideEnd(null, null, Now, Stale);
+        var decision = SessionRules.DecideEnd(null, null, Hash, Now, Stale);
 
         Assert.IsType<EndDecision.NotFound>(decision);
         Assert.False(decision.StoresHandoff);
@@ -111,10 +113,33 @@ public class SessionRulesTests
             Status = SessionStatus.Ended, EndReason = EndReason.Manual, EndedAt = Now.AddMinutes(-5),
         };
 
-        var decision = SessionRules.DecideEnd(ended, "ho_first", Now, Stale);
+        var decision = SessionRules.DecideEnd(ended, First, Hash, Now, Stale);
 
         Assert.Equal(new EndDecision.AlreadyEnded("ho_first"), decision);
         Assert.False(decision.StoresHandoff);
+    }
+
+    [Fact]
+    public void DecideEnd_WhenAHandoffWithOtherContentIsRecorded_IsRefusedNamingTheFirst_AndStoresNothing()
+    {
+        var ended = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromMinutes(5)) with
+        {
+            Status = SessionStatus.Ended, EndReason = EndReason.Manual, EndedAt = Now.AddMinutes(-5),
+        };
+
+        var decision = SessionRules.DecideEnd(ended, First, "bbbb1111", Now, Stale);
+
+        Assert.Equal(new EndDecision.EndedWithOtherHandoff("ho_first"), decision);
+        Assert.False(decision.StoresHandoff);
+    }
+
+    [Fact]
+    public void DecideEnd_WhenTheRecordedHandoffsHashIsUnknown_IsRefusedRatherThanTakenForARepeat()
+    {
+        var ended = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromMinutes(5)) with { Status = SessionStatus.Ended };
+
+        Assert.Equal(new EndDecision.EndedWithOtherHandoff("ho_first"),
+            SessionRules.DecideEnd(ended, new RecordedEod("ho_first", null), Hash, Now, Stale));
     }
 
     [Fact]
@@ -123,7 +148,7 @@ public class SessionRulesTests
         // The recorded handoff wins over the status: a retry must never store a second handoff, whatever the row says.
         var active = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromMinutes(5));
 
-        Assert.Equal(new EndDecision.AlreadyEnded("ho_first"), SessionRules.DecideEnd(active, "ho_first", Now, Stale));
+        Assert.Equal(new EndDecision.AlreadyEnded("ho_first"), SessionRules.DecideEnd(active, First, Hash, Now, Stale));
     }
 
     [Fact]
@@ -131,7 +156,7 @@ public class SessionRulesTests
     {
         var fresh = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.FromMinutes(44));
 
-        var decision = SessionRules.DecideEnd(fresh, null, Now, Stale);
+        var decision = SessionRules.DecideEnd(fresh, null, Hash, Now, Stale);
 
         Assert.Equal(new EndDecision.End(SessionStatus.Ended, EndReason.Manual), decision);
         Assert.True(decision.StoresHandoff);
@@ -144,7 +169,7 @@ public class SessionRulesTests
         var session = Active("sess_1", TimeSpan.FromHours(2), TimeSpan.Zero);
         clock.Advance(Stale);
 
-        var decision = SessionRules.DecideEnd(session, null, clock.GetUtcNow(), Stale);
+        var decision = SessionRules.DecideEnd(session, null, Hash, clock.GetUtcNow(), Stale);
 
         Assert.Equal(new EndDecision.End(SessionStatus.Abandoned, EndReason.Stale), decision);
         Assert.True(decision.StoresHandoff);
@@ -158,7 +183,7 @@ public class SessionRulesTests
         clock.Advance(Stale - TimeSpan.FromMilliseconds(1));
 
         Assert.Equal(new EndDecision.End(SessionStatus.Ended, EndReason.Manual),
-            SessionRules.DecideEnd(session, null, clock.GetUtcNow(), Stale));
+            SessionRules.DecideEnd(session, null, Hash, clock.GetUtcNow(), Stale));
     }
 
     [Theory]
@@ -171,7 +196,7 @@ public class SessionRulesTests
             Status = status, EndReason = reason, EndedAt = Now.AddMinutes(-30),
         };
 
-        var decision = SessionRules.DecideEnd(over, null, Now, Stale);
+        var decision = SessionRules.DecideEnd(over, null, Hash, Now, Stale);
 
         Assert.IsType<EndDecision.KeepStatus>(decision);
         Assert.True(decision.StoresHandoff);

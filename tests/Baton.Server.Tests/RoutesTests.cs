@@ -75,6 +75,28 @@ public sealed class RoutesTests
     }
 
     [Fact]
+    public async Task Eod_AgainWithADifferentSummary_Is409SessionAlreadyEndedNamingTheFirstHandoff_AndStoresNothing()
+    {
+        await using var server = await TestServer.StartAsync();
+        var id = Id(await server.SodAsync(server.Admin, "a1"));
+        using var first = await server.Admin.PostAsync("/v1/eod", TestServer.Json($$"""{"session_id":"{{id}}","summary":"wired the pipeline","status":"done"}"""));
+        var firstHandoff = (await TestServer.ReadJsonAsync(first)).GetProperty("handoff").GetProperty("id").GetString()!;
+
+        using var repeat = await server.Admin.PostAsync("/v1/eod", TestServer.Json($$"""{"session_id":"{{id}}","summary":"wired the pipeline","status":"done"}"""));
+        using var other = await server.Admin.PostAsync("/v1/eod", TestServer.Json($$"""{"session_id":"{{id}}","summary":"also fixed the flaky test","status":"done"}"""));
+        var problem = await TestServer.ReadJsonAsync(other);
+        using var handoffs = await server.Admin.GetAsync("/v1/handoffs?venture=alpha");
+
+        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        Assert.Equal(firstHandoff, (await TestServer.ReadJsonAsync(repeat)).GetProperty("handoff").GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Equal("session_already_ended", problem.GetProperty("code").GetString());
+        Assert.Contains(firstHandoff, problem.GetProperty("detail").GetString());
+        Assert.Contains("baton handoff", problem.GetProperty("detail").GetString());
+        Assert.Equal(1, (await TestServer.ReadJsonAsync(handoffs)).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task ListSessions_Is200WithItemsExactTotalAndCursor()
     {
         await using var server = await TestServer.StartAsync();

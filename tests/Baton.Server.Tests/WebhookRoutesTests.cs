@@ -25,14 +25,22 @@ public sealed class WebhookRoutesTests
         return server;
     }
 
-    /// <summary>A <c>workflow_run</c> "completed" payload shaped like GitHub's documented one (the fields Baton reads, and some it doesn't).</summary>
-    private static string WorkflowRun(string conclusion, string branch = "main", string repo = "example-org/alpha-console", string workflow = "CI", long runId = 30433642) => $$"""
+    /// <summary>
+    /// A <c>workflow_run</c> "completed" payload shaped like GitHub's documented one (the fields Baton reads, and some it
+    /// doesn't). <paramref name="headRepo"/> (default: <paramref name="repo"/>) is where the run's head lives: a fork's
+    /// for a pull request from one. <paramref name="minute"/> is when the run was created (minutes past 09:00 UTC).
+    /// </summary>
+    private static string WorkflowRun(string conclusion, string branch = "main", string repo = "example-org/alpha-console", string workflow = "CI",
+        long runId = 30433642, string? headRepo = null, string @event = "push", long runNumber = 562, int minute = 0) => $$"""
         {
           "action": "completed",
           "workflow_run": {
             "id": {{runId}}, "name": "{{workflow}}", "head_branch": "{{branch}}", "head_sha": "acb5820ced9479c074f688cc328bf03f341a511d",
-            "event": "push", "status": "completed", "conclusion": "{{conclusion}}",
-            "html_url": "https://github.com/{{repo}}/actions/runs/{{runId}}", "run_number": 562
+            "event": "{{@event}}", "status": "completed", "conclusion": "{{conclusion}}",
+            "html_url": "https://github.com/{{repo}}/actions/runs/{{runId}}", "run_number": {{runNumber}}, "run_attempt": 1,
+            "created_at": "2026-11-22T09:{{minute:D2}}:00Z", "pull_requests": [],
+            "head_repository": { "id": 217723378, "full_name": "{{headRepo ?? repo}}", "owner": { "login": "{{(headRepo ?? repo).Split('/')[0]}}" } },
+            "repository": { "id": 186853002, "full_name": "{{repo}}" }
           },
           "workflow": { "id": 159038, "name": "{{workflow}}", "path": ".github/workflows/ci.yml" },
           "repository": { "id": 186853002, "name": "{{repo.Split('/')[1]}}", "full_name": "{{repo}}", "default_branch": "main",
@@ -215,6 +223,117 @@ public sealed class WebhookRoutesTests
         Assert.Equal(0, alerts.GetProperty("total").GetInt32());
         Assert.Equal(1, alerts.GetProperty("unowned_deliveries").GetInt32());
         Assert.Equal("stranger-org/unknown", alerts.GetProperty("unowned_repos")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Ping_FromAnOrganizationHookWithoutARepository_IsPong_AndNotCountedAsUnowned()
+    {
+        await using var server = await StartWithSecretAsync();
+
+        var (status, body) = await DeliverAsync(server, "ping", """
+            {"zen":"Design for failure.","hook_id":2,"hook":{"type":"Organization","events":["workflow_run"]},"organization":{"login":"example-org"},"sender":{"login":"octocat"}}
+            """);
+        var alerts = await AlertsAsync(server, "");
+        var briefing = (await server.SodAsync(server.Admin, "a1")).GetProperty("briefing").GetString()!;
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("pong", body.GetProperty("result").GetString());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("venture").ValueKind);
+        Assert.Equal(0, alerts.GetProperty("unowned_deliveries").GetInt32());
+        Assert.Empty(alerts.GetProperty("unowned_repos").EnumerateArray());
+        Assert.DoesNotContain("no venture owns", briefing);
+    }
+
+    [Fact]
+    public async Task WorkflowRun_FromAForksPullRequestOnABranchNamedMain_NeitherAddsToNorResolvesOurMainAlert()
+    {
+        await using var server = await StartWithSecretAsync();
+        const string fork = "forker/alpha-console";
+
+        var (_, ours) = await DeliverAsync(server, "workflow_run", WorkflowRun("failure", runId: 1));
+        var (_, forkRed) = await DeliverAsync(server, "workflow_run", WorkflowRun("failure", runId: 2, headRepo: fork, @event: "pull_request", runNumber: 563, minute: 1));
+        var afterRed = await AlertsAsync(server);
+        var (_, forkGreen) = await DeliverAsync(server, "workflow_run", WorkflowRun("success", runId: 3, headRepo: fork, @event: "pull_request", runNumber: 564, minute: 2));
+        var afterGreen = await AlertsAsync(server);
+
+        Assert.Equal("opened", ours.GetProperty("alert_change").GetString());
+        Assert.Equal("opened", forkRed.GetProperty("alert_change").GetString());
+        Assert.NotEqual(ours.GetProperty("alert_id").GetString(), forkRed.GetProperty("alert_id").GetString());
+        var main = Assert.Single(afterRed.GetProperty("items").EnumerateArray());
+        Assert.Equal(ours.GetProperty("alert_id").GetString(), main.GetProperty("id").GetString());
+        Assert.Equal(1, main.GetProperty("occurrences").GetInt32());
+        Assert.Equal(1, afterRed.GetProperty("open_on_other_branches").GetInt32());
+        Assert.Equal("resolved", forkGreen.GetProperty("alert_change").GetString());
+        Assert.Equal(forkRed.GetProperty("alert_id").GetString(), forkGreen.GetProperty("alert_id").GetString());
+        Assert.Equal("open", Assert.Single(afterGreen.GetProperty("items").EnumerateArray()).GetProperty("status").GetString());
+        var forkAlerts = await AlertsAsync(server, "venture=alpha&status=resolved&branch=forker:main");
+        Assert.False(Assert.Single(forkAlerts.GetProperty("items").EnumerateArray()).GetProperty("on_default_branch").GetBoolean());
+    }
+
+    [Fact]
+    public async Task WorkflowRun_LateGreenOfAnOlderRun_LeavesTheAlertANewerRunOpenedOpen()
+    {
+        await using var server = await StartWithSecretAsync();
+
+        var (_, red) = await DeliverAsync(server, "workflow_run", WorkflowRun("failure", runId: 11, runNumber: 563, minute: 5));
+        var (lateStatus, late) = await DeliverAsync(server, "workflow_run", WorkflowRun("success", runId: 10, runNumber: 562, minute: 0));
+        var stillOpen = await AlertsAsync(server);
+        var (_, newer) = await DeliverAsync(server, "workflow_run", WorkflowRun("success", runId: 12, runNumber: 564, minute: 9));
+        var after = await AlertsAsync(server);
+
+        Assert.Equal(HttpStatusCode.OK, lateStatus);
+        Assert.Equal("kept", late.GetProperty("alert_change").GetString());
+        Assert.Contains("older than the run that last failed", late.GetProperty("message").GetString());
+        var alert = Assert.Single(stillOpen.GetProperty("items").EnumerateArray());
+        Assert.Equal(red.GetProperty("alert_id").GetString(), alert.GetProperty("id").GetString());
+        Assert.Equal(563, alert.GetProperty("last_run").GetProperty("number").GetInt64());
+        Assert.Equal("resolved", newer.GetProperty("alert_change").GetString());
+        Assert.Equal(0, after.GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task WorkflowRun_WithAHundredThousandCharacterName_Is400NamingTheField_AndNothingIsStored()
+    {
+        await using var server = await StartWithSecretAsync();
+
+        var (status, problem) = await DeliverAsync(server, "workflow_run", WorkflowRun("failure", workflow: new string('x', 100_000)), delivery: "long-1");
+        var alerts = await AlertsAsync(server, "venture=alpha&all_branches=true&status=open");
+        var (_, retried) = await DeliverAsync(server, "workflow_run", WorkflowRun("failure"), delivery: "long-1");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
+        Assert.Contains($"at most {AlertLimits.Workflow} characters", problem.GetProperty("errors").GetProperty("workflow_run.name")[0].GetString());
+        Assert.Equal(0, alerts.GetProperty("total").GetInt32());
+        // The refused delivery was not recorded, so GitHub's redelivery (same id) is processed, not taken for a duplicate.
+        Assert.Equal("accepted", retried.GetProperty("result").GetString());
+    }
+
+    [Theory]
+    [InlineData(AlertLimits.Workflow, HttpStatusCode.Created, HttpStatusCode.OK)]
+    [InlineData(AlertLimits.Workflow + 1, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest)]
+    public async Task WorkflowName_AtAndOverTheLimit_IsJudgedAlikeByPostAlertsAndSignedDeliveries(int length, HttpStatusCode viaApi, HttpStatusCode viaWebhook)
+    {
+        await using var server = await StartWithSecretAsync();
+        var name = new string('w', length);
+
+        using var created = await server.Admin.PostAsync("/v1/alerts", TestServer.Json(
+            $$"""{"venture":"alpha","repo":"alpha-console","workflow":"{{name}}","branch":"main","source":"pingdom"}"""));
+        var (delivered, _) = await DeliverAsync(server, "workflow_run", WorkflowRun("failure", workflow: name));
+
+        Assert.Equal(viaApi, created.StatusCode);
+        Assert.Equal(viaWebhook, delivered);
+    }
+
+    [Fact]
+    public async Task CheckSuite_WithAnOverLongAppName_Is400NamingTheField()
+    {
+        await using var server = await StartWithSecretAsync();
+        var payload = CheckSuite("failure").Replace("\"CircleCI Checks\"", $"\"{new string('c', AlertLimits.Workflow + 1)}\"", StringComparison.Ordinal);
+
+        var (status, problem) = await DeliverAsync(server, "check_suite", payload);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("check_suite.app.name", out _), problem.ToString());
     }
 
     [Fact]

@@ -79,6 +79,56 @@ public abstract class AlertStoreContractTests : StoreContractBase
     }
 
     [Fact]
+    public async Task ApplyAlertSignal_SuccessFromAnOlderRun_LeavesTheAlertANewerRunOpenedOpen()
+    {
+        var venture = Some.VentureCode();
+        var newer = new RunOrder(T0.AddMinutes(10), 563);
+        var opened = await Store.ApplyAlertSignalAsync(Failure(venture, T0.AddMinutes(12)) with { Run = newer }, Ct);
+
+        var late = await Store.ApplyAlertSignalAsync(Success(venture, T0.AddMinutes(15)) with { Run = new RunOrder(T0, 562) }, Ct);
+        var stillOpen = await ListAsync(venture);
+        var resolved = await Store.ApplyAlertSignalAsync(Success(venture, T0.AddMinutes(20)) with { Run = new RunOrder(T0.AddMinutes(18), 564) }, Ct);
+
+        Assert.Equal(newer, opened.Alert!.LastRun);
+        Assert.Equal(AlertChangeKind.Kept, late.Kind);
+        Assert.Equal(opened.Alert, late.Alert);
+        Assert.Equal([opened.Alert], stillOpen.Items);
+        Assert.Equal(AlertChangeKind.Resolved, resolved.Kind);
+        Assert.Equal(0, (await ListAsync(venture)).Total);
+    }
+
+    [Fact]
+    public async Task ApplyAlertSignal_Occurrences_KeepTheNewestRunAndItsUrl()
+    {
+        var venture = Some.VentureCode();
+        var first = Failure(venture, T0) with { Run = new RunOrder(T0, 10) };
+        await Store.ApplyAlertSignalAsync(first, Ct);
+        var newer = Failure(venture, T0.AddMinutes(5)) with { Run = new RunOrder(T0.AddMinutes(4), 11) };
+        await Store.ApplyAlertSignalAsync(newer, Ct);
+
+        var older = await Store.ApplyAlertSignalAsync(Failure(venture, T0.AddMinutes(6)) with { Run = new RunOrder(T0.AddMinutes(-3), 9) }, Ct);
+
+        Assert.Equal(AlertChangeKind.Occurrence, older.Kind);
+        Assert.Equal(3, older.Alert!.Occurrences);
+        Assert.Equal(new RunOrder(T0.AddMinutes(4), 11), older.Alert.LastRun);
+        Assert.Equal(newer.Url, older.Alert.Url);
+        Assert.Equal(T0.AddMinutes(6), older.Alert.LastSeen);
+        Assert.Equal(older.Alert, await Store.FindAlertOrNullAsync(older.Alert.Id, Ct));
+    }
+
+    [Fact]
+    public async Task ApplyAlertSignal_WithoutRunData_StoresNoRunAndAnySuccessResolves()
+    {
+        var venture = Some.VentureCode();
+        var opened = await Store.ApplyAlertSignalAsync(Failure(venture, T0), Ct);
+
+        var resolved = await Store.ApplyAlertSignalAsync(Success(venture, T0.AddMinutes(1)) with { Run = new RunOrder(T0.AddDays(-1), 1) }, Ct);
+
+        Assert.Null(opened.Alert!.LastRun);
+        Assert.Equal(AlertChangeKind.Resolved, resolved.Kind);
+    }
+
+    [Fact]
     public async Task ApplyAlertSignal_Occurrence_KeepsTheWorseSeverity()
     {
         var venture = Some.VentureCode();
@@ -192,6 +242,22 @@ public abstract class AlertStoreContractTests : StoreContractBase
         Assert.Contains(repo, after.UnownedRepos);
         Assert.Equal(0, after.Deliveries);
         Assert.Null(after.LastDeliveryAt);
+    }
+
+    [Fact]
+    public async Task RecordWebhookDelivery_NamingNoRepo_IsRecordedButNotCountedAsUnowned()
+    {
+        var delivery = new WebhookDelivery(Guid.NewGuid().ToString(), "ping", null, null, null, T0);
+
+        var first = await Store.RecordWebhookDeliveryAsync(delivery, null, Ct);
+        var replay = await Store.RecordWebhookDeliveryAsync(delivery, null, Ct);
+        var stats = await Store.GetWebhookStatsAsync(null, Ct);
+
+        Assert.False(first.Duplicate);
+        Assert.True(replay.Duplicate);
+        Assert.Equal(0, stats.UnownedDeliveries);
+        Assert.Empty(stats.UnownedRepos);
+        Assert.Equal(0, stats.Deliveries);
     }
 
     [Fact]

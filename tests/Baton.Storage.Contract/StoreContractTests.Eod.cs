@@ -33,7 +33,8 @@ public abstract partial class StoreContractTests
         var session = Some.Session(venture.Code, T0);
         await Store.StartOrResumeSessionAsync(session, T0, StaleAfter, Ct);
         var first = await Store.EndSessionAsync(session.Id, Some.Handoff(venture.Code, T0, sessionId: session.Id), T0.AddMinutes(1), StaleAfter, Ct);
-        var second = Some.Handoff(venture.Code, T0.AddMinutes(2), sessionId: session.Id);
+        // A retry: the same content (payload hash), built again with a new id.
+        var second = Some.Handoff(venture.Code, T0.AddMinutes(2), sessionId: session.Id) with { PayloadHash = first.Handoff!.PayloadHash };
 
         var again = await Store.EndSessionAsync(session.Id, second, T0.AddMinutes(2), StaleAfter, Ct);
 
@@ -42,6 +43,25 @@ public abstract partial class StoreContractTests
         AssertSameSession(first.Session!, again.Session);
         Assert.Null(await Store.FindHandoffOrNullAsync(second.Id, Ct));
         Assert.Equal(1, (await Store.ListHandoffsAsync(new HandoffQuery(venture.Code, null, null, null, PageRequest.First()), Ct)).Total);
+    }
+
+    [Fact]
+    public async Task EndSession_AgainWithOtherContent_ReportsTheFirstHandoffAndStoresNothing()
+    {
+        var venture = await GivenVentureAsync();
+        var session = Some.Session(venture.Code, T0);
+        await Store.StartOrResumeSessionAsync(session, T0, StaleAfter, Ct);
+        var first = await Store.EndSessionAsync(session.Id, Some.Handoff(venture.Code, T0, sessionId: session.Id), T0.AddMinutes(1), StaleAfter, Ct);
+        var other = Some.Handoff(venture.Code, T0.AddMinutes(2), sessionId: session.Id);
+
+        var again = await Store.EndSessionAsync(session.Id, other, T0.AddMinutes(2), StaleAfter, Ct);
+
+        Assert.Equal(EodResult.EndedWithOtherHandoff, again.Result);
+        Assert.Equal(first.Handoff, again.Handoff);
+        AssertSameSession(first.Session!, again.Session);
+        Assert.Null(await Store.FindHandoffOrNullAsync(other.Id, Ct));
+        Assert.Equal(1, (await Store.ListHandoffsAsync(new HandoffQuery(venture.Code, null, null, null, PageRequest.First()), Ct)).Total);
+        AssertSameSession(first.Session!, await Store.FindSessionOrNullAsync(session.Id, T0.AddMinutes(2), StaleAfter, Ct));
     }
 
     [Fact]
@@ -61,7 +81,8 @@ public abstract partial class StoreContractTests
         Assert.Equal(EodResult.Ended, outcome.Result);
         AssertSameSession(older with { Status = SessionStatus.Ended, EndReason = EndReason.Superseded, EndedAt = supersededAt }, outcome.Session);
         Assert.Equal(handoff, await Store.FindHandoffOrNullAsync(handoff.Id, Ct));
-        var repeated = await Store.EndSessionAsync(older.Id, Some.Handoff(venture.Code, T0.AddMinutes(4), sessionId: older.Id), T0.AddMinutes(4), StaleAfter, Ct);
+        var repeated = await Store.EndSessionAsync(older.Id, Some.Handoff(venture.Code, T0.AddMinutes(4), sessionId: older.Id) with { PayloadHash = handoff.PayloadHash },
+            T0.AddMinutes(4), StaleAfter, Ct);
         Assert.Equal(EodResult.AlreadyEnded, repeated.Result);
         Assert.Equal(handoff.Id, repeated.Handoff?.Id);
     }

@@ -141,7 +141,7 @@ public static class SessionCommands
         var git = new Option<bool>("--git") { Description = "Also write the handoff to docs/handoffs/<agent>.md, show it, and commit it after one yes/no." };
         var push = new Option<bool>("--push") { Description = "With --git: push the commit too." };
         var yes = new Option<bool>("--yes") { Description = "With --git: commit without asking." };
-        var command = new Command("eod", "End of day: end the session with a structured handoff. Repeating it changes nothing.");
+        var command = new Command("eod", "End of day: end the session with a structured handoff. Repeating it unchanged changes nothing; for more work after it, use `baton handoff`.");
         handoff.AddTo(command);
         target.AddTo(command);
         foreach (Option option in new Option[] { git, push, yes }) command.Options.Add(option);

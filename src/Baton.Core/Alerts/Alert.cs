@@ -14,6 +14,7 @@ public enum AlertStatus { Open, Resolved }
 /// <param name="Workflow">The workflow (or check app, or other source's) name; part of the alert's identity.</param>
 /// <param name="Source">Where it came from: <c>workflow_run</c>, <c>check_suite</c>, or what an admin's tool names.</param>
 /// <param name="OnDefaultBranch">True when <see cref="Branch"/> was the repo's default branch when the alert was written; only these reach the briefing unless asked.</param>
+/// <param name="LastRun">The newest CI run that opened or added to the alert (null for alerts raised through the API): a success older than it does not resolve the alert.</param>
 public sealed record Alert(
     string Id,
     string Venture,
@@ -30,7 +31,16 @@ public sealed record Alert(
     string? Url,
     DateTimeOffset? ResolvedAt,
     string? ResolvedBy,
-    string? ResolutionReason);
+    string? ResolutionReason,
+    RunOrder? LastRun = null);
+
+/// <summary>
+/// Where a CI run stands in its workflow's history, so deliveries arriving out of order cannot undo newer news. For a
+/// <c>workflow_run</c>: <c>created_at</c> and <c>run_number</c>; for a <c>check_suite</c>: <c>created_at</c> and the
+/// suite <c>id</c>. Either part may be missing from a payload; <see cref="AlertRules.CompareRuns"/> says what then.
+/// </summary>
+/// <param name="Number">The run number (or suite id): increasing within one workflow (or app) of one repo.</param>
+public sealed record RunOrder(DateTimeOffset? CreatedAt, long? Number);
 
 /// <summary>
 /// A recurring duty. <see cref="Scope"/> is a venture code or <c>global</c> (global duties show only in the platform

@@ -10,7 +10,7 @@ internal sealed class AlertService(IAlertStore alerts, IVentureStore ventures, B
     {
         var v = new Validator();
         var limit = v.Range("limit", request.Limit, 1, PageRequest.MaxLimit, PageRequest.DefaultLimit);
-        var branch = v.Text("branch", request.Branch, 250);
+        var branch = v.Text("branch", request.Branch, AlertLimits.Branch);
         v.ThrowIfAny();
 
         var venture = caller.ScopeFilter(request.Venture);
@@ -31,11 +31,11 @@ internal sealed class AlertService(IAlertStore alerts, IVentureStore ventures, B
     {
         var v = new Validator();
         var ventureCode = v.Required("venture", request.Venture, 12);
-        var repoText = v.Required("repo", request.Repo, 200);
-        var workflow = v.Required("workflow", request.Workflow, 200);
-        var branch = v.Required("branch", request.Branch, 250);
-        var source = v.Required("source", request.Source, 50);
-        var url = v.Text("url", request.Url, 2000);
+        var repoText = v.Required("repo", request.Repo, AlertLimits.Repo);
+        var workflow = v.Required("workflow", request.Workflow, AlertLimits.Workflow);
+        var branch = v.Required("branch", request.Branch, AlertLimits.Branch);
+        var source = v.Required("source", request.Source, AlertLimits.Source);
+        var url = v.Text("url", request.Url, AlertLimits.Url);
         v.ThrowIfAny();
 
         caller.EnsureAdmin("Raising an alert");

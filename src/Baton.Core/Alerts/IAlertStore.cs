@@ -12,10 +12,11 @@ public interface IAlertStore
 {
     // ---- alerts ----
     /// <summary>
-    /// Applies one signal atomically. A failure adds an occurrence to the open alert of the same
-    /// (venture, repo, source, workflow, branch) — last_seen, url and the worse severity move — or opens a new one with
-    /// <see cref="AlertSignal.NewId"/>. A success resolves that open alert (resolved_by = <see cref="AlertSignal.EventRef"/>),
-    /// or does nothing when none is open.
+    /// Applies one signal atomically: reads the open alert of the same (venture, repo, source, workflow, branch) and
+    /// persists what <see cref="AlertRules.Decide"/> makes of it. A failure adds an occurrence to it — last_seen, url,
+    /// the worse severity and the newer run move — or opens a new one with <see cref="AlertSignal.NewId"/>. A success
+    /// resolves it (resolved_by = <see cref="AlertSignal.EventRef"/>) unless its run is older than the alert's last
+    /// run (<see cref="AlertChangeKind.Kept"/>), and does nothing when none is open.
     /// </summary>
     Task<AlertChange> ApplyAlertSignalAsync(AlertSignal signal, CancellationToken ct);
 
@@ -66,7 +67,8 @@ public enum AlertSignalKind { Failure, Success }
 
 /// <summary>
 /// One CI outcome for (venture, repo, source, workflow, branch). <see cref="NewId"/> is used only when a failure opens
-/// a new alert; <see cref="EventRef"/> says which event this was (it becomes <c>resolved_by</c> on a success).
+/// a new alert; <see cref="EventRef"/> says which event this was (it becomes <c>resolved_by</c> on a success);
+/// <see cref="Run"/> places the run in its workflow's history (null when unknown, e.g. an alert raised through the API).
 /// </summary>
 public sealed record AlertSignal(
     AlertSignalKind Kind,
@@ -80,9 +82,11 @@ public sealed record AlertSignal(
     string? Url,
     DateTimeOffset At,
     string EventRef,
-    string NewId);
+    string NewId,
+    RunOrder? Run = null);
 
-public enum AlertChangeKind { None, Opened, Occurrence, Resolved }
+/// <summary>What a signal did. <see cref="Kept"/>: a success older than the alert's last run left it open.</summary>
+public enum AlertChangeKind { None, Opened, Occurrence, Resolved, Kept }
 
 /// <summary>What a signal did; <see cref="Alert"/> is null only for <see cref="AlertChangeKind.None"/>.</summary>
 public sealed record AlertChange(AlertChangeKind Kind, Alert? Alert);
@@ -113,7 +117,8 @@ public sealed record WebhookOutcome(bool Duplicate, AlertChange Change);
 
 /// <summary>
 /// Delivery figures. <see cref="Deliveries"/> and <see cref="LastDeliveryAt"/> are for the venture asked about (all when
-/// none); <see cref="UnownedDeliveries"/> counts deliveries for repos no venture owns, <see cref="UnownedRepos"/> names a few.
+/// none); <see cref="UnownedDeliveries"/> counts deliveries for repos no venture owns (a delivery naming no repo, such as
+/// an organization hook's ping, is not one), <see cref="UnownedRepos"/> names a few.
 /// </summary>
 public sealed record WebhookStats(long Deliveries, DateTimeOffset? LastDeliveryAt, long UnownedDeliveries, IReadOnlyList<string> UnownedRepos);
 

@@ -42,12 +42,15 @@ public sealed class WebhookService(IAlertStore alerts, IVentureStore ventures, B
         GitHubEvent parsed;
         try
         {
-            parsed = GitHubWebhook.Parse(name, body);
+            parsed = GitHubWebhook.Parse(name, body, v);
         }
         catch (JsonException)
         {
             throw new BatonException(ErrorCodes.MalformedJson, "The delivery is signed but its body is not a JSON object. Send GitHub's payload with content type application/json.");
         }
+        // The limits POST /v1/alerts applies (AlertLimits): an over-long value refuses the whole delivery, before
+        // anything is stored, so GitHub's Recent Deliveries shows the 400 and which field it was.
+        v.ThrowIfAny();
 
         var registry = await ventures.ListVenturesAsync(ct);
         var owner = parsed.Repo is null ? null : VentureLookup.FindForRepoOrNull(registry, parsed.Repo);
@@ -58,13 +61,17 @@ public sealed class WebhookService(IAlertStore alerts, IVentureStore ventures, B
 
         if (outcome.Duplicate) return new WebhookAnswer(WebhookResult.Duplicate, $"Delivery {delivery} was already processed; nothing changed.", owner?.Code, outcome.Change);
         if (name == "ping") return new WebhookAnswer(WebhookResult.Pong, "pong", owner?.Code, outcome.Change);
-        var message = owner is null
-            ? $"No registered venture owns {parsed.Repo ?? "this delivery's repo"}; the delivery is counted as unowned. Add the repo to a venture in ventures.json."
+        var message = parsed.Repo is null
+            // An organization's hook sends some events (ping among them) for no repository: not an unowned repo.
+            ? "Recorded; the delivery names no repository, so no alert changed."
+            : owner is null
+            ? $"No registered venture owns {parsed.Repo}; the delivery is counted as unowned. Add the repo to a venture in ventures.json."
             : outcome.Change.Kind switch
             {
                 AlertChangeKind.Opened => $"Opened alert {outcome.Change.Alert!.Id}.",
                 AlertChangeKind.Occurrence => $"Alert {outcome.Change.Alert!.Id} has {outcome.Change.Alert.Occurrences} occurrences.",
                 AlertChangeKind.Resolved => $"Resolved alert {outcome.Change.Alert!.Id}.",
+                AlertChangeKind.Kept => $"Alert {outcome.Change.Alert!.Id} stays open: this run is older than the run that last failed.",
                 _ => "Recorded; no alert changed.",
             };
         return new WebhookAnswer(WebhookResult.Accepted, message, owner?.Code, outcome.Change);
@@ -81,7 +88,7 @@ public sealed class WebhookService(IAlertStore alerts, IVentureStore ventures, B
         if (kind is null) return null;
         // A red CI run leaves the branch unverified whatever the cause (failure, timeout, no start): one severity.
         return new AlertSignal(kind.Value, owner.Code, run.Repo, run.Workflow, run.Branch, run.Source, AlertSeverity.High,
-            AlertRules.IsDefaultBranch(run.Branch, run.DefaultBranch), run.Url, now,
-            AlertRules.EventRef(run.Source, deliveryId, run.RunId), core.Ids.New(IdGenerator.Alert));
+            AlertRules.IsDefaultBranch(run.Repo, run.HeadRepo, run.Branch, run.DefaultBranch), run.Url, now,
+            AlertRules.EventRef(run.Source, deliveryId, run.RunId), core.Ids.New(IdGenerator.Alert), run.Run);
     }
 }

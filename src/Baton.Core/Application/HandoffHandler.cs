@@ -24,7 +24,7 @@ public sealed record HandoffTarget(string Venture, string Repo, string Track, st
 /// </summary>
 public static class HandoffHandler
 {
-    /// <summary>Ends the session with this handoff. Repeating it changes nothing (the session service's rule).</summary>
+    /// <summary>Ends the session with this handoff. Repeating it unchanged changes nothing; other content is refused (the session service's rule).</summary>
     public static Task<EodResponse> EodAsync(string sessionId, HandoffArguments h, ArgumentNames names, ISessionService sessions, CancellationToken ct)
     {
         var status = Validate(h, names);

@@ -15,6 +15,7 @@ public static class ErrorCodes
     public const string VentureNotFound = "venture_not_found";
     public const string SessionNotFound = "session_not_found";
     public const string SessionNotActive = "session_not_active";
+    public const string SessionAlreadyEnded = "session_already_ended";
     public const string KeyNotFound = "key_not_found";
     public const string NoteNotFound = "note_not_found";
     public const string DocNotFound = "doc_not_found";
@@ -49,6 +50,7 @@ public static class ErrorCodes
         [CadenceNotFound] = (404, "Unknown cadence item"),
         [SecretDetected] = (422, "The content looks like it contains a secret"),
         [SessionNotActive] = (409, "The session is no longer active"),
+        [SessionAlreadyEnded] = (409, "The session already ended with another handoff"),
         [IdempotencyKeyInFlight] = (409, "A request with this Idempotency-Key is still running"),
         [PayloadTooLarge] = (413, "The handoff payload is too large"),
         [RequestTooLarge] = (413, "The request body is too large"),

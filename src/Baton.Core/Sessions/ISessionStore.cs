@@ -24,8 +24,10 @@ public interface ISessionStore
     Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct);
 
     /// <summary>
-    /// EOD: ends the session (manual) and stores <paramref name="handoff"/> in one transaction. When the session already
-    /// has its EOD handoff, changes nothing and returns the stored pair (so EOD is repeatable). A session that was
+    /// EOD: ends the session (manual) and stores <paramref name="handoff"/> in one transaction, as
+    /// <see cref="SessionRules.DecideEnd"/> says. When the session already has its EOD handoff, changes nothing and
+    /// returns the stored pair: <see cref="EodResult.AlreadyEnded"/> when <paramref name="handoff"/> has the same payload
+    /// hash (so EOD is repeatable), <see cref="EodResult.EndedWithOtherHandoff"/> when it differs. A session that was
     /// superseded or abandoned keeps its status, but the handoff is still stored: work is never lost.
     /// </summary>
     Task<EodOutcome> EndSessionAsync(string sessionId, Handoff handoff, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct);
@@ -45,9 +47,12 @@ public enum TouchResult { Touched, NotFound, NotActive }
 /// <summary>What a heartbeat or update did. <see cref="Session"/> is null only for <see cref="TouchResult.NotFound"/>.</summary>
 public sealed record TouchOutcome(TouchResult Result, Session? Session);
 
-public enum EodResult { Ended, AlreadyEnded, NotFound }
+public enum EodResult { Ended, AlreadyEnded, EndedWithOtherHandoff, NotFound }
 
-/// <summary>What EOD did. For <see cref="EodResult.AlreadyEnded"/>, <see cref="Handoff"/> is the one stored by the first EOD.</summary>
+/// <summary>
+/// What EOD did. For <see cref="EodResult.AlreadyEnded"/> and <see cref="EodResult.EndedWithOtherHandoff"/>,
+/// <see cref="Handoff"/> is the one stored by the first EOD and nothing was written.
+/// </summary>
 public sealed record EodOutcome(EodResult Result, Session? Session, Handoff? Handoff);
 
 /// <summary>Fields an update may change; null leaves a field as it is.</summary>

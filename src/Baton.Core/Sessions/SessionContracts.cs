@@ -65,7 +65,7 @@ public interface ISessionService
     Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct);
     /// <summary>Changes branch, commit, issue or meta; counts as a heartbeat.</summary>
     Task<HeartbeatResponse> UpdateAsync(string sessionId, UpdateSessionRequest request, CancellationToken ct);
-    /// <summary>End of day: end the session with a handoff. Repeating it changes nothing and answers the same.</summary>
+    /// <summary>End of day: end the session with a handoff. Repeating it unchanged changes nothing and answers the same; a second EOD with other content is refused (409 <c>session_already_ended</c>).</summary>
     Task<EodResponse> EodAsync(EodRequest request, CancellationToken ct);
     Task<Session> GetSessionAsync(string sessionId, CancellationToken ct);
     Task<Page<Session>> ListSessionsAsync(SessionListRequest request, CancellationToken ct);

@@ -9,6 +9,9 @@ namespace Baton.Core.Sessions;
 /// <param name="Abandon">A stale session to mark <see cref="SessionStatus.Abandoned"/> (reason <see cref="EndReason.Stale"/>).</param>
 public sealed record SessionDecision(Session? Resume, IReadOnlyList<Session> Supersede, Session? Abandon);
 
+/// <summary>The EOD handoff a session already has: its id and payload hash (null if the handoff row could not be read).</summary>
+public sealed record RecordedEod(string HandoffId, string? PayloadHash);
+
 /// <summary>
 /// What EOD should do with the session it names. A closed set: a store switches over it and persists only what it
 /// says, so the rule cannot drift between stores. <see cref="StoresHandoff"/> tells the cases that keep the work.
@@ -19,14 +22,20 @@ public abstract record EndDecision
     {
     }
 
-    /// <summary>True when the EOD's handoff is stored and recorded as the session's first: every case but the two refusals.</summary>
+    /// <summary>True when the EOD's handoff is stored and recorded as the session's first: every case but the three that store nothing.</summary>
     public bool StoresHandoff => this is End or KeepStatus;
 
     /// <summary>No session has that id: nothing is stored.</summary>
     public sealed record NotFound : EndDecision;
 
-    /// <summary>An earlier EOD already stored <paramref name="HandoffId"/>: a retry changes nothing and answers with that one.</summary>
+    /// <summary>An earlier EOD already stored <paramref name="HandoffId"/> with the same content: a retry changes nothing and answers with that one.</summary>
     public sealed record AlreadyEnded(string HandoffId) : EndDecision;
+
+    /// <summary>
+    /// An earlier EOD already stored <paramref name="HandoffId"/>, and this one says something else: refused
+    /// (409 <c>session_already_ended</c> naming that handoff), nothing stored — never silently dropped.
+    /// </summary>
+    public sealed record EndedWithOtherHandoff(string HandoffId) : EndDecision;
 
     /// <summary>The session was stored active: it ends now with this status and reason, then the handoff is stored.</summary>
     public sealed record End(SessionStatus Status, EndReason Reason) : EndDecision;
@@ -70,17 +79,25 @@ public static class SessionRules
     }
 
     /// <summary>
-    /// Decides EOD for the session as stored (<paramref name="stored"/>, null when the id is unknown) and the id of the
-    /// handoff an earlier EOD recorded on it (<paramref name="existingEodHandoffId"/>): unknown → not found; a handoff
-    /// already recorded → already ended with that one, so a retried EOD stores nothing twice; stored active and stale →
-    /// abandoned/stale, the status reads already gave it; stored active and fresh → ended/manual; otherwise (superseded
-    /// or abandoned earlier) the status stands. In every case but the first two the handoff is stored: an agent's
-    /// closing work is never lost because its session ended some other way first.
+    /// Decides EOD for the session as stored (<paramref name="stored"/>, null when the id is unknown), the EOD handoff
+    /// an earlier EOD recorded on it (<paramref name="recorded"/>, null before any) and the payload hash of the handoff
+    /// this EOD brings (<paramref name="payloadHash"/>): unknown → not found; a handoff already recorded with the same
+    /// payload hash → already ended with that one, so a retried EOD stores nothing twice; recorded with another hash →
+    /// refused, so a second EOD's different content is never dropped silently (decisions/0011-second-eod-refused.md);
+    /// stored active and stale → abandoned/stale, the status reads already gave it; stored active and fresh →
+    /// ended/manual; otherwise (superseded or abandoned earlier) the status stands. In the last three the handoff is
+    /// stored: an agent's closing work is never lost because its session ended some other way first.
     /// </summary>
-    public static EndDecision DecideEnd(Session? stored, string? existingEodHandoffId, DateTimeOffset now, TimeSpan staleAfter)
+    public static EndDecision DecideEnd(Session? stored, RecordedEod? recorded, string payloadHash, DateTimeOffset now, TimeSpan staleAfter)
     {
         if (stored is null) return new EndDecision.NotFound();
-        if (existingEodHandoffId is not null) return new EndDecision.AlreadyEnded(existingEodHandoffId);
+        if (recorded is not null)
+        {
+            // The payload hash covers every field of the canonical handoff (§5), so equal hashes are the same handoff.
+            return string.Equals(recorded.PayloadHash, payloadHash, StringComparison.Ordinal)
+                ? new EndDecision.AlreadyEnded(recorded.HandoffId)
+                : new EndDecision.EndedWithOtherHandoff(recorded.HandoffId);
+        }
         if (stored.Status != SessionStatus.Active) return new EndDecision.KeepStatus();
         return IsStale(stored, now, staleAfter)
             ? new EndDecision.End(SessionStatus.Abandoned, EndReason.Stale)

@@ -96,6 +96,7 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
         return outcome.Result switch
         {
             EodResult.NotFound => throw SessionNotFound(sessionId),
+            EodResult.EndedWithOtherHandoff => throw AlreadyEnded(outcome.Session!, outcome.Handoff!),
             _ => new EodResponse(outcome.Session!, HandoffFactory.Receipt(outcome.Handoff!)),
         };
     }
@@ -142,6 +143,12 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
 
     private static BatonException SessionNotFound(string id) =>
         new(ErrorCodes.SessionNotFound, $"There is no session '{id}'. Run `baton sod` to start one (it resumes yours if it is still active).");
+
+    private static BatonException AlreadyEnded(Session s, Handoff first) =>
+        new(ErrorCodes.SessionAlreadyEnded,
+            $"Session {s.Id} already ended with handoff {first.Id}, and this EOD's handoff differs from it, so it was not stored. " +
+            "Write the further work as a separate handoff with `baton handoff` (MCP: `handoff` without end_session), " +
+            "or run `baton sod` to start a new session; repeating the first EOD unchanged answers its handoff again.");
 
     private static BatonException NotActive(Session s) =>
         new(ErrorCodes.SessionNotActive,

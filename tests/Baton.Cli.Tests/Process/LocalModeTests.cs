@@ -74,6 +74,21 @@ public sealed class LocalModeTests : IDisposable
     }
 
     [Fact]
+    public async Task Eod_AgainWithADifferentSummary_ExitsOneNamingTheFirstHandoffAndBatonHandoff()
+    {
+        await _workspace.RunAsync("sod", "--agent", "alice");
+        var eod = await _workspace.RunAsync("eod", "--agent", "alice", "--summary", "Login form half done", "--status", "in_progress");
+
+        var other = await _workspace.RunAsync("eod", "--agent", "alice", "--summary", "Also fixed the header", "--status", "done");
+
+        Assert.True(eod.ExitCode == 0, eod.ToString());
+        Assert.True(other.ExitCode == 1, other.ToString());
+        Assert.Contains("session_already_ended", other.Error);
+        Assert.Contains(HandoffIdIn(eod.Out), other.Error);
+        Assert.Contains("baton handoff", other.Error);
+    }
+
+    [Fact]
     public async Task SessionsAndHandoffs_AfterWork_ListWithHonestTotalsAndParseAsJson()
     {
         await _workspace.RunAsync("sod", "--agent", "alice");

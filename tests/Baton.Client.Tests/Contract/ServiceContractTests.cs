@@ -191,6 +191,24 @@ public abstract partial class ServiceContractTests
     }
 
     [Fact]
+    public async Task Eod_AgainWithADifferentSummary_ThrowsSessionAlreadyEndedNamingTheFirstHandoff()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var sod = await services.Sessions.SodAsync(Sod(Some.Agent()), _ct);
+        var first = await services.Sessions.EodAsync(new EodRequest(sod.Session.Id, "shipped the parser", HandoffStatus.Done), _ct);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() =>
+            services.Sessions.EodAsync(new EodRequest(sod.Session.Id, "shipped the parser and the docs", HandoffStatus.Done), _ct));
+        var handoffs = await services.Handoffs.ListHandoffsAsync(new HandoffListRequest(Venture: "alpha"), _ct);
+
+        Assert.Equal(ErrorCodes.SessionAlreadyEnded, error.Code);
+        Assert.Equal(409, ErrorCodes.StatusOf(error.Code));
+        Assert.Contains(first.Handoff.Id, error.Detail);
+        Assert.Equal(1, handoffs.Total);
+    }
+
+    [Fact]
     public async Task Eod_ThenSod_ShowsTheHandoffAsLastHandoffInANewSession()
     {
         await using var services = await CreateServicesAsync();
