@@ -9,7 +9,9 @@ using Baton.Server.Hosting;
 using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -112,10 +114,13 @@ public static class BatonServerHost
         services.AddSingleton<RequestLogWriter>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RequestLogWriter>());
         RequestCaller.Register(services);
-        services.ConfigureHttpJsonOptions(json => BatonJson.Configure(json.SerializerOptions));
+        // Request bodies refuse unknown members (a misspelt field is 400 unknown_field, not a silent null).
+        services.ConfigureHttpJsonOptions(json => BatonJson.ConfigureForRequests(json.SerializerOptions));
         // Body binding failures are thrown instead of answered with a bare 400, so ErrorMiddleware can name the field.
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddOpenApi();
+
+        RemoveContentTypeRouting(services);
 
         var app = builder.Build();
 
@@ -134,7 +139,7 @@ public static class BatonServerHost
         app.UseMiddleware<ErrorMiddleware>();
 
         app.MapHealthApi();
-        app.MapOpenApi();
+        app.MapOpenApi().AddEndpointFilter(OnlyTheV1Document);
         app.MapSessionsApi();
         app.MapHandoffsApi();
         app.MapVenturesApi();
@@ -148,6 +153,30 @@ public static class BatonServerHost
         app.MapVersionApi();
         app.MapMachinesApi();
         return app;
+    }
+
+    /// <summary>
+    /// Routing would pick an endpoint by the request's Content-Type too (a JSON route and a text/plain request give a
+    /// bare 415 endpoint instead of the route). Baton decides content types itself, in the body middleware, after
+    /// authorization: so routing matches on path and method only, and the 415 is a problem answer like any other.
+    /// </summary>
+    private static void RemoveContentTypeRouting(IServiceCollection services)
+    {
+        var policies = services.Where(d => d.ServiceType == typeof(MatcherPolicy)
+                                           && d.ImplementationType?.FullName == "Microsoft.AspNetCore.Routing.Matching.AcceptsMatcherPolicy").ToList();
+        foreach (var policy in policies) services.Remove(policy);
+    }
+
+    /// <summary>The OpenAPI endpoint answers any document name with a text/plain 404; Baton has one document, v1.</summary>
+    private static async ValueTask<object?> OnlyTheV1Document(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (http.Request.RouteValues.TryGetValue("documentName", out var name) && !string.Equals(name as string, "v1", StringComparison.Ordinal))
+        {
+            await Problems.WriteAsync(http, ErrorCodes.NotFound, "There is no such OpenAPI document; Baton's is /openapi/v1.json.");
+            return Results.Empty;
+        }
+        return await next(context);
     }
 }
 

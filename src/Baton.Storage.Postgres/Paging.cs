@@ -11,9 +11,9 @@ internal static class Paging
     /// (a row of nulls).
     /// </summary>
     public static async Task<Page<T>> PageAsync<T>(this Filter filter, Db db, string table, string columns, Func<DbDataReader, T> map,
-        PageRequest request, Func<T, string> idOf, CancellationToken ct)
+        PageRequest request, string idPrefix, Func<T, string> idOf, CancellationToken ct)
     {
-        var page = filter.Keyset(request);
+        var page = filter.Keyset(request, idPrefix);
         var rows = await db.ListAsync($"""
             SELECT c.page_total, p.* FROM (SELECT count(*) AS page_total FROM {table} {page.CountWhere}) c
             LEFT JOIN LATERAL (SELECT {columns} FROM {table} {page.PageWhere} ORDER BY id DESC LIMIT {page.LimitParameter}) p ON true

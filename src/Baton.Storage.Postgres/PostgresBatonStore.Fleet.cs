@@ -40,5 +40,5 @@ public sealed partial class PostgresBatonStore
             """, Rows.Machine, ct, ("id", id), ("now", Rows.Ms(now))), ct);
 
     public Task<Page<Machine>> ListMachinesAsync(PageRequest page, CancellationToken ct) =>
-        RunAsync(db => new Filter().PageAsync(db, "machines", Rows.MachineColumns, Rows.Machine, page, m => m.Id, ct), ct);
+        RunAsync(db => new Filter().PageAsync(db, "machines", Rows.MachineColumns, Rows.Machine, page, IdGenerator.Machine, m => m.Id, ct), ct);
 }

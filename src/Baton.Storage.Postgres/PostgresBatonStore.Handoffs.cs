@@ -19,7 +19,7 @@ public sealed partial class PostgresBatonStore
     {
         ArgumentNullException.ThrowIfNull(query);
         var filter = ListFilters.Handoffs(query);
-        return RunAsync(db => filter.PageAsync(db, "handoffs", Rows.HandoffColumns, Rows.Handoff, query.Page, h => h.Id, ct), ct);
+        return RunAsync(db => filter.PageAsync(db, "handoffs", Rows.HandoffColumns, Rows.Handoff, query.Page, IdGenerator.Handoff, h => h.Id, ct), ct);
     }
 
     private static Task<Handoff?> FindStoredHandoffAsync(Db db, string id, CancellationToken ct) =>

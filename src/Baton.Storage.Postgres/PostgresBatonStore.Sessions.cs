@@ -132,7 +132,7 @@ public sealed partial class PostgresBatonStore
         var filter = ListFilters.Sessions(query, now, staleAfter);
         return RunAsync(async db =>
         {
-            var page = await filter.PageAsync(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, s => s.Id, ct).ConfigureAwait(false);
+            var page = await filter.PageAsync(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, IdGenerator.Session, s => s.Id, ct).ConfigureAwait(false);
             return page with { Items = page.Items.Select(s => SessionRules.AsSeenAt(s, now, staleAfter)).ToList() };
         }, ct);
     }

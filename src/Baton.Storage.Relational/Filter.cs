@@ -69,16 +69,18 @@ internal sealed class Filter<TDialect> where TDialect : ISqlDialect
     /// <summary>
     /// The parts of one keyset page for this filter: the count's WHERE (no cursor) and the page's (with the cursor),
     /// the arguments of each, and the limit — one more row than asked is read, to tell whether another page follows.
+    /// The cursor must be an id of this list (<paramref name="idPrefix"/>); anything else is <c>invalid_cursor</c>
+    /// (<see cref="Cursors"/>), never a comparison that happens to give an empty or a wrong page.
     /// </summary>
-    public KeysetPage Keyset(PageRequest request)
+    public KeysetPage Keyset(PageRequest request, string idPrefix)
     {
         var limit = Math.Clamp(request.Limit, 1, PageRequest.MaxLimit);
         var pageClauses = new List<string>(_clauses);
         var pageArgs = new List<(string Name, object? Value)>(_args) { Arg("page_limit", limit + 1) };
-        if (!string.IsNullOrEmpty(request.Cursor))
+        if (Cursors.KeysetAfterOrNull(request.Cursor, idPrefix) is { } after)
         {
             pageClauses.Add($"id < {Parameter("page_cursor")}");
-            pageArgs.Add(Arg("page_cursor", request.Cursor));
+            pageArgs.Add(Arg("page_cursor", after));
         }
         return new KeysetPage(limit, Where(_clauses), Where(pageClauses), Parameter("page_limit"), [.. _args], [.. pageArgs]);
     }

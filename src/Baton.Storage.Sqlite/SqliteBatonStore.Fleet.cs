@@ -41,5 +41,5 @@ public sealed partial class SqliteBatonStore
             """, Rows.Machine, ("$id", id), ("$now", Rows.Ms(now))), ct);
 
     public Task<Page<Machine>> ListMachinesAsync(PageRequest page, CancellationToken ct) =>
-        ReadAsync(db => new Filter().Page(db, "machines", Rows.MachineColumns, Rows.Machine, page, m => m.Id), ct);
+        ReadAsync(db => new Filter().Page(db, "machines", Rows.MachineColumns, Rows.Machine, page, IdGenerator.Machine, m => m.Id), ct);
 }

@@ -19,7 +19,7 @@ public sealed partial class SqliteBatonStore
     {
         ArgumentNullException.ThrowIfNull(query);
         var filter = ListFilters.Handoffs(query);
-        return ReadAsync(db => filter.Page(db, "handoffs", Rows.HandoffColumns, Rows.Handoff, query.Page, h => h.Id), ct);
+        return ReadAsync(db => filter.Page(db, "handoffs", Rows.HandoffColumns, Rows.Handoff, query.Page, IdGenerator.Handoff, h => h.Id), ct);
     }
 
     private static Handoff? FindStoredHandoff(Db db, string id) =>

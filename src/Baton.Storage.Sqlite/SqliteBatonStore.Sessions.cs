@@ -110,7 +110,7 @@ public sealed partial class SqliteBatonStore
         var filter = ListFilters.Sessions(query, now, staleAfter);
         return ReadAsync(db =>
         {
-            var page = filter.Page(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, s => s.Id);
+            var page = filter.Page(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, IdGenerator.Session, s => s.Id);
             return page with { Items = page.Items.Select(s => SessionRules.AsSeenAt(s, now, staleAfter)).ToList() };
         }, ct);
     }

@@ -104,4 +104,14 @@ public class CanonicalJsonTests
     {
         Assert.Throws<FormatException>(() => CanonicalJson.Serialize(JsonValue.Create("a\ud800b")));
     }
+
+    [Fact]
+    public void Serialize_ParsedObjectWithADuplicateKey_IsRefusedAsFormatException()
+    {
+        // JsonNode.Parse accepts it lazily; the duplicate shows only when the object is read, which must not be an ArgumentException.
+        var node = JsonNode.Parse("""{"payload":{"a":1,"a":2}}""");
+
+        var error = Assert.Throws<FormatException>(() => CanonicalJson.Serialize(node));
+        Assert.Contains("same key", error.Message);
+    }
 }

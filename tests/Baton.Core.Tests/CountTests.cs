@@ -63,4 +63,26 @@ public class ValidatorTests
 
         Assert.True(v.HasErrors);
     }
+
+    [Fact]
+    public void Entries_NullInsideTheList_IsAProblemNamingItsIndex()
+    {
+        var v = new Validator();
+
+        var entries = v.Entries("generation_sources", ["routes", null, "readme", null]);
+
+        Assert.Equal(["routes", "readme"], entries);
+        var error = Assert.Throws<BatonException>(v.ThrowIfAny);
+        Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
+        Assert.Equal(["generation_sources[1]", "generation_sources[3]"], error.Errors!.Keys.Order());
+    }
+
+    [Fact]
+    public void Entries_NoList_IsEmptyAndNoProblem()
+    {
+        var v = new Validator();
+
+        Assert.Empty(v.Entries("tags", null));
+        Assert.False(v.HasErrors);
+    }
 }

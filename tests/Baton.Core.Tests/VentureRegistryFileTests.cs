@@ -76,4 +76,60 @@ public class VentureRegistryFileTests
 
         Assert.Contains("/nonexistent/ventures.json: cannot be read", e.Message);
     }
+
+    [Fact]
+    public void Parse_MisspeltField_IsAProblemWithLineAndTheIntendedField()
+    {
+        var e = Assert.Throws<VentureFileException>(() => Parse("""
+        {
+          "ventures": [
+            { "code": "alpha", "name": "Project Alpha", "org": "example-org",
+              "repo": ["alpha-console"] }
+          ]
+        }
+        """));
+
+        Assert.Contains("ventures.json:4: ventures[0]: unknown field \"repo\"; did you mean \"repos\"?", e.Message);
+    }
+
+    [Fact]
+    public void Parse_UnknownTopLevelKey_IsAProblemWithItsLine()
+    {
+        var e = Assert.Throws<VentureFileException>(() => Parse("""
+        {
+          "ventures": [],
+          "venture": []
+        }
+        """));
+
+        Assert.Contains("ventures.json:3: unknown field \"venture\"; did you mean \"ventures\"?", e.Message);
+    }
+
+    [Fact]
+    public void Parse_TrailingComma_IsRefusedWithItsLine()
+    {
+        var e = Assert.Throws<VentureFileException>(() => Parse("""
+        {
+          "ventures": [
+            { "code": "alpha", "name": "Project Alpha", "org": "example-org", "repos": ["alpha-console"] },
+          ]
+        }
+        """));
+
+        Assert.StartsWith("ventures.json:4: not valid JSON", e.Message);
+        Assert.Contains("trailing comma", e.Message);
+    }
+
+    [Fact]
+    public void Parse_Comments_AreStillAllowed()
+    {
+        var ventures = Parse("""
+        {
+          // the team's registry
+          "ventures": [ { "code": "alpha", "name": "A", "org": "o" } ]
+        }
+        """);
+
+        Assert.Equal("alpha", Assert.Single(ventures).Code);
+    }
 }

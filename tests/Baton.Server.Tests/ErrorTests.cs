@@ -50,13 +50,26 @@ public sealed class ErrorTests
     {
         await using var server = await TestServer.StartAsync();
 
-        using var response = await server.Admin.PostAsync("/v1/sod", TestServer.Json("""{"venture":"alpha","repo":"alpha-console","unknown_field":true}"""));
+        using var response = await server.Admin.PostAsync("/v1/sod", TestServer.Json("""{"venture":"alpha","repo":"alpha-console"}"""));
         var problem = await ReadProblemAsync(response);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty("agent", out _));
-        Assert.False(problem.GetProperty("errors").TryGetProperty("unknown_field", out _), "unknown fields are ignored");
+    }
+
+    [Fact]
+    public async Task Sod_WithUnknownField_Is400UnknownFieldNamingIt()
+    {
+        // Unknown fields used to be ignored (this test asserted so); since the hardening they are refused (architecture §7).
+        await using var server = await TestServer.StartAsync();
+
+        using var response = await server.Admin.PostAsync("/v1/sod", TestServer.Json("""{"venture":"alpha","repo":"alpha-console","unknown_field":true}"""));
+        var problem = await ReadProblemAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("unknown_field", problem.GetProperty("code").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("unknown_field", out _));
     }
 
     [Fact]

@@ -62,10 +62,13 @@ public sealed class WebhookRoutesTests
         }
         """;
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> DeliverAsync(
-        TestServer server, string @event, string payload, string? delivery = null, string? signature = "sign", string secret = Secret)
+    private static Task<(HttpStatusCode Status, JsonElement Body)> DeliverAsync(
+        TestServer server, string @event, string payload, string? delivery = null, string? signature = "sign", string secret = Secret) =>
+        DeliverBytesAsync(server, @event, Encoding.UTF8.GetBytes(payload), delivery, signature, secret);
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> DeliverBytesAsync(
+        TestServer server, string @event, byte[] bytes, string? delivery = null, string? signature = "sign", string secret = Secret)
     {
-        var bytes = Encoding.UTF8.GetBytes(payload);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/github") { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.Add("X-GitHub-Event", @event);
@@ -428,5 +431,50 @@ public sealed class WebhookRoutesTests
         Assert.True(briefing.Length <= 2500, $"briefing is {briefing.Length} characters");
         Assert.Matches(@"## Open CI alerts \(default branch\) \(showing \d+ of 270\)", briefing);
         Assert.Contains("## Briefing health", briefing);
+    }
+
+    [Theory]
+    [InlineData("""{"action":"completed","action":"requested","repository":{"full_name":"example-org/alpha-console"}}""", "action")]
+    [InlineData("""{"action":"completed","repository":{"full_name":"example-org/\ud800"}}""", "repository.full_name")]
+    [InlineData("""{"action":"completed","repository":{"\udc00":1}}""", "repository")]
+    public async Task Delivery_SignedButNotCleanJson_Is400NamingThePathAndRecordsNothing(string payload, string path)
+    {
+        await using var server = await StartWithSecretAsync();
+
+        var delivery = Guid.NewGuid().ToString();
+
+        var (status, body) = await DeliverAsync(server, "workflow_run", payload, delivery);
+        // Had the refused delivery been recorded, GitHub's redelivery under the same id would be a "duplicate".
+        var (_, redelivered) = await DeliverAsync(server, "ping", """{"zen":"Keep it logically awesome."}""", delivery);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("validation_failed", body.GetProperty("code").GetString());
+        Assert.True(body.GetProperty("errors").TryGetProperty(path, out _), body.ToString());
+        Assert.Equal("pong", redelivered.GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task Delivery_SignedWithInvalidUtf8_Is400MalformedJson()
+    {
+        await using var server = await StartWithSecretAsync();
+        var bytes = Encoding.UTF8.GetBytes("""{"zen":"?"}""").Select(b => b == (byte)'?' ? (byte)0xFF : b).ToArray();
+
+        var (status, body) = await DeliverBytesAsync(server, "ping", bytes);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("malformed_json", body.GetProperty("code").GetString());
+        Assert.True(body.GetProperty("errors").TryGetProperty("zen", out _), body.ToString());
+    }
+
+    [Fact]
+    public async Task Delivery_BadSignatureOnBrokenJson_Is401BeforeTheBodyIsLookedAt()
+    {
+        await using var server = await StartWithSecretAsync();
+        var bytes = Encoding.UTF8.GetBytes("""{"a":1,"a":"\ud800"}""").Append((byte)0xFF).ToArray();
+
+        var (status, body) = await DeliverBytesAsync(server, "ping", bytes, signature: "sha256=" + new string('0', 64));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("unauthorized", body.GetProperty("code").GetString());
     }
 }

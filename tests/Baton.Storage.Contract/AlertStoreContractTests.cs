@@ -311,4 +311,17 @@ public abstract class AlertStoreContractTests : StoreContractBase
         Assert.True(check.Matches, $"live {check.LiveHash} ≠ expected {check.ExpectedHash}");
         Assert.Matches("^[0-9a-f]{64}$", check.LiveHash);
     }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("alert_01M8RKQ7E1TYB8JDN73X7QDH6Y")]
+    public async Task ListAlerts_WithACursorNoListGaveOut_IsInvalidCursorLikeTheKeysetLists(string cursor)
+    {
+        var venture = Some.VentureCode();
+        await Store.ApplyAlertSignalAsync(Failure(venture, T0), Ct);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => ListAsync(venture, cursor: cursor));
+
+        Assert.Equal(ErrorCodes.InvalidCursor, error.Code);
+    }
 }

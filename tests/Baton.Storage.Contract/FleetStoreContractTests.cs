@@ -153,4 +153,17 @@ public abstract class FleetStoreContractTests : StoreContractBase
         Assert.Equal(machines.Select(m => m.Id).Reverse(), all.Select(m => m.Id));
         Assert.Equal(T0.AddHours(1), all[^1].LastSeenAt);
     }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("mach_")]
+    [InlineData("sess_01M8RKQ7E1TYB8JDN73X7QDH6Y")]
+    public async Task ListMachines_WithACursorNoListGaveOut_IsInvalidCursorNotAPage(string cursor)
+    {
+        await Store.UpsertMachineAsync(NewMachine(T0), Ct);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => Store.ListMachinesAsync(new PageRequest(2, cursor), Ct));
+
+        Assert.Equal(ErrorCodes.InvalidCursor, error.Code);
+    }
 }

@@ -1,3 +1,4 @@
+using Baton.Core.Common;
 using Baton.Core.Knowledge;
 using Baton.Core.Ventures;
 
@@ -243,5 +244,21 @@ public abstract partial class KnowledgeStoreContractTests
         Assert.Empty(page.Items);
         Assert.Equal(0, page.Total);
         Assert.Null(page.NextCursor);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("-1")]
+    [InlineData("note_01M8RKQ7E1TYB8JDN73X7QDH6Y")]
+    public async Task Search_WithACursorNoListGaveOut_IsInvalidCursorLikeTheKeysetLists(string cursor)
+    {
+        var venture = Some.VentureCode();
+        await GivenNoteAsync(Some.Note(venture, T0, content: "walrus"));
+
+        var withText = await Assert.ThrowsAsync<BatonException>(() => SearchAsync("walrus", cursor: cursor));
+        var withoutText = await Assert.ThrowsAsync<BatonException>(() => SearchAsync(null, ventures: [venture], cursor: cursor));
+
+        Assert.Equal(ErrorCodes.InvalidCursor, withText.Code);
+        Assert.Equal(ErrorCodes.InvalidCursor, withoutText.Code);
     }
 }

@@ -107,4 +107,19 @@ public abstract partial class StoreContractTests
         Assert.Equal(3, page.Items.Count);
         Assert.Null(page.NextCursor);
     }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("20")]
+    [InlineData("sess_01M8RKQ7E1TYB8JDN73X7QDH6Y")]
+    public async Task ListHandoffs_WithACursorNoListGaveOut_IsInvalidCursorNotAPage(string cursor)
+    {
+        var venture = await GivenVentureAsync();
+        await Store.InsertHandoffAsync(Some.Handoff(venture.Code, T0), Ct);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() =>
+            Store.ListHandoffsAsync(new HandoffQuery(venture.Code, null, null, null, new PageRequest(3, cursor)), Ct));
+
+        Assert.Equal(ErrorCodes.InvalidCursor, error.Code);
+    }
 }

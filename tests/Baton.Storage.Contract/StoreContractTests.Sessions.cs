@@ -379,4 +379,20 @@ public abstract partial class StoreContractTests
         Assert.Equal(TouchResult.NotFound, outcome.Result);
         Assert.Null(outcome.Session);
     }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("0")]
+    [InlineData("ho_01M8RKQ7E1TYB8JDN73X7QDH6Y")]
+    [InlineData("sess_01M8RKQ7E1TYB8JDN73X7QDH6Y' OR 1=1 --")]
+    public async Task ListSessions_WithACursorNoListGaveOut_IsInvalidCursorNotAPage(string cursor)
+    {
+        var venture = await GivenVentureAsync();
+        await Store.StartOrResumeSessionAsync(Some.Session(venture.Code, T0), T0, StaleAfter, Ct);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() =>
+            Store.ListSessionsAsync(new SessionQuery(venture.Code, null, new PageRequest(3, cursor)), T0, StaleAfter, Ct));
+
+        Assert.Equal(ErrorCodes.InvalidCursor, error.Code);
+    }
 }

@@ -65,7 +65,7 @@ public sealed class SqliteKnowledgeStoreTests : IAsyncLifetime
     {
         var error = await Assert.ThrowsAsync<BatonException>(() => SearchAsync("anything", cursor: "note_01JXYZ"));
 
-        Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
+        Assert.Equal(ErrorCodes.InvalidCursor, error.Code);
         Assert.Contains("cursor", error.Message);
     }
 

@@ -17,18 +17,25 @@ public sealed record LaunchConfig(IReadOnlyDictionary<string, VentureLaunch>? Ve
 
     public VentureLaunch For(string venture) => Ventures?.GetValueOrDefault(venture) ?? new VentureLaunch(null, null, null, null);
 
-    /// <summary>The file in <paramref name="dataDir"/>, or an empty config when there is none. A malformed file is a usage error naming it.</summary>
+    /// <summary>
+    /// The file in <paramref name="dataDir"/>, or an empty config when there is none. A malformed file is a usage error
+    /// naming it and the line; so is an unknown field (a misspelt <c>"agnet"</c> would otherwise be dropped and the
+    /// default used), with the nearest known name.
+    /// </summary>
     public static LaunchConfig Load(string dataDir)
     {
         var path = Path.Combine(dataDir, FileName);
         if (!File.Exists(path)) return new LaunchConfig((IReadOnlyDictionary<string, VentureLaunch>?)null);
         try
         {
-            return JsonSerializer.Deserialize<LaunchConfig>(File.ReadAllText(path), BatonJson.Options) ?? new LaunchConfig((IReadOnlyDictionary<string, VentureLaunch>?)null);
+            return JsonSerializer.Deserialize<LaunchConfig>(File.ReadAllText(path), BatonJson.Requests) ?? new LaunchConfig((IReadOnlyDictionary<string, VentureLaunch>?)null);
         }
         catch (JsonException ex)
         {
-            throw new UsageException($"{path} is not valid launch configuration ({ex.Message.Split('.')[0]}): fix it or move it away; " +
+            var at = $"{path}:{(ex.LineNumber ?? 0) + 1}";
+            if (UnknownField.FindOrNull(BatonJson.Requests, typeof(LaunchConfig), ex.Path) is { } unknown)
+                throw new UsageException($"{at}: {unknown.Message} Fix the name or remove the field.");
+            throw new UsageException($"{at}: not valid launch configuration ({ex.Message.Split('.')[0]}): fix it or move it away; " +
                                      "expected {\"ventures\": {\"<code>\": {\"agent\": …, \"secrets\": {\"provider\": …}, \"deny_env\": […]}}}.");
         }
     }

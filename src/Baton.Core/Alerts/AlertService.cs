@@ -29,6 +29,8 @@ internal sealed class AlertService(IAlertStore alerts, IVentureStore ventures, B
 
     public async Task<Alert> CreateAlertAsync(CreateAlertRequest request, CancellationToken ct)
     {
+        // Who may ask comes before what was asked: an agent key learns nothing about the body's rules.
+        caller.EnsureAdmin("Raising an alert");
         var v = new Validator();
         var ventureCode = v.Required("venture", request.Venture, 12);
         var repoText = v.Required("repo", request.Repo, AlertLimits.Repo);
@@ -38,7 +40,6 @@ internal sealed class AlertService(IAlertStore alerts, IVentureStore ventures, B
         var url = v.Text("url", request.Url, AlertLimits.Url);
         v.ThrowIfAny();
 
-        caller.EnsureAdmin("Raising an alert");
         var venture = await VentureRules.FindOrThrowAsync(ventures, ventureCode, ct);
         var repo = VentureRules.NormalizeRepo(repoText, venture);
         var defaultBranch = await alerts.FindRepoDefaultBranchOrNullAsync(repo, ct);
@@ -62,12 +63,12 @@ internal sealed class AlertService(IAlertStore alerts, IVentureStore ventures, B
 
     public async Task<WebhookSecretSet> SetWebhookSecretAsync(SetWebhookSecretRequest request, CancellationToken ct)
     {
+        caller.EnsureAdmin("Setting the webhook secret");
         var v = new Validator();
         var secret = v.Required("secret", request.Secret, 256);
         if (secret.Length is > 0 and < 16) v.Add("secret", "must be at least 16 characters; GitHub suggests a long random string.");
         v.ThrowIfAny();
 
-        caller.EnsureAdmin("Setting the webhook secret");
         var now = core.Now();
         await alerts.SetWebhookSecretAsync(secret, now, ct);
         return new WebhookSecretSet(now,

@@ -24,6 +24,8 @@ internal sealed class CadenceService(IAlertStore alerts, IVentureStore ventures,
 
     public async Task<CadenceView> CreateCadenceAsync(CreateCadenceRequest request, CancellationToken ct)
     {
+        // Who may ask comes before what was asked: an agent key learns nothing about the body's rules.
+        caller.EnsureAdmin("Adding a recurring duty");
         var v = new Validator();
         var scope = v.Required("scope", request.Scope, 12);
         var title = v.Required("title", request.Title, 200);
@@ -32,7 +34,6 @@ internal sealed class CadenceService(IAlertStore alerts, IVentureStore ventures,
         if (request.IntervalDays is < 1 or > 3660) v.Add("interval_days", $"must be between 1 and 3660 days (got {request.IntervalDays}).");
         v.ThrowIfAny();
 
-        caller.EnsureAdmin("Adding a recurring duty");
         if (scope != Venture.Global) await VentureRules.FindOrThrowAsync(ventures, scope, ct);
         var item = new CadenceItem(core.Ids.New(IdGenerator.Cadence), scope, title, string.IsNullOrEmpty(description) ? null : description,
             interval, core.Now(), null, null);

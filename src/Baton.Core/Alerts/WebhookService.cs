@@ -39,6 +39,9 @@ public sealed class WebhookService(IAlertStore alerts, IVentureStore ventures, B
         var delivery = v.Required(GitHubWebhook.DeliveryHeader, deliveryId, 100);
         v.ThrowIfAny();
 
+        // Only now, with the sender proven, is the body looked at: the same text rules as every request body.
+        if (JsonInput.Check(body, "The delivery's body") is { } problem) throw problem;
+
         GitHubEvent parsed;
         try
         {

@@ -6,7 +6,9 @@ namespace Baton.Core.Common;
 
 /// <summary>
 /// The one set of JSON options for the wire, the store's JSON columns and the CLI's <c>--json</c> output:
-/// snake_case names, snake_case enum values, UTC timestamps with milliseconds, unknown members ignored.
+/// snake_case names, snake_case enum values, UTC timestamps with milliseconds. <see cref="Options"/> ignores unknown
+/// members (a client reading a newer server's answer, a store reading an older row); <see cref="Requests"/>, for what
+/// a person or a client sends (request bodies, config files), refuses them (docs/architecture.md §7).
 /// </summary>
 public static class BatonJson
 {
@@ -14,6 +16,13 @@ public static class BatonJson
 
     /// <summary>Same as <see cref="Options"/> but indented, for people reading CLI output.</summary>
     public static JsonSerializerOptions Indented { get; } = Create(indented: true);
+
+    /// <summary>
+    /// Same as <see cref="Options"/> but an unknown member is a <see cref="JsonException"/> rather than dropped, so a
+    /// misspelt field (<c>commitSha</c>) is an error naming it (<see cref="UnknownField"/>) instead of a silent null.
+    /// Free-form members (<c>JsonObject</c>: a handoff's payload, a session's meta) stay free.
+    /// </summary>
+    public static JsonSerializerOptions Requests { get; } = Create(indented: false, refuseUnknown: true);
 
     /// <summary>Applies Baton's conventions to options owned by someone else (ASP.NET Core's, for instance).</summary>
     public static void Configure(JsonSerializerOptions options)
@@ -28,10 +37,18 @@ public static class BatonJson
         options.Converters.Add(new NullableUtcTimestampConverter());
     }
 
-    private static JsonSerializerOptions Create(bool indented)
+    /// <summary><see cref="Configure"/> plus the one difference of <see cref="Requests"/>: unknown members are refused.</summary>
+    public static void ConfigureForRequests(JsonSerializerOptions options)
+    {
+        Configure(options);
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+    }
+
+    private static JsonSerializerOptions Create(bool indented, bool refuseUnknown = false)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = indented };
-        Configure(options);
+        if (refuseUnknown) ConfigureForRequests(options);
+        else Configure(options);
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

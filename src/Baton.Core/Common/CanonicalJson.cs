@@ -35,7 +35,7 @@ public static class CanonicalJson
                 builder.Append('{');
                 var first = true;
                 // Ordinal comparison of .NET strings is exactly the UTF-16 code-unit order RFC 8785 §3.2.3 asks for.
-                foreach (var (name, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var (name, value) in MembersOf(obj).OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     if (!first) builder.Append(',');
                     first = false;
@@ -57,6 +57,22 @@ public static class CanonicalJson
             case JsonValue value:
                 WriteValue(builder, value);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The members of a parsed object. A parsed object builds its dictionary on first use, and a key given twice fails
+    /// there (with an ArgumentException); RFC 8785 has no form for such an object, so it is refused like a lone surrogate.
+    /// </summary>
+    private static KeyValuePair<string, JsonNode?>[] MembersOf(JsonObject obj)
+    {
+        try
+        {
+            return obj.ToArray();
+        }
+        catch (ArgumentException)
+        {
+            throw new FormatException("The JSON has an object with the same key more than once; give each key once.");
         }
     }
 

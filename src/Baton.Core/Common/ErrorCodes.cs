@@ -9,9 +9,13 @@ public static class ErrorCodes
 {
     public const string ValidationFailed = "validation_failed";
     public const string MalformedJson = "malformed_json";
+    public const string UnknownField = "unknown_field";
+    public const string InvalidCursor = "invalid_cursor";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
     public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string UnsupportedMediaType = "unsupported_media_type";
     public const string VentureNotFound = "venture_not_found";
     public const string SessionNotFound = "session_not_found";
     public const string SessionNotActive = "session_not_active";
@@ -36,9 +40,13 @@ public static class ErrorCodes
     {
         [ValidationFailed] = (400, "The request is not valid"),
         [MalformedJson] = (400, "The request body is not valid JSON"),
+        [UnknownField] = (400, "The request has a field this route does not know"),
+        [InvalidCursor] = (400, "The cursor is not one this list gave out"),
         [Unauthorized] = (401, "A valid API key is required"),
         [Forbidden] = (403, "This key may not do that"),
         [NotFound] = (404, "Not found"),
+        [MethodNotAllowed] = (405, "Method not allowed"),
+        [UnsupportedMediaType] = (415, "The request body must be JSON"),
         [VentureNotFound] = (404, "Unknown venture"),
         [SessionNotFound] = (404, "Unknown session"),
         [KeyNotFound] = (404, "Unknown API key"),

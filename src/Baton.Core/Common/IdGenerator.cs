@@ -25,6 +25,17 @@ public sealed class IdGenerator(TimeProvider clock)
 
     public string New(string prefix) => $"{prefix}_{NewUlid()}";
 
+    /// <summary>True when <paramref name="text"/> has the shape of an id this class makes with <paramref name="prefix"/>.</summary>
+    public static bool IsId(string text, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (text.Length != prefix.Length + 1 + 26 || !text.StartsWith(prefix, StringComparison.Ordinal) || text[prefix.Length] != '_') return false;
+        var ulid = text.AsSpan(prefix.Length + 1);
+        // 26 base32 characters carry 130 bits; a ULID has 128, so the first character is at most 7.
+        return ulid[0] <= '7' && ulid.IndexOfAnyExcept(Alphabet) < 0;
+    }
+
     /// <summary>A correlation id: <c>corr_&lt;uuid&gt;</c>.</summary>
     public static string NewCorrelationId() => $"corr_{Guid.NewGuid():D}";
 

@@ -13,7 +13,7 @@ public static class OffsetPaging
     {
         if (string.IsNullOrEmpty(cursor)) return 0;
         if (int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var offset)) return offset;
-        throw BatonException.Validation("cursor", "is not a cursor this list gave out; pass next_cursor from the previous page unchanged, or none for the first page.");
+        throw Cursors.Invalid();
     }
 
     /// <summary>

@@ -63,6 +63,23 @@ public sealed partial class Validator
         return value.Value;
     }
 
+    /// <summary>
+    /// The entries of an optional list, never assuming one is there: a JSON <c>null</c> inside the array
+    /// (<c>"tags":[null]</c>) is a problem naming its index (<c>tags[0]</c>) instead of a crash further on. Null or
+    /// empty list → empty. The caller applies its own rules to the entries returned (all non-null).
+    /// </summary>
+    public IReadOnlyList<string> Entries(string field, IReadOnlyList<string?>? values)
+    {
+        if (values is null || values.Count == 0) return [];
+        var entries = new List<string>(values.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is { } value) entries.Add(value);
+            else Add($"{field}[{i}]", "must be a string, not null.");
+        }
+        return entries;
+    }
+
     /// <summary>Venture codes: 2–12 lowercase letters or digits.</summary>
     public string VentureCode(string field, string? value)
     {

@@ -75,7 +75,12 @@ internal sealed partial class DocService(IKnowledgeStore knowledge, IVentureStor
         return DocAudit.Run(v, requirements.Result, docs.Result, core.Now());
     }
 
-    public Task<IReadOnlyList<DocRequirement>> ListRequirementsAsync(CancellationToken ct) => knowledge.ListDocRequirementsAsync(ct);
+    public Task<IReadOnlyList<DocRequirement>> ListRequirementsAsync(CancellationToken ct)
+    {
+        // The requirements are admin configuration like the keys; an agent sees what they mean for it through the audit.
+        caller.EnsureAdmin("Reading doc requirements");
+        return knowledge.ListDocRequirementsAsync(ct);
+    }
 
     public async Task<DocRequirement> PutRequirementAsync(string? id, DocRequirementRequest request, CancellationToken ct)
     {
@@ -90,7 +95,7 @@ internal sealed partial class DocService(IKnowledgeStore knowledge, IVentureStor
         if (scopeType != RequirementScope.Venture && venture is not null) v.Add("venture", "is only allowed when scope_type is venture.");
         if (scopeType == RequirementScope.Global && pattern.Contains("{venture}", StringComparison.Ordinal))
             v.Add("name_pattern", "a global requirement names one doc, so it cannot use {venture}.");
-        var sources = (request.GenerationSources ?? []).Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+        var sources = v.Entries("generation_sources", request.GenerationSources).Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
         v.ThrowIfAny();
         if (venture is not null) await VentureRules.FindOrThrowAsync(ventures, venture, ct);
 

@@ -106,7 +106,7 @@ internal sealed partial class NoteService(IKnowledgeStore knowledge, IVentureSto
     private static IReadOnlyList<string> Tags(Validator v, IReadOnlyList<string>? tags)
     {
         if (tags is null) return [];
-        var cleaned = tags.Select(t => (t ?? "").Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var cleaned = v.Entries("tags", tags).Select(t => t.Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (cleaned.Count > MaxTags) v.Add("tags", $"at most {MaxTags} tags (got {cleaned.Count}).");
         foreach (var tag in cleaned.Where(t => !TagPattern().IsMatch(t)))
             v.Add("tags", $"'{tag}' must be 1–50 characters of a–z, 0–9, '-', '_', ':' or '.'.");

@@ -77,8 +77,20 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
         var branch = v.Text("branch", request.Branch, 250);
         var commit = v.Text("commit_sha", request.CommitSha, 64);
         v.Positive("issue_number", request.IssueNumber);
-        if (request.Meta is not null && request.Meta.ToJsonString().Length > 16_384)
-            v.Add("meta", "must be at most 16 KB of JSON.");
+        if (request.Meta is not null)
+        {
+            // Free-form, but still JSON every reader can read back: no key twice, no lone surrogate (the server refuses
+            // those in the body already; local mode hands the object in directly).
+            try
+            {
+                CanonicalJson.Serialize(request.Meta);
+                if (request.Meta.ToJsonString().Length > 16_384) v.Add("meta", "must be at most 16 KB of JSON.");
+            }
+            catch (FormatException e)
+            {
+                v.Add("meta", e.Message);
+            }
+        }
         v.ThrowIfAny();
         return await TouchAsync(sessionId, new SessionUpdate(branch, commit, request.IssueNumber, request.Meta), ct);
     }

@@ -37,7 +37,7 @@ internal sealed class VentureService(IVentureStore ventures, Caller caller) : IV
     private static IReadOnlyList<string> Names(Validator v, string field, IReadOnlyList<string>? values)
     {
         if (values is null) return [];
-        var cleaned = values.Select(x => x?.Trim() ?? "").ToList();
+        var cleaned = v.Entries(field, values).Select(x => x.Trim()).ToList();
         if (cleaned.Any(x => x.Length is 0 or > 100)) v.Add(field, "entries must be 1–100 characters.");
         return cleaned.Distinct(StringComparer.Ordinal).ToList();
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Baton.Core.Common;
 
 namespace Baton.Local.Settings;
 
@@ -144,14 +145,16 @@ public static class BatonSettingsLoader
         if (!File.Exists(path)) return values;
 
         JsonDocument document;
+        byte[] bytes;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            bytes = File.ReadAllBytes(path);
+            document = JsonDocument.Parse(bytes, JsonLines.DocumentOptions);
         }
         catch (JsonException ex)
         {
             var line = (ex.LineNumber ?? 0) + 1;
-            problems.Add($"{path} is not valid JSON at line {line}: {FirstSentence(ex.Message)} Fix the file or remove it.");
+            problems.Add($"{path} is not valid JSON at line {line}: {FirstSentence(ex.Message)} {JsonLines.Fix(ex)} Or remove the file.");
             return values;
         }
         catch (IOException ex)
@@ -167,12 +170,15 @@ public static class BatonSettingsLoader
                 problems.Add($"{path} must hold a JSON object such as {{\"BATON_LISTEN\": \"127.0.0.1:8765\"}}.");
                 return values;
             }
+            var lines = JsonLines.Of(bytes);
+            var allowed = Variables.Where(v => v != DataDirVariable).ToList();
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Name == DataDirVariable || !Variables.Contains(property.Name))
                 {
-                    problems.Add($"{path} has the key '{property.Name}', which it cannot set: allowed keys are " +
-                                 string.Join(", ", Variables.Where(v => v != DataDirVariable)) + ".");
+                    var near = property.Name == DataDirVariable ? null : ClosestName.FindOrNull(property.Name, allowed);
+                    problems.Add($"{path}:{JsonLines.LineOrEnclosing(lines, property.Name)}: the key '{property.Name}' is not one it can set" +
+                                 (near is null ? "" : $" (did you mean '{near}'?)") + ": allowed keys are " + string.Join(", ", allowed) + ".");
                     continue;
                 }
                 switch (property.Value.ValueKind)

@@ -37,11 +37,11 @@ public static class VentureRegistryFile
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8.ToArray(), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(utf8.ToArray(), JsonLines.DocumentOptions);
         }
         catch (JsonException e)
         {
-            throw new VentureFileException($"{path}:{(e.LineNumber ?? 0) + 1}: not valid JSON ({FirstSentence(e.Message)}). Fix the syntax at that line.");
+            throw new VentureFileException($"{path}:{(e.LineNumber ?? 0) + 1}: not valid JSON ({FirstSentence(e.Message)}). {JsonLines.Fix(e)}");
         }
 
         using (document)
@@ -53,20 +53,27 @@ public static class VentureRegistryFile
                 throw new VentureFileException($"{path}:1: expected an object with a \"ventures\" array, like {{\"ventures\": [{{\"code\": \"alpha\", \"name\": \"Project Alpha\", \"org\": \"example-org\", \"repos\": [\"alpha-console\"]}}]}}.");
             }
 
-            var lines = ElementLines(utf8);
+            var lines = JsonLines.Of(utf8);
+            foreach (var member in document.RootElement.EnumerateObject().Where(m => m.Name != "ventures"))
+                problems.Add($"{path}:{JsonLines.LineOrEnclosing(lines, member.Name)}: {Unknown(member.Name, ["ventures"])}");
+
             var ventures = new List<Venture>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var index = 0;
             foreach (var entry in list.EnumerateArray())
             {
-                var line = index < lines.Count ? lines[index] : 1;
-                var where = $"{path}:{line}: ventures[{index}]";
+                var element = $"ventures[{index}]";
+                var where = $"{path}:{JsonLines.LineOrEnclosing(lines, element)}: {element}";
                 index++;
                 if (entry.ValueKind != JsonValueKind.Object)
                 {
                     problems.Add($"{where}: must be an object.");
                     continue;
                 }
+
+                // A misspelt key ("repo" for "repos") would otherwise be read as the field left out.
+                foreach (var member in entry.EnumerateObject().Where(m => !Fields.Contains(m.Name)))
+                    problems.Add($"{path}:{JsonLines.LineOrEnclosing(lines, $"{element}.{member.Name}")}: {element}: {Unknown(member.Name, Fields)}");
 
                 var code = Text(entry, "code");
                 var name = Text(entry, "name");
@@ -114,26 +121,13 @@ public static class VentureRegistryFile
         return value.EnumerateArray().Select(v => v.GetString()!.Trim()).Where(v => v.Length > 0).ToList();
     }
 
-    /// <summary>The 1-based line of each element of the top-level "ventures" array, in order.</summary>
-    private static List<int> ElementLines(ReadOnlySpan<byte> utf8)
-    {
-        var lines = new List<int>();
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var inVentures = false;
-        while (reader.Read())
-        {
-            if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName)
-                inVentures = reader.ValueTextEquals("ventures"u8);
-            else if (inVentures && reader.CurrentDepth == 2 && reader.TokenType != JsonTokenType.EndArray)
-            {
-                lines.Add(LineOf(utf8, (int)reader.TokenStartIndex));
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
-            }
-        }
-        return lines;
-    }
+    /// <summary>The fields a venture entry may have (docs/architecture.md §3).</summary>
+    private static readonly string[] Fields = ["code", "name", "org", "repos", "capabilities", "secrets_path", "design_spec", "platform", "note_tags"];
 
-    private static int LineOf(ReadOnlySpan<byte> utf8, int offset) => utf8[..offset].Count((byte)'\n') + 1;
+    private static string Unknown(string name, IReadOnlyList<string> known) =>
+        ClosestName.FindOrNull(name, known) is { } near
+            ? $"unknown field \"{name}\"; did you mean \"{near}\"?"
+            : $"unknown field \"{name}\"; the fields are {string.Join(", ", known)}.";
 
     private static string FirstSentence(string message)
     {

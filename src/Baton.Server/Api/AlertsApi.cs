@@ -1,6 +1,7 @@
 using Baton.Core.Alerts;
 using Baton.Core.Application;
 using Baton.Core.Common;
+using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +17,7 @@ internal static class AlertsApi
     {
         var v1 = app.MapGroup("/v1").WithTags("Alerts");
         v1.MapGet("/alerts", ListAlerts);
-        v1.MapPost("/alerts", CreateAlert);
+        v1.MapPost("/alerts", CreateAlert).RequireAdmin("Raising an alert");
         v1.MapPost("/alerts/{id}/resolve", ResolveAlert);
         return app;
     }

@@ -1,6 +1,7 @@
 using Baton.Core.Alerts;
 using Baton.Core.Application;
 using Baton.Core.Common;
+using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +17,7 @@ internal static class CadenceApi
     {
         var v1 = app.MapGroup("/v1").WithTags("Cadence");
         v1.MapGet("/cadence", ListCadence);
-        v1.MapPost("/cadence", CreateCadence);
+        v1.MapPost("/cadence", CreateCadence).RequireAdmin("Adding a recurring duty");
         v1.MapPost("/cadence/{id}/done", MarkDone);
         return app;
     }

@@ -1,6 +1,7 @@
 using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
+using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,16 +9,16 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Baton.Server.Api;
 
-/// <summary>Doc requirements, the rules the doc audit checks (admin; the doc service enforces the role).</summary>
+/// <summary>Doc requirements, the rules the doc audit checks (admin only: the route refuses other keys, and so does the doc service).</summary>
 internal static class DocRequirementsApi
 {
     public static IEndpointRouteBuilder MapDocRequirementsApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/v1/admin").WithTags("Doc requirements");
-        admin.MapGet("/doc-requirements", ListRequirements);
-        admin.MapPost("/doc-requirements", CreateRequirement);
-        admin.MapPut("/doc-requirements/{id}", ReplaceRequirement);
-        admin.MapDelete("/doc-requirements/{id}", DeleteRequirement);
+        admin.MapGet("/doc-requirements", ListRequirements).RequireAdmin("Reading doc requirements");
+        admin.MapPost("/doc-requirements", CreateRequirement).RequireAdmin("Changing doc requirements");
+        admin.MapPut("/doc-requirements/{id}", ReplaceRequirement).RequireAdmin("Changing doc requirements");
+        admin.MapDelete("/doc-requirements/{id}", DeleteRequirement).RequireAdmin("Changing doc requirements");
         return app;
     }
 

@@ -15,9 +15,9 @@ internal static class KeysApi
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/v1/admin").WithTags("Keys");
-        admin.MapPost("/keys", CreateKey);
-        admin.MapGet("/keys", ListKeys);
-        admin.MapDelete("/keys/{id}", RevokeKey);
+        admin.MapPost("/keys", CreateKey).RequireAdmin("Creating a key");
+        admin.MapGet("/keys", ListKeys).RequireAdmin("Listing keys");
+        admin.MapDelete("/keys/{id}", RevokeKey).RequireAdmin("Revoking a key");
         return app;
     }
 

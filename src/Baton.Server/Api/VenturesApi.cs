@@ -1,6 +1,7 @@
 using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Ventures;
+using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +17,7 @@ internal static class VenturesApi
         var v1 = app.MapGroup("/v1").WithTags("Ventures");
         v1.MapGet("/ventures", ListVentures);
         v1.MapGet("/ventures/{code}", GetVenture);
-        v1.MapPut("/ventures/{code}", PutVenture);
+        v1.MapPut("/ventures/{code}", PutVenture).RequireAdmin("Registering a venture");
         return app;
     }
 

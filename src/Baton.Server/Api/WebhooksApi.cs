@@ -25,7 +25,7 @@ internal static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         app.MapPost(GitHubPath, ReceiveGitHub).WithTags("Webhooks");
-        app.MapPut("/v1/admin/webhooks/github/secret", SetSecret).WithTags("Webhooks");
+        app.MapPut("/v1/admin/webhooks/github/secret", SetSecret).WithTags("Webhooks").RequireAdmin("Setting the webhook secret");
         return app;
     }
 

@@ -8,8 +8,9 @@ namespace Baton.Server.Http;
 /// <summary>
 /// <c>Authorization: Bearer &lt;key&gt;</c> on every route except the health check and the OpenAPI document. A
 /// missing, unknown or revoked key is 401 with <c>WWW-Authenticate: Bearer</c>. A valid key becomes the request's
-/// <see cref="Caller"/>; role and venture checks (403) belong to the services, which see every caller the same way
-/// in server and local mode.
+/// <see cref="Caller"/>. A route marked <see cref="AdminOnly"/> refuses any other role here (403), before the body is
+/// read or bound; checks that depend on the request (venture scope, the doc-healing exception) belong to the
+/// services, which see every caller the same way in server and local mode.
 /// </summary>
 internal sealed class AuthMiddleware(RequestDelegate next, KeyCache keys)
 {
@@ -40,6 +41,8 @@ internal sealed class AuthMiddleware(RequestDelegate next, KeyCache keys)
         var feature = http.Baton();
         feature.Caller = new Caller(key.ActorKeyId, key.Role, key.Venture, feature.CorrelationId);
         http.RequestServices.GetRequiredService<RequestCaller>().Caller = feature.Caller;
+        // Authorization before anything looks at the body: throws forbidden, which the outer error layer answers.
+        if (http.GetEndpoint()?.Metadata.GetMetadata<AdminOnly>() is { } adminOnly) feature.Caller.EnsureAdmin(adminOnly.Operation);
         await next(http);
     }
 

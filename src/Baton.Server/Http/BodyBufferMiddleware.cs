@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Globalization;
 using Baton.Core.Common;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Net.Http.Headers;
 
 namespace Baton.Server.Http;
 
@@ -10,6 +12,12 @@ namespace Baton.Server.Http;
 /// Content-Length or streamed it chunked; over the limit is 413 <c>request_too_large</c>. The bytes are kept on the
 /// request feature (idempotency hashes them; a JSON error is diagnosed from them) and the body stream is replaced by
 /// a memory stream so minimal API binding reads the same bytes.
+/// <para>
+/// For a route that binds a JSON body this is also the one place the body's text is checked before any handler or
+/// service sees it: its Content-Type must be JSON in UTF-8 (else 415 <c>unsupported_media_type</c>), and the text
+/// must pass <see cref="JsonInput.Check"/> (no duplicate keys, invalid UTF-8, lone surrogates, or nesting too deep;
+/// else 400 naming the path). The GitHub webhook binds no body: its service runs the same check after the signature.
+/// </para>
 /// </summary>
 internal sealed class BodyBufferMiddleware(RequestDelegate next, int maxBodyBytes)
 {
@@ -39,7 +47,45 @@ internal sealed class BodyBufferMiddleware(RequestDelegate next, int maxBodyByte
 
         http.Baton().Body = body;
         request.Body = new MemoryStream(body, writable: false);
+
+        if (http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is { RequestType: not null })
+        {
+            // An empty body with no Content-Type is left to binding, which names the missing body.
+            if ((body.Length > 0 || !string.IsNullOrEmpty(request.ContentType)) && !IsJsonInUtf8(request.ContentType))
+            {
+                await WriteUnsupportedMediaTypeAsync(http, request.ContentType);
+                return;
+            }
+            if (body.Length > 0 && JsonInput.Check(body) is { } problem)
+            {
+                await Problems.WriteAsync(http, problem);
+                return;
+            }
+        }
         await next(http);
+    }
+
+    /// <summary>
+    /// <c>application/json</c> or <c>application/*+json</c>, with no charset or UTF-8: the body is read as UTF-8
+    /// bytes, and a charset the runtime does not know (<c>charset=bogus</c>) must not reach the reader.
+    /// </summary>
+    internal static bool IsJsonInUtf8(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type) return false;
+        var isJson = type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                     || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        if (!isJson) return false;
+        // Unquoted only: the framework's JSON reader fails on charset="utf-8", so that is refused here rather than a 500.
+        var charset = media.Charset.Value;
+        return string.IsNullOrEmpty(charset) || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
+    }
+
+    public static Task WriteUnsupportedMediaTypeAsync(HttpContext http, string? contentType)
+    {
+        var got = string.IsNullOrEmpty(contentType) ? "no Content-Type" : $"Content-Type '{(contentType.Length > 100 ? contentType[..100] + "…" : contentType)}'";
+        return Problems.WriteAsync(http, ErrorCodes.UnsupportedMediaType,
+            $"This route reads a JSON body, and the request had {got}. Send the body as JSON with Content-Type: application/json (UTF-8; curl: -H 'Content-Type: application/json').",
+            new Dictionary<string, string[]> { ["content_type"] = ["must be application/json (UTF-8)."] });
     }
 
     /// <summary>A body of declared length (already checked against the limit; Kestrel holds the client to it): one array.</summary>

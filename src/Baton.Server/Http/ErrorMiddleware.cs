@@ -56,7 +56,7 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
                 return BodyBufferMiddleware.WriteTooLargeAsync(http);
 
             case BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType }:
-                return Problems.WriteValidationAsync(http, "content_type", "must be application/json.");
+                return BodyBufferMiddleware.WriteUnsupportedMediaTypeAsync(http, http.Request.ContentType);
 
             case BadHttpRequestException:
                 // Mostly minimal APIs saying "required body not provided" (an empty body or a JSON `null`); also a body
@@ -72,13 +72,14 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
     }
 
     /// <summary>
-    /// Routing answers an unknown path with a bare 404 and a wrong method with a bare 405; give them the same problem
-    /// shape as every other error.
+    /// Routing answers an unknown path with a bare 404 and a wrong method with a bare 405, and the framework may set
+    /// other error statuses without a body; give every such answer the same problem shape as every other error, so
+    /// no error Baton answers is anything but problem+json with a code.
     /// </summary>
     private static Task WriteProblemForEmptyStatusAsync(HttpContext http)
     {
         var response = http.Response;
-        if (response.HasStarted || response.ContentType is not null) return Task.CompletedTask;
+        if (response.HasStarted || response.ContentType is not null || response.StatusCode < 400) return Task.CompletedTask;
 
         var method = http.Request.Method;
         var path = http.Request.Path.Value;
@@ -86,9 +87,16 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
         {
             StatusCodes.Status404NotFound => Problems.WriteAsync(http, ErrorCodes.NotFound,
                 $"There is no route {method} {path}. The routes are listed at /openapi/v1.json."),
-            StatusCodes.Status405MethodNotAllowed => Problems.WriteAsync(http, StatusCodes.Status405MethodNotAllowed, Problems.MethodNotAllowed,
-                "Method not allowed", $"{path} does not accept {method}; the Allow header lists what it does accept.", null),
-            _ => Task.CompletedTask,
+            StatusCodes.Status405MethodNotAllowed => Problems.WriteAsync(http, ErrorCodes.MethodNotAllowed,
+                $"{path} does not accept {method}; the Allow header lists what it does accept."),
+            StatusCodes.Status415UnsupportedMediaType => BodyBufferMiddleware.WriteUnsupportedMediaTypeAsync(http, http.Request.ContentType),
+            var status => Problems.WriteAsync(http, status, CodeForStatus(status), ErrorCodes.TitleOf(CodeForStatus(status)),
+                $"The request was answered {status}. The routes and what they accept are at /openapi/v1.json.", null),
         };
     }
+
+    /// <summary>The first code of that status in <see cref="ErrorCodes"/>; a 4xx without one is "not valid", a 5xx internal.</summary>
+    private static string CodeForStatus(int status) =>
+        ErrorCodes.All.FirstOrDefault(code => ErrorCodes.StatusOf(code) == status)
+        ?? (status < 500 ? ErrorCodes.ValidationFailed : ErrorCodes.Internal);
 }

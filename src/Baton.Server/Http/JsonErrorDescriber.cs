@@ -7,7 +7,8 @@ namespace Baton.Server.Http;
 /// <summary>
 /// Turns a <see cref="JsonException"/> from reading a request body into a problem that names the field and says what
 /// it should hold, without quoting the exception (which names .NET types). Malformed JSON (a syntax error) is
-/// <c>malformed_json</c>; well-formed JSON with a wrong type or value is <c>validation_failed</c>.
+/// <c>malformed_json</c>; a member the request type does not have is <c>unknown_field</c> with the nearest known
+/// name (<see cref="UnknownField"/>); well-formed JSON with a wrong type or value is <c>validation_failed</c>.
 /// </summary>
 internal static class JsonErrorDescriber
 {
@@ -25,6 +26,10 @@ internal static class JsonErrorDescriber
                 ? new BatonException(ErrorCodes.MalformedJson, detail)
                 : new BatonException(ErrorCodes.MalformedJson, detail, new Dictionary<string, string[]> { [field] = ["is not valid JSON"] });
         }
+
+        // The serializer says "could not be mapped" only in its message; the path and the request type say it exactly.
+        if (requestType is not null && UnknownField.FindOrNull(BatonJson.Requests, requestType, error.Path) is { } unknown)
+            return unknown.ToException();
 
         if (field is null)
             return BatonException.Validation("body", "must be a JSON object (see /openapi/v1.json).");

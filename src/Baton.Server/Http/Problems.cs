@@ -24,9 +24,6 @@ internal static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    /// <summary>Not in <see cref="ErrorCodes"/> because only the HTTP layer can produce it.</summary>
-    public const string MethodNotAllowed = "method_not_allowed";
-
     public static Task WriteAsync(HttpContext http, BatonException problem) =>
         WriteAsync(http, problem.Status, problem.Code, problem.Title, problem.Detail, problem.Errors);
 

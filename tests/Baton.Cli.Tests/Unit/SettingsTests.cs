@@ -150,6 +150,28 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
+    public void Load_MisspeltKeyInBatonJson_ReportsTheLineAndTheIntendedKey()
+    {
+        WriteBatonJson("{\n  \"BATON_LISTEN\": \"127.0.0.1:1\",\n  \"BATON_STALE_MINUTE\": 30\n}");
+
+        var problem = Assert.Single(BatonSettingsLoader.Load(NoFlags, Env()).Validate());
+
+        Assert.Contains(Path.Combine(DataDir, "baton.json") + ":3:", problem);
+        Assert.Contains("did you mean 'BATON_STALE_MINUTES'?", problem);
+    }
+
+    [Fact]
+    public void Load_TrailingCommaInBatonJson_IsRefusedWithTheLine()
+    {
+        WriteBatonJson("{\n  \"BATON_LISTEN\": \"127.0.0.1:1\",\n}");
+
+        var problem = Assert.Single(BatonSettingsLoader.Load(NoFlags, Env()).Validate());
+
+        Assert.Contains("line 3", problem);
+        Assert.Contains("trailing comma", problem);
+    }
+
+    [Fact]
     public void Validate_VenturesFileThatDoesNotExist_IsAProblem()
     {
         var problems = BatonSettingsLoader.Load(NoFlags, Env(("BATON_VENTURES_FILE", Path.Combine(_home, "missing.json")))).Validate();

@@ -302,6 +302,38 @@ public abstract partial class ServiceContractTests
     }
 
     [Fact]
+    public async Task Lists_CursorNoListGaveOut_ThrowInvalidCursorInBothModes()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        await services.Sessions.SodAsync(Sod(Some.Agent()), _ct);
+
+        var sessions = await Assert.ThrowsAsync<BatonException>(() => services.Sessions.ListSessionsAsync(new SessionListRequest(Cursor: "garbage"), _ct));
+        var handoffs = await Assert.ThrowsAsync<BatonException>(() =>
+            services.Handoffs.ListHandoffsAsync(new HandoffListRequest(Venture: "alpha", Cursor: "garbage"), _ct));
+        var notes = await Assert.ThrowsAsync<BatonException>(() =>
+            services.Notes.SearchNotesAsync(new NoteSearchRequest(null, null, "alpha", null, null, null, "garbage"), _ct));
+
+        Assert.Equal(ErrorCodes.InvalidCursor, sessions.Code);
+        Assert.Equal(ErrorCodes.InvalidCursor, handoffs.Code);
+        Assert.Equal(ErrorCodes.InvalidCursor, notes.Code);
+    }
+
+    [Fact]
+    public async Task CreateHandoff_PayloadWithADuplicateKey_ThrowsValidationFailedInBothModes()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        // Parsed, not built: JsonNode keeps both keys until the object is read, as a CLI argument or MCP call would hand it in.
+        var payload = System.Text.Json.Nodes.JsonNode.Parse("""{"a":1,"a":2}""")!.AsObject();
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Handoffs.CreateHandoffAsync(new CreateHandoffRequest(
+            "alpha", "example-org/alpha-console", Some.Agent(), "s", HandoffStatus.Done, Payload: payload), _ct));
+
+        Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
+    }
+
+    [Fact]
     public async Task ListSessions_FilteredByVentureAndStatus_CountsOnlyThoseExactly()
     {
         await using var services = await CreateServicesAsync();
