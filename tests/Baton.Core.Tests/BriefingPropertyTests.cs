@@ -19,7 +19,7 @@ namespace Baton.Core.Tests;
 /// </summary>
 public partial class BriefingPropertyTests
 {
-    private const int Rounds = 1_200;
+    private const int Rounds = 800;
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-22T10:00:00Z", CultureInfo.InvariantCulture);
 
     [Fact]
@@ -162,7 +162,7 @@ public partial class BriefingPropertyTests
         r.Next(2) == 0 ? null : Hostile(r, 2_000), r.Next(1, 60), Now.AddDays(-200), r.Next(4) == 0 ? null : Now.AddDays(-r.Next(0, 90)), null);
 
     private static Note NoteOf(Random r, string venture) => new("note_" + SessionId(r)[5..], r.Next(3) switch { 0 => venture, 1 => Venture.Global, _ => VentureCode(r) },
-        Hostile(r, 200, false), Hostile(r, r.Next(8) == 0 ? 20_000 : 1_500, cjk: r.Next(4) == 0), ["executive-summary"], false, Now.AddDays(-3), Now.AddHours(-r.Next(1, 500)), "k", null);
+        Hostile(r, 200, false), Hostile(r, r.Next(16) == 0 ? 20_000 : 1_200, cjk: r.Next(4) == 0), ["executive-summary"], false, Now.AddDays(-3), Now.AddHours(-r.Next(1, 500)), "k", null);
 
     private sealed record GeneratedDoc(DocSummary Summary);
 
@@ -175,7 +175,7 @@ public partial class BriefingPropertyTests
     private static Doc FullDoc(Random r, GeneratedDoc d)
     {
         var s = d.Summary;
-        return new Doc(s.Scope, s.Name, s.Title, Hostile(r, r.Next(6) == 0 ? 60_000 : 3_000, cjk: r.Next(3) == 0), "hash", s.SizeBytes, null, s.Version, s.UpdatedAt, null, null, null, false);
+        return new Doc(s.Scope, s.Name, s.Title, Hostile(r, r.Next(20) == 0 ? 60_000 : 2_000, cjk: r.Next(3) == 0), "hash", s.SizeBytes, null, s.Version, s.UpdatedAt, null, null, null, false);
     }
 
     private static DocAuditResult AuditOf(Random r, string venture)

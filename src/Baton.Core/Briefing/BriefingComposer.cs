@@ -99,14 +99,13 @@ internal static class BriefingComposer
             if (best is null) break;
             if (!cutSomething) return best;
 
-            // Second pass: the first left room unused (the footer's reserve, shares that were not needed). Offer more
-            // room — shares scale with it, so a section that was cut gets the room others left — and keep the largest
-            // offer whose result still fits.
+            // The footer was reserved at its largest; what the actual footer does not need can go to the sections
+            // that were cut. Offer the sections more room and keep the largest offer whose result still fits.
             var lo = room;
-            var hi = 24L * budgetChars;
+            var hi = (long)budgetChars - head.Length;
             var top = c.Candidate(head, hi, style, out _);
             if (top is not null) return top;
-            var precision = Math.Max(1, budgetChars / 256);
+            var precision = Math.Max(8, budgetChars / 256);
             while (hi - lo > precision)
             {
                 var mid = lo + (hi - lo) / 2;
@@ -183,7 +182,7 @@ internal static class BriefingComposer
         public string? Candidate(string head, long room, FooterStyle planned, out bool cutSomething)
         {
             var rendered = Layout(room);
-            cutSomething = rendered.Select((r, i) => r.Cut is not null || r.Shown < _sections[i].Items.Count).Any(x => x);
+            cutSomething = rendered.Where((r, i) => IsShort(_sections[i], r)).Any();
             var full = Join(head, rendered, FooterStyle.Full);
             if (full.Length <= _budget) return full;
             if (planned == FooterStyle.Full) return null;
@@ -248,8 +247,34 @@ internal static class BriefingComposer
                 free -= rendered[i].Cost - _minimums[i] - claims[i];
                 weightLeft -= s.Weight;
             }
+
+            // Second pass: room the shares left unused (a section that needed less, a share too small for the next
+            // item) goes to the sections that came up short, by weight, until none is left or none can use it.
+            for (var pass = 0; pass < 3 && free > 0; pass++)
+            {
+                var shortOf = Enumerable.Range(0, n).Where(i => IsShort(_sections[i], rendered[i])).ToList();
+                if (shortOf.Count == 0) break;
+                var pool = free;
+                var weights = shortOf.Sum(i => (long)Math.Max(1, _sections[i].Weight));
+                var grew = false;
+                foreach (var i in shortOf)
+                {
+                    var s = _sections[i];
+                    var allowance = rendered[i].Cost + pool * Math.Max(1, s.Weight) / weights;
+                    if (s.MaxChars is { } cap) allowance = Math.Min(allowance, Math.Max(cap, rendered[i].Cost));
+                    var again = Render(s, allowance);
+                    if (again.Cost == rendered[i].Cost && again.Shown == rendered[i].Shown) continue;
+                    free -= again.Cost - rendered[i].Cost;
+                    rendered[i] = again;
+                    grew = true;
+                }
+                if (!grew) break;
+            }
             return rendered;
         }
+
+        /// <summary>Showed fewer of its items than it has, or cut one short.</summary>
+        private static bool IsShort(BriefingSection s, Rendered r) => r.Cut is not null || r.Shown < s.Items.Count;
 
         private string Footer(Rendered[] rendered, FooterStyle style)
         {
@@ -410,8 +435,9 @@ internal static class BriefingComposer
 
     /// <summary>
     /// The longest prefix of <paramref name="text"/> of at most <paramref name="maxChars"/> characters that ends at a
-    /// paragraph break, else a sentence end, else a line end, else a word break, else a text-element boundary (never
-    /// inside a surrogate pair or a combining sequence) — so a block without breaks is cut, not dropped.
+    /// paragraph break (in its last two thirds), else a sentence end, line end or word break (in its second half), else
+    /// a text-element boundary (never inside a surrogate pair or a combining sequence) — so a block without breaks is
+    /// cut, not dropped.
     /// </summary>
     public static string CutAtBoundary(string text, int maxChars)
     {
@@ -422,11 +448,12 @@ internal static class BriefingComposer
         var paragraph = window.LastIndexOf("\n\n", StringComparison.Ordinal);
         if (paragraph > maxChars / 3) return window[..paragraph];
 
+        // A boundary in the first half would throw away more than it keeps tidy; then the next finer one is used.
         var sentence = Math.Max(window.LastIndexOf(". ", StringComparison.Ordinal), Math.Max(window.LastIndexOf("! ", StringComparison.Ordinal), window.LastIndexOf("? ", StringComparison.Ordinal)));
-        if (sentence > 0) return window[..(sentence + 1)];
+        if (sentence > maxChars / 2) return window[..(sentence + 1)];
 
         var line = window.LastIndexOf('\n');
-        if (line > 0) return window[..line];
+        if (line > maxChars / 2) return window[..line];
 
         var word = window.LastIndexOf(' ');
         if (word > maxChars / 2) return window[..word];

@@ -52,7 +52,8 @@ internal static class BriefingText
         {
             if (i > 0) block.Append('\n');
             var line = lines[i].TrimEnd();
-            block.Append(indent).Append(line.Length == 0 ? ">" : "> " + EscapeLineStart(line));
+            block.Append(indent).Append('>');
+            if (line.Length > 0) block.Append(' ').Append(EscapeLineStart(line));
         }
         return block.ToString();
     }
