@@ -116,8 +116,9 @@ internal static class BriefingComposer
             return best;
         }
 
-        // Unreachable for any input the services accept (the property tests prove it); kept so that "never over
-        // budget" does not depend on the arithmetic above being right.
+        // Not reached by any input the tests generate (every field at its validated maximum, totals up to 9,999,999,
+        // BriefingPropertyTests and BriefingTruthTests); kept so that "never over budget" does not depend on the
+        // arithmetic above being right, and counted so those tests fail if it is ever needed.
         Interlocked.Increment(ref s_guardFirings);
         head ??= header(Plans[^1].FieldChars);
         var text = c.Text(head, room: budgetChars, FooterStyle.Compact);
