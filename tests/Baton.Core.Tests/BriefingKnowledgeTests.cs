@@ -90,7 +90,7 @@ public class BriefingKnowledgeTests
         var full = Build(Knowledge([], docs: [DocSummary.From(doc)], format: DocsFormat.Full, full: [doc]));
         var none = Build(Knowledge([], docs: [DocSummary.From(doc)], format: DocsFormat.None));
 
-        Assert.Contains("### alpha/runbook.md (v2)\nRestart with `make restart`.", full);
+        Assert.Contains("### alpha/runbook.md (v2)\n> Restart with `make restart`.", full);
         Assert.DoesNotContain("## Docs", none);
     }
 

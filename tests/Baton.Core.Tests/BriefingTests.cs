@@ -140,7 +140,7 @@ public class BriefingTests
 
         var text = BriefingBuilder.Build(Input(budget: 200_000, last: Handoff("ho_last", "Last", 200), addressed: addressed));
 
-        Assert.True(text.Length > BriefingComposer.WarningThresholdChars, $"length {text.Length}");
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(text) > BriefingComposer.WarningThresholdBytes, $"length {text.Length}");
         Assert.Contains("WARNING: this briefing is over 50 KB", text);
         Assert.True(text.IndexOf("WARNING", StringComparison.Ordinal) < text.IndexOf("## Last handoff", StringComparison.Ordinal));
     }
@@ -158,7 +158,7 @@ public class BriefingTests
 
         Assert.Equal("First paragraph is here.", BriefingComposer.CutAtBoundary(text, 40));
         Assert.Equal("First paragraph is here.\n\nSecond paragraph. It has two sentences.", BriefingComposer.CutAtBoundary(text, 75));
-        Assert.Equal("", BriefingComposer.CutAtBoundary("nowordsboundary", 5));
+        Assert.Equal("nowor", BriefingComposer.CutAtBoundary("nowordsboundary", 5));
     }
 
     [Fact]

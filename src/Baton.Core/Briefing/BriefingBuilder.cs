@@ -61,11 +61,20 @@ internal sealed record BriefingKnowledge(
 /// <summary>
 /// Renders the SOD briefing of docs/architecture.md §6 as markdown: spatial anchor, directive, last handoff, handoffs addressed
 /// here, other active sessions — then <see cref="BriefingComposer"/> fits it to the budget. Pure: same input, same text.
+/// Every piece of user-supplied text goes through <see cref="BriefingText"/> (cleaned of hidden characters, inline after
+/// the builder's own text or as a quoted block), so it reads as written but cannot open a heading, fence, table row or
+/// footer line of the briefing.
 /// </summary>
 internal static class BriefingBuilder
 {
     /// <summary>Notes with this tag (or one of the venture's note tags) are the briefing's enterprise context.</summary>
     public const string NoteTag = "executive-summary";
+
+    // How long a user-supplied name may be inside a list line (lines are shown whole or not at all, so they stay short).
+    private const int NameChars = 80;
+    private const int RepoChars = 120;
+    private const int DescriptionChars = 200;
+    private const int UrlChars = 300;
 
     public static string Build(BriefingInput input)
     {
@@ -78,53 +87,72 @@ internal static class BriefingBuilder
                 Items: input.LastHandoff is null ? [] : [HandoffItem(input.LastHandoff, input.Now, LastHandoffPointer(session))],
                 Total: input.LastHandoff is null ? 0 : 1,
                 FetchHint: LastHandoffPointer(session),
-                EmptyText: $"No handoff yet for {session.Repo} on track {session.Track}."),
+                EmptyText: "No handoff yet for this repo and track.",
+                P0: true),
             new("Handoffs addressed to this venture",
                 Weight: 2,
                 Items: input.AddressedHandoffs.Items.Select(h => HandoffItem(h, input.Now, $"`baton handoffs --venture {venture.Code}`")).ToList(),
                 Total: input.AddressedHandoffs.Total,
                 FetchHint: $"`baton handoffs --venture {venture.Code}`",
-                EmptyText: "No other venture has addressed work here."),
+                EmptyText: "No other venture has addressed work here.",
+                P0: true),
             new("Other active sessions",
                 Weight: 2,
                 Items: input.OtherActiveSessions.Items.Select(s => SessionItem(s, input.Now)).ToList(),
                 Total: input.OtherActiveSessions.Total,
                 FetchHint: $"`baton sessions --venture {venture.Code} --status active`",
-                EmptyText: "Nobody else is working on this venture right now."),
+                EmptyText: "Nobody else is working on this venture right now.",
+                P0: true),
         };
         if (input.Operations is { } operations) sections.AddRange(OperationsSections(venture, operations, input.Now));
         if (input.Knowledge is { } knowledge) sections.AddRange(KnowledgeSections(venture, knowledge, input.Now));
         return BriefingComposer.Compose(Header(input), sections, input.BudgetChars);
     }
 
-    /// <summary>The spatial anchor and the directive: always first, always whole.</summary>
-    private static string Header(BriefingInput input)
+    /// <summary>
+    /// The spatial anchor and the directive: always first, always whole. Every field is at most
+    /// the number of characters the composer passes (shortened with "…" at a text-element boundary), so it can
+    /// make the header fit the smallest budget.
+    /// </summary>
+    private static Func<int, string> Header(BriefingInput input) => fieldChars =>
     {
         var s = input.Session;
         var v = input.Venture;
+        string F(string? value) => BriefingText.Inline(value, fieldChars);
+        var repo = F(s.Repo);
         var text = new StringBuilder();
-        text.Append($"# {v.Name} ({v.Code})\n");
-        text.Append($"- repo: {s.Repo} · branch: {s.Branch ?? "(unknown)"} · track: {s.Track}\n");
-        text.Append($"- session: {s.Id} ({(input.Resumed ? "resumed" : "new")}) · agent: {s.Agent}\n");
-        text.Append($"- server: {input.ServerLabel} · {Timestamp.ToWire(input.Now)}\n\n");
+        text.Append($"# {F(v.Name)} ({BriefingText.Inline(v.Code)})\n");
+        text.Append($"- repo: {repo} · branch: {(s.Branch is null ? "(unknown)" : F(s.Branch))} · track: {F(s.Track)}\n");
+        text.Append($"- session: {BriefingText.Inline(s.Id)} ({(input.Resumed ? "resumed" : "new")}) · agent: {F(s.Agent)}\n");
+        text.Append($"- server: {F(input.ServerLabel)} · {Timestamp.ToWire(input.Now)}\n\n");
         text.Append(
-            $"**All GitHub issues this session target {s.Repo}. Targeting a different repo? STOP. Record the cross-venture " +
+            $"**All GitHub issues this session target {repo}. Targeting a different repo? STOP. Record the cross-venture " +
             "work as a handoff to that venture, then continue in scope.**\n\n");
         return text.ToString();
-    }
+    };
 
     private static string LastHandoffPointer(Session s) =>
-        $"`baton handoffs --venture {s.Venture} --repo {s.Repo} --track {s.Track} --limit 1 --json`";
+        $"`baton handoffs --venture {BriefingText.OneLine(s.Venture)} --repo {BriefingText.OneLine(s.Repo)} --track {BriefingText.OneLine(s.Track)} --limit 1 --json`";
 
+    /// <summary>
+    /// A handoff: its summary's first line as the item heading, a line of facts, the rest of the summary as a quoted
+    /// block, then each list with its entries as <c>*</c> bullets (so no entry can pass for one of the composer's
+    /// <c>- </c> lines), an entry's further lines quoted under it.
+    /// </summary>
     private static BriefingItem HandoffItem(Handoff h, DateTimeOffset now, string pointer)
     {
+        var summary = DisplayText.Clean(h.Summary).Trim();
+        var breakAt = summary.IndexOf('\n');
+        var (title, rest) = breakAt < 0 ? (summary, "") : (summary[..breakAt], summary[(breakAt + 1)..]);
+
         var text = new StringBuilder();
-        text.Append($"### {h.Summary}\n");
-        text.Append($"{StatusWord(h.Status)} · from {h.FromAgent}");
-        if (h.SourceVenture is not null) text.Append($" (venture {h.SourceVenture}, {h.Repo})");
-        if (h.ToAgent is not null) text.Append($" · to {h.ToAgent}");
+        text.Append($"### {(title.Trim().Length == 0 ? "(no summary)" : BriefingText.Inline(title))}\n");
+        text.Append($"{StatusWord(h.Status)} · from {BriefingText.Inline(h.FromAgent, NameChars)}");
+        if (h.SourceVenture is not null) text.Append($" (venture {BriefingText.Inline(h.SourceVenture)}, {BriefingText.Inline(h.Repo, RepoChars)})");
+        if (h.ToAgent is not null) text.Append($" · to {BriefingText.Inline(h.ToAgent, NameChars)}");
         if (h.IssueNumber is not null) text.Append($" · issue #{h.IssueNumber}");
-        text.Append($" · {Age(now - h.CreatedAt)} ago · {h.Id}\n");
+        text.Append($" · {Age(now - h.CreatedAt)} ago · {BriefingText.Inline(h.Id)}\n");
+        if (rest.Trim().Length > 0) text.Append(BriefingText.Block(rest)).Append('\n');
 
         var payload = JsonNode.Parse(h.Payload) as JsonObject;
         AppendList(text, "Accomplished", payload?["accomplished"]);
@@ -132,24 +160,39 @@ internal static class BriefingBuilder
         AppendList(text, "Blocked", payload?["blocked"]);
         AppendList(text, "Next steps", payload?["next_steps"]);
         AppendList(text, "Success criteria", payload?["success_criteria"]);
-        return new BriefingItem(text.ToString().TrimEnd('\n'), pointer);
+        return new BriefingItem(text.ToString().TrimEnd('\n'), pointer, BriefingText.Inline(h.Id));
     }
 
     private static void AppendList(StringBuilder text, string label, JsonNode? node)
     {
-        if (node is not JsonArray array || array.Count == 0) return;
+        if (node is not JsonArray array) return;
+        var entries = array
+            .Select(e => DisplayText.Clean(e is JsonValue v && v.TryGetValue<string>(out var s) ? s : e?.ToJsonString() ?? "").Trim())
+            .Where(e => e.Length > 0)
+            .ToList();
+        if (entries.Count == 0) return;
         text.Append($"\n{label}:\n");
-        foreach (var entry in array) text.Append($"- {entry?.GetValue<string>()}\n");
+        foreach (var value in entries)
+        {
+            var breakAt = value.IndexOf('\n');
+            var (first, rest) = breakAt < 0 ? (value, "") : (value[..breakAt], value[(breakAt + 1)..]);
+            text.Append("* ").Append(BriefingText.EscapeLineStart(BriefingText.Inline(first))).Append('\n');
+            if (rest.Trim().Length > 0) text.Append(BriefingText.Block(rest, indent: "  ")).Append('\n');
+        }
     }
 
+    /// <summary>A line per session, led by the agent in bold so no agent name can pass for one of the composer's lines.</summary>
     private static BriefingItem SessionItem(Session s, DateTimeOffset now)
     {
-        var text = new StringBuilder($"- {s.Agent} · {s.Repo} · track {s.Track}");
-        if (s.Branch is not null) text.Append($" · branch {s.Branch}");
+        var text = new StringBuilder($"- **{Bold(s.Agent)}** · {BriefingText.Inline(s.Repo, RepoChars)} · track {BriefingText.Inline(s.Track, NameChars)}");
+        if (s.Branch is not null) text.Append($" · branch {BriefingText.Inline(s.Branch, NameChars)}");
         if (s.IssueNumber is not null) text.Append($" · issue #{s.IssueNumber}");
-        text.Append($" · last heartbeat {Age(now - s.LastHeartbeatAt)} ago · {s.Id}");
+        text.Append($" · last heartbeat {Age(now - s.LastHeartbeatAt)} ago · {BriefingText.Inline(s.Id)}");
         return new BriefingItem(text.ToString());
     }
+
+    /// <summary>A name inside <c>**…**</c>: its own asterisks escaped so it cannot end the bold early.</summary>
+    private static string Bold(string? name) => BriefingText.Inline(name, NameChars).Replace("*", "\\*", StringComparison.Ordinal);
 
     private static IEnumerable<BriefingSection> KnowledgeSections(Venture venture, BriefingKnowledge k, DateTimeOffset now)
     {
@@ -164,9 +207,9 @@ internal static class BriefingBuilder
         if (k.Audit is { } audit)
         {
             var findings = audit.Missing.Select(m => new BriefingItem(
-                    $"- missing: {m.Scope}/{m.Name}" + (m.CanGenerate ? $" — can be generated: `baton docs heal --venture {venture.Code}`" : " — needs writing by hand")))
+                    $"- missing: {DocName(m.Scope, m.Name)}" + (m.CanGenerate ? $" — can be generated: `baton docs heal --venture {venture.Code}`" : " — needs writing by hand")))
                 .Concat(audit.Stale.Select(st => new BriefingItem(
-                    $"- stale: {st.Scope}/{st.Name} — {st.AgeDays} days old (limit {st.StalenessDays})" + (st.CanGenerate ? $"; `baton docs heal --venture {venture.Code}` refreshes it" : ""))))
+                    $"- stale: {DocName(st.Scope, st.Name)} — {st.AgeDays} days old (limit {st.StalenessDays})" + (st.CanGenerate ? $"; `baton docs heal --venture {venture.Code}` refreshes it" : ""))))
                 .ToList();
             yield return new BriefingSection($"Doc audit: {audit.Status.ToString().ToLowerInvariant()}",
                 Weight: 1,
@@ -179,8 +222,9 @@ internal static class BriefingBuilder
         if (k.DocsFormat == DocsFormat.None) yield break;
         var full = k.DocsFormat == DocsFormat.Full;
         var items = full
-            ? k.FullDocs.Select(d => new BriefingItem($"### {d.Scope}/{d.Name} (v{d.Version})\n{d.Content.TrimEnd()}", $"`baton doc {d.Scope} {d.Name}`")).ToList()
-            : k.Docs.Select(d => new BriefingItem($"- {d.Scope}/{d.Name} · v{d.Version} · {Size(d.SizeBytes)} · {d.UpdatedAt:yyyy-MM-dd}")).ToList();
+            ? k.FullDocs.Select(d => new BriefingItem($"### {DocName(d.Scope, d.Name)} (v{d.Version})\n{BriefingText.Block(d.Content)}",
+                $"`baton doc {BriefingText.OneLine(d.Scope)} {BriefingText.OneLine(d.Name)}`", DocName(d.Scope, d.Name))).ToList()
+            : k.Docs.Select(d => new BriefingItem($"- {DocName(d.Scope, d.Name)} · v{d.Version} · {Size(d.SizeBytes)} · {d.UpdatedAt:yyyy-MM-dd}")).ToList();
         yield return new BriefingSection("Docs",
             Weight: full ? 6 : 2,
             Items: items,
@@ -202,14 +246,19 @@ internal static class BriefingBuilder
             Total: ops.Alerts.Total,
             FetchHint: $"`baton alerts --venture {venture.Code}`",
             EmptyText: "No open alerts on default branches.",
-            Preamble: ops.OpenOnOtherBranches > 0 ? $"Also open on other branches: {ops.OpenOnOtherBranches} ({allBranches})." : null);
+            Preamble: ops.OpenOnOtherBranches > 0 ? $"Also open on other branches: {ops.OpenOnOtherBranches} ({allBranches})." : null,
+            P0: true);
 
+        // Overdue duties are P0; the heading says how many of the listed ones are overdue, not only due.
+        var overdue = ops.Cadence.Count(c => c.Status == CadenceStatus.Overdue);
         yield return new BriefingSection("Recurring duties due",
             Weight: 1,
             Items: ops.Cadence.Select(c => CadenceItemText(c, now)).ToList(),
             Total: ops.Cadence.Count,
             FetchHint: $"`baton cadence list --venture {venture.Code}`",
-            EmptyText: "No duty is overdue or due within 7 days.");
+            EmptyText: "No duty is overdue or due within 7 days.",
+            P0: true,
+            CountNote: ops.Cadence.Count == 0 ? null : $"{overdue} overdue");
 
         var health = HealthItems(ops, now).ToList();
         yield return new BriefingSection("Briefing health",
@@ -222,9 +271,11 @@ internal static class BriefingBuilder
 
     private static BriefingItem AlertItem(Alert a, DateTimeOffset now)
     {
-        var text = new StringBuilder($"- [{a.Severity.ToString().ToLowerInvariant()}] {a.Repo} · {a.Workflow} · {a.Branch}");
-        text.Append($" · {a.Occurrences} occurrence{(a.Occurrences == 1 ? "" : "s")} · first {Age(now - a.FirstSeen)} ago, last {Age(now - a.LastSeen)} ago · {a.Id}");
-        if (a.Url is not null) text.Append($" · {a.Url}");
+        var text = new StringBuilder($"- [{a.Severity.ToString().ToLowerInvariant()}] {BriefingText.Inline(a.Repo, RepoChars)} · {BriefingText.Inline(a.Workflow, NameChars)} · {BriefingText.Inline(a.Branch, NameChars)}");
+        text.Append($" · {a.Occurrences} occurrence{(a.Occurrences == 1 ? "" : "s")} · first {Age(now - a.FirstSeen)} ago, last {Age(now - a.LastSeen)} ago · {BriefingText.Inline(a.Id)}");
+        // A link is shown whole or not at all: a shortened one would lead somewhere else.
+        var url = BriefingText.Inline(a.Url);
+        if (url.Length is > 0 and <= UrlChars) text.Append($" · {url}");
         return new BriefingItem(text.ToString());
     }
 
@@ -234,8 +285,10 @@ internal static class BriefingBuilder
             ? c.Item.LastDoneAt is null ? "OVERDUE (never done)" : $"OVERDUE by {Age(now - c.DueAt)}"
             : $"due in {Age(c.DueAt - now)}";
         var scope = c.Item.Scope == Venture.Global ? " · global" : "";
-        var text = $"- {c.Item.Title}{scope} · every {c.Item.IntervalDays} d · {when} · {c.Item.Id} (`baton cadence done {c.Item.Id}`)";
-        return new BriefingItem(c.Item.Description is null ? text : $"{text}\n  {c.Item.Description.ReplaceLineEndings(" ")}");
+        var id = BriefingText.Inline(c.Item.Id);
+        var text = $"- **{Bold(c.Item.Title)}**{scope} · every {c.Item.IntervalDays} d · {when} · {id} (`baton cadence done {id}`)";
+        var description = BriefingText.Inline(c.Item.Description, DescriptionChars);
+        return new BriefingItem(description.Length == 0 ? text : $"{text} — {description}");
     }
 
     private static IEnumerable<BriefingItem> HealthItems(BriefingOperations ops, DateTimeOffset now)
@@ -263,9 +316,14 @@ internal static class BriefingBuilder
 
     private static BriefingItem NoteItem(Note n, Venture current, DateTimeOffset now)
     {
-        var origin = n.Venture == current.Code ? "" : n.Venture == Venture.Global ? " · global" : $" · venture {n.Venture}";
-        return new BriefingItem($"### {n.Title}{origin} · updated {Age(now - n.UpdatedAt)} ago · {n.Id}\n{n.Content.TrimEnd()}", $"`baton note show {n.Id}`");
+        var origin = n.Venture == current.Code ? "" : n.Venture == Venture.Global ? " · global" : $" · venture {BriefingText.Inline(n.Venture)}";
+        var id = BriefingText.Inline(n.Id);
+        var title = BriefingText.Inline(n.Title);
+        return new BriefingItem($"### {(title.Length == 0 ? "(untitled)" : title)}{origin} · updated {Age(now - n.UpdatedAt)} ago · {id}\n{BriefingText.Block(n.Content)}",
+            $"`baton note show {id}`", id);
     }
+
+    private static string DocName(string scope, string name) => $"{BriefingText.Inline(scope)}/{BriefingText.Inline(name)}";
 
     private static string Size(int bytes) => bytes < 1024 ? $"{bytes} B" : $"{bytes / 1024.0:F1} KB";
 

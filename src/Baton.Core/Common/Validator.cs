@@ -89,6 +89,18 @@ public sealed partial class Validator
         return code;
     }
 
+    /// <summary>
+    /// Refuses the bidirectional override and isolate characters (<see cref="DisplayText.IsBidiControl"/>) in a field
+    /// that has no use for them — names, titles, summaries — so text cannot read differently from how it is stored.
+    /// Control characters are <see cref="Text"/>'s check; this one adds what <see cref="char.IsControl(char)"/> misses.
+    /// </summary>
+    public string? NoBidiControls(string field, string? value)
+    {
+        if (value is not null && value.Any(DisplayText.IsBidiControl))
+            Add(field, "must not contain bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069).");
+        return value;
+    }
+
     public void ThrowIfAny()
     {
         if (HasErrors) throw BatonException.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));

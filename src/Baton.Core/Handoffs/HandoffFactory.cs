@@ -18,8 +18,9 @@ internal static class HandoffFactory
     public static (string Summary, HandoffStatus Status) Validate(IHandoffFields fields, Validator v)
     {
         var summary = v.Required("summary", fields.Summary, 2_000, multiline: true);
+        v.NoBidiControls("summary", summary);
         var status = v.Required("status", fields.Status);
-        v.Text("to_agent", fields.ToAgent);
+        v.NoBidiControls("to_agent", v.Text("to_agent", fields.ToAgent));
         v.Positive("issue_number", fields.IssueNumber);
         CheckList(v, "accomplished", fields.Accomplished);
         CheckList(v, "in_progress", fields.InProgress);
@@ -105,5 +106,8 @@ internal static class HandoffFactory
         if (items.Count > MaxListItems) v.Add(field, $"must have at most {MaxListItems} entries (got {items.Count}).");
         if (items.Any(i => i is null)) v.Add(field, "must not contain null entries.");
         else if (items.Any(i => i.Length > MaxItemChars)) v.Add(field, $"entries must be at most {MaxItemChars} characters.");
+        // Entries reach the briefing and terminals: the same characters a summary may not carry are refused here.
+        if (items.Any(i => i is not null && DisplayText.HasHidden(i, allowCarriageReturn: true)))
+            v.Add(field, "entries must not contain control characters other than line breaks and tabs, nor bidirectional override or isolate characters (U+202A–U+202E, U+2066–U+2069).");
     }
 }

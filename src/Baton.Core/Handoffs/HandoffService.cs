@@ -14,9 +14,9 @@ internal sealed class HandoffService(IHandoffStore handoffs, IVentureStore ventu
     {
         var v = new Validator();
         var ventureCode = v.Required("venture", request.Venture, 12);
-        var repo = v.Required("repo", request.Repo, 200);
-        var fromAgent = v.Required("from_agent", request.FromAgent, 100);
-        var track = v.Text("track", request.Track, 100) is { Length: > 0 } t ? t : Tracks.Default;
+        var repo = v.NoBidiControls("repo", v.Required("repo", request.Repo, 200))!;
+        var fromAgent = v.NoBidiControls("from_agent", v.Required("from_agent", request.FromAgent, 100))!;
+        var track = v.NoBidiControls("track", v.Text("track", request.Track, 100)) is { Length: > 0 } t ? t : Tracks.Default;
         var toVenture = v.Text("to_venture", request.ToVenture, 12);
         var sessionId = v.Text("session_id", request.SessionId, 64);
         var (summary, status) = HandoffFactory.Validate(request, v);

@@ -17,7 +17,7 @@ internal sealed partial class NoteService(IKnowledgeStore knowledge, IVentureSto
     {
         var v = new Validator();
         var venture = v.Required("venture", request.Venture, 12);
-        var title = v.Required("title", request.Title, 200);
+        var title = v.NoBidiControls("title", v.Required("title", request.Title, 200))!;
         var content = v.Required("content", request.Content, MaxContentChars, multiline: true);
         var tags = Tags(v, request.Tags);
         var source = v.Text("source", request.Source, 200);
@@ -34,7 +34,7 @@ internal sealed partial class NoteService(IKnowledgeStore knowledge, IVentureSto
     public async Task<Note> UpdateNoteAsync(string id, UpdateNoteRequest request, CancellationToken ct)
     {
         var v = new Validator();
-        var title = v.Text("title", request.Title, 200);
+        var title = v.NoBidiControls("title", v.Text("title", request.Title, 200));
         if (title is { Length: 0 }) v.Add("title", "must not be empty.");
         var content = request.Content is null ? null : v.Required("content", request.Content, MaxContentChars, multiline: true);
         var tags = request.Tags is null ? null : Tags(v, request.Tags);

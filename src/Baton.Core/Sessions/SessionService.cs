@@ -15,13 +15,14 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
     public async Task<SodResponse> SodAsync(SodRequest request, CancellationToken ct)
     {
         var v = new Validator();
-        var agent = v.Required("agent", request.Agent, 100);
+        // Session fields are shown in every briefing of the venture: no bidi controls (Text refuses control characters).
+        var agent = v.NoBidiControls("agent", v.Required("agent", request.Agent, 100))!;
         var ventureCode = v.Required("venture", request.Venture, 12);
-        var repo = v.Required("repo", request.Repo, 200);
-        var track = v.Text("track", request.Track, 100) is { Length: > 0 } t ? t : Session.DefaultTrack;
-        var cli = v.Text("cli", request.Cli, 50);
-        var host = v.Text("host", request.Host, 200);
-        var branch = v.Text("branch", request.Branch, 250);
+        var repo = v.NoBidiControls("repo", v.Required("repo", request.Repo, 200))!;
+        var track = v.NoBidiControls("track", v.Text("track", request.Track, 100)) is { Length: > 0 } t ? t : Session.DefaultTrack;
+        var cli = v.NoBidiControls("cli", v.Text("cli", request.Cli, 50));
+        var host = v.NoBidiControls("host", v.Text("host", request.Host, 200));
+        var branch = v.NoBidiControls("branch", v.Text("branch", request.Branch, 250));
         var commit = v.Text("commit_sha", request.CommitSha, 64);
         v.Positive("issue_number", request.IssueNumber);
         var budget = v.Range("budget_chars", request.BudgetChars, BriefingBudget.MinChars, BriefingBudget.MaxChars, core.Options.DefaultBudgetChars);
@@ -74,7 +75,7 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
     public async Task<HeartbeatResponse> UpdateAsync(string sessionId, UpdateSessionRequest request, CancellationToken ct)
     {
         var v = new Validator();
-        var branch = v.Text("branch", request.Branch, 250);
+        var branch = v.NoBidiControls("branch", v.Text("branch", request.Branch, 250));
         var commit = v.Text("commit_sha", request.CommitSha, 64);
         v.Positive("issue_number", request.IssueNumber);
         if (request.Meta is not null)
