@@ -29,6 +29,8 @@ public static class ErrorCodes
     public const string IdempotencyKeyInFlight = "idempotency_key_in_flight";
     public const string RateLimited = "rate_limited";
     public const string Unavailable = "unavailable";
+    public const string StorageFull = "storage_full";
+    public const string StorageUnavailable = "storage_unavailable";
     public const string Internal = "internal_error";
 
     private static readonly Dictionary<string, (int Status, string Title)> Table = new()
@@ -56,6 +58,8 @@ public static class ErrorCodes
         [RateLimited] = (429, "Too many requests"),
         [Internal] = (500, "Something went wrong on the server"),
         [Unavailable] = (503, "The service is not available"),
+        [StorageUnavailable] = (503, "The store's storage is not available"),
+        [StorageFull] = (507, "The store's disk is full"),
     };
 
     public static int StatusOf(string code) => Table.TryGetValue(code, out var entry) ? entry.Status : 400;
