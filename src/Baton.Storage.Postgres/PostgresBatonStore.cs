@@ -162,6 +162,23 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter
         }
     }
 
+    /// <summary>
+    /// A write: <paramref name="work"/>'s statements each commit on their own, except under a request's Idempotency-Key
+    /// (<see cref="IdempotencyScope.Current"/>), where they run in one transaction with the key's record.
+    /// </summary>
+    private Task<T> WriteAsync<T>(Func<Db, Task<T>> work, CancellationToken ct) =>
+        IdempotencyScope.Current is { } scope ? WriteUnderKeyAsync(scope, work, ct) : RunAsync(work, ct);
+
+    /// <summary>A write in one transaction; under a request's Idempotency-Key the key's record is in it too.</summary>
+    private Task<T> WriteInTransactionAsync<T>(Func<Db, Task<T>> work, CancellationToken ct) =>
+        IdempotencyScope.Current is { } scope ? WriteUnderKeyAsync(scope, work, ct) : InTransactionAsync(work, ct);
+
+    private Task<T> WriteUnderKeyAsync<T>(IdempotencyScope scope, Func<Db, Task<T>> work, CancellationToken ct)
+    {
+        var position = scope.NextWrite();
+        return InTransactionAsync(db => WriteUnderKeyAsync(db, scope, position, work, ct), ct);
+    }
+
     private void EnsureUsable()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -1,4 +1,5 @@
 using Baton.Core.Knowledge;
+using Baton.Core.Requests;
 using Baton.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -83,7 +84,7 @@ public sealed partial class SqliteBatonStore : IBatonStore
     /// <c>EXTRA</c>): what the durability setting actually reached, not what was asked for.
     /// </summary>
     public Task<string> ReadSynchronousAsync(CancellationToken ct) =>
-        WriteAsync(db => db.Scalar("PRAGMA synchronous") switch
+        WriteUnkeyedAsync(db => db.Scalar("PRAGMA synchronous") switch
         {
             0 => "OFF",
             1 => "NORMAL",
@@ -150,8 +151,20 @@ public sealed partial class SqliteBatonStore : IBatonStore
         db.Execute($"PRAGMA journal_size_limit = {Checkpointer.JournalSizeLimitBytes}");
     }
 
-    /// <summary>Runs <paramref name="work"/> in the writer's next group; answers after that group committed.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in the writer's next group; answers after that group committed. Under a request's
+    /// Idempotency-Key (<see cref="IdempotencyScope.Current"/>) the key's record is read and written in the same
+    /// savepoint (<see cref="WriteUnderKey"/>).
+    /// </summary>
     internal Task<T> WriteAsync<T>(Func<Db, T> work, CancellationToken ct)
+    {
+        if (IdempotencyScope.Current is not { } scope) return WriteUnkeyedAsync(work, ct);
+        var position = scope.NextWrite();
+        return WriteUnkeyedAsync(db => WriteUnderKey(db, scope, position, work), ct);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in the writer's next group, whatever key the caller's request carries.</summary>
+    private Task<T> WriteUnkeyedAsync<T>(Func<Db, T> work, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var writer = _writer ?? throw new InvalidOperationException("Call InitializeAsync before using the store.");

@@ -27,6 +27,7 @@ public static class ErrorCodes
     public const string RequestTooLarge = "request_too_large";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string IdempotencyKeyInFlight = "idempotency_key_in_flight";
+    public const string KeySecretLost = "key_secret_lost";
     public const string RateLimited = "rate_limited";
     public const string Unavailable = "unavailable";
     public const string StorageFull = "storage_full";
@@ -52,6 +53,7 @@ public static class ErrorCodes
         [SecretDetected] = (422, "The content looks like it contains a secret"),
         [SessionNotActive] = (409, "The session is no longer active"),
         [IdempotencyKeyInFlight] = (409, "A request with this Idempotency-Key is still running"),
+        [KeySecretLost] = (409, "The key was created, but the answer carrying its secret was lost"),
         [PayloadTooLarge] = (413, "The handoff payload is too large"),
         [RequestTooLarge] = (413, "The request body is too large"),
         [IdempotencyKeyReused] = (422, "This Idempotency-Key was used with a different request"),
