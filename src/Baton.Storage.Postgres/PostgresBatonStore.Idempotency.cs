@@ -6,7 +6,7 @@ using Baton.Storage.Relational;
 namespace Baton.Storage.Postgres;
 
 /// <summary>
-/// Idempotency records (docs/architecture.md §7, decisions/0011-idempotency-commits-with-the-write.md). A write made
+/// Idempotency records (docs/architecture.md §7, decisions/0013-idempotency-commits-with-the-write.md). A write made
 /// while an <see cref="IdempotencyScope"/> is current runs in a transaction that first locks the key's record
 /// (inserting an empty one if there is none), decides (<see cref="IdempotencyRules.DecideWrite"/>), and appends its
 /// result before COMMIT — so the write and the record that it was done commit together or not at all, and two

@@ -6,7 +6,7 @@ using Baton.Storage.Relational;
 namespace Baton.Storage.Sqlite;
 
 /// <summary>
-/// Idempotency records (docs/architecture.md §7, decisions/0011-idempotency-commits-with-the-write.md). A write made
+/// Idempotency records (docs/architecture.md §7, decisions/0013-idempotency-commits-with-the-write.md). A write made
 /// while an <see cref="IdempotencyScope"/> is current runs in the writer's group like any other, and in the same
 /// savepoint reads the key's record, decides (<see cref="IdempotencyRules.DecideWrite"/>) and appends its result — so
 /// the write and the record that it was done commit together or not at all.

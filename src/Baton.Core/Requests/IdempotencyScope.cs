@@ -2,7 +2,7 @@ namespace Baton.Core.Requests;
 
 /// <summary>
 /// The Idempotency-Key a request runs under, seen by the store's writes for that request (docs/architecture.md §7,
-/// decisions/0011-idempotency-commits-with-the-write.md). The HTTP layer enters it around the handler; every store
+/// decisions/0013-idempotency-commits-with-the-write.md). The HTTP layer enters it around the handler; every store
 /// write made while it is current commits the key's record in its own transaction — the write's result with it — so
 /// after any crash a retry either finds that the write was done (and is answered from the stored result) or finds
 /// nothing (and performs it). Services never see it: it travels with the request's async flow, like its cancellation.

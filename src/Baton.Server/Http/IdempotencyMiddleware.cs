@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Baton.Server.Http;
 
 /// <summary>
-/// <c>Idempotency-Key</c> on every mutating route (docs/architecture.md §7, decisions/0011-idempotency-commits-with-the-write.md).
+/// <c>Idempotency-Key</c> on every mutating route (docs/architecture.md §7, decisions/0013-idempotency-commits-with-the-write.md).
 /// The key is scoped to (route template, actor); the request is identified by SHA-256 of method, path and body.
 /// <para>
 /// A request with a key runs under an <see cref="IdempotencyScope"/>: every store write it makes commits the key's
