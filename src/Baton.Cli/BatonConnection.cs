@@ -48,6 +48,10 @@ public sealed class BatonConnection : IAsyncDisposable
     public IAlertService Alerts { get; private init; } = null!;
     public ICadenceService Cadence { get; private init; } = null!;
 
+    /// <summary>Local mode: the open store (test seam, to see what the settings reached); null in server mode.</summary>
+    internal Baton.Core.Storage.IBatonStore? LocalStore =>
+        (_store as BatonRuntime)?.Services.GetRequiredService<Baton.Core.Storage.IBatonStore>();
+
     /// <summary>The server URL, or <c>local: &lt;db path&gt;</c>.</summary>
     public string Label { get; }
 
@@ -63,7 +67,7 @@ public sealed class BatonConnection : IAsyncDisposable
             };
         }
 
-        var store = new StoreOptions { Kind = settings.Store, Url = settings.StoreUrl, DataDir = settings.DataDir };
+        var store = new StoreOptions { Kind = settings.Store, Url = settings.StoreUrl, DataDir = settings.DataDir, Synchronous = settings.Synchronous };
         var services = new ServiceCollection().AddBaton(
             new BatonOptions { StaleAfter = settings.StaleAfter, ServerLabel = store.LocalLabel, VenturesFile = settings.VenturesFileOrNull() },
             store);

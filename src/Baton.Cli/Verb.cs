@@ -35,6 +35,7 @@ public static class Verb
         ["--agent"] = BatonSettingsLoader.AgentVariable,
         ["--store"] = BatonSettingsLoader.StoreVariable,
         ["--store-url"] = BatonSettingsLoader.StoreUrlVariable,
+        ["--durability"] = BatonSettingsLoader.DurabilityVariable,
     };
 
     /// <summary>Runs <paramref name="body"/> with open services.</summary>
@@ -76,6 +77,13 @@ public static class Verb
             // The application handlers' "fix your call": a usage error at a terminal.
             runtime.Error.WriteLine("baton: " + ex.Message);
             return ExitCodes.Usage;
+        }
+        catch (Baton.Core.Storage.StoreUnavailableException ex)
+        {
+            // A full, read-only or failing disk, or a database server that is gone: the store's one-line reason.
+            runtime.Error.WriteLine("baton: " + ex.Message);
+            runtime.Error.WriteLine($"  (code: {ex.ToProblem().Code})");
+            return ExitCodes.Failed;
         }
         catch (VentureFileException ex)
         {

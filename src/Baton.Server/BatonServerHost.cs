@@ -38,17 +38,21 @@ public static class BatonServerHost
         ServerOptions.TryParseListen(options.Listen, out var address, out var port);
 
         var dataDir = Path.GetFullPath(options.DataDir);
-        Directory.CreateDirectory(dataDir);
+        DataDirectory.EnsureWritable(dataDir);
 
-        var app = Build(options, dataDir, address, port, hooks);
+        var listening = new ListeningGate();
+        var app = Build(options, dataDir, address, port, hooks, listening);
         try
         {
             // The registry is read before the store is opened: a broken file stops the start with nothing half done.
             var store = await BatonStartup.InitializeAsync(app.Services, ct);
             var factory = app.Services.GetRequiredService<BatonServiceFactory>();
-            var adminKeyPath = await AdminKeyFile.EnsureAsync(store, factory, dataDir, output, ct);
 
-            await app.StartAsync(ct);
+            // Bind before minting the admin key: a start that cannot listen must leave no admin.key behind (a key
+            // file for a server that never ran). Requests arriving before the key exists are simply unauthorised.
+            await StartListeningAsync(app, options.Listen, ct);
+            listening.Open();
+            var adminKeyPath = await AdminKeyFile.EnsureAsync(store, factory, dataDir, output, ct);
             var baseAddress = new Uri(app.Urls.First());
             factory.UseServerLabel(baseAddress.ToString().TrimEnd('/'));
             await output.WriteLineAsync($"Baton listening on {baseAddress}");
@@ -62,7 +66,29 @@ public static class BatonServerHost
         }
     }
 
-    private static WebApplication Build(ServerOptions options, string dataDir, System.Net.IPAddress address, int port, ServerHooks hooks)
+    /// <summary>Starts Kestrel; a port that cannot be bound is a <see cref="ServerStartException"/> saying which and why.</summary>
+    private static async Task StartListeningAsync(WebApplication app, string listen, CancellationToken ct)
+    {
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch (IOException ex)
+        {
+            var reason = ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
+                ? "the address is already in use (is another baton serve running?)"
+                : FirstLine(ex.InnerException?.Message ?? ex.Message);
+            throw new ServerStartException($"cannot listen on {listen}: {reason}. Stop what holds it or pass another --listen (BATON_LISTEN).", ex);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new ServerStartException($"cannot listen on {listen}: {FirstLine(ex.Message)}. Pass another --listen (BATON_LISTEN).", ex);
+        }
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim().TrimEnd('.');
+
+    private static WebApplication Build(ServerOptions options, string dataDir, System.Net.IPAddress address, int port, ServerHooks hooks, ListeningGate listening)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
 
@@ -72,6 +98,9 @@ public static class BatonServerHost
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A start that fails (a port in use) is reported once, in one line, by ServerStartException; the host's own
+        // "Hosting failed to start" with its stack trace would bury it. After the start the host logs as usual.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => listening.IsOpen && level >= LogLevel.Warning);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -178,6 +207,16 @@ public static class BatonServerHost
         }
         return await next(context);
     }
+}
+
+/// <summary>Set once Kestrel listens: until then the host's own start-failure log is left to ServerStartException.</summary>
+internal sealed class ListeningGate
+{
+    private volatile bool _open;
+
+    public bool IsOpen => _open;
+
+    public void Open() => _open = true;
 }
 
 /// <summary>Test seams: a fake clock, and a wrapper around the store (to slow it down or count calls).</summary>

@@ -93,3 +93,9 @@ public sealed class ServerOptionsException(IReadOnlyList<string> problems)
 {
     public IReadOnlyList<string> Problems { get; } = problems;
 }
+
+/// <summary>
+/// <see cref="BatonServerHost.StartAsync"/> could not start for a reason outside the options: the data directory is not
+/// writable, or the listen address cannot be bound. The message is one line naming what and why.
+/// </summary>
+public sealed class ServerStartException(string message, Exception inner) : Exception(message, inner);

@@ -18,13 +18,13 @@ public sealed partial class PostgresBatonStore
     public Task<AlertChange> ApplyAlertSignalAsync(AlertSignal signal, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(signal);
-        return InTransactionAsync(db => ApplySignalAsync(db, signal, ct), ct);
+        return WriteInTransactionAsync(db => ApplySignalAsync(db, signal, ct), ct);
     }
 
     public Task<Alert?> FindAlertOrNullAsync(string id, CancellationToken ct) => RunAsync(db => FindAlertAsync(db, id, ct), ct);
 
     public Task<Alert?> ResolveAlertAsync(string id, DateTimeOffset now, string resolvedBy, string reason, CancellationToken ct) =>
-        RunAsync(async db =>
+        WriteAsync(async db =>
         {
             // Resolving twice keeps the first resolution.
             await db.ExecuteAsync("""
@@ -58,7 +58,7 @@ public sealed partial class PostgresBatonStore
     public Task<WebhookOutcome> RecordWebhookDeliveryAsync(WebhookDelivery delivery, AlertSignal? signal, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        return InTransactionAsync(async db =>
+        return WriteInTransactionAsync(async db =>
         {
             // ON CONFLICT DO NOTHING: the same delivery reaching two replicas is recorded (and applied) once.
             var inserted = await db.ExecuteAsync("""
@@ -104,7 +104,7 @@ public sealed partial class PostgresBatonStore
         }, ct);
 
     public Task SetWebhookSecretAsync(string secret, DateTimeOffset now, CancellationToken ct) =>
-        RunAsync(db => db.ExecuteAsync("""
+        WriteAsync(db => db.ExecuteAsync("""
             INSERT INTO webhook_secrets (provider, secret, set_at) VALUES (@provider, @secret, @at)
             ON CONFLICT (provider) DO UPDATE SET secret = excluded.secret, set_at = excluded.set_at
             """, ct, ("provider", GitHubProvider), ("secret", secret), ("at", Rows.Ms(now))), ct);
@@ -113,19 +113,22 @@ public sealed partial class PostgresBatonStore
         RunAsync(db => db.FirstOrDefaultAsync("SELECT secret FROM webhook_secrets WHERE provider = @provider", r => r.GetString(0), ct,
             ("provider", GitHubProvider)), ct);
 
-    public Task InsertCadenceItemAsync(CadenceItem item, CancellationToken ct)
+    public Task<CadenceItem> InsertCadenceItemAsync(CadenceItem item, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return RunAsync(db => db.ExecuteAsync($"""
-            INSERT INTO cadence_items ({Rows.CadenceColumns}) VALUES ({Rows.CadenceValues})
-            """, ct, Rows.CadenceArgs(item)), ct);
+        return WriteAsync(async db =>
+        {
+            await db.ExecuteAsync($"INSERT INTO cadence_items ({Rows.CadenceColumns}) VALUES ({Rows.CadenceValues})", ct, Rows.CadenceArgs(item))
+                .ConfigureAwait(false);
+            return item;
+        }, ct);
     }
 
     public Task<CadenceItem?> FindCadenceItemOrNullAsync(string id, CancellationToken ct) =>
         RunAsync(db => db.FirstOrDefaultAsync($"SELECT {Rows.CadenceColumns} FROM cadence_items WHERE id = @id", Rows.Cadence, ct, ("id", id)), ct);
 
     public Task<CadenceItem?> MarkCadenceDoneAsync(string id, DateTimeOffset now, string doneBy, CancellationToken ct) =>
-        RunAsync(db => db.FirstOrDefaultAsync($"""
+        WriteAsync(db => db.FirstOrDefaultAsync($"""
             UPDATE cadence_items SET last_done_at = @now, last_done_by = @by WHERE id = @id RETURNING {Rows.CadenceColumns}
             """, Rows.Cadence, ct, ("id", id), ("now", Rows.Ms(now)), ("by", doneBy)), ct);
 

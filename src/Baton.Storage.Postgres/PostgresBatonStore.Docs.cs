@@ -8,7 +8,7 @@ public sealed partial class PostgresBatonStore
     public Task<DocPut> PutDocAsync(Doc candidate, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(candidate);
-        return InTransactionAsync(async db =>
+        return WriteInTransactionAsync(async db =>
         {
             // Uploads of one doc take turns (on any replica), so two racing uploads cannot both become version N+1; a
             // row lock would not do for the first version, when there is no row to lock yet.
@@ -53,20 +53,24 @@ public sealed partial class PostgresBatonStore
         RunAsync(db => db.FirstOrDefaultAsync($"SELECT {Rows.DocRequirementColumns} FROM doc_requirements WHERE id = @id",
             Rows.DocRequirement, ct, ("id", id)), ct);
 
-    public Task UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct)
+    public Task<DocRequirement> UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(requirement);
-        return RunAsync(db => db.ExecuteAsync($"""
+        return WriteAsync(async db =>
+        {
+            await db.ExecuteAsync($"""
             INSERT INTO doc_requirements ({Rows.DocRequirementColumns}) VALUES ({Rows.DocRequirementValues})
             ON CONFLICT (id) DO UPDATE SET
                 name_pattern = excluded.name_pattern, scope_type = excluded.scope_type, venture = excluded.venture,
                 capability = excluded.capability, staleness_days = excluded.staleness_days, auto_generate = excluded.auto_generate,
                 generation_sources = excluded.generation_sources, created_at = excluded.created_at
-            """, ct, Rows.DocRequirementArgs(requirement)), ct);
+            """, ct, Rows.DocRequirementArgs(requirement)).ConfigureAwait(false);
+            return requirement;
+        }, ct);
     }
 
     public Task<bool> DeleteDocRequirementAsync(string id, CancellationToken ct) =>
-        RunAsync(async db => await db.ExecuteAsync("DELETE FROM doc_requirements WHERE id = @id", ct, ("id", id)).ConfigureAwait(false) > 0, ct);
+        WriteAsync(async db => await db.ExecuteAsync("DELETE FROM doc_requirements WHERE id = @id", ct, ("id", id)).ConfigureAwait(false) > 0, ct);
 
     private static Task<Doc?> FindCurrentDocAsync(Db db, string scope, string name, CancellationToken ct) =>
         db.FirstOrDefaultAsync($"SELECT {Rows.DocColumns} FROM docs WHERE scope = @scope AND name = @name", Rows.Doc, ct,

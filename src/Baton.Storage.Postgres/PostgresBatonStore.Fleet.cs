@@ -11,7 +11,7 @@ public sealed partial class PostgresBatonStore
         ArgumentNullException.ThrowIfNull(candidate);
         // One statement, atomic across replicas: the unique hostname index is the conflict target, and xmax = 0 on the
         // returned row tells an insert from an update (an updated row carries the updating transaction's id there).
-        return RunAsync(async db =>
+        return WriteAsync(async db =>
         {
             var row = await db.FirstOrDefaultAsync($"""
                 INSERT INTO machines AS m ({Rows.MachineColumns}) VALUES ({Rows.MachineValues})
@@ -34,7 +34,7 @@ public sealed partial class PostgresBatonStore
         RunAsync(db => db.FirstOrDefaultAsync($"SELECT {Rows.MachineColumns} FROM machines WHERE id = @id", Rows.Machine, ct, ("id", id)), ct);
 
     public Task<Machine?> TouchMachineAsync(string id, DateTimeOffset now, CancellationToken ct) =>
-        RunAsync(db => db.FirstOrDefaultAsync($"""
+        WriteAsync(db => db.FirstOrDefaultAsync($"""
             UPDATE machines SET last_seen_at = greatest(last_seen_at, @now) WHERE id = @id
             RETURNING {Rows.MachineColumns}
             """, Rows.Machine, ct, ("id", id), ("now", Rows.Ms(now))), ct);

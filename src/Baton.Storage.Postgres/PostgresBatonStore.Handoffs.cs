@@ -6,10 +6,14 @@ namespace Baton.Storage.Postgres;
 
 public sealed partial class PostgresBatonStore
 {
-    public Task InsertHandoffAsync(Handoff handoff, CancellationToken ct)
+    public Task<Handoff> InsertHandoffAsync(Handoff handoff, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(handoff);
-        return RunAsync(db => InsertHandoffAsync(db, handoff, ct), ct);
+        return WriteAsync(async db =>
+        {
+            await InsertHandoffAsync(db, handoff, ct).ConfigureAwait(false);
+            return handoff;
+        }, ct);
     }
 
     public Task<Handoff?> FindHandoffOrNullAsync(string id, CancellationToken ct) =>

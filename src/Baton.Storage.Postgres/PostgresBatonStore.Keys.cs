@@ -11,7 +11,7 @@ public sealed partial class PostgresBatonStore
         ArgumentNullException.ThrowIfNull(ventures);
         if (ventures.Count == 0) return Task.CompletedTask;
         // One transaction: replicas loading the registry at start apply it whole or not at all.
-        return InTransactionAsync(async db =>
+        return WriteInTransactionAsync(async db =>
         {
             foreach (var v in ventures)
             {
@@ -33,11 +33,15 @@ public sealed partial class PostgresBatonStore
     public async Task<IReadOnlyList<Venture>> ListVenturesAsync(CancellationToken ct) =>
         await RunAsync(db => db.ListAsync($"SELECT {Rows.VentureColumns} FROM ventures ORDER BY code", Rows.Venture, ct), ct).ConfigureAwait(false);
 
-    public Task InsertApiKeyAsync(ApiKey key, CancellationToken ct)
+    public Task<ApiKey> InsertApiKeyAsync(ApiKey key, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return RunAsync(db => db.ExecuteAsync($"INSERT INTO api_keys ({Rows.ApiKeyColumns}) VALUES ({Rows.ApiKeyValues})", ct,
-            Rows.ApiKeyArgs(key)), ct);
+        return WriteAsync(async db =>
+        {
+            await db.ExecuteAsync($"INSERT INTO api_keys ({Rows.ApiKeyColumns}) VALUES ({Rows.ApiKeyValues})", ct, Rows.ApiKeyArgs(key))
+                .ConfigureAwait(false);
+            return key;
+        }, ct);
     }
 
     public Task<ApiKey?> FindApiKeyByHashOrNullAsync(string keyHash, CancellationToken ct) =>
@@ -48,7 +52,7 @@ public sealed partial class PostgresBatonStore
             .ConfigureAwait(false);
 
     public Task<ApiKey?> RevokeApiKeyAsync(string id, DateTimeOffset now, CancellationToken ct) =>
-        RunAsync(async db =>
+        WriteAsync(async db =>
         {
             // The first revocation time stands; revoking again changes nothing.
             await db.ExecuteAsync("UPDATE api_keys SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL", ct,

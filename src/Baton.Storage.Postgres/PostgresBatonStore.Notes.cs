@@ -23,11 +23,14 @@ public sealed partial class PostgresBatonStore
     [GeneratedRegex(@"[\p{L}\p{M}\p{N}_]+")]
     private static partial Regex Word();
 
-    public Task InsertNoteAsync(Note note, CancellationToken ct)
+    public Task<Note> InsertNoteAsync(Note note, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(note);
-        return RunAsync(db => db.ExecuteAsync($"INSERT INTO notes ({Rows.NoteColumns}) VALUES ({Rows.NoteValues})", ct,
-            Rows.NoteArgs(note)), ct);
+        return WriteAsync(async db =>
+        {
+            await db.ExecuteAsync($"INSERT INTO notes ({Rows.NoteColumns}) VALUES ({Rows.NoteValues})", ct, Rows.NoteArgs(note)).ConfigureAwait(false);
+            return note;
+        }, ct);
     }
 
     public Task<Note?> FindNoteOrNullAsync(string id, CancellationToken ct) =>
@@ -35,7 +38,7 @@ public sealed partial class PostgresBatonStore
 
     public Task<Note?> UpdateNoteAsync(string id, string? title, string? content, IReadOnlyList<string>? tags, DateTimeOffset now, CancellationToken ct) =>
         // The generated search column follows title and content by itself.
-        RunAsync(db => db.FirstOrDefaultAsync($"""
+        WriteAsync(db => db.FirstOrDefaultAsync($"""
             UPDATE notes SET
                 title = coalesce(@title, title),
                 content = coalesce(@content, content),
@@ -47,7 +50,7 @@ public sealed partial class PostgresBatonStore
             ("id", id), ("title", title), ("content", content), ("tags", tags is null ? null : Rows.List(tags)), ("now", Rows.Ms(now))), ct);
 
     public Task<Note?> SetNoteArchivedAsync(string id, bool archived, DateTimeOffset now, CancellationToken ct) =>
-        RunAsync(db => db.FirstOrDefaultAsync($"UPDATE notes SET archived = @archived, updated_at = @now WHERE id = @id RETURNING {Rows.NoteColumns}",
+        WriteAsync(db => db.FirstOrDefaultAsync($"UPDATE notes SET archived = @archived, updated_at = @now WHERE id = @id RETURNING {Rows.NoteColumns}",
             Rows.Note, ct, ("id", id), ("archived", archived), ("now", Rows.Ms(now))), ct);
 
     public Task<Page<NoteHit>> SearchNotesAsync(NoteQuery query, CancellationToken ct)

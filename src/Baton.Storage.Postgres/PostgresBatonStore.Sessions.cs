@@ -1,5 +1,6 @@
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
+using Baton.Core.Requests;
 using Baton.Core.Sessions;
 
 
@@ -10,7 +11,7 @@ public sealed partial class PostgresBatonStore
     public Task<SodOutcome> StartOrResumeSessionAsync(Session candidate, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(candidate);
-        return InTransactionAsync(async db =>
+        return WriteInTransactionAsync(async db =>
         {
             // Replicas serialise SOD per tuple: the lock is held to the end of this transaction, so a racing SOD on
             // another replica reads the active sessions only after this one committed its choice. A hash collision
@@ -56,14 +57,16 @@ public sealed partial class PostgresBatonStore
         EnsureUsable();
         // A plain heartbeat (no update) shares a batch with the others arriving meanwhile. What the batch did not touch
         // (missing, ended, stale, or the batch failed) runs alone below, which tells those cases apart as before.
-        if (update is null && await _heartbeats!.TouchAsync(id, now, staleAfter, ct).ConfigureAwait(false) is { } batched)
+        // A heartbeat under an Idempotency-Key runs alone: its record must commit in the heartbeat's own transaction,
+        // which a shared batch statement cannot give it.
+        if (update is null && IdempotencyScope.Current is null && await _heartbeats!.TouchAsync(id, now, staleAfter, ct).ConfigureAwait(false) is { } batched)
             return new TouchOutcome(TouchResult.Touched, batched);
         return await TouchAloneAsync(id, update, now, staleAfter, ct).ConfigureAwait(false);
     }
 
     /// <summary>One heartbeat or update on its own: the fast path and, when it touches nothing, the closer look.</summary>
     private Task<TouchOutcome> TouchAloneAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
-        RunAsync(async db =>
+        WriteAsync(async db =>
         {
             // One autocommitted statement, one round trip. Only when it touches nothing do we look closer, to tell a
             // missing session from an ended or stale one.
@@ -98,7 +101,7 @@ public sealed partial class PostgresBatonStore
     public Task<EodOutcome> EndSessionAsync(string sessionId, Handoff handoff, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(handoff);
-        return InTransactionAsync(async db =>
+        return WriteInTransactionAsync(async db =>
         {
             // FOR UPDATE: two EODs of one session (a retry on another replica) take turns, so only one stores a handoff.
             var row = await db.FirstOrDefaultAsync($"SELECT {Rows.SessionWithEodHandoffSql} FROM sessions WHERE id = @id FOR UPDATE OF sessions",

@@ -28,6 +28,7 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter
     private readonly TimeProvider _clock;
     private readonly PostgresStoreOptions _options;
     private readonly string _maskedConnectionString;
+    private readonly string _location;
     private HeartbeatWriter? _heartbeats;
     private bool _initialized;
     private int _disposed;
@@ -38,6 +39,8 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter
         _dataSource = dataSource;
         _maskedConnectionString = maskedConnectionString;
         _clock = clock;
+        var parsed = new NpgsqlConnectionStringBuilder(maskedConnectionString);
+        _location = $"PostgreSQL database {parsed.Database ?? "(default)"} on {parsed.Host}:{parsed.Port}";
     }
 
     /// <summary>
@@ -92,7 +95,7 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter
         }
         catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
         {
-            throw new StoreUnavailableException(
+            throw new StoreUnavailableException(StorageFailure.Unreachable, _location,
                 $"Cannot connect to PostgreSQL ({_maskedConnectionString}): {Reason(ex)} " +
                 "Check that the server is running and that --store-url (BATON_STORE_URL) names the right host, port, database, user and password.", ex);
         }
@@ -127,8 +130,15 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter
     private async Task<T> RunAsync<T>(Func<Db, Task<T>> work, CancellationToken ct)
     {
         EnsureUsable();
-        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        return await work(new Db(connection, null)).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            return await work(new Db(connection, null)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgresFailures.Translate(ex, _location) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     /// <summary>
@@ -138,11 +148,35 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter
     private async Task<T> InTransactionAsync<T>(Func<Db, Task<T>> work, CancellationToken ct)
     {
         EnsureUsable();
-        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var result = await work(new Db(connection, transaction)).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
-        return result;
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var result = await work(new Db(connection, transaction)).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception ex) when (PostgresFailures.Translate(ex, _location) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>
+    /// A write: <paramref name="work"/>'s statements each commit on their own, except under a request's Idempotency-Key
+    /// (<see cref="IdempotencyScope.Current"/>), where they run in one transaction with the key's record.
+    /// </summary>
+    private Task<T> WriteAsync<T>(Func<Db, Task<T>> work, CancellationToken ct) =>
+        IdempotencyScope.Current is { } scope ? WriteUnderKeyAsync(scope, work, ct) : RunAsync(work, ct);
+
+    /// <summary>A write in one transaction; under a request's Idempotency-Key the key's record is in it too.</summary>
+    private Task<T> WriteInTransactionAsync<T>(Func<Db, Task<T>> work, CancellationToken ct) =>
+        IdempotencyScope.Current is { } scope ? WriteUnderKeyAsync(scope, work, ct) : InTransactionAsync(work, ct);
+
+    private Task<T> WriteUnderKeyAsync<T>(IdempotencyScope scope, Func<Db, Task<T>> work, CancellationToken ct)
+    {
+        var position = scope.NextWrite();
+        return InTransactionAsync(db => WriteUnderKeyAsync(db, scope, position, work, ct), ct);
     }
 
     private void EnsureUsable()

@@ -21,6 +21,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly int _maxGroupSize;
+    private readonly Func<Exception, Exception> _mapFailure;
     private readonly Channel<WriteOp> _queue =
         Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly Task _loop;
@@ -28,10 +29,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private long _commitCount;
     private long _opCount;
 
-    public GroupCommitWriter(SqliteConnection connection, int maxGroupSize)
+    /// <param name="mapFailure">Turns what SQLite threw into what callers are told (a full or read-only disk becomes a storage failure).</param>
+    public GroupCommitWriter(SqliteConnection connection, int maxGroupSize, Func<Exception, Exception> mapFailure)
     {
         _connection = connection;
         _maxGroupSize = maxGroupSize;
+        _mapFailure = mapFailure;
         _loop = Task.Run(RunAsync);
     }
 
@@ -86,7 +89,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         {
             // Last line of defence (a broken connection failing even SAVEPOINT): the loop must survive and no caller
             // may be left waiting. Failing an op that was already answered is a no-op.
-            foreach (var op in group) op.Fail(ex);
+            foreach (var op in group) op.Fail(_mapFailure(ex));
         }
     }
 
@@ -100,7 +103,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            foreach (var op in group) op.Fail(ex);
+            foreach (var op in group) op.Fail(_mapFailure(ex));
             return;
         }
 
@@ -118,8 +121,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
-                    op.Fail(ex);
-                    if (!TryRollBackOp(db, group, ex)) return;
+                    var failure = _mapFailure(ex);
+                    op.Fail(failure);
+                    if (!TryRollBackOp(db, group, failure)) return;
                 }
             }
 
@@ -130,7 +134,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             catch (Exception ex)
             {
                 // Nothing of this group is durable, so nobody may be told it succeeded.
-                foreach (var op in group) op.Fail(ex);
+                foreach (var op in group) op.Fail(_mapFailure(ex));
                 return;
             }
         }

@@ -103,12 +103,14 @@ public sealed partial class SqliteBatonStore
         ReadAsync(db => db.FirstOrDefault("SELECT secret FROM webhook_secrets WHERE provider = $provider", r => r.GetString(0),
             ("$provider", GitHubProvider)), ct);
 
-    public Task InsertCadenceItemAsync(CadenceItem item, CancellationToken ct)
+    public Task<CadenceItem> InsertCadenceItemAsync(CadenceItem item, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return WriteAsync(db => db.Execute($"""
-            INSERT INTO cadence_items ({Rows.CadenceColumns}) VALUES ({Rows.CadenceValues})
-            """, Rows.CadenceArgs(item)), ct);
+        return WriteAsync(db =>
+        {
+            db.Execute($"INSERT INTO cadence_items ({Rows.CadenceColumns}) VALUES ({Rows.CadenceValues})", Rows.CadenceArgs(item));
+            return item;
+        }, ct);
     }
 
     public Task<CadenceItem?> FindCadenceItemOrNullAsync(string id, CancellationToken ct) =>

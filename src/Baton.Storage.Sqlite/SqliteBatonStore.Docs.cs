@@ -53,16 +53,20 @@ public sealed partial class SqliteBatonStore
         ReadAsync(db => db.FirstOrDefault($"SELECT {Rows.DocRequirementColumns} FROM doc_requirements WHERE id = $id",
             Rows.DocRequirement, ("$id", id)), ct);
 
-    public Task UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct)
+    public Task<DocRequirement> UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(requirement);
-        return WriteAsync(db => db.Execute($"""
+        return WriteAsync(db =>
+        {
+            db.Execute($"""
             INSERT INTO doc_requirements ({Rows.DocRequirementColumns}) VALUES ({Rows.DocRequirementValues})
             ON CONFLICT (id) DO UPDATE SET
                 name_pattern = excluded.name_pattern, scope_type = excluded.scope_type, venture = excluded.venture,
                 capability = excluded.capability, staleness_days = excluded.staleness_days, auto_generate = excluded.auto_generate,
                 generation_sources = excluded.generation_sources, created_at = excluded.created_at
-            """, Rows.DocRequirementArgs(requirement)), ct);
+            """, Rows.DocRequirementArgs(requirement));
+            return requirement;
+        }, ct);
     }
 
     public Task<bool> DeleteDocRequirementAsync(string id, CancellationToken ct) =>

@@ -6,10 +6,14 @@ namespace Baton.Storage.Sqlite;
 
 public sealed partial class SqliteBatonStore
 {
-    public Task InsertHandoffAsync(Handoff handoff, CancellationToken ct)
+    public Task<Handoff> InsertHandoffAsync(Handoff handoff, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(handoff);
-        return WriteAsync(db => InsertHandoff(db, handoff), ct);
+        return WriteAsync(db =>
+        {
+            InsertHandoff(db, handoff);
+            return handoff;
+        }, ct);
     }
 
     public Task<Handoff?> FindHandoffOrNullAsync(string id, CancellationToken ct) =>

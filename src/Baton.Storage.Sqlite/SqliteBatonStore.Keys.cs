@@ -5,11 +5,14 @@ namespace Baton.Storage.Sqlite;
 
 public sealed partial class SqliteBatonStore
 {
-    public Task InsertApiKeyAsync(ApiKey key, CancellationToken ct)
+    public Task<ApiKey> InsertApiKeyAsync(ApiKey key, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return WriteAsync(db => db.Execute($"INSERT INTO api_keys ({Rows.ApiKeyColumns}) VALUES ({Rows.ApiKeyValues})",
-            Rows.ApiKeyArgs(key)), ct);
+        return WriteAsync(db =>
+        {
+            db.Execute($"INSERT INTO api_keys ({Rows.ApiKeyColumns}) VALUES ({Rows.ApiKeyValues})", Rows.ApiKeyArgs(key));
+            return key;
+        }, ct);
     }
 
     public Task<ApiKey?> FindApiKeyByHashOrNullAsync(string keyHash, CancellationToken ct) =>

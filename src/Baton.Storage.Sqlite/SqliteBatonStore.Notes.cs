@@ -17,13 +17,14 @@ public sealed partial class SqliteBatonStore
     private const string MatchStart = "\u0001";
     private const string MatchEnd = "\u0002";
 
-    public Task InsertNoteAsync(Note note, CancellationToken ct)
+    public Task<Note> InsertNoteAsync(Note note, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(note);
         return WriteAsync(db =>
         {
             db.Execute($"INSERT INTO notes ({Rows.NoteColumns}) VALUES ({Rows.NoteValues})", Rows.NoteArgs(note));
             WriteNoteTags(db, note.Id, note.Tags);
+            return note;
         }, ct);
     }
 

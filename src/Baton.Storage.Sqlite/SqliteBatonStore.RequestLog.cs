@@ -12,7 +12,7 @@ public sealed partial class SqliteBatonStore
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0) return Task.CompletedTask;
-        return WriteAsync(db =>
+        return WriteUnkeyedAsync(db =>
         {
             foreach (var e in entries)
             {
@@ -24,6 +24,7 @@ public sealed partial class SqliteBatonStore
                     ("$method", e.Method), ("$status", e.Status), ("$duration_ms", e.DurationMs), ("$actor_key_id", e.ActorKeyId),
                     ("$venture", e.Venture), ("$error_code", e.ErrorCode));
             }
+            return entries.Count;
         }, ct);
     }
 
@@ -38,7 +39,7 @@ public sealed partial class SqliteBatonStore
     }
 
     public Task<int> PurgeAsync(DateTimeOffset logBefore, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(db =>
+        WriteUnkeyedAsync(db =>
             db.Execute("DELETE FROM request_log WHERE timestamp < $before", ("$before", Rows.Ms(logBefore))) +
             db.Execute("DELETE FROM idempotency WHERE expires_at <= $now", ("$now", Rows.Ms(now))), ct);
 }

@@ -1,4 +1,5 @@
 using Baton.Core.Knowledge;
+using Baton.Core.Requests;
 using Baton.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -49,7 +50,15 @@ public sealed partial class SqliteBatonStore : IBatonStore
             throw new ArgumentException("The SQLite store options are not valid: " + string.Join(" ", problems), nameof(options));
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath));
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        try
+        {
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException(StorageFailure.CannotOpen, directory!,
+                $"The data directory {directory} cannot be created ({ex.GetType().Name}): check the path and its permissions.", ex);
+        }
         return new SqliteBatonStore(options, clock ?? TimeProvider.System);
     }
 
@@ -61,11 +70,28 @@ public sealed partial class SqliteBatonStore : IBatonStore
     /// <summary>The read-write connection string (for the checkpointer's own connection).</summary>
     internal string WriterConnectionString => _writerConnectionString;
 
+    /// <summary>The directory holding the database file: what storage failures name.</summary>
+    private string DataDirectory => Path.GetDirectoryName(Path.GetFullPath(_options.DatabasePath)) ?? _options.DatabasePath;
+
     /// <summary>Path of the database file.</summary>
     public string DatabasePath => _options.DatabasePath;
 
     /// <summary>Commits and writes since this instance opened: CommitCount &lt; OpCount shows writes shared commits.</summary>
     public SqliteStoreStatistics Statistics => _writer?.Statistics ?? default;
+
+    /// <summary>
+    /// The writer connection's <c>synchronous</c> pragma as SQLite reports it (<c>OFF</c>, <c>NORMAL</c>, <c>FULL</c>,
+    /// <c>EXTRA</c>): what the durability setting actually reached, not what was asked for.
+    /// </summary>
+    public Task<string> ReadSynchronousAsync(CancellationToken ct) =>
+        WriteUnkeyedAsync(db => db.Scalar("PRAGMA synchronous") switch
+        {
+            0 => "OFF",
+            1 => "NORMAL",
+            2 => "FULL",
+            3 => "EXTRA",
+            var other => other.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, ct);
 
     /// <summary>Opens the writer connection, sets the pragmas, applies pending migrations and starts the writer loop.</summary>
     public async Task InitializeAsync(CancellationToken ct)
@@ -80,13 +106,14 @@ public sealed partial class SqliteBatonStore : IBatonStore
             ConfigureWriter(connection);
             await Migrations.ApplyAsync(connection, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
+            if (SqliteFailures.Translate(ex, DataDirectory) is { } failure) throw failure;
             throw;
         }
 
-        _writer = new GroupCommitWriter(connection, _options.MaxGroupSize);
+        _writer = new GroupCommitWriter(connection, _options.MaxGroupSize, error => SqliteFailures.Map(error, DataDirectory));
     }
 
     public async ValueTask DisposeAsync()
@@ -124,8 +151,20 @@ public sealed partial class SqliteBatonStore : IBatonStore
         db.Execute($"PRAGMA journal_size_limit = {Checkpointer.JournalSizeLimitBytes}");
     }
 
-    /// <summary>Runs <paramref name="work"/> in the writer's next group; answers after that group committed.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in the writer's next group; answers after that group committed. Under a request's
+    /// Idempotency-Key (<see cref="IdempotencyScope.Current"/>) the key's record is read and written in the same
+    /// savepoint (<see cref="WriteUnderKey"/>).
+    /// </summary>
     internal Task<T> WriteAsync<T>(Func<Db, T> work, CancellationToken ct)
+    {
+        if (IdempotencyScope.Current is not { } scope) return WriteUnkeyedAsync(work, ct);
+        var position = scope.NextWrite();
+        return WriteUnkeyedAsync(db => WriteUnderKey(db, scope, position, work), ct);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in the writer's next group, whatever key the caller's request carries.</summary>
+    private Task<T> WriteUnkeyedAsync<T>(Func<Db, T> work, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var writer = _writer ?? throw new InvalidOperationException("Call InitializeAsync before using the store.");
@@ -146,14 +185,19 @@ public sealed partial class SqliteBatonStore : IBatonStore
         if (_writer is null) throw new InvalidOperationException("Call InitializeAsync before using the store.");
         ct.ThrowIfCancellationRequested();
 
-        var reader = _readers.Rent();
+        ReaderPool.Reader? reader = null;
         try
         {
+            reader = _readers.Rent();
             return Task.FromResult(reader.Run(work));
+        }
+        catch (Exception ex) when (SqliteFailures.Translate(ex, DataDirectory) is { } failure)
+        {
+            throw failure;
         }
         finally
         {
-            _readers.Return(reader);
+            if (reader is not null) _readers.Return(reader);
         }
     }
 }

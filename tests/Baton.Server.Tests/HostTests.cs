@@ -75,6 +75,17 @@ public sealed class HostTests
         Assert.Contains("host:port", error.Message);
     }
 
+    [Theory]
+    [InlineData("FULL", "FULL")]
+    [InlineData("normal", "NORMAL")]
+    public async Task StartAsync_WithSynchronous_SetsTheWritersPragma(string synchronous, string expected)
+    {
+        await using var server = await TestServer.StartAsync(options => options.Synchronous = synchronous);
+
+        var store = Assert.IsType<Baton.Storage.Sqlite.SqliteBatonStore>(server.Store);
+        Assert.Equal(expected, await store.ReadSynchronousAsync(CancellationToken.None));
+    }
+
     [Fact]
     public async Task Healthz_WithoutKey_AnswersHealthyWithStoreAndVersion()
     {

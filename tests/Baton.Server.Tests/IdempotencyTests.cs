@@ -96,7 +96,7 @@ public sealed class IdempotencyTests
     }
 
     [Fact]
-    public async Task Repeat_AfterAServerFailure_RunsAgainBecauseTheClaimWasReleased()
+    public async Task Repeat_AfterAServerFailureBeforeAnyWrite_RunsAgain()
     {
         GatedStore? gated = null;
         await using var server = await TestServer.StartAsync(wrapStore: inner => gated = new GatedStore(inner));
@@ -138,6 +138,68 @@ public sealed class IdempotencyTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True(problem.GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+    }
+
+    private const string HandoffBody = """{"venture":"alpha","repo":"alpha-console","from_agent":"a1","summary":"Wired the form","status":"in_progress"}""";
+
+    private static async Task<int> HandoffCountAsync(TestServer server) =>
+        (await TestServer.ReadJsonAsync(await server.Admin.GetAsync("/v1/handoffs?venture=alpha"))).GetProperty("total").GetInt32();
+
+    [Fact]
+    public async Task Retry_AfterTheWriteCommittedButItsAnswerWasLost_IsAnsweredFromTheWriteAndWritesNothingTwice()
+    {
+        AnswerLosingStore? losing = null;
+        await using var server = await TestServer.StartAsync(wrapStore: inner => losing = new AnswerLosingStore(inner));
+        losing!.LoseAnswers = true;
+
+        using var first = await SendAsync(server.Admin, HttpMethod.Post, "/v1/handoffs", HandoffBody, "lost-1");
+        using var retry = await SendAsync(server.Admin, HttpMethod.Post, "/v1/handoffs", HandoffBody, "lost-1");
+        var firstId = (await TestServer.ReadJsonAsync(first)).GetProperty("id").GetString();
+        var retryId = (await TestServer.ReadJsonAsync(retry)).GetProperty("id").GetString();
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(firstId, retryId);
+        Assert.Equal(1, await HandoffCountAsync(server));
+    }
+
+    [Fact]
+    public async Task Retry_AfterAServerFailureThatFollowedTheWrite_GetsThatWriteInsteadOfASecondOne()
+    {
+        AnswerLosingStore? losing = null;
+        await using var server = await TestServer.StartAsync(wrapStore: inner => losing = new AnswerLosingStore(inner));
+        losing!.FailAfterNextHandoff = true;
+
+        using var failed = await SendAsync(server.Admin, HttpMethod.Post, "/v1/handoffs", HandoffBody, "after-commit-1");
+        using var retry = await SendAsync(server.Admin, HttpMethod.Post, "/v1/handoffs", HandoffBody, "after-commit-1");
+        using var replay = await SendAsync(server.Admin, HttpMethod.Post, "/v1/handoffs", HandoffBody, "after-commit-1");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await retry.Content.ReadAsByteArrayAsync(), await replay.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, await HandoffCountAsync(server));
+    }
+
+    [Fact]
+    public async Task Retry_OfAKeyCreationWhoseAnswerWasLost_SaysTheSecretIsLostAndMakesNoSecondKey()
+    {
+        AnswerLosingStore? losing = null;
+        await using var server = await TestServer.StartAsync(wrapStore: inner => losing = new AnswerLosingStore(inner));
+        losing!.LoseAnswers = true;
+        const string body = """{"role":"agent","name":"ci"}""";
+
+        using var first = await SendAsync(server.Admin, HttpMethod.Post, "/v1/admin/keys", body, "key-lost");
+        using var retry = await SendAsync(server.Admin, HttpMethod.Post, "/v1/admin/keys", body, "key-lost");
+        var created = await TestServer.ReadJsonAsync(first);
+        var problem = await TestServer.ReadJsonAsync(retry);
+        var keys = await TestServer.ReadJsonAsync(await server.Admin.GetAsync("/v1/admin/keys"));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, retry.StatusCode);
+        Assert.Equal("key_secret_lost", problem.GetProperty("code").GetString());
+        Assert.Contains(created.GetProperty("id").GetString()!, problem.GetProperty("detail").GetString());
+        Assert.Equal(2, keys.GetProperty("total").GetInt32()); // the admin key and one "ci" key, not two
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, string body, string key)

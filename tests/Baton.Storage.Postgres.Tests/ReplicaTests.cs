@@ -122,6 +122,33 @@ public sealed class ReplicaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SameKey_RacingOnBothReplicas_WritesOnceAndEveryRetryGetsThatWrite()
+    {
+        using var a = _a.Client(_adminKey);
+        using var b = _b.Client(_adminKey);
+        var keys = Enumerable.Range(0, 12).Select(i => $"race-{i}-{Guid.NewGuid():N}").ToList();
+        object Body(string key) => new { venture = "alpha", title = "race " + key, content = "once" };
+
+        // Each key is sent to both replicas at the same moment, twice over.
+        var racing = await Task.WhenAll(keys.SelectMany(key => new[] { a, b, a, b }.Select(client => PostAsync(client, "/v1/notes", Body(key), key))));
+        var settled = await Task.WhenAll(keys.Select(key => PostAsync(b, "/v1/notes", Body(key), key)));
+        var list = Json(await a.GetStringAsync("/v1/notes?venture=alpha&limit=200"));
+
+        // A racer either did (or reused) the write, or was told the key was in flight by the replica already answering.
+        Assert.All(racing, r => Assert.True(r.Status is HttpStatusCode.Created or HttpStatusCode.Conflict, r.Body));
+        Assert.All(settled, r => Assert.Equal(HttpStatusCode.Created, r.Status));
+        var stored = list["items"]!.AsArray().Select(hit => hit!["note"]!).Where(n => n["title"]!.GetValue<string>().StartsWith("race ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(keys.Count, stored.Count);
+        foreach (var (key, answer) in keys.Zip(settled))
+        {
+            var id = Json(answer.Body)["id"]!.GetValue<string>();
+            Assert.Single(stored, n => n["title"]!.GetValue<string>() == "race " + key && n["id"]!.GetValue<string>() == id);
+            Assert.All(racing.Where(r => r.Status == HttpStatusCode.Created && Json(r.Body)["title"]!.GetValue<string>() == "race " + key),
+                r => Assert.Equal(id, Json(r.Body)["id"]!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
     public async Task ReplicaKilledMidLoad_LosesNoAnsweredWrite()
     {
         using var a = _a.Client(_adminKey);

@@ -17,9 +17,10 @@ public static class ServeCommand
         var staleMinutes = new Option<string>("--stale-minutes") { Description = "Minutes without a heartbeat before a session is stale (default 45). Env BATON_STALE_MINUTES." };
         var store = new Option<string>("--store") { Description = "sqlite (default: a file in the data directory) or postgres (several replicas may share one database). Env BATON_STORE." };
         var storeUrl = new Option<string>("--store-url") { Description = "PostgreSQL connection string or postgres://user:pass@host/db URL for --store postgres. Env BATON_STORE_URL." };
+        var durability = new Option<string>("--durability") { Description = "normal (default: a commit survives a killed process) or full (also power loss, an fsync per commit; SQLite). Env BATON_DURABILITY." };
         var command = new Command("serve", "Run the Baton server on the store in the data directory. On a fresh data directory it writes an admin key " +
                                            "to <data-dir>/admin.key and prints that path (never the key). Stops on Ctrl+C or SIGTERM.");
-        foreach (Option option in new Option[] { listen, venturesFile, rateLimit, staleMinutes, store, storeUrl }) command.Options.Add(option);
+        foreach (Option option in new Option[] { listen, venturesFile, rateLimit, staleMinutes, store, storeUrl, durability }) command.Options.Add(option);
         command.SetAction((parse, ct) => Verb.RunWithSettingsAsync(runtime, parse, (settings, token) => ServeAsync(settings, runtime, token), ct));
         return command;
     }
@@ -35,6 +36,7 @@ public static class ServeCommand
             RateLimitPerMinute = settings.RateLimit,
             Store = settings.Store,
             StoreUrl = settings.StoreUrl,
+            Synchronous = settings.Synchronous,
         };
 
         // SIGINT and SIGTERM both mean "stop cleanly": cancel instead of letting the runtime end the process, so the
@@ -62,11 +64,19 @@ public static class ServeCommand
             foreach (var problem in ex.Problems) runtime.Error.WriteLine("  - " + problem);
             return ExitCodes.Usage;
         }
+        catch (ServerStartException ex)
+        {
+            // A data directory that takes no writes, a port already taken: one line naming it, no stack trace.
+            runtime.Error.WriteLine("baton: " + ex.Message);
+            return ExitCodes.Usage;
+        }
         catch (StoreUnavailableException ex)
         {
-            // The message names the host and database with the password masked, and says what to check.
+            // The message names the data directory, or the host and database with the password masked, and says what
+            // to check. A database server that is down is a failed run (1); a data directory SQLite cannot use is
+            // configuration (2), like one that cannot be written at all.
             runtime.Error.WriteLine("baton: " + ex.Message);
-            return ExitCodes.Failed;
+            return ex.Failure == StorageFailure.Unreachable ? ExitCodes.Failed : ExitCodes.Usage;
         }
 
         try

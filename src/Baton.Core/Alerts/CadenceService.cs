@@ -37,8 +37,9 @@ internal sealed class CadenceService(IAlertStore alerts, IVentureStore ventures,
         if (scope != Venture.Global) await VentureRules.FindOrThrowAsync(ventures, scope, ct);
         var item = new CadenceItem(core.Ids.New(IdGenerator.Cadence), scope, title, string.IsNullOrEmpty(description) ? null : description,
             interval, core.Now(), null, null);
-        await alerts.InsertCadenceItemAsync(item, ct);
-        return CadenceView.From(CadenceRules.Judge(item, core.Now()));
+        // The duty as stored: a retry of a request whose answer was lost gets the one its first attempt stored.
+        var stored = await alerts.InsertCadenceItemAsync(item, ct);
+        return CadenceView.From(CadenceRules.Judge(stored, core.Now()));
     }
 
     public async Task<CadenceView> MarkCadenceDoneAsync(string id, CancellationToken ct)

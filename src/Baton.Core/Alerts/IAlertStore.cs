@@ -48,7 +48,8 @@ public interface IAlertStore
     Task<string?> FindWebhookSecretOrNullAsync(CancellationToken ct);
 
     // ---- cadence ----
-    Task InsertCadenceItemAsync(CadenceItem item, CancellationToken ct);
+    /// <summary>Stores the duty and returns it as stored. Under an Idempotency-Key whose earlier attempt already stored it, returns that one (docs/architecture.md §7).</summary>
+    Task<CadenceItem> InsertCadenceItemAsync(CadenceItem item, CancellationToken ct);
     Task<CadenceItem?> FindCadenceItemOrNullAsync(string id, CancellationToken ct);
     /// <summary>Sets last_done_at and last_done_by; null when no such item.</summary>
     Task<CadenceItem?> MarkCadenceDoneAsync(string id, DateTimeOffset now, string doneBy, CancellationToken ct);

@@ -32,8 +32,11 @@ public static class ErrorCodes
     public const string RequestTooLarge = "request_too_large";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string IdempotencyKeyInFlight = "idempotency_key_in_flight";
+    public const string KeySecretLost = "key_secret_lost";
     public const string RateLimited = "rate_limited";
     public const string Unavailable = "unavailable";
+    public const string StorageFull = "storage_full";
+    public const string StorageUnavailable = "storage_unavailable";
     public const string Internal = "internal_error";
 
     private static readonly Dictionary<string, (int Status, string Title)> Table = new()
@@ -60,12 +63,15 @@ public static class ErrorCodes
         [SessionNotActive] = (409, "The session is no longer active"),
         [SessionAlreadyEnded] = (409, "The session already ended with another handoff"),
         [IdempotencyKeyInFlight] = (409, "A request with this Idempotency-Key is still running"),
+        [KeySecretLost] = (409, "The key was created, but the answer carrying its secret was lost"),
         [PayloadTooLarge] = (413, "The handoff payload is too large"),
         [RequestTooLarge] = (413, "The request body is too large"),
         [IdempotencyKeyReused] = (422, "This Idempotency-Key was used with a different request"),
         [RateLimited] = (429, "Too many requests"),
         [Internal] = (500, "Something went wrong on the server"),
         [Unavailable] = (503, "The service is not available"),
+        [StorageUnavailable] = (503, "The store's storage is not available"),
+        [StorageFull] = (507, "The store's disk is full"),
     };
 
     public static int StatusOf(string code) => Table.TryGetValue(code, out var entry) ? entry.Status : 400;

@@ -36,8 +36,8 @@ internal sealed class HandoffService(IHandoffStore handoffs, IVentureStore ventu
             track: track,
             fromAgent: fromAgent,
             sourceVenture: target.Code == source.Code ? null : source.Code);
-        await handoffs.InsertHandoffAsync(handoff, ct);
-        return HandoffFactory.Receipt(handoff);
+        // The handoff as stored: a retry of a request whose answer was lost gets the one its first attempt stored.
+        return HandoffFactory.Receipt(await handoffs.InsertHandoffAsync(handoff, ct));
     }
 
     public async Task<Page<Handoff>> ListHandoffsAsync(HandoffListRequest request, CancellationToken ct)

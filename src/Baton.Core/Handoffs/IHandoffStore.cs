@@ -6,7 +6,8 @@ namespace Baton.Core.Handoffs;
 /// <summary>Handoffs as stored: append-only, listed newest first with exact totals.</summary>
 public interface IHandoffStore
 {
-    Task InsertHandoffAsync(Handoff handoff, CancellationToken ct);
+    /// <summary>Stores the handoff and returns it as stored. Under an Idempotency-Key whose earlier attempt already stored it, returns that one (docs/architecture.md §7).</summary>
+    Task<Handoff> InsertHandoffAsync(Handoff handoff, CancellationToken ct);
     Task<Handoff?> FindHandoffOrNullAsync(string id, CancellationToken ct);
     /// <summary>Newest first, exact total. <see cref="HandoffQuery.Origin"/> picks own or addressed handoffs.</summary>
     Task<Page<Handoff>> ListHandoffsAsync(HandoffQuery query, CancellationToken ct);

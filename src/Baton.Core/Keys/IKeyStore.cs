@@ -3,7 +3,8 @@ namespace Baton.Core.Keys;
 /// <summary>API keys as stored: only their SHA-256 hashes, never the keys.</summary>
 public interface IKeyStore
 {
-    Task InsertApiKeyAsync(ApiKey key, CancellationToken ct);
+    /// <summary>Stores the key and returns it as stored. Under an Idempotency-Key whose earlier attempt already stored it, returns that one (docs/architecture.md §7).</summary>
+    Task<ApiKey> InsertApiKeyAsync(ApiKey key, CancellationToken ct);
     Task<ApiKey?> FindApiKeyByHashOrNullAsync(string keyHash, CancellationToken ct);
     /// <summary>All keys (revoked ones too), newest first.</summary>
     Task<IReadOnlyList<ApiKey>> ListApiKeysAsync(CancellationToken ct);

@@ -47,7 +47,16 @@ internal sealed class KeyService(IKeyStore keys, IVentureStore ventures, BatonCo
         var key = KeyHashing.NewKey();
         var hash = KeyHashing.Hash(key);
         var stored = new ApiKey(core.Ids.New(IdGenerator.Key), name, role, venture, hash, KeyHashing.ActorKeyIdOf(hash), core.Now(), null, createdBy);
-        await keys.InsertApiKeyAsync(stored, ct);
+        var inserted = await keys.InsertApiKeyAsync(stored, ct);
+        if (!string.Equals(inserted.KeyHash, stored.KeyHash, StringComparison.Ordinal))
+        {
+            // A retry of a request whose first attempt created the key and then lost its answer in a crash: the key
+            // exists, but its secret was only ever in that answer and is kept nowhere. Say so rather than hand out a
+            // secret that opens nothing, or make a second key.
+            throw new BatonException(ErrorCodes.KeySecretLost,
+                $"The key {inserted.Id} was created by an earlier attempt of this request, but its answer (the only copy of the secret) was lost. " +
+                $"Revoke it (`baton keys revoke {inserted.Id}`) and create a new one.");
+        }
         return (new CreatedKey(stored.Id, key, stored.ActorKeyId, role, name, venture), stored);
     }
 }

@@ -107,8 +107,7 @@ internal sealed partial class DocService(IKnowledgeStore knowledge, IVentureStor
         var requirement = new DocRequirement(
             existing?.Id ?? core.Ids.New("req"), pattern, scopeType, venture, capability, staleness,
             request.AutoGenerate ?? false, sources, existing?.CreatedAt ?? core.Now());
-        await knowledge.UpsertDocRequirementAsync(requirement, ct);
-        return requirement;
+        return await knowledge.UpsertDocRequirementAsync(requirement, ct);
     }
 
     public async Task DeleteRequirementAsync(string id, CancellationToken ct)

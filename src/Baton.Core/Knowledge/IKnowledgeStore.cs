@@ -10,7 +10,8 @@ namespace Baton.Core.Knowledge;
 public interface IKnowledgeStore
 {
     // ---- notes ----
-    Task InsertNoteAsync(Note note, CancellationToken ct);
+    /// <summary>Stores the note and returns it as stored. Under an Idempotency-Key whose earlier attempt already stored it, returns that one (docs/architecture.md §7).</summary>
+    Task<Note> InsertNoteAsync(Note note, CancellationToken ct);
     Task<Note?> FindNoteOrNullAsync(string id, CancellationToken ct);
     /// <summary>Changes what is given (null leaves a field alone), sets <c>updated_at</c>; null when no such note.</summary>
     Task<Note?> UpdateNoteAsync(string id, string? title, string? content, IReadOnlyList<string>? tags, DateTimeOffset now, CancellationToken ct);
@@ -37,7 +38,8 @@ public interface IKnowledgeStore
     // ---- doc requirements (a fresh store holds the default set) ----
     Task<IReadOnlyList<DocRequirement>> ListDocRequirementsAsync(CancellationToken ct);
     Task<DocRequirement?> FindDocRequirementOrNullAsync(string id, CancellationToken ct);
-    Task UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct);
+    /// <summary>Stores the requirement (insert or replace by id) and returns it as stored. Under an Idempotency-Key whose earlier attempt already stored it, returns that one (docs/architecture.md §7).</summary>
+    Task<DocRequirement> UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct);
     Task<bool> DeleteDocRequirementAsync(string id, CancellationToken ct);
 }
 

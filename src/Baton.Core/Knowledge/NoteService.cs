@@ -27,8 +27,8 @@ internal sealed partial class NoteService(IKnowledgeStore knowledge, IVentureSto
         RefuseSecrets(title, content);
         var now = core.Now();
         var note = new Note(core.Ids.New(IdGenerator.Note), venture, title, content, tags, false, now, now, caller.ActorKeyId, source);
-        await knowledge.InsertNoteAsync(note, ct);
-        return note;
+        // The note as stored: a retry of a request whose answer was lost gets the one its first attempt stored.
+        return await knowledge.InsertNoteAsync(note, ct);
     }
 
     public async Task<Note> UpdateNoteAsync(string id, UpdateNoteRequest request, CancellationToken ct)

@@ -4,13 +4,18 @@ namespace Baton.Core.Requests;
 public interface IRequestStore
 {
     /// <summary>
-    /// Claims (route, actor, key) for a new request, or reports what already holds it. Expired records are treated as
-    /// absent. A claim is a pending record that <see cref="CompleteIdempotencyAsync"/> or <see cref="ReleaseIdempotencyAsync"/> ends.
+    /// The live record of (route, actor, key), or null when there is none or it has expired. The record holds the
+    /// writes made under the key (each committed in the same transaction as the write itself, by the store's own
+    /// writes while an <see cref="IdempotencyScope"/> is current) and the answer once stored.
     /// </summary>
-    Task<IdempotencyClaim> ClaimIdempotencyAsync(IdempotencyKey key, string requestHash, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct);
-    Task CompleteIdempotencyAsync(IdempotencyKey key, StoredResponse response, CancellationToken ct);
-    /// <summary>Forgets a pending claim (the request failed before producing an answer worth replaying).</summary>
-    Task ReleaseIdempotencyAsync(IdempotencyKey key, CancellationToken ct);
+    Task<IdempotencyRecord?> FindIdempotencyAsync(IdempotencyKey key, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Keeps <paramref name="response"/> as the answer of the request in <paramref name="scope"/>
+    /// (<see cref="IdempotencyRules.DecideAnswer"/>: the first answer wins; another request's record is left alone).
+    /// This step may be lost in a crash: a retry then re-runs the request, and its writes are answered from the record.
+    /// </summary>
+    Task CompleteIdempotencyAsync(IdempotencyScope scope, StoredResponse response, CancellationToken ct);
 
     Task AppendRequestLogAsync(IReadOnlyList<RequestLogEntry> entries, CancellationToken ct);
     Task<IReadOnlyList<RequestLogEntry>> ListRequestLogAsync(string? correlationId, int limit, CancellationToken ct);
@@ -19,11 +24,6 @@ public interface IRequestStore
 }
 
 public readonly record struct IdempotencyKey(string Route, string ActorKeyId, string Key);
-
-public enum IdempotencyClaimResult { Claimed, Replay, Mismatch, InFlight }
-
-/// <summary>Result of a claim; <see cref="Response"/> is set for <see cref="IdempotencyClaimResult.Replay"/>.</summary>
-public sealed record IdempotencyClaim(IdempotencyClaimResult Result, StoredResponse? Response);
 
 /// <summary>
 /// A response kept for replay. Bodies under 64 KB are kept whole (<see cref="Body"/>); larger ones only as

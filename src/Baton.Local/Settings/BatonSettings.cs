@@ -15,6 +15,8 @@ public sealed class BatonSettings
     public const string PostgresStore = "postgres";
     public const int DefaultStaleMinutes = 45;
     public const int DefaultRateLimit = 100;
+    public const string NormalDurability = "normal";
+    public const string FullDurability = "full";
 
     /// <summary><c>BATON_URL</c>: the server to talk to. Unset (the default) means local mode over the data directory.</summary>
     public string? Url { get; set; }
@@ -45,6 +47,16 @@ public sealed class BatonSettings
 
     /// <summary><c>BATON_VENTURES_FILE</c>: the venture registry file. Default: <c>ventures.json</c> in the data directory, when present.</summary>
     public string? VenturesFile { get; set; }
+
+    /// <summary>
+    /// <c>BATON_DURABILITY</c>: how the SQLite store commits (docs/architecture.md §8). <c>normal</c> (default,
+    /// <c>synchronous=NORMAL</c>): a commit survives a killed process; <c>full</c> (<c>synchronous=FULL</c>): it also
+    /// survives power loss, at an fsync per commit. The PostgreSQL store ignores it (its server decides).
+    /// </summary>
+    public string Durability { get; set; } = NormalDurability;
+
+    /// <summary>The SQLite <c>synchronous</c> pragma <see cref="Durability"/> stands for: <c>NORMAL</c> or <c>FULL</c>.</summary>
+    public string Synchronous => Durability == FullDurability ? "FULL" : "NORMAL";
 
     /// <summary>
     /// Problems found while reading the sources (a malformed <c>baton.json</c>, a number that is not a number), kept
@@ -102,6 +114,11 @@ public sealed class BatonSettings
         if (RateLimit < 0)
         {
             problems.Add($"{BatonSettingsLoader.RateLimitVariable}{From(BatonSettingsLoader.RateLimitVariable)} is {RateLimit}: expected a whole number of requests per minute, 0 (off) or more (default {DefaultRateLimit}).");
+        }
+
+        if (Durability != NormalDurability && Durability != FullDurability)
+        {
+            problems.Add($"{BatonSettingsLoader.DurabilityVariable}{From(BatonSettingsLoader.DurabilityVariable)} is '{Durability}': allowed values are 'normal' (default: a commit survives a killed process) and 'full' (it also survives power loss, at an fsync per commit).");
         }
 
         if (IsServerMode &&

@@ -22,6 +22,7 @@ public static class BatonSettingsLoader
     public const string StaleMinutesVariable = "BATON_STALE_MINUTES";
     public const string RateLimitVariable = "BATON_RATE_LIMIT";
     public const string VenturesFileVariable = "BATON_VENTURES_FILE";
+    public const string DurabilityVariable = "BATON_DURABILITY";
 
     /// <summary>The optional settings file, read from the data directory.</summary>
     public const string FileName = "baton.json";
@@ -30,7 +31,7 @@ public static class BatonSettingsLoader
     public static IReadOnlyList<string> Variables { get; } =
     [
         UrlVariable, KeyVariable, DataDirVariable, ListenVariable, StoreVariable, StoreUrlVariable,
-        AgentVariable, StaleMinutesVariable, RateLimitVariable, VenturesFileVariable,
+        AgentVariable, StaleMinutesVariable, RateLimitVariable, VenturesFileVariable, DurabilityVariable,
     ];
 
     /// <summary>The command-line flag that sets each variable, for messages that say where a value came from.</summary>
@@ -44,6 +45,7 @@ public static class BatonSettingsLoader
         [VenturesFileVariable] = "--ventures-file",
         [StoreVariable] = "--store",
         [StoreUrlVariable] = "--store-url",
+        [DurabilityVariable] = "--durability",
     };
 
     /// <param name="flags">Values given on the command line, keyed by variable name (e.g. <c>BATON_LISTEN</c>); absent = not given.</param>
@@ -67,6 +69,7 @@ public static class BatonSettingsLoader
         settings.StoreUrl = Pick(StoreUrlVariable, flags, environment, fileValues, settings);
         settings.Agent = Pick(AgentVariable, flags, environment, fileValues, settings);
         settings.VenturesFile = Pick(VenturesFileVariable, flags, environment, fileValues, settings);
+        settings.Durability = Pick(DurabilityVariable, flags, environment, fileValues, settings)?.ToLowerInvariant() ?? BatonSettings.NormalDurability;
         settings.StaleMinutes = PickInt(StaleMinutesVariable, BatonSettings.DefaultStaleMinutes,
             "a whole number of minutes, 1 or more (default 45)", flags, environment, fileValues, settings);
         settings.RateLimit = PickInt(RateLimitVariable, BatonSettings.DefaultRateLimit,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Baton.Core.Common;
+using Baton.Core.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,12 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
         {
             case BatonException problem:
                 return Problems.WriteAsync(http, problem);
+
+            case StoreUnavailableException storage:
+                // Not a bug: the disk or the database server. Said once in the log (with the store's own words), and
+                // answered 507 storage_full or 503 storage_unavailable naming where (docs/architecture.md §8).
+                logger.LogWarning("Request {CorrelationId} {Method} {Path}: {Failure}", http.Baton().CorrelationId, http.Request.Method, http.Request.Path.Value, storage.Message);
+                return Problems.WriteAsync(http, storage.ToProblem());
 
             case BadHttpRequestException { InnerException: JsonException json }:
                 var requestType = http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;

@@ -1,19 +1,28 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Baton.Core.Common;
 using Baton.Core.Requests;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Baton.Server.Http;
 
 /// <summary>
-/// <c>Idempotency-Key</c> on every mutating route (docs/architecture.md §7). The key is scoped to (route template, actor); the
-/// request is identified by SHA-256 of method, path and body. The first request with a key runs and its answer is
-/// stored — client errors (4xx) included, since they are "the first response" too; a repeat gets that answer byte for
-/// byte with <c>Idempotent-Replayed: true</c>; the same key with another request is 422; a repeat while the first
-/// is still running is 409. A server failure (5xx or an exception) releases the claim so the client can retry.
+/// <c>Idempotency-Key</c> on every mutating route (docs/architecture.md §7, decisions/0013-idempotency-commits-with-the-write.md).
+/// The key is scoped to (route template, actor); the request is identified by SHA-256 of method, path and body.
+/// <para>
+/// A request with a key runs under an <see cref="IdempotencyScope"/>: every store write it makes commits the key's
+/// record — with the write's result — in the write's own transaction. The answer is stored afterwards (4xx included:
+/// it is "the first response" too), a step a crash may lose. So after a crash at any point a retry finds either
+/// nothing (nothing was written: it is performed), the writes without the answer (it runs again and each write is
+/// answered from its stored result, writing nothing twice), or the answer (replayed byte for byte with
+/// <c>Idempotent-Replayed: true</c>). Nothing is ever left "in flight": a repeat while the first is still running in
+/// this process is 409, which is known here in memory and dies with the process; the same key with another request is
+/// 422. A repeat racing on another replica waits for the first's write on the record's row and reuses its result.
+/// </para>
 /// </summary>
-internal sealed class IdempotencyMiddleware(RequestDelegate next, IRequestStore store, TimeProvider clock, TimeSpan retention)
+internal sealed class IdempotencyMiddleware(RequestDelegate next, IRequestStore store, TimeProvider clock, ILogger<IdempotencyMiddleware> logger, TimeSpan retention)
 {
     public const string KeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
@@ -21,6 +30,9 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IRequestStore 
 
     /// <summary>Answers under this size are kept whole; larger ones only as a hash (docs/architecture.md §7).</summary>
     public const int MaxStoredBodyBytes = 64 * 1024;
+
+    /// <summary>Keys whose request is running in this process (the middleware is one instance per server).</summary>
+    private readonly ConcurrentDictionary<IdempotencyKey, byte> _running = new();
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -40,28 +52,42 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IRequestStore 
         }
 
         var key = new IdempotencyKey(route, caller.ActorKeyId, presented[0]!);
-        var now = clock.GetUtcNow();
-        var claim = await store.ClaimIdempotencyAsync(key, RequestHash(http), now, now + retention, http.RequestAborted);
-        switch (claim.Result)
+        if (!_running.TryAdd(key, 0))
         {
-            case IdempotencyClaimResult.Replay:
-                await ReplayAsync(http, claim.Response!);
-                return;
-            case IdempotencyClaimResult.Mismatch:
+            await Problems.WriteAsync(http, ErrorCodes.IdempotencyKeyInFlight,
+                "The first request with this Idempotency-Key is still running. Retry in a moment to get its answer.");
+            return;
+        }
+
+        try
+        {
+            var now = clock.GetUtcNow();
+            var requestHash = RequestHash(http);
+            var stored = await store.FindIdempotencyAsync(key, now, http.RequestAborted);
+            if (stored is not null && !string.Equals(stored.RequestHash, requestHash, StringComparison.Ordinal))
+            {
+                // A different request under the same key is the caller's mistake, whether or not the first finished.
                 await Problems.WriteAsync(http, ErrorCodes.IdempotencyKeyReused,
                     "This Idempotency-Key was already used for a different request on this route. Use a new key for a new request.");
                 return;
-            case IdempotencyClaimResult.InFlight:
-                await Problems.WriteAsync(http, ErrorCodes.IdempotencyKeyInFlight,
-                    "The first request with this Idempotency-Key is still running. Retry in a moment to get its answer.");
+            }
+            if (stored?.Response is { } answer)
+            {
+                await ReplayAsync(http, answer);
                 return;
-            default:
-                await RunAndRememberAsync(http, key);
-                return;
+            }
+
+            // Nothing stored, or the writes of an attempt whose answer was lost: run it; the store answers each write an
+            // earlier attempt already made from the record instead of making it again.
+            await RunAndRememberAsync(http, new IdempotencyScope(key, requestHash, now, now + retention));
+        }
+        finally
+        {
+            _running.TryRemove(key, out _);
         }
     }
 
-    private async Task RunAndRememberAsync(HttpContext http, IdempotencyKey key)
+    private async Task RunAndRememberAsync(HttpContext http, IdempotencyScope scope)
     {
         var response = http.Response;
         var clientBody = response.Body;
@@ -69,31 +95,38 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IRequestStore 
         response.Body = captured;
         try
         {
-            await next(http);
+            using (IdempotencyScope.Enter(scope))
+            {
+                await next(http);
+            }
         }
-        catch
+        finally
         {
             response.Body = clientBody;
-            // CancellationToken.None: the claim must be released even when the client has gone away.
-            await store.ReleaseIdempotencyAsync(key, CancellationToken.None);
-            throw;
         }
-        response.Body = clientBody;
 
-        if (response.StatusCode >= 500)
-        {
-            await store.ReleaseIdempotencyAsync(key, CancellationToken.None);
-        }
-        else
+        // A server failure is not an answer worth replaying: a retry runs again (its committed writes, if any, are
+        // reused). A refusal because the key was someone else's is not this key's answer either.
+        if (response.StatusCode < 500 && !scope.Refused)
         {
             var body = captured.ToArray();
-            var stored = new StoredResponse(
+            var answer = new StoredResponse(
                 response.StatusCode,
                 response.ContentType ?? "",
                 body.Length < MaxStoredBodyBytes ? body : null,
                 Convert.ToHexStringLower(SHA256.HashData(body)),
                 response.Headers.Location.Count > 0 ? response.Headers.Location.ToString() : null);
-            await store.CompleteIdempotencyAsync(key, stored, CancellationToken.None);
+            try
+            {
+                // CancellationToken.None: the answer is worth keeping even when the client has gone away.
+                await store.CompleteIdempotencyAsync(scope, answer, CancellationToken.None);
+            }
+            catch (Exception error)
+            {
+                // The writes are done and committed with the record; only the copy of the answer is missing, which a
+                // retry rebuilds. The client still gets its answer.
+                logger.LogWarning(error, "Could not keep the answer for Idempotency-Key {Key} on {Route}; a retry will rebuild it", scope.Key.Key, scope.Key.Route);
+            }
         }
 
         captured.Position = 0;

@@ -109,6 +109,52 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
+    public void Load_DurabilityFromFlagEnvironmentOrFile_IsReadAndMapsToThePragma()
+    {
+        WriteBatonJson("""{"BATON_DURABILITY": "full"}""");
+
+        var fromFile = BatonSettingsLoader.Load(NoFlags, Env());
+        var fromEnvironment = BatonSettingsLoader.Load(NoFlags, Env(("BATON_DURABILITY", "NORMAL")));
+        var fromFlag = BatonSettingsLoader.Load(new Dictionary<string, string> { ["BATON_DURABILITY"] = "full" }, Env(("BATON_DURABILITY", "normal")));
+
+        Assert.Equal(("full", "FULL"), (fromFile.Durability, fromFile.Synchronous));
+        Assert.Equal(("normal", "NORMAL"), (fromEnvironment.Durability, fromEnvironment.Synchronous));
+        Assert.Equal(("full", "FULL"), (fromFlag.Durability, fromFlag.Synchronous));
+        Assert.Empty(fromFlag.Validate());
+    }
+
+    [Fact]
+    public void Load_NoDurability_IsNormal()
+    {
+        var settings = BatonSettingsLoader.Load(NoFlags, Env());
+
+        Assert.Equal("normal", settings.Durability);
+        Assert.Equal("NORMAL", settings.Synchronous);
+    }
+
+    [Fact]
+    public void Validate_UnknownDurability_NamesTheAllowedValues()
+    {
+        var problems = BatonSettingsLoader.Load(NoFlags, Env(("BATON_DURABILITY", "paranoid"))).Validate();
+
+        var problem = Assert.Single(problems);
+        Assert.Contains("BATON_DURABILITY (from environment) is 'paranoid'", problem);
+        Assert.Contains("'normal'", problem);
+        Assert.Contains("'full'", problem);
+    }
+
+    [Fact]
+    public async Task LocalMode_DurabilityFull_ReachesTheWriterPragma()
+    {
+        var settings = BatonSettingsLoader.Load(NoFlags, Env(("BATON_DURABILITY", "full")));
+
+        await using var connection = await BatonConnection.OpenAsync(settings, CancellationToken.None);
+        var store = Assert.IsType<Baton.Storage.Sqlite.SqliteBatonStore>(connection.LocalStore);
+
+        Assert.Equal("FULL", await store.ReadSynchronousAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public void Validate_PostgresStoreWithoutUrl_AsksForTheStoreUrl()
     {
         var problems = BatonSettingsLoader.Load(NoFlags, Env(("BATON_STORE", "postgres"))).Validate();

@@ -21,7 +21,7 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public virtual Task UpsertVenturesAsync(IReadOnlyList<Venture> ventures, CancellationToken ct) => inner.UpsertVenturesAsync(ventures, ct);
     public Task<Venture?> FindVentureOrNullAsync(string code, CancellationToken ct) => inner.FindVentureOrNullAsync(code, ct);
     public Task<IReadOnlyList<Venture>> ListVenturesAsync(CancellationToken ct) => inner.ListVenturesAsync(ct);
-    public Task InsertApiKeyAsync(ApiKey key, CancellationToken ct) => inner.InsertApiKeyAsync(key, ct);
+    public Task<ApiKey> InsertApiKeyAsync(ApiKey key, CancellationToken ct) => inner.InsertApiKeyAsync(key, ct);
     public virtual Task<ApiKey?> FindApiKeyByHashOrNullAsync(string keyHash, CancellationToken ct) => inner.FindApiKeyByHashOrNullAsync(keyHash, ct);
     public Task<IReadOnlyList<ApiKey>> ListApiKeysAsync(CancellationToken ct) => inner.ListApiKeysAsync(ct);
     public Task<ApiKey?> RevokeApiKeyAsync(string id, DateTimeOffset now, CancellationToken ct) => inner.RevokeApiKeyAsync(id, now, ct);
@@ -37,18 +37,16 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
         inner.EndSessionAsync(sessionId, handoff, now, staleAfter, ct);
     public Task<Page<Session>> ListSessionsAsync(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
         inner.ListSessionsAsync(query, now, staleAfter, ct);
-    public Task InsertHandoffAsync(Handoff handoff, CancellationToken ct) => inner.InsertHandoffAsync(handoff, ct);
+    public virtual Task<Handoff> InsertHandoffAsync(Handoff handoff, CancellationToken ct) => inner.InsertHandoffAsync(handoff, ct);
     public Task<Handoff?> FindHandoffOrNullAsync(string id, CancellationToken ct) => inner.FindHandoffOrNullAsync(id, ct);
     public Task<Page<Handoff>> ListHandoffsAsync(HandoffQuery query, CancellationToken ct) => inner.ListHandoffsAsync(query, ct);
-    public Task<IdempotencyClaim> ClaimIdempotencyAsync(IdempotencyKey key, string requestHash, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct) =>
-        inner.ClaimIdempotencyAsync(key, requestHash, now, expiresAt, ct);
-    public Task CompleteIdempotencyAsync(IdempotencyKey key, StoredResponse response, CancellationToken ct) => inner.CompleteIdempotencyAsync(key, response, ct);
-    public Task ReleaseIdempotencyAsync(IdempotencyKey key, CancellationToken ct) => inner.ReleaseIdempotencyAsync(key, ct);
+    public Task<IdempotencyRecord?> FindIdempotencyAsync(IdempotencyKey key, DateTimeOffset now, CancellationToken ct) => inner.FindIdempotencyAsync(key, now, ct);
+    public virtual Task CompleteIdempotencyAsync(IdempotencyScope scope, StoredResponse response, CancellationToken ct) => inner.CompleteIdempotencyAsync(scope, response, ct);
     public Task AppendRequestLogAsync(IReadOnlyList<RequestLogEntry> entries, CancellationToken ct) => inner.AppendRequestLogAsync(entries, ct);
     public Task<IReadOnlyList<RequestLogEntry>> ListRequestLogAsync(string? correlationId, int limit, CancellationToken ct) =>
         inner.ListRequestLogAsync(correlationId, limit, ct);
     public Task<int> PurgeAsync(DateTimeOffset logBefore, DateTimeOffset now, CancellationToken ct) => inner.PurgeAsync(logBefore, now, ct);
-    public Task InsertNoteAsync(Note note, CancellationToken ct) => inner.InsertNoteAsync(note, ct);
+    public Task<Note> InsertNoteAsync(Note note, CancellationToken ct) => inner.InsertNoteAsync(note, ct);
     public Task<Note?> FindNoteOrNullAsync(string id, CancellationToken ct) => inner.FindNoteOrNullAsync(id, ct);
     public Task<Note?> UpdateNoteAsync(string id, string? title, string? content, IReadOnlyList<string>? tags, DateTimeOffset now, CancellationToken ct) =>
         inner.UpdateNoteAsync(id, title, content, tags, now, ct);
@@ -59,7 +57,7 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<IReadOnlyList<DocSummary>> ListDocsAsync(IReadOnlyList<string> scopes, CancellationToken ct) => inner.ListDocsAsync(scopes, ct);
     public Task<IReadOnlyList<DocRequirement>> ListDocRequirementsAsync(CancellationToken ct) => inner.ListDocRequirementsAsync(ct);
     public Task<DocRequirement?> FindDocRequirementOrNullAsync(string id, CancellationToken ct) => inner.FindDocRequirementOrNullAsync(id, ct);
-    public Task UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct) => inner.UpsertDocRequirementAsync(requirement, ct);
+    public Task<DocRequirement> UpsertDocRequirementAsync(DocRequirement requirement, CancellationToken ct) => inner.UpsertDocRequirementAsync(requirement, ct);
     public Task<bool> DeleteDocRequirementAsync(string id, CancellationToken ct) => inner.DeleteDocRequirementAsync(id, ct);
     public Task<AlertChange> ApplyAlertSignalAsync(AlertSignal signal, CancellationToken ct) => inner.ApplyAlertSignalAsync(signal, ct);
     public Task<Alert?> FindAlertOrNullAsync(string id, CancellationToken ct) => inner.FindAlertOrNullAsync(id, ct);
@@ -72,7 +70,7 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<WebhookStats> GetWebhookStatsAsync(string? venture, CancellationToken ct) => inner.GetWebhookStatsAsync(venture, ct);
     public Task SetWebhookSecretAsync(string secret, DateTimeOffset now, CancellationToken ct) => inner.SetWebhookSecretAsync(secret, now, ct);
     public Task<string?> FindWebhookSecretOrNullAsync(CancellationToken ct) => inner.FindWebhookSecretOrNullAsync(ct);
-    public Task InsertCadenceItemAsync(CadenceItem item, CancellationToken ct) => inner.InsertCadenceItemAsync(item, ct);
+    public Task<CadenceItem> InsertCadenceItemAsync(CadenceItem item, CancellationToken ct) => inner.InsertCadenceItemAsync(item, ct);
     public Task<CadenceItem?> FindCadenceItemOrNullAsync(string id, CancellationToken ct) => inner.FindCadenceItemOrNullAsync(id, ct);
     public Task<CadenceItem?> MarkCadenceDoneAsync(string id, DateTimeOffset now, string doneBy, CancellationToken ct) =>
         inner.MarkCadenceDoneAsync(id, now, doneBy, ct);
@@ -116,5 +114,31 @@ internal sealed class GatedStore(IBatonStore inner) : DelegatingStore(inner)
             await _release.Task.WaitAsync(TestTimeouts.Default, ct);
         }
         await base.UpsertVenturesAsync(ventures, ct);
+    }
+}
+
+/// <summary>
+/// What a crash at the worst moment leaves behind, without crashing: <see cref="LoseAnswers"/> drops the stored copy of
+/// every answer (as if the server died after the write committed and before the answer was kept), and
+/// <see cref="FailAfterNextHandoff"/> fails the request right after its handoff was written (a 500 after the commit).
+/// </summary>
+internal sealed class AnswerLosingStore(IBatonStore inner) : DelegatingStore(inner)
+{
+    public bool LoseAnswers { get; set; }
+
+    public bool FailAfterNextHandoff { get; set; }
+
+    public override Task CompleteIdempotencyAsync(Baton.Core.Requests.IdempotencyScope scope, Baton.Core.Requests.StoredResponse response, CancellationToken ct) =>
+        LoseAnswers ? Task.CompletedTask : base.CompleteIdempotencyAsync(scope, response, ct);
+
+    public override async Task<Handoff> InsertHandoffAsync(Handoff handoff, CancellationToken ct)
+    {
+        var stored = await base.InsertHandoffAsync(handoff, ct);
+        if (FailAfterNextHandoff)
+        {
+            FailAfterNextHandoff = false;
+            throw new InvalidOperationException("the server failed after the handoff was committed");
+        }
+        return stored;
     }
 }
