@@ -1,4 +1,4 @@
-namespace Baton.Server.Hosting;
+namespace Baton.Server;
 
 /// <summary>
 /// The data directory must exist and take writes before anything is opened in it: the store, <c>admin.key</c> and the
