@@ -105,7 +105,13 @@ public static class Verb
         error.WriteLine($"baton: {ex.Detail}");
         if (ex.Errors is not null)
         {
-            foreach (var (field, messages) in ex.Errors) error.WriteLine($"  {field}: {string.Join(" ", messages)}");
+            // A validation detail already lists every field (BatonException.Validation, and the server's problem
+            // detail alike): a field line is printed only when the detail does not say it.
+            foreach (var (field, messages) in ex.Errors)
+            {
+                var line = $"{field}: {string.Join(" ", messages)}";
+                if (!ex.Detail.Contains(line, StringComparison.Ordinal)) error.WriteLine("  " + line);
+            }
         }
         error.WriteLine($"  (code: {ex.Code})");
     }

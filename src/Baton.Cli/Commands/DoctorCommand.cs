@@ -15,6 +15,9 @@ public enum DoctorStatus { Pass, Warn, Fail }
 /// <summary>One line of <c>baton doctor</c>: what was checked, how it went, and what to do when it did not pass.</summary>
 public sealed record DoctorCheck(string Name, DoctorStatus Status, string Detail, string? Fix = null);
 
+/// <summary><c>baton doctor --json</c>: every check, and the counts of the summary line.</summary>
+public sealed record DoctorReport(IReadOnlyList<DoctorCheck> Checks, int Passed, int Warnings, int Failed);
+
 /// <summary>
 /// <c>baton doctor</c>: checks this machine end to end — Baton reachable with an accepted key (or the local store
 /// usable), agent CLIs and their MCP registration, <c>baton mcp</c> answering <c>initialize</c>, git and gh, the secrets
@@ -32,12 +35,16 @@ public static class DoctorCommand
             "Check this machine end to end: Baton reachable and key accepted (or the local store usable), agent CLIs found, MCP registered " +
             "and valid for each, `baton mcp` answering initialize, git and gh usable, secrets providers usable, machine registered. " +
             "Prints PASS/WARN/FAIL with the fix for each; exits 1 on any FAIL. Changes nothing.");
+        var json = CommonOptions.Json();
+        command.Options.Add(json);
         command.SetAction((parse, ct) => Verb.RunWithSettingsAsync(runtime, parse, async (settings, token) =>
         {
+            var asJson = parse.GetValue(json);
             var checks = new List<DoctorCheck>();
             void Report(DoctorCheck check)
             {
                 checks.Add(check);
+                if (asJson) return;
                 runtime.Out.WriteLine($"{Label(check.Status)}  {check.Name,-16} {check.Detail}");
                 if (check.Fix is not null) runtime.Out.WriteLine($"      {"",-16} fix: {check.Fix}");
             }
@@ -57,8 +64,11 @@ public static class DoctorCommand
                     Report(binary is null
                         ? new DoctorCheck($"agent {cli.Name}", DoctorStatus.Warn, "not installed", cli.InstallHint)
                         : new DoctorCheck($"agent {cli.Name}", DoctorStatus.Pass, binary));
+                // A warning, not a failure: a machine that only runs `baton serve` (or CI) needs no agent CLI, and
+                // doctor cannot tell such a machine from a workstation missing one.
                 if (found.All(f => f.Binary is null))
-                    Report(new DoctorCheck("agents", DoctorStatus.Fail, "no agent CLI on PATH: baton launch has nothing to start", AgentCli.Claude.InstallHint));
+                    Report(new DoctorCheck("agents", DoctorStatus.Warn,
+                        "no agent CLI on PATH: fine on a server-only machine; here `baton launch` has nothing to start", AgentCli.Claude.InstallHint));
 
                 var (mcpCommand, mcpArgs) = McpRegistration.BatonCommand(path);
                 foreach (var (cli, _) in found.Where(f => f.Binary is not null))
@@ -77,7 +87,8 @@ public static class DoctorCommand
 
             var fails = checks.Count(c => c.Status == DoctorStatus.Fail);
             var warns = checks.Count(c => c.Status == DoctorStatus.Warn);
-            runtime.Out.WriteLine($"{checks.Count - fails - warns} passed, {warns} warning{(warns == 1 ? "" : "s")}, {fails} failed.");
+            if (asJson) Verb.WriteJson(runtime.Out, new DoctorReport(checks, checks.Count - fails - warns, warns, fails));
+            else runtime.Out.WriteLine($"{checks.Count - fails - warns} passed, {warns} warning{(warns == 1 ? "" : "s")}, {fails} failed.");
             return fails > 0 ? ExitCodes.Failed : ExitCodes.Ok;
         }, ct));
         return command;
