@@ -14,7 +14,7 @@ public sealed record VerbContext(CliRuntime Runtime, BatonSettings Settings, Bat
     public SessionStateFile State => new(Settings.DataDir);
 
     public string Agent(Option<string> agentOption, Option<string>? cliOption = null) =>
-        AgentName.Resolve(Parse.GetValue(agentOption), Settings.Agent, cliOption is null ? null : Parse.GetValue(cliOption), Runtime.HostName);
+        AgentName.Resolve(Parse.GetValue(agentOption), Settings.Agent, cliOption is null ? null : Parse.GetValue(cliOption), Runtime.HostName, Runtime.Terminal);
 }
 
 /// <summary>

@@ -99,7 +99,7 @@ public static class LaunchCommand
         }
 
         // 5. The child environment.
-        var agentName = context.Settings.Agent ?? AgentName.Resolve(null, null, cli.Name, runtime.HostName);
+        var agentName = context.Settings.Agent ?? AgentName.Resolve(null, null, cli.Name, runtime.HostName, runtime.Terminal);
         var baton = new Dictionary<string, string>
         {
             ["BATON_VENTURE"] = venture.Code,
