@@ -72,7 +72,7 @@ public static class DoctorCommand
 
                 var (mcpCommand, mcpArgs) = McpRegistration.BatonCommand(path);
                 foreach (var (cli, _) in found.Where(f => f.Binary is not null))
-                    Report(CheckMcpRegistration(cli, git.Root, home, mcpCommand, mcpArgs));
+                    Report(CheckMcpRegistration(cli, git.Root, home, mcpCommand, mcpArgs, settings));
 
                 Report(await CheckMcpAnswersAsync(mcpCommand, mcpArgs, runtime, token));
                 Report(await CheckGitAsync(runtime, token));
@@ -129,7 +129,7 @@ public static class DoctorCommand
         }
     }
 
-    private static DoctorCheck CheckMcpRegistration(AgentCli cli, string? repoRoot, string? home, string command, IReadOnlyList<string> args)
+    private static DoctorCheck CheckMcpRegistration(AgentCli cli, string? repoRoot, string? home, string command, IReadOnlyList<string> args, BatonSettings settings)
     {
         var name = $"mcp {cli.Name}";
         if (cli == AgentCli.Claude && repoRoot is null)
@@ -137,7 +137,13 @@ public static class DoctorCommand
         if (home is null) return new DoctorCheck(name, DoctorStatus.Fail, "HOME is not set", "set HOME");
         try
         {
-            var outcome = McpRegistration.Register(cli, repoRoot ?? "", home, command, args, ChildEnvironment.BatonVariables, checkOnly: true);
+            // The variables a launch would pass: BATON_URL in server mode; BATON_KEY with it, or from the venture's
+            // secrets, which doctor does not fetch — so a registration with or without the key is as a launch writes it.
+            var always = ChildEnvironment.BatonVariables.Where(v => v is not ("BATON_URL" or "BATON_KEY") || settings.IsServerMode).ToList();
+            var withKey = ChildEnvironment.BatonVariables.Where(v => v != "BATON_URL" || settings.IsServerMode).ToList();
+            var outcomes = new[] { always, withKey }
+                .Select(variables => McpRegistration.Register(cli, repoRoot ?? "", home, command, args, variables, checkOnly: true)).ToList();
+            var outcome = outcomes.FirstOrDefault(o => !o.Changed) ?? outcomes[0];
             return outcome.Changed
                 ? new DoctorCheck(name, DoctorStatus.Warn, $"baton is missing or outdated in {outcome.Path}", $"`baton launch <venture> --{cli.Name}` registers it (keeping your other entries)")
                 : new DoctorCheck(name, DoctorStatus.Pass, $"registered in {outcome.Path}");

@@ -115,15 +115,16 @@ public static class LaunchCommand
         // 6. baton mcp registered for that CLI.
         var (mcpCommand, mcpArgs) = McpRegistration.BatonCommand(path);
         var home = runtime.Environment.GetValueOrDefault("HOME") ?? throw new UsageException("HOME is not set: Baton needs it to find the agent CLI's config.");
-        var registration = McpRegistration.Register(cli, repo, home, mcpCommand, mcpArgs, ChildEnvironment.BatonVariables);
+        var registration = McpRegistration.Register(cli, repo, home, mcpCommand, mcpArgs, ChildEnvironment.SetIn(baton));
 
         runtime.Error.WriteLine($"baton: launching {cli.Name} for {venture.Name} ({venture.Code}) in {repo}; " +
                                 $"{secrets.Count} secret{(secrets.Count == 1 ? "" : "s")} from {secretsConfig.Provider}; " +
-                                $"MCP {(registration.Changed ? "registered in" : "already in")} {registration.Path}. " +
+                                $"MCP {(registration.Changed ? "registered in" : "already in")} {registration.Path}" +
+                                (registration.ApprovalPath is { } approval ? $", approved for this project in {approval} (enabledMcpjsonServers)" : "") + ". " +
                                 $"({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms)");
 
         // 7. Spawn with inherited stdio; the agent's exit code is ours.
-        return await SpawnAsync(binary, request.AgentArgs, repo, environment, ct);
+        return await SpawnAsync(binary, [.. cli.LaunchArgs, .. request.AgentArgs], repo, environment, ct);
     }
 
     private static async Task<int> SpawnAsync(string binary, IReadOnlyList<string> args, string directory, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
@@ -133,9 +134,10 @@ public static class LaunchCommand
         start.Environment.Clear();
         foreach (var (name, value) in environment) start.Environment[name] = value;
 
-        // Ctrl-C reaches the agent through the terminal; baton only waits for it to finish.
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
+        // Ctrl-C reaches the agent through the terminal; any other terminating signal baton gets is passed on to it.
+        using var forwarding = new SignalForwarding();
         using var process = Process.Start(start) ?? throw new UsageException($"Could not start {binary}.");
+        forwarding.Target(process.Id);
         await process.WaitForExitAsync(CancellationToken.None);
         _ = ct;
         return process.ExitCode;
