@@ -145,7 +145,7 @@ public static class DoctorCommand
                 .Select(variables => McpRegistration.Register(cli, repoRoot ?? "", home, command, args, variables, checkOnly: true)).ToList();
             var outcome = outcomes.FirstOrDefault(o => !o.Changed) ?? outcomes[0];
             return outcome.Changed
-                ? new DoctorCheck(name, DoctorStatus.Warn, $"baton is missing or outdated in {outcome.Path}", $"`baton launch <venture> --{cli.Name}` registers it (keeping your other entries)")
+                ? new DoctorCheck(name, DoctorStatus.Warn, $"baton is missing or outdated in {outcome.Path}{(outcome.ApprovalPath is { } approval ? $", or not approved in {approval}" : "")}", $"`baton launch <venture> --{cli.Name}` registers it (keeping your other entries)")
                 : new DoctorCheck(name, DoctorStatus.Pass, $"registered in {outcome.Path}");
         }
         catch (UsageException ex)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Baton.Cli.Launch;
 using Baton.Cli.Output;
 using Baton.Core.Ventures;

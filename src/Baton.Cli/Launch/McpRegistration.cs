@@ -95,7 +95,7 @@ public static class McpRegistration
         };
         return EditJsonc(file, checkOnly, document =>
         {
-            if (document.Value["mcpServers"] is { } servers and not JsonObject)
+            if (document.Value["mcpServers"] is not null and not JsonObject)
                 throw new UsageException($"{file}: 'mcpServers' is not an object: fix it and launch again; Baton will not overwrite it.");
             if (!JsonNode.DeepEquals(document.Value["mcpServers"]?["baton"], entry)) document = document.Set(["mcpServers", "baton"], entry);
             return WithoutRedactionAllowance(document);
@@ -105,7 +105,7 @@ public static class McpRegistration
     private static JsoncText WithoutRedactionAllowance(JsoncText document)
     {
         string[] path = ["security", "environmentVariableRedaction", "allowed"];
-        if (document.Value["security"] is not JsonObject { } security || security["environmentVariableRedaction"] is not JsonObject redaction ||
+        if (document.Value["security"] is not JsonObject security || security["environmentVariableRedaction"] is not JsonObject redaction ||
             redaction["allowed"] is not JsonArray allowed)
             return document;
         var ours = Enumerable.Range(0, allowed.Count).Where(i => ChildEnvironment.BatonVariables.Any(v => IsString(v)(allowed[i]))).ToList();
