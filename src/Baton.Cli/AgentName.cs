@@ -8,7 +8,10 @@ public static class AgentName
     /// <summary>The CLI name used when <c>--cli</c> is not given.</summary>
     public const string DefaultCli = "cli";
 
-    /// <summary><c>--agent</c>, else <c>BATON_AGENT</c> (already folded into settings), else <c>&lt;cli&gt;-&lt;hostname&gt;</c>.</summary>
-    public static string Resolve(string? agentFlag, string? agentSetting, string? cliFlag, string hostname) =>
-        Targets.Agent(agentFlag, new FrontEnd(string.IsNullOrWhiteSpace(cliFlag) ? DefaultCli : cliFlag.Trim(), hostname, agentSetting, ArgumentNames.CommandLine));
+    /// <summary>
+    /// <c>--agent</c>, else <c>BATON_AGENT</c> (already folded into settings), else <c>&lt;cli&gt;-&lt;hostname&gt;</c>
+    /// and the <paramref name="terminal"/> label when there is one (<see cref="CliRuntime.Terminal"/>).
+    /// </summary>
+    public static string Resolve(string? agentFlag, string? agentSetting, string? cliFlag, string hostname, string? terminal = null) =>
+        Targets.Agent(agentFlag, new FrontEnd(string.IsNullOrWhiteSpace(cliFlag) ? DefaultCli : cliFlag.Trim(), hostname, agentSetting, ArgumentNames.CommandLine, terminal));
 }

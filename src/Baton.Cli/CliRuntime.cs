@@ -1,3 +1,4 @@
+using Baton.Local.Terminal;
 using Baton.Local.Settings;
 
 namespace Baton.Cli;
@@ -16,12 +17,17 @@ public sealed record CliRuntime(
     /// <summary>Where a verb reads an answer to a question (<c>baton eod --git</c>'s yes/no). Default: the console's standard input.</summary>
     public TextReader In { get; init; } = Console.In;
 
-    public static CliRuntime FromProcess() => new(
-        BatonSettingsLoader.ProcessEnvironment(),
-        Directory.GetCurrentDirectory(),
-        Console.Out,
-        Console.Error,
-        System.Net.Dns.GetHostName());
+    /// <summary>The terminal this process runs in (<see cref="TerminalName.Detect"/>), part of the default agent name; null when none.</summary>
+    public string? Terminal { get; init; }
+
+    public static CliRuntime FromProcess()
+    {
+        var environment = BatonSettingsLoader.ProcessEnvironment();
+        return new(environment, Directory.GetCurrentDirectory(), Console.Out, Console.Error, System.Net.Dns.GetHostName())
+        {
+            Terminal = TerminalName.Detect(environment),
+        };
+    }
 }
 
 /// <summary>Exit codes: 0 done, 1 the operation failed (the server's detail is printed), 2 the command or configuration is wrong.</summary>

@@ -36,7 +36,7 @@ public static class CliTargets
                    $"No session remembered for agent {agent}, repo {repo}, track {effectiveTrack}: run `baton sod` first, or pass the session id.");
     }
 
-    /// <summary>Who is calling, for the handlers: the <c>--cli</c> (default "cli"), this host and <c>BATON_AGENT</c>.</summary>
+    /// <summary>Who is calling, for the handlers: the <c>--cli</c> (default "cli"), this host, <c>BATON_AGENT</c> and this terminal.</summary>
     public static FrontEnd FrontEnd(string? cliFlag, string? agentSetting, CliRuntime runtime) =>
-        new(string.IsNullOrWhiteSpace(cliFlag) ? AgentName.DefaultCli : cliFlag.Trim(), runtime.HostName, agentSetting, ArgumentNames.CommandLine);
+        new(string.IsNullOrWhiteSpace(cliFlag) ? AgentName.DefaultCli : cliFlag.Trim(), runtime.HostName, agentSetting, ArgumentNames.CommandLine, runtime.Terminal);
 }

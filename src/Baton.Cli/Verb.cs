@@ -14,7 +14,7 @@ public sealed record VerbContext(CliRuntime Runtime, BatonSettings Settings, Bat
     public SessionStateFile State => new(Settings.DataDir);
 
     public string Agent(Option<string> agentOption, Option<string>? cliOption = null) =>
-        AgentName.Resolve(Parse.GetValue(agentOption), Settings.Agent, cliOption is null ? null : Parse.GetValue(cliOption), Runtime.HostName);
+        AgentName.Resolve(Parse.GetValue(agentOption), Settings.Agent, cliOption is null ? null : Parse.GetValue(cliOption), Runtime.HostName, Runtime.Terminal);
 }
 
 /// <summary>
@@ -113,7 +113,13 @@ public static class Verb
         error.WriteLine($"baton: {ex.Detail}");
         if (ex.Errors is not null)
         {
-            foreach (var (field, messages) in ex.Errors) error.WriteLine($"  {field}: {string.Join(" ", messages)}");
+            // A validation detail already lists every field (BatonException.Validation, and the server's problem
+            // detail alike): a field line is printed only when the detail does not say it.
+            foreach (var (field, messages) in ex.Errors)
+            {
+                var line = $"{field}: {string.Join(" ", messages)}";
+                if (!ex.Detail.Contains(line, StringComparison.Ordinal)) error.WriteLine("  " + line);
+            }
         }
         error.WriteLine($"  (code: {ex.Code})");
     }

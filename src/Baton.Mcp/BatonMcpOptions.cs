@@ -20,6 +20,12 @@ public sealed class BatonMcpOptions
 
     public required string HostName { get; init; }
 
+    /// <summary>
+    /// The terminal of the agent CLI that started us (its tmux pane, or the controlling terminal we inherit from it),
+    /// part of the default agent name so agents in two terminals are two agents. Null when unknown.
+    /// </summary>
+    public string? Terminal { get; init; }
+
     /// <summary>Where the <c>ventures</c> tool looks for local clones (<see cref="RepoRootsVariable"/>).</summary>
     public IReadOnlyList<string> RepoRoots { get; init; } = [];
 

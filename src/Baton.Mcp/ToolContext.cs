@@ -19,9 +19,9 @@ public sealed class ToolContext(BatonBackend backend, BatonMcpOptions options, S
 
     public Task<GitWorkspace> DetectWorkspaceAsync(CancellationToken ct) => GitWorkspace.DetectAsync(Options.WorkingDirectory, ct);
 
-    /// <summary>Who is calling, for the application handlers: the client's name, this host, <c>BATON_AGENT</c>, tool-style argument names.</summary>
+    /// <summary>Who is calling, for the application handlers: the client's name, this host, <c>BATON_AGENT</c>, tool-style argument names, the terminal.</summary>
     public FrontEnd FrontEnd(McpServer? server) =>
-        new(ClientName(server) ?? "mcp", Options.HostName, Options.Agent, ArgumentNames.Tool);
+        new(ClientName(server) ?? "mcp", Options.HostName, Options.Agent, ArgumentNames.Tool, Options.Terminal);
 
     /// <summary>
     /// The repo as <c>org/repo</c>, for the tools that hand it to GitHub: the one rule of <see cref="Targets.Repo"/>,

@@ -28,9 +28,11 @@ public static class BatonProcess
 
     /// <summary>
     /// The variables of the machine running the tests that would change what a <c>baton</c> under test does: every
-    /// <c>BATON_*</c> setting, and <c>XDG_DATA_HOME</c>, which moves the default data directory.
+    /// <c>BATON_*</c> setting, <c>XDG_DATA_HOME</c>, which moves the default data directory, and <c>TMUX_PANE</c>,
+    /// which is part of the default agent name.
     /// </summary>
-    public static bool IsMachineSetting(string name) => name.StartsWith("BATON_", StringComparison.Ordinal) || name == "XDG_DATA_HOME";
+    public static bool IsMachineSetting(string name) =>
+        name.StartsWith("BATON_", StringComparison.Ordinal) || name is "XDG_DATA_HOME" or "TMUX_PANE";
 
     /// <summary>
     /// <c>dotnet baton.dll <paramref name="args"/></c> with only this test's settings: the machine's

@@ -169,11 +169,18 @@ public static class AlertCommands
     {
         var secretValue = new Option<string>("--secret") { Description = "The secret. Default: read from standard input (keeps it out of shell history)." };
         var set = new Command("set", "Store the GitHub webhook secret (admin). It is never printed back.");
+        var json = CommonOptions.Json();
         set.Options.Add(secretValue);
+        set.Options.Add(json);
         set.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
             var secret = parse.GetValue(secretValue) ?? await SecretFromStandardInputAsync(token);
             var answer = await context.Services.Alerts.SetWebhookSecretAsync(new SetWebhookSecretRequest(secret), token);
+            if (parse.GetValue(json))
+            {
+                Verb.WriteJson(context.Out, answer);
+                return ExitCodes.Ok;
+            }
             context.Out.WriteLine(answer.Message);
             // The message can only say <server>; here the CLI knows which one, or that a server has yet to be run.
             context.Out.WriteLine(context.Settings.IsServerMode

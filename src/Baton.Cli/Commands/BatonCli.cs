@@ -36,14 +36,14 @@ public static class BatonCli
         return root;
     }
 
-    /// <summary>Parses and runs; a command line that does not parse prints its errors and exits 2.</summary>
+    /// <summary>Parses and runs; a command line that does not parse prints each mistake once (with the closest verb or flag) and exits 2.</summary>
     public static async Task<int> RunAsync(string[] args, CliRuntime runtime, CancellationToken ct)
     {
         var parse = BuildRoot(runtime).Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) runtime.Error.WriteLine("baton: " + error.Message);
-            runtime.Error.WriteLine("Run `baton --help` (or `baton <verb> --help`) for usage.");
+            foreach (var problem in ParseProblems.Describe(parse)) runtime.Error.WriteLine("baton: " + problem);
+            runtime.Error.WriteLine(ParseProblems.HelpHint(parse));
             return ExitCodes.Usage;
         }
         var invocation = new InvocationConfiguration

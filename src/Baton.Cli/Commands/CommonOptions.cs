@@ -9,7 +9,7 @@ internal static class CommonOptions
 {
     public static Option<string> Agent() => new("--agent")
     {
-        Description = "Agent name. Default: BATON_AGENT, else <cli>-<hostname>.",
+        Description = "Agent name. Default: BATON_AGENT, else <cli>-<hostname>-<terminal> (the tmux pane or tty, when there is one).",
     };
 
     public static Option<string> Cli() => new("--cli")

@@ -15,6 +15,9 @@ public enum DoctorStatus { Pass, Warn, Fail }
 /// <summary>One line of <c>baton doctor</c>: what was checked, how it went, and what to do when it did not pass.</summary>
 public sealed record DoctorCheck(string Name, DoctorStatus Status, string Detail, string? Fix = null);
 
+/// <summary><c>baton doctor --json</c>: every check, and the counts of the summary line.</summary>
+public sealed record DoctorReport(IReadOnlyList<DoctorCheck> Checks, int Passed, int Warnings, int Failed);
+
 /// <summary>
 /// <c>baton doctor</c>: checks this machine end to end — Baton reachable with an accepted key (or the local store
 /// usable), agent CLIs and their MCP registration, <c>baton mcp</c> answering <c>initialize</c>, git and gh, the secrets
@@ -32,12 +35,16 @@ public static class DoctorCommand
             "Check this machine end to end: Baton reachable and key accepted (or the local store usable), agent CLIs found, MCP registered " +
             "and valid for each, `baton mcp` answering initialize, git and gh usable, secrets providers usable, machine registered. " +
             "Prints PASS/WARN/FAIL with the fix for each; exits 1 on any FAIL. Changes nothing.");
+        var json = CommonOptions.Json();
+        command.Options.Add(json);
         command.SetAction((parse, ct) => Verb.RunWithSettingsAsync(runtime, parse, async (settings, token) =>
         {
+            var asJson = parse.GetValue(json);
             var checks = new List<DoctorCheck>();
             void Report(DoctorCheck check)
             {
                 checks.Add(check);
+                if (asJson) return;
                 runtime.Out.WriteLine($"{Label(check.Status)}  {check.Name,-16} {check.Detail}");
                 if (check.Fix is not null) runtime.Out.WriteLine($"      {"",-16} fix: {check.Fix}");
             }
@@ -57,12 +64,15 @@ public static class DoctorCommand
                     Report(binary is null
                         ? new DoctorCheck($"agent {cli.Name}", DoctorStatus.Warn, "not installed", cli.InstallHint)
                         : new DoctorCheck($"agent {cli.Name}", DoctorStatus.Pass, binary));
+                // A warning, not a failure: a machine that only runs `baton serve` (or CI) needs no agent CLI, and
+                // doctor cannot tell such a machine from a workstation missing one.
                 if (found.All(f => f.Binary is null))
-                    Report(new DoctorCheck("agents", DoctorStatus.Fail, "no agent CLI on PATH: baton launch has nothing to start", AgentCli.Claude.InstallHint));
+                    Report(new DoctorCheck("agents", DoctorStatus.Warn,
+                        "no agent CLI on PATH: fine on a server-only machine; here `baton launch` has nothing to start", AgentCli.Claude.InstallHint));
 
                 var (mcpCommand, mcpArgs) = McpRegistration.BatonCommand(path);
                 foreach (var (cli, _) in found.Where(f => f.Binary is not null))
-                    Report(CheckMcpRegistration(cli, git.Root, home, mcpCommand, mcpArgs));
+                    Report(CheckMcpRegistration(cli, git.Root, home, mcpCommand, mcpArgs, settings));
 
                 Report(await CheckMcpAnswersAsync(mcpCommand, mcpArgs, runtime, token));
                 Report(await CheckGitAsync(runtime, token));
@@ -77,7 +87,8 @@ public static class DoctorCommand
 
             var fails = checks.Count(c => c.Status == DoctorStatus.Fail);
             var warns = checks.Count(c => c.Status == DoctorStatus.Warn);
-            runtime.Out.WriteLine($"{checks.Count - fails - warns} passed, {warns} warning{(warns == 1 ? "" : "s")}, {fails} failed.");
+            if (asJson) Verb.WriteJson(runtime.Out, new DoctorReport(checks, checks.Count - fails - warns, warns, fails));
+            else runtime.Out.WriteLine($"{checks.Count - fails - warns} passed, {warns} warning{(warns == 1 ? "" : "s")}, {fails} failed.");
             return fails > 0 ? ExitCodes.Failed : ExitCodes.Ok;
         }, ct));
         return command;
@@ -118,7 +129,7 @@ public static class DoctorCommand
         }
     }
 
-    private static DoctorCheck CheckMcpRegistration(AgentCli cli, string? repoRoot, string? home, string command, IReadOnlyList<string> args)
+    private static DoctorCheck CheckMcpRegistration(AgentCli cli, string? repoRoot, string? home, string command, IReadOnlyList<string> args, BatonSettings settings)
     {
         var name = $"mcp {cli.Name}";
         if (cli == AgentCli.Claude && repoRoot is null)
@@ -126,9 +137,15 @@ public static class DoctorCommand
         if (home is null) return new DoctorCheck(name, DoctorStatus.Fail, "HOME is not set", "set HOME");
         try
         {
-            var outcome = McpRegistration.Register(cli, repoRoot ?? "", home, command, args, ChildEnvironment.BatonVariables, checkOnly: true);
+            // The variables a launch would pass: BATON_URL in server mode; BATON_KEY with it, or from the venture's
+            // secrets, which doctor does not fetch — so a registration with or without the key is as a launch writes it.
+            var always = ChildEnvironment.BatonVariables.Where(v => v is not ("BATON_URL" or "BATON_KEY") || settings.IsServerMode).ToList();
+            var withKey = ChildEnvironment.BatonVariables.Where(v => v != "BATON_URL" || settings.IsServerMode).ToList();
+            var outcomes = new[] { always, withKey }
+                .Select(variables => McpRegistration.Register(cli, repoRoot ?? "", home, command, args, variables, checkOnly: true)).ToList();
+            var outcome = outcomes.FirstOrDefault(o => !o.Changed) ?? outcomes[0];
             return outcome.Changed
-                ? new DoctorCheck(name, DoctorStatus.Warn, $"baton is missing or outdated in {outcome.Path}", $"`baton launch <venture> --{cli.Name}` registers it (keeping your other entries)")
+                ? new DoctorCheck(name, DoctorStatus.Warn, $"baton is missing or outdated in {outcome.Path}{(outcome.ApprovalPath is { } approval ? $", or not approved in {approval}" : "")}", $"`baton launch <venture> --{cli.Name}` registers it (keeping your other entries)")
                 : new DoctorCheck(name, DoctorStatus.Pass, $"registered in {outcome.Path}");
         }
         catch (UsageException ex)

@@ -112,8 +112,10 @@ public static class FleetCommands
             "Write ~/.ssh/config.d/baton-fleet (a Host entry per other machine), append the other machines' missing keys to " +
             "~/.ssh/authorized_keys, and add `Include config.d/*` at the top of ~/.ssh/config if absent. Touches nothing else; " +
             "a second run changes nothing.");
+        var json = CommonOptions.Json();
         command.Options.Add(dryRun);
         command.Options.Add(hostname);
+        command.Options.Add(json);
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
             var home = runtime.Environment.GetValueOrDefault("HOME") ?? throw new UsageException("HOME is not set: Baton needs it to find ~/.ssh.");
@@ -121,6 +123,12 @@ public static class FleetCommands
             var self = MachineRules.NormalizeHostname(parse.GetValue(hostname) ?? runtime.HostName);
             var dry = parse.GetValue(dryRun);
             var changes = SshFleetWriter.Apply(home, self, fleet, dry);
+            var registered = fleet.Any(m => m.Hostname == self);
+            if (parse.GetValue(json))
+            {
+                Verb.WriteJson(context.Out, new SshConfigResult(dry, fleet.Count, registered, changes));
+                return ExitCodes.Ok;
+            }
             foreach (var change in changes)
             {
                 var verb = !change.Changed ? "unchanged" : dry ? "would change" : "changed";
@@ -131,7 +139,7 @@ public static class FleetCommands
                 ? $"Nothing to do: {fleet.Count} machine{(fleet.Count == 1 ? "" : "s")} in the fleet, SSH config already up to date."
                 : dry ? $"Dry run: {count} file{(count == 1 ? "" : "s")} would change; run without --dry-run to write them."
                       : $"{count} file{(count == 1 ? "" : "s")} changed ({fleet.Count} machine{(fleet.Count == 1 ? "" : "s")} in the fleet).");
-            if (fleet.All(m => m.Hostname != self))
+            if (!registered)
                 runtime.Error.WriteLine($"baton: this machine ({self}) is not registered: run `baton fleet register` so the others can reach it.");
             return ExitCodes.Ok;
         }, ct));
@@ -152,3 +160,6 @@ public static class FleetCommands
         return all;
     }
 }
+
+/// <summary><c>baton fleet ssh-config --json</c>: each file and whether it changed (or would, with <c>--dry-run</c>).</summary>
+public sealed record SshConfigResult(bool DryRun, int Machines, bool Registered, IReadOnlyList<SshFileChange> Changes);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Baton.Cli.Launch;
 using Baton.Cli.Output;
 using Baton.Core.Ventures;
@@ -25,6 +24,8 @@ public static class LaunchCommand
         var env = new Option<string>("--env") { Description = "Secrets environment: dev (default) or prod.", DefaultValueFactory = _ => "dev" }
             .AcceptOnlyFromAmong("dev", "prod");
         var list = new Option<bool>("--list") { Description = "List ventures with their local clone and configured agent, and launch nothing." };
+        var json = CommonOptions.Json();
+        json.Description = "With --list: print the list as JSON (for scripts). A launch hands the terminal to the agent, so it prints no JSON.";
         var command = new Command("launch",
             "Start an agent CLI in the venture's local clone: secrets fetched once into its environment only (never to disk), " +
             "deny-listed variables removed, BATON_URL/KEY/VENTURE/AGENT/ENV set, and `baton mcp` registered for that CLI.\n" +
@@ -32,13 +33,14 @@ public static class LaunchCommand
             "Per-venture secrets provider, deny list and agent: <data-dir>/launch.json. The agent's exit code is baton's.");
         command.Arguments.Add(venture);
         command.Arguments.Add(agentArgs);
-        foreach (Option option in new Option[] { claude, gemini, codex, env, list }) command.Options.Add(option);
+        foreach (Option option in new Option[] { claude, gemini, codex, env, list, json }) command.Options.Add(option);
 
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
             var roots = BatonMcpOptions.RepoRootsFrom(runtime.Environment.GetValueOrDefault(BatonMcpOptions.RepoRootsVariable), runtime.Environment.GetValueOrDefault("HOME"));
             var config = LaunchConfig.Load(context.Settings.DataDir);
-            if (parse.GetValue(list)) return await ListAsync(context, roots, config, token);
+            if (parse.GetValue(list)) return await ListAsync(context, roots, config, parse.GetValue(json), token);
+            if (parse.GetValue(json)) throw new UsageException("--json goes with --list: a launch hands the terminal to the agent.");
 
             var code = parse.GetValue(venture) ?? throw new UsageException("Name the venture to launch (`baton launch <venture>`), or use --list to see them.");
             var flags = new[] { (claude, AgentCli.Claude), (gemini, AgentCli.Gemini), (codex, AgentCli.Codex) }.Where(f => parse.GetValue(f.Item1)).ToList();
@@ -96,7 +98,7 @@ public static class LaunchCommand
         }
 
         // 5. The child environment.
-        var agentName = context.Settings.Agent ?? AgentName.Resolve(null, null, cli.Name, runtime.HostName);
+        var agentName = context.Settings.Agent ?? AgentName.Resolve(null, null, cli.Name, runtime.HostName, runtime.Terminal);
         var baton = new Dictionary<string, string>
         {
             ["BATON_VENTURE"] = venture.Code,
@@ -112,15 +114,16 @@ public static class LaunchCommand
         // 6. baton mcp registered for that CLI.
         var (mcpCommand, mcpArgs) = McpRegistration.BatonCommand(path);
         var home = runtime.Environment.GetValueOrDefault("HOME") ?? throw new UsageException("HOME is not set: Baton needs it to find the agent CLI's config.");
-        var registration = McpRegistration.Register(cli, repo, home, mcpCommand, mcpArgs, ChildEnvironment.BatonVariables);
+        var registration = McpRegistration.Register(cli, repo, home, mcpCommand, mcpArgs, ChildEnvironment.SetIn(baton));
 
         runtime.Error.WriteLine($"baton: launching {cli.Name} for {venture.Name} ({venture.Code}) in {repo}; " +
                                 $"{secrets.Count} secret{(secrets.Count == 1 ? "" : "s")} from {secretsConfig.Provider}; " +
-                                $"MCP {(registration.Changed ? "registered in" : "already in")} {registration.Path}. " +
+                                $"MCP {(registration.Changed ? "registered in" : "already in")} {registration.Path}" +
+                                (registration.ApprovalPath is { } approval ? $", approved for this project in {approval} (enabledMcpjsonServers)" : "") + ". " +
                                 $"({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms)");
 
         // 7. Spawn with inherited stdio; the agent's exit code is ours.
-        return await SpawnAsync(binary, request.AgentArgs, repo, environment, ct);
+        return await SpawnAsync(binary, [.. cli.LaunchArgs, .. request.AgentArgs], repo, environment, ct);
     }
 
     private static async Task<int> SpawnAsync(string binary, IReadOnlyList<string> args, string directory, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
@@ -130,9 +133,10 @@ public static class LaunchCommand
         start.Environment.Clear();
         foreach (var (name, value) in environment) start.Environment[name] = value;
 
-        // Ctrl-C reaches the agent through the terminal; baton only waits for it to finish.
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
+        // Ctrl-C reaches the agent through the terminal; any other terminating signal baton gets is passed on to it.
+        using var forwarding = new SignalForwarding();
         using var process = Process.Start(start) ?? throw new UsageException($"Could not start {binary}.");
+        forwarding.Target(process.Id);
         await process.WaitForExitAsync(CancellationToken.None);
         _ = ct;
         return process.ExitCode;
@@ -140,18 +144,27 @@ public static class LaunchCommand
 
     private static string CloneCommand(Venture venture, IReadOnlyList<string> roots) => CloneFinder.CloneCommand(venture, roots);
 
-    private static async Task<int> ListAsync(VerbContext context, IReadOnlyList<string> roots, LaunchConfig config, CancellationToken ct)
+    private static async Task<int> ListAsync(VerbContext context, IReadOnlyList<string> roots, LaunchConfig config, bool asJson, CancellationToken ct)
     {
         var ventures = await context.Services.Ventures.ListVenturesAsync(ct);
         var defaultAgent = context.Runtime.Environment.GetValueOrDefault(AgentCli.DefaultAgentVariable);
-        var table = new TextTable("VENTURE", "NAME", "CLONE", "AGENT");
-        foreach (var v in ventures)
+        var rows = ventures.Select(v => new LaunchListEntry(v.Code, v.Name, CloneFinder.FindOrNull(v, roots),
+            config.For(v.Code).Agent ?? (string.IsNullOrWhiteSpace(defaultAgent) ? AgentCli.Claude.Name : defaultAgent))).ToList();
+        if (asJson)
         {
-            var agent = config.For(v.Code).Agent ?? (string.IsNullOrWhiteSpace(defaultAgent) ? AgentCli.Claude.Name : defaultAgent);
-            table.Add(v.Code, v.Name, CloneFinder.FindOrNull(v, roots) ?? "not cloned", agent);
+            Verb.WriteJson(context.Out, new LaunchList(rows, roots));
+            return ExitCodes.Ok;
         }
+        var table = new TextTable("VENTURE", "NAME", "CLONE", "AGENT");
+        foreach (var row in rows) table.Add(row.Venture, row.Name, row.ClonePath ?? "not cloned", row.Agent);
         table.WriteTo(context.Out);
         context.Out.WriteLine($"{ventures.Count} venture{(ventures.Count == 1 ? "" : "s")}; repo roots: {(roots.Count == 0 ? "none" : string.Join(", ", roots))}.");
         return ExitCodes.Ok;
     }
 }
+
+/// <summary>One venture of <c>baton launch --list</c>: its clone here (null when not cloned) and the agent a launch would start.</summary>
+public sealed record LaunchListEntry(string Venture, string Name, string? ClonePath, string Agent);
+
+/// <summary><c>baton launch --list --json</c>.</summary>
+public sealed record LaunchList(IReadOnlyList<LaunchListEntry> Ventures, IReadOnlyList<string> RepoRoots);

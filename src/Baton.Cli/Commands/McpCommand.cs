@@ -35,6 +35,7 @@ public static class McpCommand
                 WorkingDirectory = runtime.WorkingDirectory,
                 Agent = settings.Agent,
                 HostName = runtime.HostName,
+                Terminal = runtime.Terminal,
                 RepoRoots = BatonMcpOptions.RepoRootsFrom(runtime.Environment.GetValueOrDefault(BatonMcpOptions.RepoRootsVariable),
                     runtime.Environment.GetValueOrDefault("HOME")),
             };

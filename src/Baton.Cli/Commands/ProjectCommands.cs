@@ -26,9 +26,12 @@ public static class ProjectCommands
         var command = new Command("init",
             $"Set this repo up for agents: {ProjectConfig.RelativePath} (venture and defaults) and, where missing, {ProjectTemplates.StatusFile}, " +
             $"{ProjectTemplates.DecisionsFile} and {ProjectTemplates.AgentsFile}. Never overwrites a file: it says which it kept.");
+        var json = CommonOptions.Json();
         command.Options.Add(venture);
+        command.Options.Add(json);
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
+            var asJson = parse.GetValue(json);
             var root = await RepoRootAsync(runtime, token);
             string code;
             if (parse.GetValue(venture) is { } flag) code = flag.Trim();
@@ -45,13 +48,14 @@ public static class ProjectCommands
                 (ProjectTemplates.AgentsFile, ProjectTemplates.Agents(v)),
             };
             var kept = new List<string>();
+            var created = new List<string>();
             foreach (var (relative, content) in files)
             {
                 var path = Path.Combine(root, relative);
                 if (File.Exists(path))
                 {
                     kept.Add(relative);
-                    context.Out.WriteLine($"kept     {relative} (exists; not overwritten)");
+                    if (!asJson) context.Out.WriteLine($"kept     {relative} (exists; not overwritten)");
                     continue;
                 }
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -61,12 +65,14 @@ public static class ProjectCommands
                 {
                     await writer.WriteAsync(content);
                 }
-                context.Out.WriteLine($"created  {relative}");
+                created.Add(relative);
+                if (!asJson) context.Out.WriteLine($"created  {relative}");
             }
             if (kept.Contains(ProjectConfig.RelativePath) && ProjectConfig.LoadOrNull(root) is { } current && current.Venture != v.Code)
                 runtime.Error.WriteLine($"baton: {ProjectConfig.RelativePath} names venture '{current.Venture}', not '{v.Code}': edit it by hand if the repo moved.");
-            context.Out.WriteLine($"{v.Name} ({v.Code}) in {root}: {files.Length - kept.Count} created, {kept.Count} kept. " +
-                                  "Next: `baton status refresh`, then commit them.");
+            if (asJson) Verb.WriteJson(context.Out, new InitResult(v.Code, root, created, kept));
+            else context.Out.WriteLine($"{v.Name} ({v.Code}) in {root}: {created.Count} created, {kept.Count} kept. " +
+                                       "Next: `baton status refresh`, then commit them.");
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -83,7 +89,8 @@ public static class ProjectCommands
         var consequences = new Option<string>("--consequences") { Description = "What follows from it, good and bad." };
         var supersedes = new Option<string>("--supersedes") { Description = "The earlier decision this replaces (its date and title)." };
         var add = new Command("add", $"Record a decision at the top of {ProjectTemplates.DecisionsFile} (newest first, dated). Older entries are never edited.");
-        foreach (Option option in new Option[] { title, contextOption, decision, alternatives, consequences, supersedes }) add.Options.Add(option);
+        var json = CommonOptions.Json();
+        foreach (Option option in new Option[] { title, contextOption, decision, alternatives, consequences, supersedes, json }) add.Options.Add(option);
         add.SetAction((parse, ct) => Verb.RunWithSettingsAsync(runtime, parse, async (_, token) =>
         {
             var root = await RepoRootAsync(runtime, token);
@@ -94,7 +101,8 @@ public static class ProjectCommands
                 parse.GetValue(alternatives), parse.GetValue(consequences), parse.GetValue(supersedes));
             var updated = DecisionLog.Prepend(await File.ReadAllTextAsync(path, token), entry);
             await WriteAtomicallyAsync(path, updated, token);
-            runtime.Out.WriteLine($"Recorded \"{entry.Title}\" at the top of {ProjectTemplates.DecisionsFile} ({entry.Date:yyyy-MM-dd}). Commit it with the change it explains.");
+            if (parse.GetValue(json)) Verb.WriteJson(runtime.Out, new DecisionRecorded(path, entry.Date.ToString("yyyy-MM-dd"), entry.Title));
+            else runtime.Out.WriteLine($"Recorded \"{entry.Title}\" at the top of {ProjectTemplates.DecisionsFile} ({entry.Date:yyyy-MM-dd}). Commit it with the change it explains.");
             return ExitCodes.Ok;
         }, ct));
         var command = new Command("decision", $"The decision log, {ProjectTemplates.DecisionsFile}.");
@@ -110,7 +118,9 @@ public static class ProjectCommands
         var refresh = new Command("refresh",
             $"Rewrite the generated sections of {ProjectTemplates.StatusFile} (active sessions, latest handoffs, open work) from Baton. " +
             "Only the text between `<!-- baton:begin <name> -->` and `<!-- baton:end <name> -->` changes; the hand-written parts stay byte for byte.");
+        var json = CommonOptions.Json();
         refresh.Options.Add(venture);
+        refresh.Options.Add(json);
         refresh.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
             var root = await RepoRootAsync(runtime, token);
@@ -130,7 +140,10 @@ public static class ProjectCommands
                 else missing.Add(name);
             }
             if (text != original) await WriteAtomicallyAsync(path, text, token);
-            context.Out.WriteLine($"{ProjectTemplates.StatusFile}: {sections.Count - missing.Count} generated section{(sections.Count - missing.Count == 1 ? "" : "s")} " +
+            if (parse.GetValue(json))
+                Verb.WriteJson(context.Out, new StatusRefreshed(path, code, text != original,
+                    sections.Select(x => x.Name).Except(missing).ToList(), missing));
+            else context.Out.WriteLine($"{ProjectTemplates.StatusFile}: {sections.Count - missing.Count} generated section{(sections.Count - missing.Count == 1 ? "" : "s")} " +
                                   $"{(text != original ? "refreshed" : "already current")} for {code}.");
             foreach (var name in missing)
                 runtime.Error.WriteLine($"baton: {ProjectTemplates.StatusFile} has no '{name}' section: add `{StatusSections.Begin(name)}` and `{StatusSections.End(name)}` on lines of their own where it should go.");
@@ -203,3 +216,12 @@ public static class ProjectCommands
         File.Move(temp, path, overwrite: true);
     }
 }
+
+/// <summary><c>baton init --json</c>: the venture, the repo root and which files were created or kept (paths relative to the root).</summary>
+public sealed record InitResult(string Venture, string Root, IReadOnlyList<string> Created, IReadOnlyList<string> Kept);
+
+/// <summary><c>baton decision add --json</c>.</summary>
+public sealed record DecisionRecorded(string File, string Date, string Title);
+
+/// <summary><c>baton status refresh --json</c>: whether STATUS.md changed, the sections written and those it lacks.</summary>
+public sealed record StatusRefreshed(string File, string Venture, bool Changed, IReadOnlyList<string> Sections, IReadOnlyList<string> Missing);

@@ -1,11 +1,18 @@
 namespace Baton.Cli.Launch;
 
 /// <summary>An agent CLI Baton can launch: its name, the binary looked up on PATH, and how to install it when missing.</summary>
-public sealed record AgentCli(string Name, string Binary, string InstallHint)
+/// <param name="LaunchArgs">What <c>baton launch</c> puts before the user's arguments.</param>
+public sealed record AgentCli(string Name, string Binary, string InstallHint, IReadOnlyList<string> LaunchArgs)
 {
-    public static readonly AgentCli Claude = new("claude", "claude", "npm install -g @anthropic-ai/claude-code");
-    public static readonly AgentCli Gemini = new("gemini", "gemini", "npm install -g @google/gemini-cli");
-    public static readonly AgentCli Codex = new("codex", "codex", "npm install -g @openai/codex");
+    public static readonly AgentCli Claude = new("claude", "claude", "npm install -g @anthropic-ai/claude-code", []);
+    public static readonly AgentCli Gemini = new("gemini", "gemini", "npm install -g @google/gemini-cli", []);
+
+    /// <summary>
+    /// Codex writes a snapshot of its shell — every exported variable, BATON_KEY and the venture's secrets included — to
+    /// <c>~/.codex/shell_snapshots/*.sh</c>; a launch turns that feature off (a <c>-c</c> override for this run only, the
+    /// user's config.toml untouched), so the secrets stay off the disk.
+    /// </summary>
+    public static readonly AgentCli Codex = new("codex", "codex", "npm install -g @openai/codex", ["-c", "features.shell_snapshot=false"]);
 
     public static IReadOnlyList<AgentCli> All { get; } = [Claude, Gemini, Codex];
 

@@ -3,13 +3,18 @@ using System.Text.Json.Nodes;
 
 namespace Baton.Cli.Launch;
 
-/// <summary>What registering <c>baton mcp</c> did to one CLI's config file.</summary>
-public sealed record RegistrationOutcome(string Path, bool Changed);
+/// <summary>
+/// What registering <c>baton mcp</c> did to one CLI's config file (and, for Claude Code, to the file that approves the
+/// project's server: <paramref name="ApprovalPath"/>).
+/// </summary>
+public sealed record RegistrationOutcome(string Path, bool Changed, string? ApprovalPath = null);
 
 /// <summary>
 /// Registers <c>baton mcp</c> with an agent CLI, repairing Baton's entry and keeping everything else in the file.
 /// Idempotent: when the entry is already right the file is not written at all. Only variable names and references
 /// (<c>${BATON_KEY}</c>) are written, never a value. A file that cannot be parsed is left alone and reported.
+/// <c>variables</c> are the Baton variables the launch sets: Gemini and Codex pass on exactly those (a reference to a
+/// variable the agent does not have reaches <c>baton mcp</c> as the literal <c>$BATON_URL</c>, or is an error).
 /// </summary>
 public static class McpRegistration
 {
@@ -30,20 +35,28 @@ public static class McpRegistration
     /// <param name="checkOnly">Write nothing; <see cref="RegistrationOutcome.Changed"/> then says whether a launch would change the file (<c>baton doctor</c>).</param>
     public static RegistrationOutcome Register(AgentCli cli, string repo, string home, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables, bool checkOnly = false)
     {
-        if (cli == AgentCli.Claude) return Claude(Path.Combine(repo, ".mcp.json"), command, args, variables, checkOnly);
+        if (cli == AgentCli.Claude)
+        {
+            var servers = Claude(Path.Combine(repo, ".mcp.json"), command, args, checkOnly);
+            var approval = ClaudeApproval(Path.Combine(repo, ".claude", "settings.local.json"), checkOnly);
+            return new RegistrationOutcome(servers.Path, servers.Changed || approval.Changed, approval.Path);
+        }
         if (cli == AgentCli.Gemini) return Gemini(Path.Combine(home, ".gemini", "settings.json"), command, args, variables, checkOnly);
         return Codex(Path.Combine(home, ".codex", "config.toml"), command, args, variables, checkOnly);
     }
 
-    /// <summary>Claude Code: <c>.mcp.json</c> in the repo, <c>mcpServers.baton</c> with <c>${VAR}</c> references Claude expands.</summary>
-    public static RegistrationOutcome Claude(string file, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables, bool checkOnly = false)
+    /// <summary>
+    /// Claude Code: <c>.mcp.json</c> in the repo, <c>mcpServers.baton</c> with a <c>${VAR:-}</c> reference for every Baton
+    /// variable, each empty when unset — so the file, which teams commit, is the same in local and server mode.
+    /// </summary>
+    public static RegistrationOutcome Claude(string file, string command, IReadOnlyList<string> args, bool checkOnly = false)
     {
         var entry = new JsonObject
         {
             ["type"] = "stdio",
             ["command"] = command,
             ["args"] = new JsonArray(args.Select(a => (JsonNode?)a).ToArray()),
-            ["env"] = References(variables, "${", ":-}"),
+            ["env"] = References(ChildEnvironment.BatonVariables, "${", ":-}"),
         };
         return EditJson(file, checkOnly, root =>
         {
@@ -53,9 +66,24 @@ public static class McpRegistration
     }
 
     /// <summary>
-    /// Gemini CLI: <c>~/.gemini/settings.json</c>, <c>mcpServers.baton</c> with explicit <c>env</c> mappings, and the
-    /// variable names on <c>security.environmentVariableRedaction.allowed</c> — Gemini strips variables named like
-    /// KEY/TOKEN/SECRET from MCP servers otherwise, and BATON_KEY is one.
+    /// Claude Code asks before it starts a server from a project's <c>.mcp.json</c> (baton showed as "Pending
+    /// approval"): the approval lives in the project's <c>.claude/settings.local.json</c> — the user's own, not committed
+    /// — as <c>enabledMcpjsonServers</c>. Baton adds itself there and keeps the rest of the file as written.
+    /// </summary>
+    public static RegistrationOutcome ClaudeApproval(string file, bool checkOnly = false) =>
+        EditJsonc(file, checkOnly, document => document.Value["enabledMcpjsonServers"] switch
+        {
+            null => document.Set(["enabledMcpjsonServers"], new JsonArray("baton")),
+            JsonArray approved when approved.Any(IsString("baton")) => document,
+            JsonArray => document.Append(["enabledMcpjsonServers"], JsonValue.Create("baton")),
+            _ => throw new UsageException($"{file}: enabledMcpjsonServers is not a list: make it one (or remove it) and launch again."),
+        });
+
+    /// <summary>
+    /// Gemini CLI: <c>~/.gemini/settings.json</c>, <c>mcpServers.baton</c> with explicit <c>env</c> mappings (Gemini
+    /// expands <c>$BATON_KEY</c> from its own environment, so no redaction exception is needed), edited in place so the
+    /// user's comments and text stay as written. The names Baton once put on
+    /// <c>security.environmentVariableRedaction.allowed</c> are taken off again: that list lets every MCP server see them.
     /// </summary>
     public static RegistrationOutcome Gemini(string file, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables, bool checkOnly = false)
     {
@@ -65,25 +93,36 @@ public static class McpRegistration
             ["args"] = new JsonArray(args.Select(a => (JsonNode?)a).ToArray()),
             ["env"] = References(variables, "$", ""),
         };
-        return EditJson(file, checkOnly, root =>
+        return EditJsonc(file, checkOnly, document =>
         {
-            var changed = Put(ObjectAt(root, "mcpServers", file), "baton", entry);
-            var redaction = ObjectAt(ObjectAt(root, "security", file), "environmentVariableRedaction", file);
-            if (redaction["allowed"] is not JsonArray allowed)
-            {
-                if (redaction["allowed"] is not null) throw new UsageException($"{file}: security.environmentVariableRedaction.allowed is not a list: make it one (or remove it) and launch again.");
-                redaction["allowed"] = allowed = [];
-                changed = true;
-            }
-            foreach (var name in variables)
-            {
-                if (allowed.Any(n => n?.GetValueKind() == JsonValueKind.String && n.GetValue<string>() == name)) continue;
-                allowed.Add(name);
-                changed = true;
-            }
-            return changed;
+            if (document.Value["mcpServers"] is not null and not JsonObject)
+                throw new UsageException($"{file}: 'mcpServers' is not an object: fix it and launch again; Baton will not overwrite it.");
+            if (!JsonNode.DeepEquals(document.Value["mcpServers"]?["baton"], entry)) document = document.Set(["mcpServers", "baton"], entry);
+            return WithoutRedactionAllowance(document);
         });
     }
+
+    private static JsoncText WithoutRedactionAllowance(JsoncText document)
+    {
+        string[] path = ["security", "environmentVariableRedaction", "allowed"];
+        if (document.Value["security"] is not JsonObject security || security["environmentVariableRedaction"] is not JsonObject redaction ||
+            redaction["allowed"] is not JsonArray allowed)
+            return document;
+        var ours = Enumerable.Range(0, allowed.Count).Where(i => ChildEnvironment.BatonVariables.Any(v => IsString(v)(allowed[i]))).ToList();
+        if (ours.Count == 0) return document;
+        foreach (var index in Enumerable.Reverse(ours)) document = document.RemoveItem(path, index);
+        // Baton made the containers when it first wrote the list: an empty one goes with it.
+        for (var depth = path.Length; depth > 0; depth--)
+        {
+            JsonNode? node = document.Value;
+            foreach (var name in path[..depth]) node = node?[name];
+            if (node is not (JsonArray { Count: 0 } or JsonObject { Count: 0 })) break;
+            document = document.Remove(path[..depth]);
+        }
+        return document;
+    }
+
+    private static Func<JsonNode?, bool> IsString(string value) => node => node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == value;
 
     /// <summary>Codex CLI: the <c>[mcp_servers.baton]</c> table of <c>~/.codex/config.toml</c>, with <c>env_vars</c> to pass through.</summary>
     public static RegistrationOutcome Codex(string file, string command, IReadOnlyList<string> args, IReadOnlyList<string> variables, bool checkOnly = false)
@@ -122,6 +161,28 @@ public static class McpRegistration
         if (!edit(root)) return new RegistrationOutcome(file, false);
         if (checkOnly) return new RegistrationOutcome(file, true);
         Write(file, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return new RegistrationOutcome(file, true);
+    }
+
+    /// <summary>Edits a JSON-with-comments file in place (<see cref="JsoncText"/>); the file is written only when its text changes.</summary>
+    private static RegistrationOutcome EditJsonc(string file, bool checkOnly, Func<JsoncText, JsoncText> edit)
+    {
+        JsoncText document;
+        try
+        {
+            document = JsoncText.Parse(File.Exists(file) ? File.ReadAllText(file) : "");
+        }
+        catch (JsonException ex)
+        {
+            throw new UsageException($"{file} is not valid JSON (line {ex.LineNumber + 1}): fix it (or move it away) and launch again; Baton will not overwrite it.");
+        }
+        catch (InvalidDataException)
+        {
+            throw new UsageException($"{file} is not a JSON object: fix it (or move it away) and launch again; Baton will not overwrite it.");
+        }
+        var edited = edit(document);
+        if (edited.Text == document.Text) return new RegistrationOutcome(file, false);
+        if (!checkOnly) Write(file, edited.Text);
         return new RegistrationOutcome(file, true);
     }
 

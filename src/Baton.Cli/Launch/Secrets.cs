@@ -109,13 +109,34 @@ public static partial class Secrets
         return result;
     }
 
-    /// <summary>The first 200 characters with anything that looks like a secret value masked.</summary>
+    /// <summary>
+    /// The first 200 characters with secret values masked, and the words around them left readable (a provider's
+    /// "error: you must be logged in" stays as it is): what is assigned with <c>=</c> (<c>KEY=value</c>), the value of a
+    /// name that holds secrets (<c>DATABASE_URL: …</c>, <c>"api_token": "…"</c>, Infisical's <c>"value": "…"</c>), a URL's
+    /// password, and any long run of letters and digits (a token, wherever it appears).
+    /// </summary>
     public static string MaskedPreview(string text)
     {
         var preview = text.Length > 200 ? text[..200] : text;
-        preview = AssignedValue().Replace(preview, m => m.Groups["head"].Value + "****");
-        return LongToken().Replace(preview, "****");
+        preview = QuotedPair().Replace(preview, m => SecretName(m.Groups["name"].Value) ? Masked(m) : m.Value);
+        preview = BarePair().Replace(preview, m => m.Groups["sep"].Value.Contains('=') || SecretName(m.Groups["name"].Value) ? Masked(m) : m.Value);
+        preview = UrlPassword().Replace(preview, Masked);
+        return Token().Replace(preview, m => m.Value.Any(char.IsAsciiLetter) && m.Value.Any(char.IsAsciiDigit) ? "****" : m.Value);
     }
+
+    /// <summary>The match with its <c>value</c> group replaced.</summary>
+    private static string Masked(Match m)
+    {
+        var value = m.Groups["value"];
+        return m.Value[..(value.Index - m.Index)] + "****" + m.Value[(value.Index - m.Index + value.Length)..];
+    }
+
+    /// <summary>
+    /// A name for a secret: an environment-style NAME_WITH_UNDERSCORES, or one that says key, token, secret, password
+    /// or value — but not Infisical's bare <c>"key"</c>, which holds the secret's name.
+    /// </summary>
+    private static bool SecretName(string name) =>
+        EnvironmentName().IsMatch(name) || (!name.Equals("key", StringComparison.OrdinalIgnoreCase) && SecretWord().IsMatch(name));
 
     private static SecretsException Unparsable(string text, string source) =>
         new($"The secrets output ({source}) is neither JSON nor KEY=value lines. It starts: {MaskedPreview(text)}");
@@ -171,9 +192,21 @@ public static partial class Secrets
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.]*$")]
     private static partial Regex KeyPattern();
 
-    [GeneratedRegex(@"(?<head>[=:]\s*""?)[^\s"",}]+")]
-    private static partial Regex AssignedValue();
+    [GeneratedRegex(@"""(?<name>[^""\n]*)""\s*:\s*""(?<value>(?:[^""\\\n]|\\.)*)""")]
+    private static partial Regex QuotedPair();
 
-    [GeneratedRegex(@"[A-Za-z0-9_\-+/]{16,}")]
-    private static partial Regex LongToken();
+    [GeneratedRegex(@"(?<![\w""'/])(?<name>[A-Za-z_][A-Za-z0-9_.\-]*)(?<sep>\s*=\s*|:[ \t]*)[""']?(?<value>[^\s""',}]+)")]
+    private static partial Regex BarePair();
+
+    [GeneratedRegex(@"://[^\s:/@]+:(?<value>[^\s@/]+)@")]
+    private static partial Regex UrlPassword();
+
+    [GeneratedRegex(@"[A-Za-z0-9_\-+/=.]{16,}")]
+    private static partial Regex Token();
+
+    [GeneratedRegex(@"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")]
+    private static partial Regex EnvironmentName();
+
+    [GeneratedRegex(@"key|token|secret|passw(or)?d|pwd|credential|^value$", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretWord();
 }

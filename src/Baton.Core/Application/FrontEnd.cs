@@ -8,7 +8,11 @@ namespace Baton.Core.Application;
 /// <param name="Host">This machine's host name.</param>
 /// <param name="AgentSetting"><c>BATON_AGENT</c> (or the same key in baton.json), when set.</param>
 /// <param name="Names">How this front end spells each argument in a message.</param>
-public sealed record FrontEnd(string Client, string Host, string? AgentSetting, ArgumentNames Names);
+/// <param name="Terminal">
+/// The terminal the caller runs in, as a short label (<c>tmux-3</c>, <c>pts-4</c>), when the machine side can tell: it
+/// keeps two terminals of one machine from sharing a default agent name (and so a session). Null when unknown.
+/// </param>
+public sealed record FrontEnd(string Client, string Host, string? AgentSetting, ArgumentNames Names, string? Terminal);
 
 /// <summary>How a front end spells its arguments in messages: <c>--repo</c> on the command line, <c>`repo`</c> for a tool.</summary>
 public sealed record ArgumentNames(string Agent, string Venture, string Repo, string Track, string Budget, string Status, string Issue, string Summary)

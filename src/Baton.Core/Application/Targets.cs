@@ -11,14 +11,17 @@ public static class Targets
 {
     /// <summary>
     /// The agent name: the argument, else <c>BATON_AGENT</c>, else <c>&lt;client&gt;-&lt;host&gt;</c> with the client
-    /// name reduced to lowercase letters, digits and dashes (so <c>Claude Code</c> and <c>claude-code</c> are one agent).
+    /// name reduced to lowercase letters, digits and dashes (so <c>Claude Code</c> and <c>claude-code</c> are one agent),
+    /// and <c>-&lt;terminal&gt;</c> when the terminal is known — two terminals on one machine are two agents, so the
+    /// second <c>sod</c> does not resume the first one's session, while the same terminal keeps its name across restarts.
     /// </summary>
     public static string Agent(string? agentArgument, FrontEnd frontEnd)
     {
         if (!string.IsNullOrWhiteSpace(agentArgument)) return agentArgument.Trim();
         if (!string.IsNullOrWhiteSpace(frontEnd.AgentSetting)) return frontEnd.AgentSetting.Trim();
         var host = string.IsNullOrWhiteSpace(frontEnd.Host) ? "localhost" : frontEnd.Host.Trim().ToLowerInvariant();
-        return $"{Slug(frontEnd.Client)}-{host}";
+        var name = $"{Slug(frontEnd.Client)}-{host}";
+        return string.IsNullOrWhiteSpace(frontEnd.Terminal) ? name : $"{name}-{Slug(frontEnd.Terminal)}";
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Baton.Mcp.Prompts;
 using Baton.Mcp.Tools;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -46,8 +47,9 @@ public static class BatonMcpServer
     }
 
     /// <summary>
-    /// Serves MCP on this process's stdin/stdout until the client closes stdin or <paramref name="ct"/> is cancelled.
-    /// stdout carries JSON-RPC only: every log line goes to stderr (warnings and up, everything with <paramref name="debug"/>).
+    /// Serves MCP on this process's stdin/stdout until the client closes stdin (once every request read before has its
+    /// answer) or <paramref name="ct"/> is cancelled. stdout carries JSON-RPC only: every log line goes to stderr
+    /// (warnings and up, everything with <paramref name="debug"/>).
     /// </summary>
     public static async Task RunStdioAsync(BatonBackend backend, BatonMcpOptions options, bool debug, CancellationToken ct)
     {
@@ -56,13 +58,40 @@ public static class BatonMcpServer
         {
             logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
             logging.SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Warning);
+            // The SDK logs a cancelled request handler as a failure with its stack trace, and the end of input cancels
+            // the `subscriptions/listen` every 2026-07-28 client keeps open: without --debug, only its errors.
+            if (!debug) logging.AddFilter("ModelContextProtocol.Server.McpServer", LogLevel.Error);
         });
-        services.AddBatonMcp(backend, options, TimeProvider.System).WithStdioServerTransport();
+        services.AddBatonMcp(backend, options, TimeProvider.System);
 
         // No generic host: nothing here needs its configuration sources or hosted services, and the agent CLI waits on
         // our start-up (the `initialize` answer) every time it launches.
         await using var provider = services.BuildServiceProvider();
-        var server = provider.GetRequiredService<McpServer>();
-        await server.RunAsync(ct);
+        await ServeLinesAsync(provider, Console.OpenStandardInput(), Console.OpenStandardOutput(), ct);
+    }
+
+    /// <summary>
+    /// Serves the MCP server registered in <paramref name="services"/> over line-delimited JSON-RPC (<see cref="JsonRpcLineTransport"/>)
+    /// until the input ends and every answer owed is written, or <paramref name="ct"/> is cancelled. The end of input
+    /// ends the server whatever requests are still open: a client that closed stdin is gone, and an open
+    /// <c>subscriptions/listen</c> (which every 2026-07-28 client keeps) must not leave the process running.
+    /// </summary>
+    public static async Task ServeLinesAsync(IServiceProvider services, Stream input, Stream output, CancellationToken ct)
+    {
+        var loggers = services.GetService<ILoggerFactory>();
+        await using var transport = new JsonRpcLineTransport(input, output, loggers);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var options = services.GetRequiredService<IOptions<McpServerOptions>>().Value;
+        await using var server = McpServer.Create(transport, options, loggers, services);
+        var run = server.RunAsync(stop.Token);
+        if (await Task.WhenAny(run, transport.InputDrained) != run) await stop.CancelAsync();
+        try
+        {
+            await run;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping is what the end of input (or the caller) asked for.
+        }
     }
 }

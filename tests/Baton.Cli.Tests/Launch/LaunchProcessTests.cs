@@ -84,7 +84,7 @@ public sealed class LaunchProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Launch_Gemini_AddsServerWithEnvMappingsAndRedactionAllowList()
+    public async Task Launch_Gemini_AddsServerWithEnvMappingsAndNoRedactionAllowance()
     {
         var settings = Path.Combine(_workspace.Home, ".gemini", "settings.json");
         Directory.CreateDirectory(Path.GetDirectoryName(settings)!);
@@ -97,8 +97,10 @@ public sealed class LaunchProcessTests : IDisposable
         Assert.Contains("\"Dracula\"", text);
         Assert.Contains("\"MY_VAR\"", text);
         Assert.Contains("\"BATON_KEY\": \"$BATON_KEY\"", text);
+        // Gemini expands $BATON_KEY from its own environment: an allow-list entry would only show the key to every MCP server.
         var allowed = System.Text.Json.Nodes.JsonNode.Parse(text)!["security"]!["environmentVariableRedaction"]!["allowed"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
-        Assert.Equal(["MY_VAR", "BATON_URL", "BATON_KEY", "BATON_VENTURE", "BATON_AGENT", "BATON_ENV", "BATON_DATA_DIR"], allowed);
+        Assert.Equal(["MY_VAR"], allowed);
+        Assert.DoesNotContain("BATON_URL", text); // local mode sets no URL, so none is passed on
         AssertNoSecretLeaked(result);
     }
 
@@ -116,9 +118,89 @@ public sealed class LaunchProcessTests : IDisposable
         Assert.Equal(7, result.ExitCode);
         Assert.StartsWith(original, text);
         Assert.Contains("[mcp_servers.baton]", text);
-        Assert.Contains("env_vars = [\"BATON_URL\", \"BATON_KEY\"", text);
+        // Local mode: no BATON_URL is set, so none is listed; the key comes from the venture's secrets.
+        Assert.Contains("env_vars = [\"BATON_KEY\", \"BATON_VENTURE\"", text);
+        Assert.DoesNotContain("BATON_URL", text);
         AssertNoSecretLeaked(result);
     }
+
+    [Fact]
+    public async Task Launch_Codex_TurnsItsShellSnapshotOffSoNoSecretIsWrittenUnderHome()
+    {
+        // Like the real Codex: without the override it snapshots the shell, exported secrets and all, under ~/.codex.
+        _bin.Write("codex", RecorderScript.Replace("#!/bin/sh\n", """
+            #!/bin/sh
+            off=""; for a in "$@"; do [ "$a" = "features.shell_snapshot=false" ] && off=1; done
+            if [ -z "$off" ]; then mkdir -p "$HOME/.codex/shell_snapshots"; export -p > "$HOME/.codex/shell_snapshots/1.sh"; fi
+
+            """));
+
+        var result = await _workspace.RunAsync("launch", "alpha", "--codex", "--", "--model", "o3");
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.Equal(["arg=-c", "arg=features.shell_snapshot=false", "arg=--model", "arg=o3"],
+            File.ReadAllLines(_record).Where(l => l.StartsWith("arg=", StringComparison.Ordinal)));
+        Assert.False(Directory.Exists(Path.Combine(_workspace.Home, ".codex", "shell_snapshots")));
+        AssertNoSecretLeaked(result);
+    }
+
+    [Fact]
+    public async Task Launch_Claude_ApprovesBatonForTheProjectInSettingsLocalAndSaysSo()
+    {
+        var local = Path.Combine(_workspace.Repo, ".claude", "settings.local.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+        File.WriteAllText(local, "{\n  // mine\n  \"permissions\": { \"allow\": [\"Bash(ls)\"] }\n}\n");
+
+        var result = await _workspace.RunAsync("launch", "alpha");
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.Contains("approved for this project in " + local, result.Error);
+        var text = File.ReadAllText(local);
+        Assert.Contains("// mine", text);
+        Assert.Contains("\"enabledMcpjsonServers\": [\n    \"baton\"\n  ]", text);
+        Assert.False(File.Exists(Path.Combine(_workspace.Repo, ".claude", "settings.json")), "the approval is the user's, not a committed file");
+    }
+
+    [Theory]
+    [InlineData(15, "TERM", 143)]
+    [InlineData(1, "HUP", 129)]
+    public async Task Launch_TerminatingSignalToBaton_ReachesTheAgentAndItsChildrenAndBatonExitsWithTheAgentsCode(int signal, string name, int code)
+    {
+        var signals = _record + ".signals";
+        // The agent records the signal, then waits for its own child: only a signal that reached the child too lets it finish.
+        _bin.Write("claude", """
+            #!/bin/sh
+            on() { echo "$1" >> "$RECORD_FILE.signals"; wait "$child"; echo "child=$?" >> "$RECORD_FILE.signals"; exit "$2"; }
+            trap 'on TERM 143' TERM
+            trap 'on HUP 129' HUP
+            sleep 600 >/dev/null 2>&1 &
+            child=$!
+            echo "$$ $child" > "$RECORD_FILE.pids"
+            echo "agent ready"
+            wait
+            """);
+        using var baton = System.Diagnostics.Process.Start(_workspace.StartInfo(_workspace.Environment, ["launch", "alpha"]))!;
+        try
+        {
+            Assert.Equal("agent ready", await baton.StandardOutput.ReadLineAsync(TestTimeouts.Token()));
+
+            Assert.Equal(0, SendSignal(baton.Id, signal));
+            await baton.WaitForExitAsync(TestTimeouts.Token());
+
+            Assert.Equal(code, baton.ExitCode);
+            Assert.True(File.Exists(signals), "the agent got no signal: it was left running without baton");
+            Assert.Equal([name, $"child={128 + signal}"], File.ReadAllLines(signals));
+        }
+        finally
+        {
+            if (!baton.HasExited) baton.Kill(entireProcessTree: true);
+            // A failing run leaves the agent orphaned: end it here rather than let it hold the pipes for ten minutes.
+            foreach (var pid in File.ReadAllText(_record + ".pids").Split(' ', StringSplitOptions.RemoveEmptyEntries)) SendSignal(int.Parse(pid), 9);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     [Fact]
     public async Task Launch_WhenAgentBinaryMissing_SaysHowToInstallAndFails()

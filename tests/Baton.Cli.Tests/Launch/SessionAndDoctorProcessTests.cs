@@ -168,6 +168,48 @@ public sealed class SessionAndDoctorProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Doctor_OnAServerOnlyMachineWithoutAgentClis_WarnsAndExitsZero()
+    {
+        OnlyFakesAndGitOnPath();
+        File.WriteAllText(Path.Combine(_workspace.DataDir, "launch.json"), """{"ventures":{"alpha":{"secrets":{"provider":"none"}}}}""");
+
+        var result = await _workspace.RunAsync("doctor");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("WARN  agents", result.Out);
+        Assert.Contains("server-only", result.Out);
+        Assert.DoesNotContain("FAIL", result.Out);
+    }
+
+    [Fact]
+    public async Task DoctorJson_PrintsEveryCheckWithItsStatusAndTheCounts()
+    {
+        OnlyFakesAndGitOnPath();
+        File.WriteAllText(Path.Combine(_workspace.DataDir, "launch.json"), """{"ventures":{"alpha":{"secrets":{"provider":"none"}}}}""");
+
+        var result = await _workspace.RunAsync("doctor", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var report = System.Text.Json.JsonDocument.Parse(result.Out);
+        var checks = report.RootElement.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal("pass", checks["baton"]);
+        Assert.Equal("warn", checks["agents"]);
+        Assert.Equal("pass", checks["baton mcp"]);
+        Assert.Equal(0, report.RootElement.GetProperty("failed").GetInt32());
+        Assert.Equal(checks.Count, report.RootElement.GetProperty("passed").GetInt32() + report.RootElement.GetProperty("warnings").GetInt32());
+    }
+
+    /// <summary>PATH holds the fakes and a git that runs the real one, so no agent CLI installed on the test machine is found.</summary>
+    private void OnlyFakesAndGitOnPath()
+    {
+        var git = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(d => Path.Combine(d, "git")).First(File.Exists);
+        _bin.Write("git", $"#!/bin/sh\nexec '{git}' \"$@\"");
+        _workspace.Environment["PATH"] = _bin.Directory;
+    }
+
+    [Fact]
     public async Task Doctor_WhenServerUnreachable_FailsWithTheFix()
     {
         _workspace.Environment["BATON_URL"] = "http://127.0.0.1:9";

@@ -29,6 +29,28 @@ public sealed class LocalModeTests : IDisposable
     }
 
     [Fact]
+    public async Task Sod_TwoTmuxPanesWithoutAgent_AreTwoAgentsEachResumingItsOwnSession()
+    {
+        async Task<(string Agent, string Session)> SodInPane(string pane)
+        {
+            var result = await _workspace.RunWithAsync(new Dictionary<string, string> { ["TMUX_PANE"] = pane }, "sod", "--json");
+            Assert.True(result.ExitCode == 0, result.ToString());
+            using var json = JsonDocument.Parse(result.Out);
+            var session = json.RootElement.GetProperty("session");
+            return (session.GetProperty("agent").GetString()!, session.GetProperty("id").GetString()!);
+        }
+
+        var first = await SodInPane("%1");
+        var second = await SodInPane("%2");
+        var firstAgain = await SodInPane("%1");
+
+        Assert.EndsWith("-tmux-1", first.Agent);
+        Assert.NotEqual(first.Agent, second.Agent);
+        Assert.NotEqual(first.Session, second.Session);
+        Assert.Equal(first, firstAgain);
+    }
+
+    [Fact]
     public async Task Sod_InACommittedWorkingTree_RecordsItsBranchAndHeadCommit()
     {
         File.WriteAllText(Path.Combine(_workspace.Repo, "README.md"), "# alpha\n");

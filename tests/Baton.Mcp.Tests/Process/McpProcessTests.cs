@@ -76,6 +76,18 @@ public sealed class McpProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Sod_InATmuxPane_TheDefaultAgentNamesThePane()
+    {
+        await using var client = await _world.StartMcpAsync(new Dictionary<string, string> { ["TMUX_PANE"] = "%7" });
+
+        var sod = (await client.CallToolAsync("sod", cancellationToken: Ct)).Ok();
+
+        var agent = sod.Data().GetProperty("sod").GetProperty("session").GetProperty("agent").GetString();
+        Assert.StartsWith("process-test-", agent);
+        Assert.EndsWith("-tmux-7", agent);
+    }
+
+    [Fact]
     public async Task Status_FakeGhFirstOnPath_IsCalledWithTheRepoFromGit()
     {
         _world.Gh.Issues = "[" + FakeGh.Issue(5, "Flaky test", "P2", "status:ready") + "]";

@@ -79,6 +79,9 @@ public sealed class ProcessWorld : IDisposable
         ProtocolVersion = "2025-11-25",
     };
 
+    /// <summary><c>baton mcp <paramref name="args"/></c> in the repo with this world's settings, for a test that speaks raw JSON-RPC lines.</summary>
+    public System.Diagnostics.ProcessStartInfo McpStartInfo(params string[] args) => BatonProcess.StartInfo(Repo.Path, Settings, ["mcp", .. args]);
+
     /// <summary>Starts <c>baton serve</c> on a free loopback port over this world's data directory.</summary>
     public Task<ServeProcess> StartServeAsync() =>
         ServeProcess.StartAsync(BatonProcess.StartInfo(Repo.Path, Settings, ["serve", "--listen", "127.0.0.1:0", "--rate-limit", "0"]));
