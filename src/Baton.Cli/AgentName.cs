@@ -13,5 +13,9 @@ public static class AgentName
     /// and the <paramref name="terminal"/> label when there is one (<see cref="CliRuntime.Terminal"/>).
     /// </summary>
     public static string Resolve(string? agentFlag, string? agentSetting, string? cliFlag, string hostname, string? terminal = null) =>
-        Targets.Agent(agentFlag, new FrontEnd(string.IsNullOrWhiteSpace(cliFlag) ? DefaultCli : cliFlag.Trim(), hostname, agentSetting, ArgumentNames.CommandLine, terminal));
+        Targets.Agent(agentFlag, FrontEnd(cliFlag, agentSetting, hostname, terminal));
+
+    /// <summary>Who is calling, for the application handlers: the <c>--cli</c> (default "cli"), the host, <c>BATON_AGENT</c>, the terminal.</summary>
+    public static FrontEnd FrontEnd(string? cliFlag, string? agentSetting, string hostname, string? terminal) =>
+        new(string.IsNullOrWhiteSpace(cliFlag) ? DefaultCli : cliFlag.Trim(), hostname, agentSetting, ArgumentNames.CommandLine, terminal);
 }

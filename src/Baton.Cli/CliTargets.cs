@@ -38,5 +38,5 @@ public static class CliTargets
 
     /// <summary>Who is calling, for the handlers: the <c>--cli</c> (default "cli"), this host, <c>BATON_AGENT</c> and this terminal.</summary>
     public static FrontEnd FrontEnd(string? cliFlag, string? agentSetting, CliRuntime runtime) =>
-        new(string.IsNullOrWhiteSpace(cliFlag) ? AgentName.DefaultCli : cliFlag.Trim(), runtime.HostName, agentSetting, ArgumentNames.CommandLine, runtime.Terminal);
+        AgentName.FrontEnd(cliFlag, agentSetting, runtime.HostName, runtime.Terminal);
 }

@@ -49,7 +49,11 @@ public static class ServeCommand
         using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
-            if (running is { } s) _ = s.ReloadVenturesAsync(CancellationToken.None);
+            // Not awaited in a signal handler; a failure (the store refusing the upsert) is said on stderr, never lost.
+            if (running is { } s)
+                _ = s.ReloadVenturesAsync(CancellationToken.None).ContinueWith(
+                    t => runtime.Error.WriteLine("baton: ventures.json was not applied: " + t.Exception!.GetBaseException().Message),
+                    TaskContinuationOptions.OnlyOnFaulted);
         });
 
         RunningServer server;

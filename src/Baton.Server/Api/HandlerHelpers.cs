@@ -1,8 +1,5 @@
-using Baton.Core.Application;
-using Baton.Core.Common;
 using Baton.Server.Http;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Baton.Server.Api;
 
