@@ -104,6 +104,9 @@ public sealed class SqliteKnowledgeStoreTests : IAsyncLifetime
             Content: $"alpha bravo w{i % 97}{(IsCommon(i) ? " common" : "")}{(IsRare(i) ? " zephyr" : "")} tail {i}",
             Exec: IsExec(i),
             Archived: IsArchived(i)));
+        // The seed is synchronous and slow on a loaded machine; the queries get the whole timeout from here, so a
+        // slow seed cannot leave them an already-expired token (it once timed out at 38 s under load average ~30).
+        _timeout.CancelAfter(TestTimeouts.Default);
         var all = Enumerable.Range(0, Count).ToList();
 
         // A rare word: every hit, none missing, the one with the word in its title first.
