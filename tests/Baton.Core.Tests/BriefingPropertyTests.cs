@@ -388,15 +388,27 @@ public partial class BriefingPropertyTests
             return footer is ["Nothing was left out."] ? null : $"footer should say nothing was left out: {Printable(string.Join('\n', footer))}";
 
         var full = $"Left out to stay within {budget.ToString("N0", CultureInfo.InvariantCulture)} characters:";
-        var compact = $"Left out to stay within {budget.ToString("N0", CultureInfo.InvariantCulture)} characters (besides what the headings above count):";
+        var compact = $"Left out (budget {budget.ToString("N0", CultureInfo.InvariantCulture)} chars; no room for commands):";
         if (footer[0] != full && footer[0] != compact) return $"footer heading: {Printable(footer[0])}";
         var isFull = footer[0] == full;
 
-        var expected = incomplete.Where(s => isFull || !sections.ContainsKey(s.Title))
+        var expected = incomplete
             .Select(s => (s.Title, Hidden: s.Total - (sections.TryGetValue(s.Title, out var seen) ? seen.Shown : 0), s.Total)).ToList();
         var listed = new List<(string Title, long Hidden, long Total)>();
         foreach (var line in footer[1..])
         {
+            if (!isFull && line.StartsWith(CompactPrefix, StringComparison.Ordinal))
+            {
+                foreach (var part in line[CompactPrefix.Length..].Split(" · "))
+                {
+                    var named = truth.Sections.Where(s => part.StartsWith(ShortTitles[Kind(s.Title)] + " ", StringComparison.Ordinal)).MaxBy(s => ShortTitles[Kind(s.Title)].Length);
+                    if (named is null) return $"compact footer part names no section: {Printable(part)}";
+                    var counts = CompactPattern().Match(part[(ShortTitles[Kind(named.Title)].Length + 1)..]);
+                    if (!counts.Success) return $"compact footer part: {Printable(part)}";
+                    listed.Add((named.Title, Parse(counts.Groups["hidden"].Value), Parse(counts.Groups["total"].Value)));
+                }
+                continue;
+            }
             var section = truth.Sections.Where(s => line.StartsWith($"- {s.Title}: ", StringComparison.Ordinal)).MaxBy(s => s.Title.Length);
             if (section is null) return $"footer line names no section: {Printable(line)}";
             var rest = line[($"- {section.Title}: ").Length..];
@@ -453,4 +465,26 @@ public partial class BriefingPropertyTests
 
     [GeneratedRegex(@"^(?<hidden>[\d,]+) of (?<total>[\d,]+) not shown(?: — (?<hint>.+))?$")]
     private static partial Regex FooterPattern();
+
+    [GeneratedRegex(@"^(?<hidden>[\d,]+)/(?<total>[\d,]+)$")]
+    private static partial Regex CompactPattern();
+
+    /// <summary>The compact footer lists every short section on one line after this.</summary>
+    private const string CompactPrefix = "- not shown: ";
+
+    /// <summary>The doc audit's title carries its status; the other titles are fixed.</summary>
+    private static string Kind(string title) => title.StartsWith("Doc audit: ", StringComparison.Ordinal) ? "Doc audit" : title;
+
+    private static readonly Dictionary<string, string> ShortTitles = new(StringComparer.Ordinal)
+    {
+        ["Last handoff"] = "last handoff",
+        ["Handoffs addressed to this venture"] = "addressed handoffs",
+        ["Other active sessions"] = "other sessions",
+        ["Open CI alerts (default branch)"] = "alerts",
+        ["Recurring duties due"] = "duties",
+        ["Briefing health"] = "health",
+        ["Enterprise notes"] = "notes",
+        ["Doc audit"] = "doc audit",
+        ["Docs"] = "docs",
+    };
 }

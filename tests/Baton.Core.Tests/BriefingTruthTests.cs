@@ -114,7 +114,7 @@ public class BriefingTruthTests
         Assert.Matches(@"^\*\*All GitHub issues this session target example-org[^\n]*…\. Targeting a different repo\? STOP\. Record the cross-venture work as a handoff to that venture, then continue in scope\.\*\*$", lines[5]);
         foreach (var heading in new[] { "## Last handoff (0)", "## Handoffs addressed to this venture (0)", "## Other active sessions (0)", "## Open CI alerts (default branch) (0)", "## Recurring duties due (0)" })
             Assert.Contains(heading, text);
-        Assert.Matches(@"\n---\n(Nothing was left out\.|Left out to stay within 1,000 characters[^\n]*)\n", text);
+        Assert.Matches(@"\n---\n(Nothing was left out\.|Left out (to stay within 1,000 characters|\(budget 1,000 chars)[^\n]*)\n", text);
         // Shortened only where a text element ends: the kept part of each field is a prefix of whole elements.
         var name = lines[0][2..lines[0].IndexOf('…')];
         Assert.StartsWith(name, venture.Name);
@@ -157,6 +157,22 @@ public class BriefingTruthTests
         Assert.Contains("## Last handoff (1)", text);
         Assert.Matches(@"\* word0 word1 word2 [^\n]*word\d+\n… \(cut to fit; whole: ", text);
         Assert.Contains("- Last handoff: ho_last cut short", text);
+    }
+
+    [Fact]
+    public void EscapeLastQuotedLine_ACutThatLeavesARuleOrHeadingStart_EscapesItAgain()
+    {
+        // "---+x" needed no escape whole; cut to "---+" it would be a thematic-break-like line inside the quote.
+        Assert.Equal("> first\n> \\---+", BriefingText.EscapeLastQuotedLine("> first\n> ---+"));
+        Assert.Equal("  > \\- - -", BriefingText.EscapeLastQuotedLine("  > - - -"));
+        Assert.Equal("> \\---", BriefingText.EscapeLastQuotedLine("> \\---"));
+        Assert.Equal("### heading\n- item", BriefingText.EscapeLastQuotedLine("### heading\n- item"));
+    }
+
+    [Fact]
+    public void Block_UserLineStartingWithAQuoteMarker_IsEscapedSoNoNestedQuoteHidesARule()
+    {
+        Assert.Equal("> \\> ---", BriefingText.Block("> ---"));
     }
 
     [Fact]
@@ -228,9 +244,12 @@ public class BriefingTruthTests
         Assert.Contains(". Targeting a different repo? STOP. Record the cross-venture work as a handoff to that venture, then continue in scope.**\n", text);
         foreach (var title in new[] { "Last handoff", "Handoffs addressed to this venture", "Other active sessions", "Open CI alerts (default branch)", "Recurring duties due" })
             Assert.Contains($"\n## {title} (", text);
-        Assert.Contains("\n---\nLeft out to stay within 1,000 characters", text);
-        Assert.Contains("- Enterprise notes: 9,999,999 of 9,999,999 not shown\n", text);
-        Assert.EndsWith(" not shown\n", text);
+        // The compact footer still lists every section that showed less than it has, P0 ones included, with exact counts.
+        Assert.Contains("\n---\nLeft out (budget 1,000 chars; no room for commands):\n- not shown: ", text);
+        var footer = text[text.LastIndexOf("\n- not shown: ", StringComparison.Ordinal)..];
+        foreach (var part in new[] { "addressed handoffs 9,9", "other sessions 9,9", "alerts 9,9", "notes 9,999,999/9,999,999", "doc audit 8/8", "docs 40/40" })
+            Assert.Contains(part, footer);
+        Assert.Equal(firings, BriefingComposer.GuardFirings);
         Assert.Equal(firings, BriefingComposer.GuardFirings);
     }
 

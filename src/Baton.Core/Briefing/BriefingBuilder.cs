@@ -88,21 +88,24 @@ internal static class BriefingBuilder
                 Total: input.LastHandoff is null ? 0 : 1,
                 FetchHint: LastHandoffPointer(session),
                 EmptyText: "No handoff yet for this repo and track.",
-                P0: true),
+                P0: true,
+                ShortTitle: "last handoff"),
             new("Handoffs addressed to this venture",
                 Weight: 2,
                 Items: input.AddressedHandoffs.Items.Select(h => HandoffItem(h, input.Now, $"`baton handoffs --venture {venture.Code}`")).ToList(),
                 Total: input.AddressedHandoffs.Total,
                 FetchHint: $"`baton handoffs --venture {venture.Code}`",
                 EmptyText: "No other venture has addressed work here.",
-                P0: true),
+                P0: true,
+                ShortTitle: "addressed handoffs"),
             new("Other active sessions",
                 Weight: 2,
                 Items: input.OtherActiveSessions.Items.Select(s => SessionItem(s, input.Now)).ToList(),
                 Total: input.OtherActiveSessions.Total,
                 FetchHint: $"`baton sessions --venture {venture.Code} --status active`",
                 EmptyText: "Nobody else is working on this venture right now.",
-                P0: true),
+                P0: true,
+                ShortTitle: "other sessions"),
         };
         if (input.Operations is { } operations) sections.AddRange(OperationsSections(venture, operations, input.Now));
         if (input.Knowledge is { } knowledge) sections.AddRange(KnowledgeSections(venture, knowledge, input.Now));
@@ -202,7 +205,8 @@ internal static class BriefingBuilder
             Total: k.Notes.Total,
             FetchHint: $"`baton notes --venture {venture.Code} --tag executive-summary` or the `notes` tool",
             EmptyText: "No executive-summary notes yet.",
-            MaxChars: k.NotesMaxChars);
+            MaxChars: k.NotesMaxChars,
+            ShortTitle: "notes");
 
         if (k.Audit is { } audit)
         {
@@ -216,7 +220,8 @@ internal static class BriefingBuilder
                 Items: findings,
                 Total: findings.Count,
                 FetchHint: $"`baton docs audit --venture {venture.Code}` or the `doc_audit` tool",
-                EmptyText: $"All {audit.Required} required docs are present and fresh.");
+                EmptyText: $"All {audit.Required} required docs are present and fresh.",
+                ShortTitle: "doc audit");
         }
 
         if (k.DocsFormat == DocsFormat.None) yield break;
@@ -231,7 +236,8 @@ internal static class BriefingBuilder
             Total: k.Docs.Count,
             FetchHint: "`baton doc <scope> <name>` or the `doc` tool",
             EmptyText: "No docs yet.",
-            Preamble: full ? null : "Fetch one with `baton doc <scope> <name>` (or the `doc` tool).");
+            Preamble: full ? null : "Fetch one with `baton doc <scope> <name>` (or the `doc` tool).",
+            ShortTitle: "docs");
     }
 
     /// <summary>Deliveries have stopped when none came for this long from a venture that has had them.</summary>
@@ -247,7 +253,8 @@ internal static class BriefingBuilder
             FetchHint: $"`baton alerts --venture {venture.Code}`",
             EmptyText: "No open alerts on default branches.",
             Preamble: ops.OpenOnOtherBranches > 0 ? $"Also open on other branches: {ops.OpenOnOtherBranches} ({allBranches})." : null,
-            P0: true);
+            P0: true,
+            ShortTitle: "alerts");
 
         // Overdue duties are P0; the heading says how many of the listed ones are overdue, not only due.
         var overdue = ops.Cadence.Count(c => c.Status == CadenceStatus.Overdue);
@@ -258,7 +265,8 @@ internal static class BriefingBuilder
             FetchHint: $"`baton cadence list --venture {venture.Code}`",
             EmptyText: "No duty is overdue or due within 7 days.",
             P0: true,
-            CountNote: ops.Cadence.Count == 0 ? null : $"{overdue} overdue");
+            CountNote: ops.Cadence.Count == 0 ? null : $"{overdue} overdue",
+            ShortTitle: "duties");
 
         var health = HealthItems(ops, now).ToList();
         yield return new BriefingSection("Briefing health",
@@ -266,7 +274,8 @@ internal static class BriefingBuilder
             Items: health,
             Total: health.Count,
             FetchHint: "`GET /v1/version` and `baton alerts`",
-            EmptyText: "");
+            EmptyText: "",
+            ShortTitle: "health");
     }
 
     private static BriefingItem AlertItem(Alert a, DateTimeOffset now)

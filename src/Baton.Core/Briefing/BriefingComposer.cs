@@ -31,7 +31,8 @@ internal sealed record BriefingSection(
     string? Preamble = null,
     int? MaxChars = null,
     bool P0 = false,
-    string? CountNote = null);
+    string? CountNote = null,
+    string? ShortTitle = null);
 
 /// <summary>
 /// Puts a briefing together within a character budget (docs/architecture.md §6). Claims on the budget, in order: the
@@ -128,8 +129,8 @@ internal static class BriefingComposer
     /// <summary>
     /// <see cref="FooterStyle.Full"/> lists every section that showed less than it has, with the command that fetches
     /// it. <see cref="FooterStyle.Compact"/>, used only when the full one cannot fit (the smallest budgets with every
-    /// section full): the headings above already count what they do not show, so it lists only sections with no
-    /// heading, without commands. Both list every item cut short with the command that fetches it whole.
+    /// section full), lists the same sections with the same counts on one line by their short titles, without the
+    /// commands. Both list every item cut short with the command that fetches it whole.
     /// </summary>
     private enum FooterStyle { Full, Compact }
 
@@ -168,12 +169,15 @@ internal static class BriefingComposer
         public long WorstFooter(FooterStyle style)
         {
             long size = "---\n".Length + Math.Max(FooterHeading(_budget, style).Length, NothingLeftOut.Length);
+            var compact = new List<string>();
             foreach (var s in _sections)
             {
                 var total = s.Total ?? s.Items.Count;
-                if (total > 0 && (style == FooterStyle.Full || !s.P0)) size += FooterLine(s, total, total, style).Length;
+                if (total <= 0) continue;
+                if (style == FooterStyle.Full) size += FooterLine(s, total, total).Length;
+                else compact.Add(CompactPart(s, total, total));
             }
-            return size;
+            return size + CompactLine(compact).Length;
         }
 
         /// <summary>
@@ -280,23 +284,21 @@ internal static class BriefingComposer
         private string Footer(Rendered[] rendered, FooterStyle style)
         {
             var lines = new StringBuilder();
-            var leftOut = false;
+            var compact = new List<string>();
+            var cuts = new StringBuilder();
             for (var i = 0; i < rendered.Length; i++)
             {
                 var (s, r) = (_sections[i], rendered[i]);
                 var total = s.Total ?? s.Items.Count;
                 if (r.Shown < total)
                 {
-                    leftOut = true;
-                    if (style == FooterStyle.Full || r.Text.Length == 0) lines.Append(FooterLine(s, total - r.Shown, total, style));
+                    if (style == FooterStyle.Full) lines.Append(FooterLine(s, total - r.Shown, total));
+                    else compact.Add(CompactPart(s, total - r.Shown, total));
                 }
-                if (r.Cut is not null)
-                {
-                    leftOut = true;
-                    lines.Append(CutLine(s, r.Cut));
-                }
+                if (r.Cut is not null) cuts.Append(CutLine(s, r.Cut));
             }
-            return leftOut ? "---\n" + FooterHeading(_budget, style) + lines : "---\n" + NothingLeftOut;
+            lines.Append(CompactLine(compact)).Append(cuts);
+            return lines.Length > 0 ? "---\n" + FooterHeading(_budget, style) + lines : "---\n" + NothingLeftOut;
         }
     }
 
@@ -304,11 +306,16 @@ internal static class BriefingComposer
 
     private static string FooterHeading(int budgetChars, FooterStyle style) => style == FooterStyle.Full
         ? $"Left out to stay within {N(budgetChars)} characters:\n"
-        : $"Left out to stay within {N(budgetChars)} characters (besides what the headings above count):\n";
+        : $"Left out (budget {N(budgetChars)} chars; no room for commands):\n";
 
-    private static string FooterLine(BriefingSection section, long hidden, long total, FooterStyle style) => style == FooterStyle.Full
-        ? $"- {section.Title}: {N(hidden)} of {N(total)} not shown — {section.FetchHint}\n"
-        : $"- {section.Title}: {N(hidden)} of {N(total)} not shown\n";
+    private static string FooterLine(BriefingSection section, long hidden, long total) =>
+        $"- {section.Title}: {N(hidden)} of {N(total)} not shown — {section.FetchHint}\n";
+
+    /// <summary>One section in the compact footer's single line: its short title and "not shown / total".</summary>
+    private static string CompactPart(BriefingSection section, long hidden, long total) =>
+        $"{section.ShortTitle ?? section.Title} {N(hidden)}/{N(total)}";
+
+    private static string CompactLine(List<string> parts) => parts.Count == 0 ? "" : $"- not shown: {string.Join(" · ", parts)}\n";
 
     private static string CutLine(BriefingSection section, BriefingItem item) =>
         $"- {section.Title}: {item.Label ?? "an item"} cut short — whole: {item.WholePointer}\n";
@@ -404,7 +411,9 @@ internal static class BriefingComposer
                 var left = room - blocks.Length - note.Length - line.Length;
                 if (left >= MinPartialChars)
                 {
-                    var partial = CutAtBoundary(item.Text, (int)Math.Min(left, item.Text.Length)).TrimEnd();
+                    // One character kept back: the cut can turn a quoted line's start into a rule ("---x" → "---"),
+                    // which then needs its escape again.
+                    var partial = BriefingText.EscapeLastQuotedLine(CutAtBoundary(item.Text, (int)Math.Min(left - 1, item.Text.Length)).TrimEnd());
                     if (partial.Length > 0)
                     {
                         blocks.Append(partial).Append(note);

@@ -60,7 +60,7 @@ internal static class BriefingText
 
     /// <summary>
     /// Escapes what would make a line a block of its own: an ATX heading (<c>#</c>), a code fence (<c>```</c>,
-    /// <c>~~~</c>), an HTML block (<c>&lt;</c>), or a line of only rule, setext or table-delimiter characters
+    /// <c>~~~</c>), an HTML block (<c>&lt;</c>), a nested quote (<c>&gt;</c>), or a line of only rule, setext or table-delimiter characters
     /// (<c>---</c>, <c>===</c>, <c>|---|</c>). The backslash is markdown's own escape, so the line still reads the same.
     /// </summary>
     public static string EscapeLineStart(string line)
@@ -69,10 +69,29 @@ internal static class BriefingText
         while (start < line.Length && line[start] is ' ' or '\t') start++;
         if (start == line.Length) return line;
         var rest = line.AsSpan(start);
-        var escape = rest[0] is '#' or '<'
+        // A leading '>' would open a quote nested in ours, whose inner line is no longer checked here.
+        var escape = rest[0] is '#' or '<' or '>'
                      || rest.StartsWith("```") || rest.StartsWith("~~~")
                      || IsRuleLike(rest);
         return escape ? string.Concat(line.AsSpan(0, start), "\\", rest) : line;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with its last line's start escaped again when that line is quoted user text (see
+    /// <see cref="Block"/>): cutting a quoted line short can leave a start that <see cref="EscapeLineStart"/> would
+    /// have escaped. Adds at most one character.
+    /// </summary>
+    public static string EscapeLastQuotedLine(string text)
+    {
+        var start = text.LastIndexOf('\n') + 1;
+        var i = start;
+        while (i < text.Length && text[i] == ' ') i++;
+        if (i == text.Length || text[i] != '>') return text;
+        i++;
+        if (i < text.Length && text[i] == ' ') i++;
+        var content = text[i..];
+        var escaped = EscapeLineStart(content);
+        return ReferenceEquals(escaped, content) ? text : string.Concat(text.AsSpan(0, i), escaped);
     }
 
     private static bool IsRuleLike(ReadOnlySpan<char> rest)
