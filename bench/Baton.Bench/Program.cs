@@ -17,6 +17,7 @@ using Baton.Core.Sessions;
 //   dotnet run -c Release --project bench/Baton.Bench [-- --seconds 10 --out bench-results.md --in-process --skip-knowledge]
 //   dotnet run -c Release --project bench/Baton.Bench -- --mcp      (the `baton mcp` figures only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --launch   (the `baton launch` figures only)
+//   dotnet run -c Release --project bench/Baton.Bench -- --knowledge   (note search and the rich venture's SOD only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --postgres "Host=127.0.0.1;Port=5432;Username=postgres"  (issue 6 figures)
 
 // `--mcp`: only the `baton mcp` figures (issue 4), which need the built baton rather than a server in this process.
@@ -43,6 +44,26 @@ if (Environment.GetCommandLineArgs().Contains("--launch"))
     foreach (var figure in launchFigures)
         Console.WriteLine($"{figure.Name}: {figure.Value}{(figure.Target is null ? "" : $"  (target {figure.Target}: {(figure.Met == true ? "met" : "NOT met")})")}");
     return launchFigures.All(f => f.Met != false) ? 0 : 3;
+}
+
+// `--knowledge`: only the knowledge figures (issues 3 and 13): note search over 100k notes and the rich venture's SOD.
+if (Environment.GetCommandLineArgs().Contains("--knowledge"))
+{
+    var knowledgeDir = Directory.CreateTempSubdirectory("baton-bench-").FullName;
+    try
+    {
+        WriteVenturesFile(knowledgeDir, 50);
+        await using var knowledgeServer = await BenchServer.StartAsync(knowledgeDir, inProcess: Environment.GetCommandLineArgs().Contains("--in-process"));
+        using var knowledgeHttp = NewClient(knowledgeServer.BaseAddress, knowledgeServer.Key);
+        var knowledgeFigures = await KnowledgeBench.RunAsync(knowledgeServer.Store, knowledgeHttp, knowledgeDir);
+        foreach (var figure in knowledgeFigures)
+            Console.WriteLine($"{figure.Name}: {figure.Value}{(figure.Target is null ? "" : $"  (target {figure.Target}: {(figure.Met == true ? "met" : "NOT met")})")}");
+        return knowledgeFigures.All(f => f.Met != false) ? 0 : 3;
+    }
+    finally
+    {
+        try { Directory.Delete(knowledgeDir, recursive: true); } catch (IOException) { /* best effort: a temp dir */ }
+    }
 }
 
 var seconds = ArgValue("--seconds") is { } s ? int.Parse(s) : 10;

@@ -69,8 +69,8 @@ public sealed partial class SqliteBatonStore
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Page.Limit, 1, PageRequest.MaxLimit);
         var offset = OffsetPaging.ParseCursor(query.Page.Cursor);
-        var filter = NoteFilter(query);
         var match = FtsQuery.FromPlainWords(query.Text);
+        var filter = NoteFilter(query, joinedToMatches: match is not null);
 
         return ReadAsync(db => match is null
             ? ListNotes(db, filter, limit, offset)
@@ -93,22 +93,44 @@ public sealed partial class SqliteBatonStore
     }
 
     /// <summary>
-    /// With search words: ranked by bm25, best first. Three steps in one snapshot: the exact total, the page's note ids
-    /// and ranks, then snippets for that page only — snippet() is costly and must not run for every hit of a common word.
+    /// The most matches a search ranks in process from its one pass over them (decision 0016). Nearly every search
+    /// matches fewer; a word in a large share of the notes matches more and is counted and ranked by SQLite instead.
+    /// </summary>
+    internal const int InProcessRankLimit = 2_000;
+
+    /// <summary>
+    /// With search words: ranked by bm25, best first, ties by id; the exact total. Then snippets for the page only —
+    /// snippet() is costly and must not run for every hit of a common word. All in one snapshot.
     /// </summary>
     private static Page<NoteHit> SearchNotes(Db db, Filter filter, string match, int limit, int offset)
     {
         var where = filter.WhereClause("notes_fts MATCH $match");
         (string, object?)[] args = [.. filter.Args, ("$match", match)];
-        const string From = "FROM notes_fts JOIN notes n ON n.seq = notes_fts.rowid";
+        const string From = SearchFrom;
 
-        var total = db.Scalar($"SELECT count(*) {From} {where}", args);
-        // Ties in rank are broken by id so every page of the same search sees the same order.
-        var ranked = db.List($"""
-            SELECT n.seq, {Bm25} AS rank {From} {where}
-            ORDER BY rank, n.id
-            LIMIT $limit OFFSET $offset
-            """, r => (Seq: r.GetInt64(0), Rank: r.GetDouble(1)), [.. args, ("$limit", limit + 1), ("$offset", offset)]);
+        // One pass reads every match's rank and id (bm25 is computed once per match either way); up to
+        // InProcessRankLimit of them are counted and sorted here, which costs less than a count and a sorted query,
+        // each of which walks the same doclists again.
+        var matches = db.List($"SELECT n.seq, {Bm25} AS rank, n.id {From} {where} LIMIT $probe",
+            r => new Ranked(r.GetInt64(0), r.GetDouble(1), r.GetString(2)), [.. args, ("$probe", InProcessRankLimit + 1)]);
+        long total;
+        List<Ranked> ranked;
+        if (matches.Count <= InProcessRankLimit)
+        {
+            total = matches.Count;
+            // The order ORDER BY rank, n.id gives: ids are ASCII, so ordinal comparison is SQLite's BINARY collation.
+            matches.Sort(static (a, b) => a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : string.CompareOrdinal(a.Id, b.Id));
+            ranked = matches.Skip(offset).Take(limit + 1).ToList();
+        }
+        else
+        {
+            total = db.Scalar($"SELECT count(*) {From} {where}", args);
+            ranked = db.List($"""
+                SELECT n.seq, {Bm25} AS rank, n.id {From} {where}
+                ORDER BY rank, n.id
+                LIMIT $limit OFFSET $offset
+                """, r => new Ranked(r.GetInt64(0), r.GetDouble(1), r.GetString(2)), [.. args, ("$limit", limit + 1), ("$offset", offset)]);
+        }
         if (ranked.Count == 0) return new Page<NoteHit>([], total, null);
 
         var seqs = string.Join(',', ranked.Select(p => p.Seq.ToString(CultureInfo.InvariantCulture)));
@@ -116,7 +138,7 @@ public sealed partial class SqliteBatonStore
             SELECT n.seq, {Rows.Qualified(Rows.NoteColumns, "n")},
                    snippet(notes_fts, 1, $start, $end, '…', {SnippetTokens}) AS content_snippet,
                    snippet(notes_fts, 0, $start, $end, '…', {SnippetTokens}) AS title_snippet
-            {From}
+            FROM notes_fts JOIN notes n ON n.seq = notes_fts.rowid
             WHERE notes_fts MATCH $match AND notes_fts.rowid IN ({seqs})
             """, r => (Seq: r.GetInt64(0), Note: Rows.Note(r), Content: r.GetString(r.GetOrdinal("content_snippet")),
                 Title: r.GetString(r.GetOrdinal("title_snippet"))),
@@ -131,6 +153,15 @@ public sealed partial class SqliteBatonStore
         return OffsetPaging.PageOf(hits, total, limit, offset);
     }
 
+    private readonly record struct Ranked(long Seq, double Rank, string Id);
+
+    /// <summary>
+    /// The matches joined to what the scope filter and the tie-break read, through the small covering index
+    /// (0009_note_search.sql). Named, because without ANALYZE statistics SQLite would join by the table's rowid and
+    /// read each match's whole row.
+    /// </summary>
+    internal const string SearchFrom = "FROM notes_fts JOIN notes n INDEXED BY notes_search_scope ON n.seq = notes_fts.rowid";
+
     /// <summary>The content's snippet when the words matched there, else the title's (the words were only in the title).</summary>
     private static string BestSnippet(string contentSnippet, string titleSnippet, string content)
     {
@@ -143,18 +174,26 @@ public sealed partial class SqliteBatonStore
 
 
 
-    private static Filter NoteFilter(NoteQuery query)
+    /// <param name="query">The scope asked for.</param>
+    /// <param name="joinedToMatches">
+    /// The filter is checked on each FTS5 match as it is joined through notes_search_scope. The unary + keeps the venture
+    /// and tag lists out of that index lookup: as index keys, each match would be looked up once per listed venture
+    /// and once per note carrying the tag (thousands), where checked afterwards each is one test against a list built
+    /// once.
+    /// </param>
+    private static Filter NoteFilter(NoteQuery query, bool joinedToMatches)
     {
         var filter = new Filter();
+        var venture = joinedToMatches ? "+n.venture" : "n.venture";
         if (!query.IncludeArchived) filter.Add("n.archived = 0");
-        if (query.Ventures is { } ventures) filter.In("n.venture", "venture", ventures);
-        if (query.ExcludeVentures is { Count: > 0 } excluded) filter.NotIn("n.venture", "exclude", excluded);
+        if (query.Ventures is { } ventures) filter.In(venture, "venture", ventures);
+        if (query.ExcludeVentures is { Count: > 0 } excluded) filter.NotIn(venture, "exclude", excluded);
         if (query.AnyTags is { } tags)
         {
             var names = filter.Parameters("tag", tags);
             // IN (subquery) rather than a correlated EXISTS: SQLite can then start from the few notes with the tag
             // (note_tags_by_tag) instead of probing note_tags once per note of the whole scope.
-            filter.Add($"n.id IN (SELECT t.note_id FROM note_tags t WHERE t.tag IN ({names}))");
+            filter.Add($"{(joinedToMatches ? "+n.id" : "n.id")} IN (SELECT t.note_id FROM note_tags t WHERE t.tag IN ({names}))");
         }
         return filter;
     }

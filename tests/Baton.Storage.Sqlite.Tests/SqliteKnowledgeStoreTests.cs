@@ -133,6 +133,86 @@ public sealed class SqliteKnowledgeStoreTests : IAsyncLifetime
         Assert.Equal(expectedNewest.AsEnumerable().Reverse().Take(3).Select(NoteId), newest.Items.Select(h => h.Note.Id));
     }
 
+    [Fact]
+    public async Task SearchNotes_OnEitherSideOfTheInProcessRankLimit_PagesInExactBm25OrderWithTiesById()
+    {
+        // Every note holds "common" 1–5 times and some in the title too, so ranks repeat in large groups: the
+        // tie-break by id decides most of the order. Unfiltered the search matches more notes than are ranked in
+        // process (SQLite sorts); the venture filter keeps fewer (the store sorts).
+        var count = SqliteBatonStore.InProcessRankLimit + 700;
+        string[] ventures = ["va", "vb", "vc", Venture.Global];
+        SeedNotes(count, i => (
+            Venture: ventures[i % 4],
+            Title: i % 97 == 0 ? "common ground" : $"Note {i % 10}",
+            Content: string.Join(' ', Enumerable.Repeat("common", i % 5 + 1)) + $" filler w{i % 13}",
+            Exec: i % 3 == 0,
+            Archived: i % 50 == 49));
+        _timeout.CancelAfter(TestTimeouts.Default);
+
+        var unfiltered = ExactOrder("common", "n.archived = 0");
+        Assert.True(unfiltered.Count > SqliteBatonStore.InProcessRankLimit);
+        Assert.Equal(unfiltered, await AllPagesAsync(v => SearchAsync("common", limit: 100, cursor: v)));
+
+        var filtered = ExactOrder("common", "n.archived = 0 AND n.venture IN ('va', 'global') AND n.id IN (SELECT note_id FROM note_tags WHERE tag = 'exec')");
+        Assert.InRange(filtered.Count, 1, SqliteBatonStore.InProcessRankLimit);
+        Assert.Equal(filtered, await AllPagesAsync(v => SearchAsync("common", anyTags: ["exec"], ventures: ["va", Venture.Global], limit: 100, cursor: v)));
+    }
+
+    [Fact]
+    public void SearchNotes_JoinsMatchesThroughTheCoveringScopeIndex()
+    {
+        // The scope filter and the tie-break read only these columns, so each match is joined through the small index
+        // rather than by reading the note's whole row.
+        using var raw = OpenRaw();
+        using var plan = raw.CreateCommand();
+        plan.CommandText = $"""
+            EXPLAIN QUERY PLAN
+            SELECT n.seq, n.id {SqliteBatonStore.SearchFrom}
+            WHERE notes_fts MATCH '"word"' AND n.archived = 0 AND n.venture IN ('va', 'global')
+              AND n.id IN (SELECT note_id FROM note_tags WHERE tag = 'exec')
+            """;
+        var steps = new List<string>();
+        using (var reader = plan.ExecuteReader())
+            while (reader.Read()) steps.Add(reader.GetString(3));
+
+        Assert.Contains(steps, step => step.Contains("USING COVERING INDEX notes_search_scope", StringComparison.Ordinal));
+    }
+
+    /// <summary>Every matching note id in exact bm25 order (the store's weights), ties by id, straight from the file.</summary>
+    private List<string> ExactOrder(string word, string scope)
+    {
+        using var raw = OpenRaw();
+        using var command = raw.CreateCommand();
+        command.CommandText = $"""
+            SELECT n.id FROM notes_fts JOIN notes n ON n.seq = notes_fts.rowid
+            WHERE notes_fts MATCH $match AND {scope}
+            ORDER BY bm25(notes_fts, 5.0, 1.0), n.id
+            """;
+        command.Parameters.AddWithValue("$match", $"\"{word}\"");
+        var ids = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    /// <summary>Follows the cursors from the first page to the last; checks each page's total is the number of ids.</summary>
+    private static async Task<List<string>> AllPagesAsync(Func<string?, Task<Page<NoteHit>>> search)
+    {
+        var ids = new List<string>();
+        string? cursor = null;
+        long? total = null;
+        do
+        {
+            var page = await search(cursor);
+            total ??= page.Total;
+            Assert.Equal(total, page.Total);
+            ids.AddRange(page.Items.Select(h => h.Note.Id));
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+        Assert.Equal(total, ids.Count);
+        return ids;
+    }
+
     private static string NoteId(int i) => $"note_bulk{i:D6}";
 
     /// <summary>
