@@ -128,6 +128,17 @@ public sealed class DispatchRulesTests
     }
 
     [Fact]
+    public void Decide_OnlyCandidateHasOnlyFailures_StillGetsItAtScoreZero()
+    {
+        var agent = SomeTasks.Agent(T, weight: 0.9);
+
+        var decision = DispatchRules.Decide(Task(lastFailed: agent.Id), [Facts(agent, "F")], ProbeRule.Default);
+
+        Assert.Equal(agent.Id, decision.AgentId);
+        Assert.Equal(0.0, decision.Cards.Single().Score);
+    }
+
+    [Fact]
     public void Decide_LowPriorityAndScoreWithinFraction_ProbesTheLowerAgent()
     {
         var best = SomeTasks.Agent(T, weight: 0.7, name: "kubectl");

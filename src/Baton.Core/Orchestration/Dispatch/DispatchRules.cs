@@ -46,8 +46,9 @@ public static class DispatchRules
     /// Scores every agent that has the capability (others are not candidates and get no card), excludes those offline,
     /// paused, at max concurrency or without a clone of the repo, then the agent that failed the last attempt unless it
     /// is the only one left. The rest are ranked by score, then fewer running tasks, then most recent success, then
-    /// name. The best gets the task unless the probe rule sends it to another; nobody gets it when every candidate
-    /// scores 0 (an unhealthy requirement everywhere: the task waits for health to return).
+    /// name. The best gets the task unless the probe rule sends it to another. A candidate with an unhealthy requirement
+    /// (dependency health 0) is never chosen; when that is every candidate, nobody gets it and the task waits for health
+    /// to return.
     /// </summary>
     public static DispatchDecision Decide(TaskFacts task, IReadOnlyList<CandidateFacts> agents, ProbeRule probe)
     {
@@ -75,8 +76,11 @@ public static class DispatchRules
 
         if (scored.Count == 0) return new DispatchDecision(null, false, cards, $"no agent has the capability '{task.Capability}'");
         if (ranked.Count == 0) return new DispatchDecision(null, false, cards, "no candidate: every agent with the capability is excluded");
+        // A candidate whose requirement is unhealthy would only fail: it is never chosen. Any other is, even at score 0
+        // (only failures in its history): a task is better tried than left queued for ever.
+        ranked.RemoveAll(c => c.DependencyHealth <= 0);
+        if (ranked.Count == 0) return new DispatchDecision(null, false, cards, "every candidate has an unhealthy requirement (dependency health 0)");
         var best = ranked[0];
-        if (best.Score <= 0) return new DispatchDecision(null, false, cards, "every candidate scores 0 (a requirement is unhealthy)");
 
         var chosen = best;
         var isProbe = false;
