@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Baton.Hosting;
 
 /// <summary>
-/// The orchestrator's dispatcher and lease sweeper (docs/architecture.md §8 "Housekeeping", §13). Each pass sweeps
+/// The orchestrator's dispatcher and lease sweeper (docs/architecture.md §8 "Housekeeping", §14). Each pass sweeps
 /// (expired leases become timeouts or go back to the queue; elapsed backoffs requeue) and then assigns what is queued,
 /// and wakes the long polls of the agents that got tasks. It runs when a service signals that something may be
 /// assignable (a task added or finished, an agent back or resumed), when the earliest due time the last pass saw comes

@@ -92,7 +92,7 @@ public interface IAgentService
     Task<ListResult<RepoContext>> ListContextsAsync(string? machineId, string? repo, CancellationToken ct);
 }
 
-/// <summary>A new task. Venture, capability and title are required; the rest have the defaults of docs/architecture.md §13.</summary>
+/// <summary>A new task. Venture, capability and title are required; the rest have the defaults of docs/architecture.md §14.</summary>
 public sealed record CreateTaskRequest(
     string? Venture,
     string? Capability,

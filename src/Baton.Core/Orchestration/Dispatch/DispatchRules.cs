@@ -23,7 +23,7 @@ public sealed record CandidateFacts(
 public sealed record TaskFacts(string Capability, int Priority, string? LastFailedAgent);
 
 /// <summary>
-/// The exploration rule (docs/architecture.md §13 "Dispatch"): a task whose priority is at most <see cref="MaxPriority"/>
+/// The exploration rule (docs/architecture.md §14 "Exploration"): a task whose priority is at most <see cref="MaxPriority"/>
 /// (low risk) goes as a probe to the highest-ranked other candidate that is healthy, scores above zero and at least
 /// <see cref="ScoreFraction"/> of the best, and has no probe in flight. That is how an agent whose score fell (failures,
 /// an outage) earns its history back: without it, it would never be chosen again. A negative
