@@ -5,6 +5,7 @@ using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
 using Baton.Core.Keys;
 using Baton.Core.Knowledge;
+using Baton.Core.Orchestration;
 using Baton.Core.Requests;
 using Baton.Core.Sessions;
 using Baton.Core.Storage;
@@ -51,9 +52,13 @@ public static class BatonHostingExtensions
         services.AddSingleton<IFleetStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<IAlertStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<IBatonStore>());
+        services.AddSingleton<IOrchestrationStore>(sp => sp.GetRequiredService<IBatonStore>());
+        services.AddSingleton(options.Orchestration);
+        services.AddSingleton<OrchestrationSignals>();
         services.AddSingleton<BatonServiceFactory>();
 
         services.AddSingleton<IHostedService, PurgeService>();
+        services.AddSingleton<IHostedService, DispatchService>();
         if (options.WatchVenturesFile && options.VenturesFile is not null)
         {
             services.AddSingleton<VenturesFileWatcher>();

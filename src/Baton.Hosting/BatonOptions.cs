@@ -1,3 +1,4 @@
+using Baton.Core.Orchestration;
 using Baton.Core.Sessions;
 
 namespace Baton.Hosting;
@@ -42,6 +43,9 @@ public sealed class BatonOptions
     /// </summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The orchestrator's times and exploration rule (docs/architecture.md §11, §13).</summary>
+    public OrchestrationOptions Orchestration { get; set; } = new();
+
     /// <summary>Every problem with these options, each naming the allowed values; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -56,6 +60,7 @@ public sealed class BatonOptions
             problems.Add($"IdempotencyRetention: {IdempotencyRetention} must be positive (e.g. 1 hour).");
         if (PurgeInterval <= TimeSpan.Zero)
             problems.Add($"PurgeInterval: {PurgeInterval} must be positive (e.g. 10 minutes).");
+        problems.AddRange(Orchestration.Validate().Select(p => "Orchestration." + p));
         return problems;
     }
 }

@@ -181,6 +181,8 @@ public static class BatonServerHost
         app.MapWebhooksApi();
         app.MapVersionApi();
         app.MapMachinesApi();
+        app.MapAgentsApi();
+        app.MapTasksApi();
         return app;
     }
 

@@ -5,6 +5,7 @@ using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
 using Baton.Core.Keys;
 using Baton.Core.Knowledge;
+using Baton.Core.Orchestration;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
 
@@ -20,7 +21,9 @@ public sealed record BatonServices(
     IDocService Docs,
     IMachineService Machines,
     IAlertService Alerts,
-    ICadenceService Cadence);
+    ICadenceService Cadence,
+    IAgentService Agents,
+    ITaskService Tasks);
 
 /// <summary>
 /// Makes <see cref="BatonServices"/> for a caller from the store's narrow ports. One per process, made by the
@@ -35,6 +38,9 @@ public sealed class BatonServiceFactory(
     IKnowledgeStore knowledge,
     IFleetStore machines,
     IAlertStore alerts,
+    IOrchestrationStore orchestration,
+    OrchestrationOptions orchestrationOptions,
+    OrchestrationSignals signals,
     BatonCore core)
 {
     private BatonCore _core = core;
@@ -61,7 +67,9 @@ public sealed class BatonServiceFactory(
             new DocService(knowledge, ventures, core, caller),
             new MachineService(machines, core, caller),
             new AlertService(alerts, ventures, core, caller),
-            new CadenceService(alerts, ventures, core, caller));
+            new CadenceService(alerts, ventures, core, caller),
+            new AgentService(orchestration, machines, core, orchestrationOptions, signals, caller),
+            new TaskService(orchestration, ventures, core, orchestrationOptions, signals, caller));
     }
 
     /// <summary>

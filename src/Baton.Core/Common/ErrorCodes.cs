@@ -27,6 +27,10 @@ public static class ErrorCodes
     public const string MachineNotFound = "machine_not_found";
     public const string AlertNotFound = "alert_not_found";
     public const string CadenceNotFound = "cadence_not_found";
+    public const string AgentNotFound = "agent_not_found";
+    public const string TaskNotFound = "task_not_found";
+    public const string LeaseLost = "lease_lost";
+    public const string TaskStateConflict = "task_state_conflict";
     public const string SecretDetected = "secret_detected";
     public const string PayloadTooLarge = "payload_too_large";
     public const string RequestTooLarge = "request_too_large";
@@ -59,11 +63,15 @@ public static class ErrorCodes
         [MachineNotFound] = (404, "Unknown machine"),
         [AlertNotFound] = (404, "Unknown alert"),
         [CadenceNotFound] = (404, "Unknown cadence item"),
+        [AgentNotFound] = (404, "Unknown agent"),
+        [TaskNotFound] = (404, "Unknown task"),
         [SecretDetected] = (422, "The content looks like it contains a secret"),
         [SessionNotActive] = (409, "The session is no longer active"),
         [SessionAlreadyEnded] = (409, "The session already ended with another handoff"),
         [IdempotencyKeyInFlight] = (409, "A request with this Idempotency-Key is still running"),
         [KeySecretLost] = (409, "The key was created, but the answer carrying its secret was lost"),
+        [LeaseLost] = (409, "This epoch no longer holds the task's lease"),
+        [TaskStateConflict] = (409, "The task's state does not allow this"),
         [PayloadTooLarge] = (413, "The handoff payload is too large"),
         [RequestTooLarge] = (413, "The request body is too large"),
         [IdempotencyKeyReused] = (422, "This Idempotency-Key was used with a different request"),
