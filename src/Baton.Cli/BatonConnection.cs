@@ -55,6 +55,13 @@ public sealed class BatonConnection : IAsyncDisposable
     /// <summary>The server URL, or <c>local: &lt;db path&gt;</c>.</summary>
     public string Label { get; }
 
+    /// <summary>What <see cref="Label"/> will say once open, worked out without opening anything.</summary>
+    public static string LabelOf(BatonSettings settings) =>
+        settings.IsServerMode ? BatonHttpClient.BaseOf(new Uri(settings.Url!)).ToString() : StoreOptionsOf(settings).LocalLabel;
+
+    private static StoreOptions StoreOptionsOf(BatonSettings settings) =>
+        new() { Kind = settings.Store, Url = settings.StoreUrl, DataDir = settings.DataDir, Synchronous = settings.Synchronous };
+
     public static async Task<BatonConnection> OpenAsync(BatonSettings settings, CancellationToken ct)
     {
         if (settings.IsServerMode)
@@ -67,7 +74,7 @@ public sealed class BatonConnection : IAsyncDisposable
             };
         }
 
-        var store = new StoreOptions { Kind = settings.Store, Url = settings.StoreUrl, DataDir = settings.DataDir, Synchronous = settings.Synchronous };
+        var store = StoreOptionsOf(settings);
         var services = new ServiceCollection().AddBaton(
             new BatonOptions { StaleAfter = settings.StaleAfter, ServerLabel = store.LocalLabel, VenturesFile = settings.VenturesFileOrNull() },
             store);

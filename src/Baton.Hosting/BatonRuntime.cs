@@ -1,5 +1,6 @@
 using Baton.Core.Application;
 using Baton.Core.Common;
+using Baton.Local.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,7 @@ public sealed class BatonRuntime : IAsyncDisposable
     public static async Task<BatonRuntime> StartAsync(IServiceCollection services, CancellationToken ct)
     {
         var runtime = new BatonRuntime(services.BuildServiceProvider());
+        StartupTrace.Mark("container built");
         try
         {
             await BatonStartup.InitializeAsync(runtime._provider, ct);
@@ -34,6 +36,7 @@ public sealed class BatonRuntime : IAsyncDisposable
                 await hosted.StartAsync(ct);
                 runtime._started.Add(hosted);
             }
+            StartupTrace.Mark("background services started");
             return runtime;
         }
         catch

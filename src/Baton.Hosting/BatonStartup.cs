@@ -1,5 +1,6 @@
 using Baton.Core.Storage;
 using Baton.Core.Ventures;
+using Baton.Local.Diagnostics;
 using Baton.Local.Settings;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,9 +20,12 @@ public static class BatonStartup
         IReadOnlyList<Venture> ventures = options.VenturesFile is { } path && (options.VenturesFileRequired || File.Exists(path))
             ? VentureRegistryFile.Load(path)
             : [];
+        StartupTrace.Mark("ventures file read");
         var store = services.GetRequiredService<IBatonStore>();
         await store.InitializeAsync(ct);
+        StartupTrace.Mark("store open and migrated");
         if (ventures.Count > 0) await store.UpsertVenturesAsync(ventures, ct);
+        StartupTrace.Mark("ventures upserted");
         return store;
     }
 }
