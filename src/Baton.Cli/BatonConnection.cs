@@ -62,7 +62,11 @@ public sealed class BatonConnection : IAsyncDisposable
     private static StoreOptions StoreOptionsOf(BatonSettings settings) =>
         new() { Kind = settings.Store, Url = settings.StoreUrl, DataDir = settings.DataDir, Synchronous = settings.Synchronous };
 
-    public static async Task<BatonConnection> OpenAsync(BatonSettings settings, CancellationToken ct)
+    /// <param name="longRunning">
+    /// True for a process that keeps the connection open (<c>baton mcp</c>): local mode then runs the store's background
+    /// work (the purge timer) too. A verb that answers and exits skips it (<see cref="BatonRuntime.StartAsync"/>).
+    /// </param>
+    public static async Task<BatonConnection> OpenAsync(BatonSettings settings, CancellationToken ct, bool longRunning = false)
     {
         if (settings.IsServerMode)
         {
@@ -79,7 +83,7 @@ public sealed class BatonConnection : IAsyncDisposable
             new BatonOptions { StaleAfter = settings.StaleAfter, ServerLabel = store.LocalLabel, VenturesFile = settings.VenturesFileOrNull() },
             store);
         // The file is the team's source of truth: local mode applies it on every run, as the server does at start.
-        var runtime = await BatonRuntime.StartAsync(services, ct);
+        var runtime = await BatonRuntime.StartAsync(services, ct, background: longRunning);
         var local = runtime.For(Caller.Local(IdGenerator.NewCorrelationId()));
         return new BatonConnection(local.Sessions, local.Handoffs, local.Ventures, local.Keys, local.Notes, local.Docs,
             local.Machines, store.LocalLabel, runtime, null)

@@ -31,7 +31,7 @@ public static class McpCommand
             var keyConfigured = !string.IsNullOrWhiteSpace(settings.Key);
             await using var backend = new BackendSource(mode, BatonConnection.LabelOf(settings), keyConfigured, async openToken =>
             {
-                var services = await BatonConnection.OpenAsync(settings, openToken);
+                var services = await BatonConnection.OpenAsync(settings, openToken, longRunning: true);
                 return new OpenedBackend(new BatonBackend(services.Sessions, services.Handoffs, services.Ventures, services.Notes, services.Docs,
                     mode, services.Label, keyConfigured), services);
             });
