@@ -64,7 +64,7 @@ public static class BatonMcpServer
         var services = new ServiceCollection();
         services.AddLogging(logging =>
         {
-            logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging.AddProvider(new StderrLoggerProvider(Console.Error));
             logging.SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Warning);
             // The SDK logs a cancelled request handler as a failure with its stack trace, and the end of input cancels
             // the `subscriptions/listen` every 2026-07-28 client keeps open: without --debug, only its errors.
