@@ -55,7 +55,18 @@ public sealed class BatonConnection : IAsyncDisposable
     /// <summary>The server URL, or <c>local: &lt;db path&gt;</c>.</summary>
     public string Label { get; }
 
-    public static async Task<BatonConnection> OpenAsync(BatonSettings settings, CancellationToken ct)
+    /// <summary>What <see cref="Label"/> will say once open, worked out without opening anything.</summary>
+    public static string LabelOf(BatonSettings settings) =>
+        settings.IsServerMode ? BatonHttpClient.BaseOf(new Uri(settings.Url!)).ToString() : StoreOptionsOf(settings).LocalLabel;
+
+    private static StoreOptions StoreOptionsOf(BatonSettings settings) =>
+        new() { Kind = settings.Store, Url = settings.StoreUrl, DataDir = settings.DataDir, Synchronous = settings.Synchronous };
+
+    /// <param name="longRunning">
+    /// True for a process that keeps the connection open (<c>baton mcp</c>): local mode then runs the store's background
+    /// work (the purge timer) too. A verb that answers and exits skips it (<see cref="BatonRuntime.StartAsync"/>).
+    /// </param>
+    public static async Task<BatonConnection> OpenAsync(BatonSettings settings, CancellationToken ct, bool longRunning = false)
     {
         if (settings.IsServerMode)
         {
@@ -67,12 +78,12 @@ public sealed class BatonConnection : IAsyncDisposable
             };
         }
 
-        var store = new StoreOptions { Kind = settings.Store, Url = settings.StoreUrl, DataDir = settings.DataDir, Synchronous = settings.Synchronous };
+        var store = StoreOptionsOf(settings);
         var services = new ServiceCollection().AddBaton(
             new BatonOptions { StaleAfter = settings.StaleAfter, ServerLabel = store.LocalLabel, VenturesFile = settings.VenturesFileOrNull() },
             store);
         // The file is the team's source of truth: local mode applies it on every run, as the server does at start.
-        var runtime = await BatonRuntime.StartAsync(services, ct);
+        var runtime = await BatonRuntime.StartAsync(services, ct, background: longRunning);
         var local = runtime.For(Caller.Local(IdGenerator.NewCorrelationId()));
         return new BatonConnection(local.Sessions, local.Handoffs, local.Ventures, local.Keys, local.Notes, local.Docs,
             local.Machines, store.LocalLabel, runtime, null)

@@ -19,10 +19,21 @@ public sealed class SessionStateFile(string dataDir)
     public void Remember(string agent, string repo, string track, string sessionId)
     {
         var entries = Read();
-        entries[KeyOf(agent, repo, track)] = sessionId;
+        var key = KeyOf(agent, repo, track);
+        // A resumed session is usually already remembered: then there is nothing to write.
+        if (entries.TryGetValue(key, out var known) && known == sessionId) return;
+        entries[key] = sessionId;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var temporary = $"{Path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(entries, new JsonSerializerOptions { WriteIndented = true }));
+        using (var file = File.Create(temporary))
+        using (var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true }))
+        {
+            // Written by hand rather than by the reflection serializer: this runs in every `baton sod`, where building
+            // the serializer's metadata cost more than the rest of the file handling.
+            json.WriteStartObject();
+            foreach (var (name, id) in entries) json.WriteString(name, id);
+            json.WriteEndObject();
+        }
         File.Move(temporary, Path, overwrite: true);
     }
 
@@ -31,7 +42,15 @@ public sealed class SessionStateFile(string dataDir)
         if (!File.Exists(Path)) return new(StringComparer.Ordinal);
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path)) ?? new(StringComparer.Ordinal);
+            using var document = JsonDocument.Parse(File.ReadAllBytes(Path));
+            var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return entries;
+            foreach (var entry in document.RootElement.EnumerateObject())
+            {
+                if (entry.Value.ValueKind == JsonValueKind.String) entries[entry.Name] = entry.Value.GetString()!;
+                else if (entry.Value.ValueKind != JsonValueKind.Null) throw new JsonException("a session id that is not a string");
+            }
+            return entries;
         }
         catch (JsonException)
         {

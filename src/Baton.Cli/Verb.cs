@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Baton.Core.Application;
 using Baton.Core.Common;
+using Baton.Local.Diagnostics;
 using Baton.Local.Settings;
 
 namespace Baton.Cli;
@@ -43,6 +44,7 @@ public static class Verb
         RunWithSettingsAsync(runtime, parse, async (settings, token) =>
         {
             await using var services = await BatonConnection.OpenAsync(settings, token);
+            StartupTrace.Mark("services open");
             return await body(new VerbContext(runtime, settings, services, parse), token);
         }, ct);
 
@@ -51,6 +53,7 @@ public static class Verb
     {
         var settings = LoadSettings(runtime, parse);
         var problems = settings.Validate();
+        StartupTrace.Mark("settings loaded");
         if (problems.Count > 0)
         {
             runtime.Error.WriteLine($"baton: the configuration has {problems.Count} problem{(problems.Count == 1 ? "" : "s")}:");

@@ -32,9 +32,7 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
     public BatonHttpClient(BatonClientOptions options, HttpMessageHandler? handler = null)
     {
         _options = options;
-        // A trailing slash makes relative paths resolve under a base that has a path (a reverse-proxy prefix).
-        var text = options.BaseAddress.ToString();
-        _base = new Uri(text.EndsWith('/') ? text : text + "/");
+        _base = BaseOf(options.BaseAddress);
         _http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }, disposeHandler: true)
         {
             // Per-attempt timeouts are ours (AttemptTimeout), so a timeout is retried like any transient failure.
@@ -43,6 +41,13 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
     }
 
     public Uri BaseAddress => _base;
+
+    /// <summary>The base every path is resolved under: the address with a trailing slash, so a base that has a path (a reverse-proxy prefix) keeps it.</summary>
+    public static Uri BaseOf(Uri address)
+    {
+        var text = address.ToString();
+        return new Uri(text.EndsWith('/') ? text : text + "/");
+    }
 
     // ---- sessions ----
 

@@ -1,5 +1,6 @@
 using Baton.Core.Application;
 using Baton.Core.Common;
+using Baton.Local.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,17 +24,23 @@ public sealed class BatonRuntime : IAsyncDisposable
     /// <summary>Makes services for a caller (in local mode: <see cref="Caller.Local"/>).</summary>
     public BatonServices For(Caller caller) => _provider.GetRequiredService<BatonServiceFactory>().For(caller);
 
-    public static async Task<BatonRuntime> StartAsync(IServiceCollection services, CancellationToken ct)
+    /// <param name="background">
+    /// Whether to start the hosted services (the purge timer, the registry watcher). A one-shot CLI verb passes false:
+    /// it ends long before any of them would act, and starting and stopping them was a measurable share of its run.
+    /// </param>
+    public static async Task<BatonRuntime> StartAsync(IServiceCollection services, CancellationToken ct, bool background = true)
     {
         var runtime = new BatonRuntime(services.BuildServiceProvider());
+        StartupTrace.Mark("container built");
         try
         {
             await BatonStartup.InitializeAsync(runtime._provider, ct);
-            foreach (var hosted in runtime._provider.GetServices<IHostedService>())
+            foreach (var hosted in background ? runtime._provider.GetServices<IHostedService>() : Enumerable.Empty<IHostedService>())
             {
                 await hosted.StartAsync(ct);
                 runtime._started.Add(hosted);
             }
+            StartupTrace.Mark("background services started");
             return runtime;
         }
         catch

@@ -10,8 +10,8 @@ namespace Baton.Mcp;
 public enum BackendMode { Server, Local }
 
 /// <summary>
-/// The services the tools call, already opened in the right mode by the host (<c>baton mcp</c> opens them exactly as
-/// every other verb does). <see cref="Notes"/> and <see cref="Docs"/> are null when the backend does not offer them
+/// The services the tools call, opened in the right mode by the host (<c>baton mcp</c> opens them exactly as every
+/// other verb does, at the first tool call: <see cref="BackendSource"/>). <see cref="Notes"/> and <see cref="Docs"/> are null when the backend does not offer them
 /// yet; the tools that need them then answer with an error that says so instead of failing to start.
 /// </summary>
 /// <param name="Label">Where the data lives, for people: the server URL or <c>local: &lt;db path&gt;</c>.</param>

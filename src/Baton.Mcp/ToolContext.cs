@@ -10,10 +10,14 @@ namespace Baton.Mcp;
 /// What every tool shares: the services, the options, the remembered session, the clock, and the three questions
 /// most tools start with — which repo, which venture, which agent.
 /// </summary>
-public sealed class ToolContext(BatonBackend backend, BatonMcpOptions options, SessionMemory memory, TimeProvider clock)
+public sealed class ToolContext(BackendSource backend, BatonMcpOptions options, SessionMemory memory, TimeProvider clock)
 {
-    public BatonBackend Backend { get; } = backend;
+    /// <summary>What is known of the backend before it is opened (mode, label, key); <see cref="BackendAsync"/> opens it.</summary>
+    public BackendSource Backend { get; } = backend;
     public BatonMcpOptions Options { get; } = options;
+
+    /// <summary>The services, opened at the first call that needs them (<see cref="BackendSource"/>).</summary>
+    public Task<BatonBackend> BackendAsync(CancellationToken ct) => Backend.GetAsync(ct);
     public SessionMemory Memory { get; } = memory;
     public TimeProvider Clock { get; } = clock;
 
@@ -35,17 +39,17 @@ public sealed class ToolContext(BatonBackend backend, BatonMcpOptions options, S
     }
 
     /// <summary>The venture the caller named, else the registered venture that owns <paramref name="repo"/> (<see cref="Targets.VentureAsync"/>).</summary>
-    public Task<Venture> VentureOrThrowAsync(string? ventureArgument, string repo, CancellationToken ct) =>
-        Targets.VentureAsync(ventureArgument, repo, Backend.Ventures, ArgumentNames.Tool, ct);
+    public async Task<Venture> VentureOrThrowAsync(string? ventureArgument, string repo, CancellationToken ct) =>
+        await Targets.VentureAsync(ventureArgument, repo, (await BackendAsync(ct)).Ventures, ArgumentNames.Tool, ct);
 
     /// <summary>The venture of the current session, else the one owning the repo here; null when neither is known.</summary>
     public async Task<Venture?> CurrentVentureOrNullAsync(string? ventureArgument, CancellationToken ct)
     {
-        if (!string.IsNullOrWhiteSpace(ventureArgument)) return await Backend.Ventures.GetVentureAsync(ventureArgument.Trim(), ct);
+        if (!string.IsNullOrWhiteSpace(ventureArgument)) return await (await BackendAsync(ct)).Ventures.GetVentureAsync(ventureArgument.Trim(), ct);
         if (Memory.CurrentOrNull is { } current) return current.Venture;
         var workspace = await DetectWorkspaceAsync(ct);
         if (workspace.OrgRepo is null) return null;
-        return VentureLookup.FindForRepoOrNull(await Backend.Ventures.ListVenturesAsync(ct), workspace.OrgRepo);
+        return VentureLookup.FindForRepoOrNull(await (await BackendAsync(ct)).Ventures.ListVenturesAsync(ct), workspace.OrgRepo);
     }
 
     /// <summary>The agent CLI talking to us, by the name it gave at initialize (claude-code, gemini-cli-mcp-client, …).</summary>
@@ -54,9 +58,9 @@ public sealed class ToolContext(BatonBackend backend, BatonMcpOptions options, S
     /// <summary>The caller's agent name, else <c>BATON_AGENT</c>, else <c>&lt;client&gt;-&lt;host&gt;</c> (<see cref="Targets.Agent"/>).</summary>
     public string Agent(string? agentArgument, McpServer? server) => Targets.Agent(agentArgument, FrontEnd(server));
 
-    public INoteService Notes => Backend.Notes ?? throw NotOffered("notes");
+    public async Task<INoteService> NotesAsync(CancellationToken ct) => (await BackendAsync(ct)).Notes ?? throw NotOffered("notes");
 
-    public IDocService Docs => Backend.Docs ?? throw NotOffered("docs");
+    public async Task<IDocService> DocsAsync(CancellationToken ct) => (await BackendAsync(ct)).Docs ?? throw NotOffered("docs");
 
     private ToolProblem NotOffered(string what) => new(McpErrorCodes.NotAvailable,
         $"This Baton backend ({Backend.Label}) does not offer {what} yet. Upgrade the server, or unset BATON_URL to use local mode.");

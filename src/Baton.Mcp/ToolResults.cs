@@ -21,6 +21,7 @@ public static class McpErrorCodes
     public const string NoRepository = "no_repository";
     public const string InvalidArgument = "invalid_argument";
     public const string NotAvailable = "not_available";
+    public const string InvalidConfiguration = "invalid_configuration";
     public const string GhMissing = "gh_missing";
     public const string GhFailed = "gh_failed";
     public const string VentureBoundaryViolation = "VENTURE_BOUNDARY_VIOLATION";
@@ -54,7 +55,7 @@ public static class ToolResults
     /// Runs a tool body and turns the failures an agent can act on into error results: Baton's own (with the server's
     /// detail), the tool's (<see cref="ToolProblem"/>). Anything else is a bug and stays an exception.
     /// </summary>
-    public static async Task<CallToolResult> GuardAsync(BatonBackend backend, Func<Task<CallToolResult>> body)
+    public static async Task<CallToolResult> GuardAsync(BackendSource backend, Func<Task<CallToolResult>> body)
     {
         try
         {
@@ -76,7 +77,7 @@ public static class ToolResults
     }
 
     /// <summary>The detail of a Baton failure, plus the one hint only an MCP user needs: how the key gets into this process.</summary>
-    public static string WhatToDo(BatonException ex, BatonBackend backend)
+    public static string WhatToDo(BatonException ex, BackendSource backend)
     {
         if (ex.Code == ErrorCodes.Unauthorized && backend.Mode == BackendMode.Server)
         {

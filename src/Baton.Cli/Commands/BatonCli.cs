@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Baton.Cli.Commands;
+using Baton.Local.Diagnostics;
 using Baton.Local.Settings;
 
 namespace Baton.Cli.Commands;
@@ -39,7 +40,11 @@ public static class BatonCli
     /// <summary>Parses and runs; a command line that does not parse prints each mistake once (with the closest verb or flag) and exits 2.</summary>
     public static async Task<int> RunAsync(string[] args, CliRuntime runtime, CancellationToken ct)
     {
-        var parse = BuildRoot(runtime).Parse(args);
+        StartupTrace.Mark("runtime read");
+        var root = BuildRoot(runtime);
+        StartupTrace.Mark("command tree built");
+        var parse = root.Parse(args);
+        StartupTrace.Mark("command line parsed");
         if (parse.Errors.Count > 0)
         {
             foreach (var problem in ParseProblems.Describe(parse)) runtime.Error.WriteLine("baton: " + problem);

@@ -23,12 +23,18 @@ public static class McpCommand
                                          "Start it from the agent CLI's MCP config; it stops when the client closes stdin.");
         command.Options.Add(tools);
         command.Options.Add(debug);
-        command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
+        // Settings are checked before anything is served (a bad one exits 2, as for every verb); the services are opened at
+        // the first tool call, not before `initialize` (decision 0014).
+        command.SetAction((parse, ct) => Verb.RunWithSettingsAsync(runtime, parse, async (settings, token) =>
         {
-            var settings = context.Settings;
-            var services = context.Services;
-            var backend = new BatonBackend(services.Sessions, services.Handoffs, services.Ventures, services.Notes, services.Docs,
-                settings.IsServerMode ? BackendMode.Server : BackendMode.Local, services.Label, !string.IsNullOrWhiteSpace(settings.Key));
+            var mode = settings.IsServerMode ? BackendMode.Server : BackendMode.Local;
+            var keyConfigured = !string.IsNullOrWhiteSpace(settings.Key);
+            await using var backend = new BackendSource(mode, BatonConnection.LabelOf(settings), keyConfigured, async openToken =>
+            {
+                var services = await BatonConnection.OpenAsync(settings, openToken, longRunning: true);
+                return new OpenedBackend(new BatonBackend(services.Sessions, services.Handoffs, services.Ventures, services.Notes, services.Docs,
+                    mode, services.Label, keyConfigured), services);
+            });
             var options = new BatonMcpOptions
             {
                 Tools = parse.GetValue(tools) == "core" ? ToolSet.Core : ToolSet.All,

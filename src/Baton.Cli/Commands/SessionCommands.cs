@@ -3,6 +3,7 @@ using Baton.Cli.Output;
 using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Sessions;
+using Baton.Local.Diagnostics;
 using Baton.Local.Git;
 
 namespace Baton.Cli.Commands;
@@ -46,7 +47,9 @@ public static class SessionCommands
             var frontEnd = CliTargets.FrontEnd(parse.GetValue(cli), context.Settings.Agent, runtime);
             var sod = await new SodHandler(GitWorkingTreeReader.Instance).RunAsync(arguments, frontEnd, runtime.WorkingDirectory,
                 context.Services.Sessions, context.Services.Ventures, token);
+            StartupTrace.Mark("sod answered");
             WriteSod(sod, context.State, parse.GetValue(json), context.Out);
+            StartupTrace.Mark("sod written");
             return ExitCodes.Ok;
         }, ct));
         return command;

@@ -34,8 +34,18 @@ public sealed record GitWorkspace(
     {
         if (!System.IO.Directory.Exists(directory)) return NotARepository(directory, $"the directory {directory} does not exist.");
 
+        // Every question is asked at once (each is a git process, and `baton sod` waits on them): the answers are only used
+        // once the first says this is a working tree. origin's URL is asked for before knowing there is an origin, as
+        // there almost always is.
         // One call answers "is this a repo" and gives the three paths; absolute paths make the worktree test a plain compare.
-        var paths = await GitAsync(directory, ct, "rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir", "--git-common-dir");
+        var pathsTask = GitAsync(directory, ct, "rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir", "--git-common-dir");
+        // symbolic-ref fails (exit 1) exactly when HEAD is detached; rev-parse --verify fails only before the first commit.
+        var branchTask = GitAsync(directory, ct, "symbolic-ref", "--quiet", "--short", "HEAD");
+        var commitTask = GitAsync(directory, ct, "rev-parse", "--verify", "--quiet", "HEAD^{commit}");
+        var remotesTask = GitAsync(directory, ct, "remote");
+        var originTask = GitAsync(directory, ct, "remote", "get-url", "origin");
+        await Task.WhenAll(pathsTask, branchTask, commitTask, remotesTask, originTask);
+        var paths = pathsTask.Result;
         if (paths is null) return NotARepository(directory, "git is not installed (or not on PATH): install git.");
         if (!paths.Succeeded)
         {
@@ -47,11 +57,6 @@ public sealed record GitWorkspace(
         if (lines.Length < 3) return NotARepository(directory, $"{directory} is inside a git directory but not a working tree: cd into the working tree.");
         var (root, gitDir, commonDir) = (lines[0], lines[1], lines[2]);
 
-        // symbolic-ref fails (exit 1) exactly when HEAD is detached; rev-parse --verify fails only before the first commit.
-        var branchTask = GitAsync(directory, ct, "symbolic-ref", "--quiet", "--short", "HEAD");
-        var commitTask = GitAsync(directory, ct, "rev-parse", "--verify", "--quiet", "HEAD^{commit}");
-        var remotesTask = GitAsync(directory, ct, "remote");
-        await Task.WhenAll(branchTask, commitTask, remotesTask);
         var branch = branchTask.Result is { Succeeded: true } b ? b.Stdout.Trim() : null;
         var commit = commitTask.Result is { Succeeded: true } c ? c.Stdout.Trim() : null;
         var remotes = remotesTask.Result is { Succeeded: true } r ? Lines(r.Stdout) : [];
@@ -66,7 +71,7 @@ public sealed record GitWorkspace(
         }
         else
         {
-            var url = await GitAsync(directory, ct, "remote", "get-url", remoteName);
+            var url = remoteName == "origin" ? originTask.Result : await GitAsync(directory, ct, "remote", "get-url", remoteName);
             remoteUrl = url is { Succeeded: true } ? url.Stdout.Trim() : null;
             orgRepo = GitRemote.ParseOrgRepoOrNull(remoteUrl);
             remoteProblem = orgRepo is null

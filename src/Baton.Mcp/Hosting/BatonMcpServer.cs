@@ -1,5 +1,6 @@
 using Baton.Mcp.Prompts;
 using Baton.Mcp.Tools;
+using Baton.Local.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,14 @@ public static class BatonMcpServer
     /// Registers the services, tools and prompts. The transport is the caller's: stdio for the real process, a stream
     /// pair in tests. The tool classes are split so each set is whole classes: core ones always, the rest with <see cref="ToolSet.All"/>.
     /// </summary>
-    public static IMcpServerBuilder AddBatonMcp(this IServiceCollection services, BatonBackend backend, BatonMcpOptions options, TimeProvider clock)
+    public static IMcpServerBuilder AddBatonMcp(this IServiceCollection services, BatonBackend backend, BatonMcpOptions options, TimeProvider clock) =>
+        services.AddBatonMcp(BackendSource.Of(backend), options, clock);
+
+    /// <summary>
+    /// As <see cref="AddBatonMcp(IServiceCollection, BatonBackend, BatonMcpOptions, TimeProvider)"/>, with a backend
+    /// opened at the first tool call (<see cref="BackendSource"/>). The caller owns <paramref name="backend"/> and disposes it.
+    /// </summary>
+    public static IMcpServerBuilder AddBatonMcp(this IServiceCollection services, BackendSource backend, BatonMcpOptions options, TimeProvider clock)
     {
         services.AddSingleton(backend);
         services.AddSingleton(options);
@@ -51,22 +59,34 @@ public static class BatonMcpServer
     /// answer) or <paramref name="ct"/> is cancelled. stdout carries JSON-RPC only: every log line goes to stderr
     /// (warnings and up, everything with <paramref name="debug"/>).
     /// </summary>
-    public static async Task RunStdioAsync(BatonBackend backend, BatonMcpOptions options, bool debug, CancellationToken ct)
+    public static async Task RunStdioAsync(BackendSource backend, BatonMcpOptions options, bool debug, CancellationToken ct)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging =>
         {
-            logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging.AddProvider(new StderrLoggerProvider(Console.Error));
             logging.SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Warning);
             // The SDK logs a cancelled request handler as a failure with its stack trace, and the end of input cancels
             // the `subscriptions/listen` every 2026-07-28 client keeps open: without --debug, only its errors.
             if (!debug) logging.AddFilter("ModelContextProtocol.Server.McpServer", LogLevel.Error);
         });
         services.AddBatonMcp(backend, options, TimeProvider.System);
+        // The handshake is done: open the backend now, in the background, so the first tool call finds it open.
+        services.Configure<McpServerOptions>(server =>
+        {
+            var warm = new KeyValuePair<string, Func<JsonRpcNotification, CancellationToken, ValueTask>>(
+                NotificationMethods.InitializedNotification, (_, _) =>
+                {
+                    backend.Warm();
+                    return ValueTask.CompletedTask;
+                });
+            server.Handlers.NotificationHandlers = server.Handlers.NotificationHandlers is { } existing ? [.. existing, warm] : [warm];
+        });
 
         // No generic host: nothing here needs its configuration sources or hosted services, and the agent CLI waits on
         // our start-up (the `initialize` answer) every time it launches.
         await using var provider = services.BuildServiceProvider();
+        StartupTrace.Mark("mcp services built");
         await ServeLinesAsync(provider, Console.OpenStandardInput(), Console.OpenStandardOutput(), ct);
     }
 
@@ -81,8 +101,11 @@ public static class BatonMcpServer
         var loggers = services.GetService<ILoggerFactory>();
         await using var transport = new JsonRpcLineTransport(input, output, loggers);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        StartupTrace.Mark("mcp transport open");
         var options = services.GetRequiredService<IOptions<McpServerOptions>>().Value;
+        StartupTrace.Mark("mcp options and tools built");
         await using var server = McpServer.Create(transport, options, loggers, services);
+        StartupTrace.Mark("mcp server created");
         var run = server.RunAsync(stop.Token);
         if (await Task.WhenAny(run, transport.InputDrained) != run) await stop.CancelAsync();
         try

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using Baton.Local.Diagnostics;
 
 namespace Baton.Mcp.Hosting;
 
@@ -63,6 +64,7 @@ public sealed class JsonRpcLineTransport : TransportBase
     {
         if (!IsConnected) return;
         await WriteLineAsync(JsonSerializer.SerializeToUtf8Bytes(message, MessageType), cancellationToken);
+        if (StartupTrace.Enabled) StartupTrace.Mark($"mcp sent {(message is JsonRpcMessageWithId { Id: var id } ? "answer " + id : "notification")}");
         if (message is JsonRpcResponse or JsonRpcError) Settle(((JsonRpcMessageWithId)message).Id);
     }
 
@@ -105,6 +107,7 @@ public sealed class JsonRpcLineTransport : TransportBase
         try
         {
             message = JsonSerializer.Deserialize(line, MessageType) as JsonRpcMessage;
+            if (StartupTrace.Enabled) StartupTrace.Mark($"mcp read {(message as JsonRpcRequest)?.Method ?? "a message"}");
         }
         catch (JsonException)
         {

@@ -31,7 +31,7 @@ public sealed class IssueTools(ToolContext context)
             // mistake the briefing's directive exists to prevent.
             if (!VentureLookup.Owns(venture, target))
             {
-                var owner = VentureLookup.FindForRepoOrNull(await context.Backend.Ventures.ListVenturesAsync(ct), target);
+                var owner = VentureLookup.FindForRepoOrNull(await (await context.BackendAsync(ct)).Ventures.ListVenturesAsync(ct), target);
                 var allowed = string.Join(", ", VentureLookup.OrgRepos(venture));
                 return ToolResults.Error(McpErrorCodes.VentureBoundaryViolation,
                     $"{target} is not a repo of the active venture {venture.Code} (its repos: {allowed}). Nothing was filed. " +

@@ -26,7 +26,7 @@ public sealed class KnowledgeEditTools(ToolContext context)
             if (!string.IsNullOrWhiteSpace(id))
             {
                 if (title is null && content is null && tags is null) throw SessionTools.Invalid("to update a note give at least one of title, content or tags.");
-                var updated = await context.Notes.UpdateNoteAsync(id.Trim(), new UpdateNoteRequest(title, content, tags), ct);
+                var updated = await (await context.NotesAsync(ct)).UpdateNoteAsync(id.Trim(), new UpdateNoteRequest(title, content, tags), ct);
                 return ToolResults.Ok($"Note `{updated.Id}` ({updated.Title}) updated.", updated);
             }
             if (string.IsNullOrWhiteSpace(title) || string.IsNullOrWhiteSpace(content))
@@ -34,7 +34,7 @@ public sealed class KnowledgeEditTools(ToolContext context)
             var scope = venture?.Trim() is { Length: > 0 } given ? given
                 : (await context.CurrentVentureOrNullAsync(null, ct))?.Code
                   ?? throw SessionTools.Invalid("no venture is known here: pass venture (a venture code, or \"global\"), or call `sod` first.");
-            var note = await context.Notes.CreateNoteAsync(new CreateNoteRequest(scope, title, content, tags, Source: "mcp"), ct);
+            var note = await (await context.NotesAsync(ct)).CreateNoteAsync(new CreateNoteRequest(scope, title, content, tags, Source: "mcp"), ct);
             return ToolResults.Ok($"Note `{note.Id}` ({note.Title}) saved in {note.Venture}.", note);
         });
 
@@ -46,7 +46,7 @@ public sealed class KnowledgeEditTools(ToolContext context)
         CancellationToken ct = default) =>
         ToolResults.GuardAsync(context.Backend, async () =>
         {
-            var docs = context.Docs;
+            var docs = await context.DocsAsync(ct);
             var v = await context.CurrentVentureOrNullAsync(venture, ct)
                     ?? throw SessionTools.Invalid("no venture is known here: pass venture, or call `sod` first.");
             var workspace = await context.DetectWorkspaceAsync(ct);

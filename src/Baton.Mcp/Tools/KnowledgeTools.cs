@@ -25,7 +25,7 @@ public sealed class KnowledgeTools(ToolContext context)
             if (string.IsNullOrWhiteSpace(scope) || string.IsNullOrWhiteSpace(name))
                 throw SessionTools.Invalid("scope and name are required: the docs index in the `sod` briefing lists both for every doc.");
             if (version is <= 0) throw SessionTools.Invalid("version must be a positive number.");
-            var doc = await context.Docs.GetDocAsync(scope.Trim(), name.Trim(), version, ct);
+            var doc = await (await context.DocsAsync(ct)).GetDocAsync(scope.Trim(), name.Trim(), version, ct);
             var header = $"<!-- {doc.Scope}/{doc.Name} v{doc.Version}, {doc.SizeBytes:N0} bytes, updated {Timestamp.ToWire(doc.UpdatedAt)}" +
                          $"{(doc.Generated ? ", generated" : "")} -->\n";
             return ToolResults.Ok(header + doc.Content, doc);
@@ -45,7 +45,7 @@ public sealed class KnowledgeTools(ToolContext context)
         {
             if (limit is < 1 or > 50) throw SessionTools.Invalid("limit must be between 1 and 50.");
             var scope = (await context.CurrentVentureOrNullAsync(venture, ct))?.Code;
-            var page = await context.Notes.SearchNotesAsync(new NoteSearchRequest(query, tag, scope, include_global, null, limit, cursor), ct);
+            var page = await (await context.NotesAsync(ct)).SearchNotesAsync(new NoteSearchRequest(query, tag, scope, include_global, null, limit, cursor), ct);
             var count = Count.Slice(page.Items.Count, page.Total).ToString();
 
             var text = new StringBuilder($"## Notes{(string.IsNullOrWhiteSpace(query) ? "" : $" matching \"{query.Trim()}\"")} ({count})\n");

@@ -56,8 +56,9 @@ public sealed class SessionTools(ToolContext context)
         {
             var arguments = new SodArguments(agent, venture, repo, track, IssueNumber: issue_number, BudgetChars: budget_chars,
                 DocsFormat: Arguments.DocsFormat(docs_format, "docs_format"));
+            var backend = await context.BackendAsync(ct);
             var result = await new SodHandler(GitWorkingTreeReader.Instance).RunAsync(arguments, context.FrontEnd(server),
-                context.Options.WorkingDirectory, context.Backend.Sessions, context.Backend.Ventures, ct);
+                context.Options.WorkingDirectory, backend.Sessions, backend.Ventures, ct);
             var sod = result.Answer;
             context.Memory.Remember(new CurrentSession(sod.Session, result.Venture, result.Agent));
 
@@ -96,7 +97,7 @@ public sealed class SessionTools(ToolContext context)
 
             if (end_session)
             {
-                var eod = await HandoffHandler.EodAsync(current.Session.Id, fields, ArgumentNames.Tool, context.Backend.Sessions, ct);
+                var eod = await HandoffHandler.EodAsync(current.Session.Id, fields, ArgumentNames.Tool, (await context.BackendAsync(ct)).Sessions, ct);
                 context.Memory.Forget();
                 return ToolResults.Ok(
                     $"Session `{eod.Session.Id}` ended ({eod.Session.Status.ToString().ToLowerInvariant()}) with handoff `{eod.Handoff.Id}` " +
@@ -107,7 +108,7 @@ public sealed class SessionTools(ToolContext context)
             var session = current.Session;
             var receipt = await HandoffHandler.CreateAsync(
                 new HandoffTarget(session.Venture, session.Repo, session.Track, current.Agent, session.Id, target_venture),
-                fields, ArgumentNames.Tool, context.Backend.Handoffs, ct);
+                fields, ArgumentNames.Tool, (await context.BackendAsync(ct)).Handoffs, ct);
             var where = receipt.Venture == session.Venture
                 ? "It shows in the next `sod` for this repo and track."
                 : $"It is addressed to venture {receipt.Venture} and shows in that venture's next briefing.";
@@ -121,7 +122,7 @@ public sealed class SessionTools(ToolContext context)
         ToolResults.GuardAsync(context.Backend, async () =>
         {
             var current = context.Memory.Require("send a heartbeat for");
-            var answer = await context.Backend.Sessions.HeartbeatAsync(current.Session.Id, ct);
+            var answer = await (await context.BackendAsync(ct)).Sessions.HeartbeatAsync(current.Session.Id, ct);
             context.Memory.Refresh(answer.Session);
             return ToolResults.Ok(
                 $"Heartbeat recorded for session `{answer.Session.Id}`. Next one due by {Timestamp.ToWire(answer.Heartbeat.NextHeartbeatAt)} " +
@@ -136,7 +137,7 @@ public sealed class SessionTools(ToolContext context)
             var workspace = await context.DetectWorkspaceAsync(ct);
             var repoState = RepoState.From(workspace);
             var current = context.Memory.CurrentOrNull;
-            var session = current is null ? null : await context.Backend.Sessions.GetSessionAsync(current.Session.Id, ct);
+            var session = current is null ? null : await (await context.BackendAsync(ct)).Sessions.GetSessionAsync(current.Session.Id, ct);
             var venture = current?.Venture ?? await context.CurrentVentureOrNullAsync(null, ct);
 
             var text = new StringBuilder("## Context\n");
@@ -149,7 +150,7 @@ public sealed class SessionTools(ToolContext context)
             var othersCount = "unknown (no venture resolved)";
             if (venture is not null)
             {
-                var page = await context.Backend.Sessions.ListSessionsAsync(new SessionListRequest(venture.Code, SessionStatus.Active, ActiveSessionsShown), ct);
+                var page = await (await context.BackendAsync(ct)).Sessions.ListSessionsAsync(new SessionListRequest(venture.Code, SessionStatus.Active, ActiveSessionsShown), ct);
                 var selfListed = session is not null && page.Items.Any(s => s.Id == session.Id);
                 others = page.Items.Where(s => s.Id != session?.Id).ToList();
                 // The total counts the caller too when it is active; the honest count of others leaves it out.

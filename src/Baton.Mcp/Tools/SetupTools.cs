@@ -41,7 +41,7 @@ public sealed class SetupTools(ToolContext context)
             }
             try
             {
-                registry = await backend.Ventures.ListVenturesAsync(ct);
+                registry = await (await backend.GetAsync(ct)).Ventures.ListVenturesAsync(ct);
                 if (backend.Mode == BackendMode.Server)
                 {
                     if (backend.KeyConfigured) checks.Add(new("key", CheckStatus.Pass, "BATON_KEY is set and the server accepted it.", null));
@@ -65,6 +65,11 @@ public sealed class SetupTools(ToolContext context)
                     backend.Mode == BackendMode.Server
                         ? "Start the server (`baton serve`) or fix BATON_URL; unset BATON_URL to work in local mode."
                         : "Check the data directory (BATON_DATA_DIR) is writable and not on a network share."));
+            }
+            catch (ToolProblem ex)
+            {
+                // The backend could not be opened at all (a malformed venture registry, …): the message names the fix.
+                checks.Add(new("backend", CheckStatus.Fail, ex.Message, "Fix what it names, then call `preflight` again."));
             }
 
             var workspace = await context.DetectWorkspaceAsync(ct);
@@ -114,7 +119,7 @@ public sealed class SetupTools(ToolContext context)
     public Task<CallToolResult> Ventures(CancellationToken ct = default) =>
         ToolResults.GuardAsync(context.Backend, async () =>
         {
-            var registry = await context.Backend.Ventures.ListVenturesAsync(ct);
+            var registry = await (await context.BackendAsync(ct)).Ventures.ListVenturesAsync(ct);
             var roots = context.Options.RepoRoots;
             var ventures = registry.Select(v => new VentureClones(v, v.Repos.Select(r => new RepoClone($"{v.Org}/{r}", FindCloneOrNull(roots, v.Org, r))).ToList())).ToList();
 

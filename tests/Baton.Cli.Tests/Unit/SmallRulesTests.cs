@@ -80,4 +80,28 @@ public sealed class SmallRulesTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void SessionStateFile_SameSessionRememberedAgain_FileNotRewritten()
+    {
+        var dir = Directory.CreateTempSubdirectory("baton-state-").FullName;
+        try
+        {
+            var state = new SessionStateFile(dir);
+            state.Remember("a1", "org/repo", "main", "sess_1");
+            var written = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+            File.SetLastWriteTimeUtc(state.Path, written);
+
+            state.Remember("a1", "org/repo", "main", "sess_1");
+
+            Assert.Equal(written, File.GetLastWriteTimeUtc(state.Path));
+            state.Remember("a1", "org/repo", "main", "sess_2");
+            Assert.NotEqual(written, File.GetLastWriteTimeUtc(state.Path));
+            Assert.Equal("sess_2", new SessionStateFile(dir).FindSessionIdOrNull("a1", "org/repo", "main"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

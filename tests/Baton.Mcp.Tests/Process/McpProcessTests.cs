@@ -99,6 +99,34 @@ public sealed class McpProcessTests : IDisposable
         Assert.Contains(_world.Gh.Calls, c => c.Contains("example-org/alpha-console"));
     }
 
+    [Fact]
+    public async Task Sod_VenturesFileFixedAfterAFailedCall_TheNextCallOpensTheStore()
+    {
+        var venturesFile = Path.Combine(_world.DataDir, "ventures.json");
+        File.WriteAllText(venturesFile, """{ "ventures": [ { "code": "alpha", "name": "Project Alpha", "org": "example-org", "repo": ["alpha-console"] } ] }""");
+        await using var client = await _world.StartMcpAsync();
+
+        var failed = (await client.CallToolAsync("sod", cancellationToken: Ct)).Failed();
+        Assert.Contains("did you mean \"repos\"", failed.Text());
+        File.WriteAllText(venturesFile, ProcessWorld.VenturesJson);
+        var sod = (await client.CallToolAsync("sod", cancellationToken: Ct)).Ok();
+
+        Assert.Equal("alpha", sod.Data().GetProperty("sod").GetProperty("session").GetProperty("venture").GetString());
+    }
+
+    [Fact]
+    public async Task Sod_DataDirectoryCannotBeCreated_ErrorIsTheStoresOwnReasonWithItsCode()
+    {
+        var blocker = Path.Combine(_world.Repo.Root, "not-a-directory");
+        File.WriteAllText(blocker, "a file where the data directory's parent should be");
+        await using var client = await _world.StartMcpAsync(new Dictionary<string, string> { ["BATON_DATA_DIR"] = Path.Combine(blocker, "baton") });
+
+        var result = (await client.CallToolAsync("sod", cancellationToken: Ct)).Failed();
+
+        Assert.Contains("storage_unavailable", result.Text());
+        Assert.Contains($"The data directory {Path.Combine(blocker, "baton")} cannot be created", result.Text());
+    }
+
     private async Task<string> SodHandoffSodAsync(IReadOnlyDictionary<string, string>? environment)
     {
         string firstSession;

@@ -92,6 +92,37 @@ public sealed class McpStdioTests : IDisposable
         Assert.Equal(0, await ExitCodeAsync(process));
     }
 
+    [Fact]
+    public async Task Mcp_Initialize_AnsweredBeforeTheStoreIsOpened()
+    {
+        using var process = System.Diagnostics.Process.Start(_world.McpStartInfo())!;
+        await process.StandardInput.WriteLineAsync(Initialize);
+        await process.StandardInput.FlushAsync();
+        Assert.Equal(1, await ReadAnswerIdAsync(process));
+
+        // Nothing has asked for the store yet (not even notifications/initialized, which opens it in the background).
+        Assert.False(File.Exists(Path.Combine(_world.DataDir, "baton.db")), "initialize is answered without opening the store");
+        process.StandardInput.Close();
+        Assert.Equal(0, await ExitCodeAsync(process));
+    }
+
+    [Fact]
+    public async Task Mcp_MalformedVenturesFile_InitializeAnswersAndTheToolCallNamesFileAndLine()
+    {
+        File.WriteAllText(Path.Combine(_world.DataDir, "ventures.json"), "{ \"ventures\": [\n  { \"code\": \"alpha\", }\n] }");
+        const string sod = """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"sod","arguments":{}}}""";
+
+        var result = await BatonProcess.RunAsync(_world.McpStartInfo(), string.Join("\n", Initialize, Initialized, sod) + "\n");
+
+        Assert.Equal(0, result.ExitCode);
+        var answers = Lines(result.Out).ToDictionary(a => a.RootElement.GetProperty("id").GetInt32(), a => a.RootElement);
+        Assert.Equal("baton", answers[1].GetProperty("result").GetProperty("serverInfo").GetProperty("name").GetString());
+        var call = answers[2].GetProperty("result");
+        Assert.True(call.GetProperty("isError").GetBoolean());
+        Assert.Equal(McpErrorCodes.InvalidConfiguration, call.GetProperty("structuredContent").GetProperty("error").GetString());
+        Assert.Contains("ventures.json:2: not valid JSON", call.GetProperty("structuredContent").GetProperty("message").GetString());
+    }
+
     /// <summary>The id of the first answer (a line with an id and a result or error) on stdout; notifications are skipped.</summary>
     private static async Task<int> ReadAnswerIdAsync(System.Diagnostics.Process process)
     {
