@@ -22,6 +22,8 @@ namespace Baton.Storage.Postgres;
 /// <item>Locks are taken dependency before dependent (a finish locks its waiting dependents; an insert or a retry
 /// shares-locks its dependencies first), so a dependent is judged after every finish it depends on has committed and
 /// never waits for ever, and the order cannot deadlock.</item>
+/// <item>A pass that assigned sends <c>pg_notify</c> per agent inside its transaction; every replica's listener
+/// (<see cref="ListenForAssignmentsAsync"/>) hears the committed assignment and wakes its long polls.</item>
 /// </list>
 /// </summary>
 public sealed partial class PostgresBatonStore
@@ -30,6 +32,21 @@ public sealed partial class PostgresBatonStore
 
     /// <summary>The advisory-lock key dispatch passes share across replicas ("dispatch" in ASCII).</summary>
     private const long DispatchLockKey = 0x6469737061746368;
+
+    /// <summary>Assignments committed by any replica, heard over <c>LISTEN</c> (see <see cref="AssignmentListener"/>).</summary>
+    public async Task<IAsyncDisposable> ListenForAssignmentsAsync(Action<string> onAssigned, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(onAssigned);
+        EnsureUsable();
+        try
+        {
+            return await AssignmentListener.StartAsync(new Npgsql.NpgsqlConnectionStringBuilder(_connectionString), onAssigned, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgresFailures.Translate(ex, _location) is { } failure)
+        {
+            throw failure;
+        }
+    }
 
     // ---- agents ----
 
@@ -278,6 +295,12 @@ public sealed partial class PostgresBatonStore
                     await SaveTaskChangeAsync(db, change, pass.Now, ct).ConfigureAwait(false);
                     assignments.Add(new Assignment(change.After.Id, change.After.AssignedAgent!, change.After.Epoch, change.After.Probe));
                 }
+            }
+            if (assignments.Count > 0)
+            {
+                // Delivered at commit, to every replica's listener: a long poll waiting on another replica wakes.
+                await db.ExecuteAsync($"SELECT pg_notify('{AssignmentListener.Channel}', agent) FROM unnest(@agents) agent", ct,
+                    ("agents", assignments.Select(a => a.AgentId).Distinct(StringComparer.Ordinal).ToArray())).ConfigureAwait(false);
             }
             var nextDue = (await db.ListAsync($"""
                 SELECT min(due) FROM (

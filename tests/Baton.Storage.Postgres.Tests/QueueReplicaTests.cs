@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Baton.Core.Orchestration;
 using Baton.Core.Orchestration.Agents;
 using Baton.Core.Orchestration.Dispatch;
@@ -116,5 +117,25 @@ public sealed class QueueReplicaTests : IAsyncLifetime
             Assert.Single(await Replica(i).ListTaskEventsAsync(tasks[i].Id, Ct), e => e.To == TaskState.Assigned);
             Assert.Single(await Replica(i + 1).ListTaskResultsAsync(tasks[i].Id, Ct));
         }
+    }
+
+    [Fact]
+    public async Task ListenForAssignments_AnotherReplicaAssigns_HearsEachAgentOnceTheAssignmentCommits()
+    {
+        var heard = Channel.CreateUnbounded<string>();
+        await using var listening = await Second.ListenForAssignmentsAsync(agent => heard.Writer.TryWrite(agent), Ct);
+        var best = (await First.UpsertAgentAsync(SomeTasks.Agent(T0, weight: 0.9, maxConcurrency: 1), Ct)).Agent;
+        var other = (await First.UpsertAgentAsync(SomeTasks.Agent(T0, weight: 0.6, maxConcurrency: 5), Ct)).Agent;
+        for (var i = 0; i < 3; i++) await First.InsertTaskAsync(SomeTasks.Task(T0.AddMilliseconds(i)), "creator-key", Ct);
+
+        var outcome = await First.DispatchAsync(Pass(T0.AddSeconds(1)), Ct);
+
+        Assert.Equal(3, outcome.Assignments.Count);
+        // One notification per agent a pass assigned to, however many tasks it got.
+        var agents = new[] { await heard.Reader.ReadAsync(Ct), await heard.Reader.ReadAsync(Ct) };
+        Assert.Equal(new[] { best.Id, other.Id }.Order(), agents.Order());
+        Assert.Empty((await First.DispatchAsync(Pass(T0.AddSeconds(2)), Ct)).Assignments);
+        await listening.DisposeAsync();
+        Assert.False(heard.Reader.TryRead(out var extra), $"heard {extra} after a pass that assigned nothing");
     }
 }
