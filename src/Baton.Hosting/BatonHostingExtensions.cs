@@ -59,6 +59,7 @@ public static class BatonHostingExtensions
 
         services.AddSingleton<IHostedService, PurgeService>();
         services.AddSingleton<IHostedService, DispatchService>();
+        services.AddSingleton<IHostedService, AssignmentFeedService>();
         if (options.WatchVenturesFile && options.VenturesFile is not null)
         {
             services.AddSingleton<VenturesFileWatcher>();

@@ -39,11 +39,6 @@ internal sealed class DispatchService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        catch (NotSupportedException error)
-        {
-            // A store without the orchestrator (PostgreSQL until its part lands): say so once, not every 30 s.
-            logger.LogWarning("The dispatcher is off: {Reason}", error.Message);
-        }
     }
 
     /// <summary>One sweep and one dispatch; returns how long to sleep unless signalled.</summary>
@@ -61,7 +56,7 @@ internal sealed class DispatchService(
             if (outcome.NextDueAt is { } due && due - now < sleep) sleep = due - now;
             return sleep < MinimumSleep ? MinimumSleep : sleep;
         }
-        catch (Exception error) when (error is not NotSupportedException && (error is not OperationCanceledException || !ct.IsCancellationRequested))
+        catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             logger.LogError(error, "The dispatch pass failed; trying again in {Interval}", options.SweepInterval);
             return options.SweepInterval;

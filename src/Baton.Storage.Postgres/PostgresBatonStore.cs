@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Baton.Core.Orchestration;
 using Baton.Core.Requests;
 using Baton.Core.Storage;
 using Npgsql;
@@ -16,7 +17,7 @@ namespace Baton.Storage.Postgres;
 /// <remarks>
 /// Usage: <c>var store = PostgresBatonStore.Open(options); await store.InitializeAsync(ct);</c> … <c>await store.DisposeAsync();</c>
 /// </remarks>
-public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter
+public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter, IAssignmentFeed
 {
     /// <summary>The advisory-lock key migrations run under (any constant both replicas agree on: "baton" in ASCII).</summary>
     private const long MigrationLockKey = 0x6261746f6e;
@@ -29,13 +30,16 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter
     private readonly PostgresStoreOptions _options;
     private readonly string _maskedConnectionString;
     private readonly string _location;
+    private readonly string _connectionString;
     private HeartbeatWriter? _heartbeats;
     private bool _initialized;
     private int _disposed;
 
-    private PostgresBatonStore(NpgsqlDataSource dataSource, PostgresStoreOptions options, string maskedConnectionString, TimeProvider clock)
+    private PostgresBatonStore(NpgsqlDataSource dataSource, PostgresStoreOptions options, string connectionString, string maskedConnectionString,
+        TimeProvider clock)
     {
         _options = options;
+        _connectionString = connectionString;
         _dataSource = dataSource;
         _maskedConnectionString = maskedConnectionString;
         _clock = clock;
@@ -67,7 +71,7 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter
         // The timeout a caller sees when the database is gone; the default 15 s is longer than any client waits.
         if (builder.Timeout == 15) builder.Timeout = 5;
         var masked = ConnectionStrings.Mask(builder.ConnectionString);
-        return new PostgresBatonStore(NpgsqlDataSource.Create(builder.ConnectionString), options, masked, clock ?? TimeProvider.System);
+        return new PostgresBatonStore(NpgsqlDataSource.Create(builder.ConnectionString), options, builder.ConnectionString, masked, clock ?? TimeProvider.System);
     }
 
     public string Kind => "postgres";

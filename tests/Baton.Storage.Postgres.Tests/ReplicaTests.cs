@@ -185,6 +185,33 @@ public sealed class ReplicaTests : IAsyncLifetime
 
     private sealed record Answer(HttpStatusCode Status, string Body, bool Replayed);
 
+    [Fact]
+    public async Task Next_WaitingOnOneReplica_IsWokenByAnAssignmentTheOtherReplicaMade()
+    {
+        using var a = _a.Client(_adminKey);
+        using var b = _b.Client(_adminKey);
+        var registered = await PostAsync(a, "/v1/agents", new
+        {
+            name = "kubectl-deployer", cli = "claude", max_concurrency = 1,
+            capabilities = new[] { new { name = "deploy-service", weight = 0.8 } },
+        }, null);
+        Assert.True(registered.Status == HttpStatusCode.Created, registered.Body);
+        var agent = Json(registered.Body)["agent"]!["id"]!.GetValue<string>();
+        // Due in two seconds: replica A's dispatcher (poked by the add) assigns it then, while B's long poll is waiting;
+        // B's own dispatcher was not poked and next wakes on its 30 s sweep.
+        var added = await PostAsync(a, "/v1/tasks", new
+        {
+            venture = "alpha", capability = "deploy-service", title = "Deploy api", not_before = DateTimeOffset.UtcNow.AddSeconds(2),
+        }, null);
+        Assert.True(added.Status == HttpStatusCode.Created, added.Body);
+
+        // Without the feed B's poll hears nothing and answers "no task" after its 20 s.
+        var next = await PostAsync(b, $"/v1/agents/{agent}/next", new { wait_seconds = 20 }, null);
+
+        Assert.True(next.Status == HttpStatusCode.OK, next.Body);
+        Assert.Equal(Json(added.Body)["id"]!.GetValue<string>(), Json(next.Body)["task"]?["id"]?.GetValue<string>());
+    }
+
     private static async Task<Answer> PostAsync(HttpClient client, string path, object body, string? idempotencyKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };

@@ -7,8 +7,9 @@ namespace Baton.Core.Orchestration;
 /// In-process wake-ups, so nothing polls the store in a loop: services tell the dispatcher that something may be
 /// assignable now (a task added or finished, an agent back), and the dispatcher tells each long poll
 /// (<c>POST /v1/agents/{id}/next</c>) that its agent got a task. One per process (the composition root registers it).
-/// Several replicas sharing PostgreSQL do not see each other's signals; their dispatchers still wake on their own
-/// timers (the earliest due time and the sweep interval).
+/// Several replicas sharing PostgreSQL share <see cref="Assigned"/> through the store's <see cref="IAssignmentFeed"/>
+/// (an assignment on one wakes the long polls on all); <see cref="DispatchNeeded"/> stays in process, so another
+/// replica's dispatcher wakes on its own timers (the earliest due time and the sweep interval).
 /// </summary>
 public sealed class OrchestrationSignals
 {
