@@ -175,7 +175,7 @@ public static class PostgresBench
     private static async Task<(Process, Uri)> StartAsync(string dataDir, string? postgresUrl)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var args = new List<string> { Path.Combine(AppContext.BaseDirectory, "baton.dll"), "serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--rate-limit", "0" };
+        var args = new List<string> { BenchServer.ServerDll, "serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--rate-limit", "0" };
         if (postgresUrl is not null) args.AddRange(["--store", "postgres", "--store-url", postgresUrl]);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start baton serve");

@@ -53,6 +53,20 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         return op.Task;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer's connection between two groups, with no transaction open: every
+    /// write queued before it commits first, and no write runs until it returns. For what must see the file with no
+    /// writer of ours in the middle (the WAL restart, see <see cref="Checkpointer"/>); it answers at once, as nothing
+    /// of it is committed by a group.
+    /// </summary>
+    public Task<T> BetweenGroupsAsync<T>(Func<Db, T> work, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var op = new WriteOp<T>(work, ct) { OutsideGroup = true };
+        if (!_queue.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteBatonStore), "The store is closed.");
+        return op.Task;
+    }
+
     /// <summary>Stops taking writes, finishes everything already queued, then closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -70,12 +84,32 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             while (group.Count < _maxGroupSize && _queue.Reader.TryRead(out var op))
             {
                 if (op.CancellationToken.IsCancellationRequested) op.Cancel();
+                else if (op.OutsideGroup) RunBetweenGroups(group, op);
                 else group.Add(op);
             }
             if (group.Count == 0) continue;
 
             CommitGroup(group);
             group.Clear();
+        }
+    }
+
+    /// <summary>Commits what was taken before <paramref name="op"/>, then runs it on its own, outside any transaction.</summary>
+    private void RunBetweenGroups(List<WriteOp> group, WriteOp op)
+    {
+        if (group.Count > 0)
+        {
+            CommitGroup(group);
+            group.Clear();
+        }
+        try
+        {
+            op.Run(new Db(_connection, null, _statements));
+            op.Publish();
+        }
+        catch (Exception ex)
+        {
+            op.Fail(_mapFailure(ex));
         }
     }
 
@@ -166,6 +200,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private abstract class WriteOp(CancellationToken ct)
     {
         public CancellationToken CancellationToken { get; } = ct;
+
+        /// <summary>Runs between groups, outside any transaction (<see cref="BetweenGroupsAsync{T}"/>).</summary>
+        public bool OutsideGroup { get; init; }
 
         public abstract void Run(Db db);
 
