@@ -30,9 +30,9 @@ public static class HeartbeatBench
     public static async Task<IReadOnlyList<Figure>> RatioAsync(HttpClient http, int seconds, int rounds)
     {
         var sessions = await OpenSessionsAsync(http, Concurrency, "hb13");
-        // Warm-up: JIT of each path, connection pool, page cache.
+        // Warm-up: JIT of each path (tiering up takes a while on a loaded machine), connection pool, page cache.
         foreach (var send in new[] { Unkeyed(sessions), Keyed(sessions), Bare() })
-            await ThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(2), send);
+            await ThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(5), send);
 
         var unkeyed = new List<(double PerSecond, Samples Latency)>();
         var keyed = new List<(double PerSecond, Samples Latency)>();

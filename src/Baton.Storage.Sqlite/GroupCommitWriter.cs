@@ -1,4 +1,3 @@
-using System.Data;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -129,11 +128,13 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private void RunGroup(List<WriteOp> group)
     {
-        SqliteTransaction transaction;
+        // BEGIN and COMMIT through the statement cache, as the savepoints: SqliteTransaction prepares both statements
+        // anew for every group, which on the heartbeat path (small groups, many of them) was a cost per request.
+        var db = new Db(_connection, null, _statements);
         try
         {
-            // Serializable + not deferred = BEGIN IMMEDIATE: take the write lock before reading anything.
-            transaction = _connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+            // IMMEDIATE: take the write lock before reading anything.
+            db.Execute("BEGIN IMMEDIATE");
         }
         catch (Exception ex)
         {
@@ -141,12 +142,11 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             return;
         }
 
-        using (transaction)
+        var open = true;
+        try
         {
-            var db = new Db(_connection, transaction, _statements);
             foreach (var op in group)
             {
-                // Savepoints through the statement cache rather than SqliteTransaction.Save, which prepares anew each time.
                 db.Execute("SAVEPOINT op");
                 try
                 {
@@ -163,7 +163,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
             try
             {
-                transaction.Commit();
+                db.Execute("COMMIT");
+                open = false;
             }
             catch (Exception ex)
             {
@@ -172,10 +173,27 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 return;
             }
         }
+        finally
+        {
+            // Whatever left the group unfinished (a failed commit, a broken savepoint, an exception above) rolls it back.
+            if (open) TryRollBack(db);
+        }
 
         Interlocked.Increment(ref _commitCount);
         Interlocked.Add(ref _opCount, group.Count);
         foreach (var op in group) op.Publish();
+    }
+
+    private static void TryRollBack(Db db)
+    {
+        try
+        {
+            db.Execute("ROLLBACK");
+        }
+        catch (Exception)
+        {
+            // The transaction is already gone (SQLite rolls back by itself on some errors): nothing is left to undo.
+        }
     }
 
     /// <summary>
