@@ -27,7 +27,8 @@ public static class HeartbeatBench
     /// <summary>Where the memory figure's second reading is taken, and how often it is read after that.</summary>
     public const long MemoryMark = 200_000;
 
-    public static async Task<IReadOnlyList<Figure>> RatioAsync(HttpClient http, int seconds, int rounds)
+    /// <param name="statistics">The group-commit counters when the server runs in this process (null otherwise).</param>
+    public static async Task<IReadOnlyList<Figure>> RatioAsync(HttpClient http, int seconds, int rounds, Func<Baton.Storage.Sqlite.SqliteStoreStatistics?>? statistics = null)
     {
         var sessions = await OpenSessionsAsync(http, Concurrency, "hb13");
         // Warm-up: JIT of each path (tiering up takes a while on a loaded machine), connection pool, page cache.
@@ -37,9 +38,17 @@ public static class HeartbeatBench
         var unkeyed = new List<(double PerSecond, Samples Latency)>();
         var keyed = new List<(double PerSecond, Samples Latency)>();
         var bare = new List<(double PerSecond, Samples Latency)>();
+        var before = statistics?.Invoke();
+        long unkeyedCommits = 0, unkeyedOps = 0;
         for (var round = 0; round < rounds; round++)
         {
+            var start = statistics?.Invoke();
             unkeyed.Add(await ThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(seconds), Unkeyed(sessions)));
+            if (start is { } a && statistics?.Invoke() is { } b)
+            {
+                unkeyedCommits += b.CommitCount - a.CommitCount;
+                unkeyedOps += b.OpCount - a.OpCount;
+            }
             keyed.Add(await ThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(seconds), Keyed(sessions)));
             bare.Add(await ThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(seconds), Bare()));
         }
@@ -53,6 +62,8 @@ public static class HeartbeatBench
             new($"Bare GET /healthz ({Concurrency} clients)", Describe(bare)),
             new("Heartbeat (no key) ÷ bare", unkeyedRatio.ToString("F2", CultureInfo.InvariantCulture), "≥ 0.6", unkeyedRatio >= 0.6),
             new("Heartbeat (keyed) ÷ bare", keyedRatio.ToString("F2", CultureInfo.InvariantCulture)),
+            .. (before is null || unkeyedCommits == 0 ? Array.Empty<Figure>()
+                : [new Figure("Group commit during unkeyed heartbeats", $"{(double)unkeyedOps / unkeyedCommits:F1} writes per commit")]),
         ];
     }
 

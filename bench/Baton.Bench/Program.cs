@@ -62,7 +62,7 @@ if (Environment.GetCommandLineArgs().Contains("--heartbeat"))
         var rssAtStart = HeartbeatBench.RssKb(hbServer.ServerProcessId);
         using var hbHttp = NewClient(hbServer.BaseAddress, hbServer.Key);
         var rounds = ArgValue("--rounds") is { } r ? int.Parse(r) : 5;
-        var hbFigures = new List<Figure>(rounds > 0 ? await HeartbeatBench.RatioAsync(hbHttp, seconds, rounds) : []);
+        var hbFigures = new List<Figure>(rounds > 0 ? await HeartbeatBench.RatioAsync(hbHttp, seconds, rounds, () => hbServer.Statistics) : []);
         if (memoryRequests > 0) hbFigures.AddRange(await HeartbeatBench.MemoryAsync(hbHttp, hbServer.ServerProcessId, rssAtStart, memoryRequests));
         Console.WriteLine(Report(hbFigures, seconds, hbServer.Mode + " (--heartbeat: nothing seeded but the 50 ventures)"));
         return hbFigures.All(f => f.Met != false) ? 0 : 3;
