@@ -39,6 +39,16 @@ public sealed class BenchServer : IAsyncDisposable
 
     public string Mode => _process is null ? "server in the benchmark's process" : "`baton serve` in its own process";
 
+    /// <summary>The process serving requests: <c>baton serve</c>'s own, or this one when the server runs in process.</summary>
+    public int ServerProcessId => _process?.Id ?? Environment.ProcessId;
+
+    /// <summary>
+    /// The <c>baton.dll</c> to serve with: the one built beside the bench, or <c>BATON_BENCH_SERVER</c> (a path to another
+    /// build's baton.dll), so one bench can drive two builds of the server in the same minute (A/B).
+    /// </summary>
+    public static string ServerDll =>
+        Environment.GetEnvironmentVariable("BATON_BENCH_SERVER") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "baton.dll");
+
     public static async Task<BenchServer> StartAsync(string dataDir, bool inProcess)
     {
         if (inProcess)
@@ -54,7 +64,7 @@ public sealed class BenchServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "baton.dll"), "serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--rate-limit", "0" })
+        foreach (var arg in new[] { ServerDll, "serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--rate-limit", "0" })
             start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start baton serve");
         _ = process.StandardError.ReadToEndAsync();

@@ -32,7 +32,10 @@ public static class PostgresBench
                 var result = await MeasureAsync(url, replicas, seconds);
                 lines.Add(result.Describe($"PostgreSQL, {replicas} replica{(replicas > 1 ? "s" : "")}"));
                 if (replicas == 1)
+                {
                     lines.Add($"  1 replica ÷ SQLite heartbeat: {result.HeartbeatPerSecond / sqlite.HeartbeatPerSecond:F2} (target ≥ 0.5)");
+                    lines.Add($"  1 replica ÷ SQLite heartbeat with Idempotency-Key: {result.KeyedHeartbeatPerSecond / sqlite.KeyedHeartbeatPerSecond:F2}");
+                }
             }
             finally
             {
@@ -43,16 +46,17 @@ public static class PostgresBench
         return lines;
     }
 
-    private sealed record Result(double HeartbeatPerSecond, double HeartbeatP50, double SodP50, double EodP50,
-        double? CommitsPerHeartbeat, double? WalSyncsPerHeartbeat, double? CommitsPerSod, double? CommitsPerEod,
+    private sealed record Result(double HeartbeatPerSecond, double HeartbeatP50, double KeyedHeartbeatPerSecond, double KeyedHeartbeatP50,
+        double SodP50, double EodP50,
+        double? CommitsPerHeartbeat, double? WalSyncsPerHeartbeat, double? CommitsPerKeyedHeartbeat, double? WalSyncsPerKeyedHeartbeat, double? CommitsPerSod, double? CommitsPerEod,
         double ServerCpu, double PostgresCpu, double LoadCpu, double WallSeconds)
     {
         public string Describe(string label)
         {
             var text = new StringBuilder();
-            text.Append(CultureInfo.InvariantCulture, $"{label}: heartbeat {HeartbeatPerSecond:N0} req/s (p50 {HeartbeatP50:F2} ms), SOD p50 {SodP50:F2} ms, EOD p50 {EodP50:F2} ms");
+            text.Append(CultureInfo.InvariantCulture, $"{label}: heartbeat {HeartbeatPerSecond:N0} req/s (p50 {HeartbeatP50:F2} ms), with Idempotency-Key as Baton.Client sends it {KeyedHeartbeatPerSecond:N0} req/s (p50 {KeyedHeartbeatP50:F2} ms; keyed ÷ unkeyed {KeyedHeartbeatPerSecond / HeartbeatPerSecond:F2}), SOD p50 {SodP50:F2} ms, EOD p50 {EodP50:F2} ms");
             if (CommitsPerHeartbeat is { } c)
-                text.Append(CultureInfo.InvariantCulture, $"; commits/heartbeat {c:F2}, WAL fsyncs/heartbeat {WalSyncsPerHeartbeat:F2}, commits/SOD {CommitsPerSod:F2}, commits/EOD {CommitsPerEod:F2}");
+                text.Append(CultureInfo.InvariantCulture, $"; commits/heartbeat {c:F2}, WAL fsyncs/heartbeat {WalSyncsPerHeartbeat:F2}, commits/keyed heartbeat {CommitsPerKeyedHeartbeat:F2}, WAL fsyncs/keyed heartbeat {WalSyncsPerKeyedHeartbeat:F2}, commits/SOD {CommitsPerSod:F2}, commits/EOD {CommitsPerEod:F2}");
             text.Append(CultureInfo.InvariantCulture, $"; CPU during heartbeats (of {Environment.ProcessorCount} cores): servers {ServerCpu / WallSeconds:F2}, postgres {PostgresCpu / WallSeconds:F2}, load generator {LoadCpu / WallSeconds:F2}");
             return text.ToString();
         }
@@ -98,10 +102,16 @@ public static class PostgresBench
             var (count, latencies, wall) = await HeartbeatsAsync(clients, sessions, TimeSpan.FromSeconds(seconds));
             var cpuAfter = Cpu(servers.Select(s => s.Process.Id));
             var afterHeartbeats = postgresUrl is null ? null : await CountersAsync(postgresUrl);
+            // Keyed heartbeats last, so the commit and CPU figures above stay those of plain heartbeats.
+            await HeartbeatsAsync(clients, sessions, TimeSpan.FromSeconds(2), keyed: true);
+            var beforeKeyed = postgresUrl is null ? null : await CountersAsync(postgresUrl);
+            var (keyedCount, keyedLatencies, keyedWall) = await HeartbeatsAsync(clients, sessions, TimeSpan.FromSeconds(seconds), keyed: true);
+            var afterKeyed = postgresUrl is null ? null : await CountersAsync(postgresUrl);
 
             double? PerOp(long[]? a, long[]? b, int index, double ops) => a is null || b is null ? null : (b[index] - a[index]) / ops;
-            return new Result(count / wall, Median(latencies), Median(sod), Median(eod),
+            return new Result(count / wall, Median(latencies), keyedCount / keyedWall, Median(keyedLatencies), Median(sod), Median(eod),
                 PerOp(afterEod, afterHeartbeats, 0, count), PerOp(afterEod, afterHeartbeats, 1, count),
+                PerOp(beforeKeyed, afterKeyed, 0, keyedCount), PerOp(beforeKeyed, afterKeyed, 1, keyedCount),
                 PerOp(before, afterSod, 0, 300), PerOp(afterSod, afterEod, 0, 200 * 2) /* SOD + EOD each */,
                 cpuAfter.Servers - cpuBefore.Servers, cpuAfter.Postgres - cpuBefore.Postgres, cpuAfter.Load - cpuBefore.Load, wall);
         }
@@ -117,7 +127,7 @@ public static class PostgresBench
         }
     }
 
-    private static async Task<(long Count, List<double> Latencies, double Wall)> HeartbeatsAsync(List<HttpClient> clients, string[] sessions, TimeSpan duration)
+    private static async Task<(long Count, List<double> Latencies, double Wall)> HeartbeatsAsync(List<HttpClient> clients, string[] sessions, TimeSpan duration, bool keyed = false)
     {
         var all = new List<double>[sessions.Length];
         var watch = Stopwatch.StartNew();
@@ -128,7 +138,16 @@ public static class PostgresBench
             while (watch.Elapsed < duration)
             {
                 var started = watch.Elapsed;
-                using var response = await client.PostAsync($"/v1/sessions/{sessions[worker]}/heartbeat", null);
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/sessions/{sessions[worker]}/heartbeat");
+                if (keyed)
+                {
+                    // As Baton.Client sends it: `{}` as UTF-8 JSON, a new key and correlation id per call.
+                    request.Headers.TryAddWithoutValidation("X-Correlation-Id", "corr_" + Guid.NewGuid().ToString("D"));
+                    request.Headers.TryAddWithoutValidation("Idempotency-Key", Guid.NewGuid().ToString("N"));
+                    request.Content = new ByteArrayContent("{}"u8.ToArray());
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                }
+                using var response = await client.SendAsync(request);
                 if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"heartbeat answered {(int)response.StatusCode}");
                 mine.Add((watch.Elapsed - started).TotalMilliseconds);
             }
@@ -175,7 +194,7 @@ public static class PostgresBench
     private static async Task<(Process, Uri)> StartAsync(string dataDir, string? postgresUrl)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var args = new List<string> { Path.Combine(AppContext.BaseDirectory, "baton.dll"), "serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--rate-limit", "0" };
+        var args = new List<string> { BenchServer.ServerDll, "serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--rate-limit", "0" };
         if (postgresUrl is not null) args.AddRange(["--store", "postgres", "--store-url", postgresUrl]);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start baton serve");

@@ -19,6 +19,7 @@ using Baton.Core.Sessions;
 //   dotnet run -c Release --project bench/Baton.Bench -- --launch   (the `baton launch` figures only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --knowledge   (note search and the rich venture's SOD only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --postgres "Host=127.0.0.1;Port=5432;Username=postgres"  (issue 6 figures)
+//   dotnet run -c Release --project bench/Baton.Bench -- --heartbeat [--rounds 5 --memory-requests 1000000]  (issue 13: heartbeat ÷ bare, keyed and not; RSS)
 
 // `--mcp`: only the `baton mcp` figures (issue 4), which need the built baton rather than a server in this process.
 if (Environment.GetCommandLineArgs().Contains("--mcp"))
@@ -69,12 +70,36 @@ if (Environment.GetCommandLineArgs().Contains("--knowledge"))
 var seconds = ArgValue("--seconds") is { } s ? int.Parse(s) : 10;
 var outPath = ArgValue("--out");
 const int Ventures = 50, SeedSessions = 1_000, SeedHandoffs = 10_000, Concurrency = 32;
+var memoryRequests = ArgValue("--memory-requests") is { } m ? long.Parse(m) : 1_000_000;
+
+// `--heartbeat`: only issue 13's heartbeat ratios (keyed and not) and the server's RSS over `--memory-requests`.
+if (Environment.GetCommandLineArgs().Contains("--heartbeat"))
+{
+    var hbDir = Directory.CreateTempSubdirectory("baton-bench-hb-").FullName;
+    try
+    {
+        WriteVenturesFile(hbDir, Ventures);
+        await using var hbServer = await BenchServer.StartAsync(hbDir, inProcess: Environment.GetCommandLineArgs().Contains("--in-process"));
+        var rssAtStart = HeartbeatBench.RssKb(hbServer.ServerProcessId);
+        using var hbHttp = NewClient(hbServer.BaseAddress, hbServer.Key);
+        var rounds = ArgValue("--rounds") is { } r ? int.Parse(r) : 5;
+        var hbFigures = new List<Figure>(rounds > 0 ? await HeartbeatBench.RatioAsync(hbHttp, seconds, rounds, () => hbServer.Statistics) : []);
+        if (memoryRequests > 0) hbFigures.AddRange(await HeartbeatBench.MemoryAsync(hbHttp, hbServer.ServerProcessId, rssAtStart, memoryRequests));
+        Console.WriteLine(Report(hbFigures, seconds, hbServer.Mode + " (--heartbeat: nothing seeded but the 50 ventures)"));
+        return hbFigures.All(f => f.Met != false) ? 0 : 3;
+    }
+    finally
+    {
+        try { Directory.Delete(hbDir, recursive: true); } catch (IOException) { /* best effort: a temp dir */ }
+    }
+}
 
 var dataDir = Directory.CreateTempSubdirectory("baton-bench-").FullName;
 try
 {
     WriteVenturesFile(dataDir, Ventures);
     await using var server = await BenchServer.StartAsync(dataDir, inProcess: Environment.GetCommandLineArgs().Contains("--in-process"));
+    var serverRssAtStart = HeartbeatBench.RssKb(server.ServerProcessId);
     using var http = NewClient(server.BaseAddress, server.Key);
 
     Console.WriteLine($"Seeding {Ventures} ventures, {SeedSessions:N0} sessions, {SeedHandoffs:N0} handoffs …");
@@ -98,18 +123,26 @@ try
     figures.Add(new("EOD (10 KB handoff) p99", Ms(eod.Percentile(99)), "≤ 15 ms", eod.Percentile(99) <= 15));
 
     var statsBefore = server.Statistics;
-    var heartbeat = await RunThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(seconds), HeartbeatSender(await OpenSessionsAsync(http, Concurrency, "hb")));
+    var hbSessions = await OpenSessionsAsync(http, Concurrency, "hb");
+    var heartbeat = await RunThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(seconds), HeartbeatSender(hbSessions));
     var statsAfter = server.Statistics;
     var bare = await RunThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(seconds), BareSender());
     var ratio = heartbeat.PerSecond / bare.PerSecond;
     figures.Add(new($"Heartbeat throughput ({Concurrency} clients)", $"{heartbeat.PerSecond:N0} req/s (p50 {heartbeat.Latency.Percentile(50):F2} ms, p99 {heartbeat.Latency.Percentile(99):F2} ms)"));
     figures.Add(new($"Bare GET /healthz ({Concurrency} clients)", $"{bare.PerSecond:N0} req/s (p50 {bare.Latency.Percentile(50):F2} ms, p99 {bare.Latency.Percentile(99):F2} ms)"));
-    figures.Add(new("Heartbeat ÷ bare", $"{ratio:F2}", "≥ 0.3", ratio >= 0.3));
+    figures.Add(new("Heartbeat ÷ bare", $"{ratio:F2}", "≥ 0.6", ratio >= 0.6));
+    // The real client always sends an Idempotency-Key (issue 13): the same heartbeat as Baton.Client sends it.
+    var keyedHeartbeat = await RunThroughputAsync(http, Concurrency, TimeSpan.FromSeconds(seconds), HeartbeatBench.Keyed(hbSessions));
+    figures.Add(new("Heartbeat with Idempotency-Key ÷ bare", $"{keyedHeartbeat.PerSecond / bare.PerSecond:F2} ({keyedHeartbeat.PerSecond:N0} req/s, p50 {keyedHeartbeat.Latency.Percentile(50):F2} ms)"));
     if (statsBefore is { } b && statsAfter is { } a && a.CommitCount > b.CommitCount)
         figures.Add(new("Group commit during heartbeats", $"{(double)(a.OpCount - b.OpCount) / (a.CommitCount - b.CommitCount):F1} writes per commit"));
 
     if (!Environment.GetCommandLineArgs().Contains("--skip-knowledge"))
         figures.AddRange(await KnowledgeBench.RunAsync(server.Store, http, dataDir));
+
+    // Last, so it is the RSS after the whole bench: the phases above plus this one's requests.
+    if (memoryRequests > 0)
+        figures.AddRange(await HeartbeatBench.MemoryAsync(http, server.ServerProcessId, serverRssAtStart, memoryRequests));
 
     var report = Report(figures, seconds, server.Mode);
     Console.WriteLine();

@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Baton.Core.Requests;
 using Baton.Core.Sessions;
+using Baton.Storage.Relational;
 using Npgsql;
 
 namespace Baton.Storage.Postgres;
@@ -22,6 +24,15 @@ namespace Baton.Storage.Postgres;
 /// second heartbeat of a session already in a batch in flight — and every heartbeat of a batch whose statement failed is
 /// answered <c>null</c>: "not done, run it alone", and the caller runs the one-heartbeat path, which reports
 /// NotFound / NotActive (or its own error) exactly as before. So a failure fails only the heartbeats it concerns.
+/// </para>
+/// <para>
+/// A heartbeat under an Idempotency-Key (its request's first write) joins the batch too
+/// (decisions/0017-heartbeat-path-and-wal-restart.md): a batch holding one runs as one transaction that inserts each
+/// key's record if there is none, touches only the sessions whose record it inserted (and the unkeyed ones), writes
+/// each touched heartbeat's result into its record, and deletes the records of those it did not touch — so each
+/// request's heartbeat and its record commit together or not at all, as decisions/0013 asks. A key that already had
+/// a record (a retry, a racing replica, another request's key) is not touched and runs alone, where the record's rules
+/// decide, exactly as before.
 /// </para>
 /// </summary>
 internal sealed class HeartbeatWriter : IAsyncDisposable
@@ -60,10 +71,11 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
     /// <paramref name="ct"/> is honoured until the batch is sent; after that the outcome is reported whatever happens to
     /// the token, so a caller never wonders whether a heartbeat it gave up on committed anyway.
     /// </summary>
-    public Task<Session?> TouchAsync(string id, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
+    /// <param name="key">The request's key when this heartbeat is its first write under one; null for a plain heartbeat.</param>
+    public Task<Session?> TouchAsync(string id, DateTimeOffset now, TimeSpan staleAfter, IdempotencyScope? key, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var op = new Heartbeat(id, Rows.Ms(now), Rows.Ms(now - staleAfter), ct);
+        var op = new Heartbeat(id, Rows.Ms(now), Rows.Ms(now - staleAfter), key, ct);
         // Counted before it is written, so the loop's decrement never runs first.
         Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(op))
@@ -149,15 +161,20 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
         foreach (var op in batch) op.Completion.TrySetResult(touched.GetValueOrDefault(op.Id));
     }
 
-    /// <summary>One statement, autocommitted: the sessions it touched, by id. Returns only after the commit.</summary>
+    /// <summary>
+    /// One statement, autocommitted — or, when the batch holds keyed heartbeats, one transaction: the sessions it
+    /// touched, by id. Returns only after the commit.
+    /// </summary>
     private async Task<Dictionary<string, Session>> TouchAllAsync(List<Heartbeat> batch)
     {
         // No token: once a batch is sent, its outcome is reported to every caller (see TouchAsync).
         await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-        var db = new Db(connection, null);
         // In id order, so batches on every replica lock their rows in the same order as a rule. Should two batches still
         // deadlock, PostgreSQL fails one of them and its heartbeats run alone (see SendBatchAsync): slower, never wrong.
         batch.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        if (batch.Exists(op => op.Key is not null)) return await TouchAllWithKeysAsync(connection, batch).ConfigureAwait(false);
+
+        var db = new Db(connection, null);
         var rows = await db.ListAsync($"""
             UPDATE sessions AS s SET last_heartbeat_at = b.now
             FROM unnest(@ids::text[], @nows::bigint[], @cutoffs::bigint[]) AS b(id, now, cutoff)
@@ -172,14 +189,121 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
         return touched;
     }
 
+    /// <summary>
+    /// A batch with keyed heartbeats, in one transaction: the first statement inserts the records of the keys that
+    /// have none (ON CONFLICT DO NOTHING waits for a racing attempt's insert and then leaves its record alone) and
+    /// touches the unkeyed sessions and those whose key it inserted; the second writes each touched heartbeat's result
+    /// into its record and deletes the records of keyed heartbeats it did not touch (they run alone, as if never sent).
+    /// Three round trips and one commit for the whole batch.
+    /// </summary>
+    private static async Task<Dictionary<string, Session>> TouchAllWithKeysAsync(NpgsqlConnection connection, List<Heartbeat> batch)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+        var db = new Db(connection, transaction);
+        var rows = await db.ListAsync($"""
+            WITH b AS (
+                SELECT * FROM unnest(@ids::text[], @nows::bigint[], @cutoffs::bigint[], @routes::text[], @actors::text[], @keys::text[],
+                                     @hashes::text[], @created::bigint[], @expires::bigint[])
+                    AS b(id, now, cutoff, route, actor, key, hash, created, expires)
+            ), fresh AS (
+                INSERT INTO idempotency (route, actor_key_id, key, request_hash, state, created_at, expires_at)
+                SELECT route, actor, key, hash, 'pending', created, expires FROM b WHERE key IS NOT NULL
+                ON CONFLICT (route, actor_key_id, key) DO NOTHING
+                RETURNING route, actor_key_id, key
+            ), touched AS (
+                UPDATE sessions AS s SET last_heartbeat_at = b.now
+                FROM b
+                WHERE s.id = b.id AND s.status = 'active' AND s.last_heartbeat_at > b.cutoff
+                  AND (b.key IS NULL OR EXISTS (SELECT 1 FROM fresh f WHERE f.route = b.route AND f.actor_key_id = b.actor AND f.key = b.key))
+                RETURNING {QualifiedSessionColumns}
+            )
+            SELECT t.*, b.id AS op_id, f.key IS NOT NULL AS inserted
+            FROM b
+            LEFT JOIN fresh f ON f.route = b.route AND f.actor_key_id = b.actor AND f.key = b.key
+            LEFT JOIN touched t ON t.id = b.id
+            """, r => (OpId: r.GetString(r.GetOrdinal("op_id")), Inserted: r.GetBoolean(r.GetOrdinal("inserted")),
+                       Session: r.IsDBNull(r.GetOrdinal("id")) ? null : Rows.Session(r)),
+            CancellationToken.None,
+            ("ids", batch.Select(op => op.Id).ToArray()),
+            ("nows", batch.Select(op => op.Now).ToArray()),
+            ("cutoffs", batch.Select(op => op.Cutoff).ToArray()),
+            ("routes", batch.Select(op => op.Key?.Key.Route).ToArray()),
+            ("actors", batch.Select(op => op.Key?.Key.ActorKeyId).ToArray()),
+            ("keys", batch.Select(op => op.Key?.Key.Key).ToArray()),
+            ("hashes", batch.Select(op => op.Key?.RequestHash).ToArray()),
+            ("created", batch.Select(op => op.Key is { } k ? Rows.Ms(k.Now) : (long?)null).ToArray()),
+            ("expires", batch.Select(op => op.Key is { } k ? Rows.Ms(k.ExpiresAt) : (long?)null).ToArray())).ConfigureAwait(false);
+
+        var byId = batch.ToDictionary(op => op.Id, StringComparer.Ordinal);
+        var touched = new Dictionary<string, Session>(rows.Count, StringComparer.Ordinal);
+        var recorded = new List<(IdempotencyKey Key, string Writes)>();
+        var dropped = new List<IdempotencyKey>();
+        foreach (var (opId, inserted, session) in rows)
+        {
+            var op = byId[opId];
+            if (op.Key is null)
+            {
+                if (session is not null) touched[opId] = session;
+            }
+            else if (inserted && session is not null)
+            {
+                touched[opId] = session;
+                // The result the one-heartbeat path would have kept for this write: a retry replays it from here.
+                recorded.Add((op.Key.Key, IdempotencyRows.EncodeWrites([IdempotencyRows.Keep(new TouchOutcome(TouchResult.Touched, session))])));
+            }
+            else if (inserted)
+            {
+                dropped.Add(op.Key.Key);
+            }
+        }
+
+        if (recorded.Count > 0 || dropped.Count > 0)
+        {
+            await using var second = new NpgsqlBatch(connection, transaction);
+            if (recorded.Count > 0)
+            {
+                second.BatchCommands.Add(Command("""
+                    UPDATE idempotency AS i SET writes = w.writes
+                    FROM unnest(@routes::text[], @actors::text[], @keys::text[], @writes::text[]) AS w(route, actor, key, writes)
+                    WHERE i.route = w.route AND i.actor_key_id = w.actor AND i.key = w.key
+                    """,
+                    ("routes", recorded.Select(r => r.Key.Route).ToArray()), ("actors", recorded.Select(r => r.Key.ActorKeyId).ToArray()),
+                    ("keys", recorded.Select(r => r.Key.Key).ToArray()), ("writes", recorded.Select(r => r.Writes).ToArray())));
+            }
+            if (dropped.Count > 0)
+            {
+                second.BatchCommands.Add(Command("""
+                    DELETE FROM idempotency AS i
+                    USING unnest(@routes::text[], @actors::text[], @keys::text[]) AS d(route, actor, key)
+                    WHERE i.route = d.route AND i.actor_key_id = d.actor AND i.key = d.key
+                    """,
+                    ("routes", dropped.Select(k => k.Route).ToArray()), ("actors", dropped.Select(k => k.ActorKeyId).ToArray()),
+                    ("keys", dropped.Select(k => k.Key).ToArray())));
+            }
+            await second.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        return touched;
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] args)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in args) command.Parameters.Add(new NpgsqlParameter(name, value));
+        return command;
+    }
+
     /// <summary>The session columns named through the alias <c>s</c>: the unnest row has columns of the same names.</summary>
     private static readonly string QualifiedSessionColumns = Rows.Qualified(Rows.SessionColumns, "s");
 
-    private sealed class Heartbeat(string id, long now, long cutoff, CancellationToken ct)
+    private sealed class Heartbeat(string id, long now, long cutoff, IdempotencyScope? key, CancellationToken ct)
     {
         public string Id { get; } = id;
         public long Now { get; } = now;
         public long Cutoff { get; } = cutoff;
+
+        /// <summary>The request's key, when this heartbeat is its first write under one.</summary>
+        public IdempotencyScope? Key { get; } = key;
         public CancellationToken CancellationToken { get; } = ct;
 
         // Continuations run asynchronously so a caller's code never runs on (and never stalls) the writer loop.

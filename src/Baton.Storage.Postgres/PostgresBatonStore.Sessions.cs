@@ -55,18 +55,32 @@ public sealed partial class PostgresBatonStore
     public async Task<TouchOutcome> TouchSessionAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
     {
         EnsureUsable();
+        if (update is not null) return await WriteAsync(TouchAlone(id, update, now, staleAfter, ct), ct).ConfigureAwait(false);
+
         // A plain heartbeat (no update) shares a batch with the others arriving meanwhile. What the batch did not touch
         // (missing, ended, stale, or the batch failed) runs alone below, which tells those cases apart as before.
-        // A heartbeat under an Idempotency-Key runs alone: its record must commit in the heartbeat's own transaction,
-        // which a shared batch statement cannot give it.
-        if (update is null && IdempotencyScope.Current is null && await _heartbeats!.TouchAsync(id, now, staleAfter, ct).ConfigureAwait(false) is { } batched)
-            return new TouchOutcome(TouchResult.Touched, batched);
-        return await TouchAloneAsync(id, update, now, staleAfter, ct).ConfigureAwait(false);
+        var scope = IdempotencyScope.Current;
+        if (scope is null)
+        {
+            return await _heartbeats!.TouchAsync(id, now, staleAfter, null, ct).ConfigureAwait(false) is { } batched
+                ? new TouchOutcome(TouchResult.Touched, batched)
+                : await RunAsync(TouchAlone(id, null, now, staleAfter, ct), ct).ConfigureAwait(false);
+        }
+
+        // Under an Idempotency-Key the batch commits the key's record with the heartbeat, in its transaction, when the
+        // key is new and this is the request's first write: the common case. Anything else — a retry finding its
+        // record, a key another request holds, a later write of the request — runs alone under the key as before,
+        // at the position taken here once.
+        var position = scope.NextWrite();
+        if (position == 0 && await _heartbeats!.TouchAsync(id, now, staleAfter, scope, ct).ConfigureAwait(false) is { } touched)
+            return new TouchOutcome(TouchResult.Touched, touched);
+        return await InTransactionAsync(db => WriteUnderKeyAsync(db, scope, position, TouchAlone(id, null, now, staleAfter, ct), ct), ct)
+            .ConfigureAwait(false);
     }
 
     /// <summary>One heartbeat or update on its own: the fast path and, when it touches nothing, the closer look.</summary>
-    private Task<TouchOutcome> TouchAloneAsync(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
-        WriteAsync(async db =>
+    private static Func<Db, Task<TouchOutcome>> TouchAlone(string id, SessionUpdate? update, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+        async db =>
         {
             // One autocommitted statement, one round trip. Only when it touches nothing do we look closer, to tell a
             // missing session from an ended or stale one.
@@ -96,7 +110,7 @@ public sealed partial class PostgresBatonStore
                 WHERE id = @id AND status = 'active'
                 """, ct, ("id", id), ("now", Rows.Ms(now))).ConfigureAwait(false);
             return new TouchOutcome(TouchResult.NotActive, await FindStoredSessionAsync(db, id, ct).ConfigureAwait(false));
-        }, ct);
+        };
 
     public Task<EodOutcome> EndSessionAsync(string sessionId, Handoff handoff, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -53,6 +52,20 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         return op.Task;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer's connection between two groups, with no transaction open: every
+    /// write queued before it commits first, and no write runs until it returns. For what must see the file with no
+    /// writer of ours in the middle (the WAL restart, see <see cref="Checkpointer"/>); it answers at once, as nothing
+    /// of it is committed by a group.
+    /// </summary>
+    public Task<T> BetweenGroupsAsync<T>(Func<Db, T> work, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var op = new WriteOp<T>(work, ct) { OutsideGroup = true };
+        if (!_queue.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteBatonStore), "The store is closed.");
+        return op.Task;
+    }
+
     /// <summary>Stops taking writes, finishes everything already queued, then closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -70,12 +83,32 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             while (group.Count < _maxGroupSize && _queue.Reader.TryRead(out var op))
             {
                 if (op.CancellationToken.IsCancellationRequested) op.Cancel();
+                else if (op.OutsideGroup) RunBetweenGroups(group, op);
                 else group.Add(op);
             }
             if (group.Count == 0) continue;
 
             CommitGroup(group);
             group.Clear();
+        }
+    }
+
+    /// <summary>Commits what was taken before <paramref name="op"/>, then runs it on its own, outside any transaction.</summary>
+    private void RunBetweenGroups(List<WriteOp> group, WriteOp op)
+    {
+        if (group.Count > 0)
+        {
+            CommitGroup(group);
+            group.Clear();
+        }
+        try
+        {
+            op.Run(new Db(_connection, null, _statements));
+            op.Publish();
+        }
+        catch (Exception ex)
+        {
+            op.Fail(_mapFailure(ex));
         }
     }
 
@@ -95,11 +128,13 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private void RunGroup(List<WriteOp> group)
     {
-        SqliteTransaction transaction;
+        // BEGIN and COMMIT through the statement cache, as the savepoints: SqliteTransaction prepares both statements
+        // anew for every group, which on the heartbeat path (small groups, many of them) was a cost per request.
+        var db = new Db(_connection, null, _statements);
         try
         {
-            // Serializable + not deferred = BEGIN IMMEDIATE: take the write lock before reading anything.
-            transaction = _connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+            // IMMEDIATE: take the write lock before reading anything.
+            db.Execute("BEGIN IMMEDIATE");
         }
         catch (Exception ex)
         {
@@ -107,12 +142,11 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             return;
         }
 
-        using (transaction)
+        var open = true;
+        try
         {
-            var db = new Db(_connection, transaction, _statements);
             foreach (var op in group)
             {
-                // Savepoints through the statement cache rather than SqliteTransaction.Save, which prepares anew each time.
                 db.Execute("SAVEPOINT op");
                 try
                 {
@@ -129,7 +163,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
             try
             {
-                transaction.Commit();
+                db.Execute("COMMIT");
+                open = false;
             }
             catch (Exception ex)
             {
@@ -138,10 +173,27 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 return;
             }
         }
+        finally
+        {
+            // Whatever left the group unfinished (a failed commit, a broken savepoint, an exception above) rolls it back.
+            if (open) TryRollBack(db);
+        }
 
         Interlocked.Increment(ref _commitCount);
         Interlocked.Add(ref _opCount, group.Count);
         foreach (var op in group) op.Publish();
+    }
+
+    private static void TryRollBack(Db db)
+    {
+        try
+        {
+            db.Execute("ROLLBACK");
+        }
+        catch (Exception)
+        {
+            // The transaction is already gone (SQLite rolls back by itself on some errors): nothing is left to undo.
+        }
     }
 
     /// <summary>
@@ -166,6 +218,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private abstract class WriteOp(CancellationToken ct)
     {
         public CancellationToken CancellationToken { get; } = ct;
+
+        /// <summary>Runs between groups, outside any transaction (<see cref="BetweenGroupsAsync{T}"/>).</summary>
+        public bool OutsideGroup { get; init; }
 
         public abstract void Run(Db db);
 

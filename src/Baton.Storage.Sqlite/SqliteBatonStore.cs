@@ -93,6 +93,32 @@ public sealed partial class SqliteBatonStore : IBatonStore
             var other => other.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, ct);
 
+    /// <summary>
+    /// A RESTART checkpoint on the writer's connection, between two groups (<see cref="Checkpointer"/>): copies what
+    /// is left of the WAL and waits up to <paramref name="waitMilliseconds"/> for readers on old frames, so that the
+    /// writer's next group writes the WAL from its start. True when it completed; false when readers (or another
+    /// process's writer) kept it from completing, which the next tick tries again.
+    /// </summary>
+    internal Task<bool> RestartWalAsync(int waitMilliseconds, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var writer = _writer ?? throw new InvalidOperationException("Call InitializeAsync before using the store.");
+        var busyTimeout = (long)_options.BusyTimeout.TotalMilliseconds;
+        return writer.BetweenGroupsAsync(db =>
+        {
+            // The writer waits for nothing longer than this: its own busy timeout (for writes) is seconds.
+            db.Execute($"PRAGMA busy_timeout = {waitMilliseconds}");
+            try
+            {
+                return db.FirstOrDefault("PRAGMA wal_checkpoint(RESTART)", r => (object)(r.GetInt64(0) == 0)) is true;
+            }
+            finally
+            {
+                db.Execute($"PRAGMA busy_timeout = {busyTimeout}");
+            }
+        }, ct);
+    }
+
     /// <summary>Opens the writer connection, sets the pragmas, applies pending migrations and starts the writer loop.</summary>
     public async Task InitializeAsync(CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using Baton.Core.Common;
+using Baton.Core.Requests;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
 using Baton.Storage.Contract;
@@ -176,6 +177,102 @@ public sealed class HeartbeatWriterTests : IAsyncLifetime
         Assert.All(outcomes, o => Assert.Equal(TouchResult.Touched, o.Result));
         Assert.All(outcomes, o => Assert.Equal(SessionStatus.Active, o.Session!.Status));
     }
+
+    [Fact]
+    public async Task TouchSession_ManyConcurrentKeyedHeartbeats_ShareCommitsAndEachRecordHoldsItsHeartbeat()
+    {
+        var sessions = await SeedAsync(Enumerable.Range(0, 50).Select(_ => Some.Session(_venture.Code, T0)));
+        var now = T0.AddMinutes(10);
+        var scopes = sessions.ToDictionary(s => s.Id, _ => KeyedScope(now));
+        var before = _store.Statistics;
+
+        var outcomes = await Task.WhenAll(sessions.Select(s => Task.Run(async () =>
+        {
+            using (IdempotencyScope.Enter(scopes[s.Id])) return await _store.TouchSessionAsync(s.Id, null, now, StaleAfter, Ct);
+        })));
+
+        var after = _store.Statistics;
+        Assert.All(outcomes, o => Assert.Equal(TouchResult.Touched, o.Result));
+        Assert.All(outcomes, o => Assert.Equal(now, o.Session!.LastHeartbeatAt));
+        Assert.Equal(50, after.OpCount - before.OpCount); // every keyed heartbeat went through a batch
+        Assert.True(after.CommitCount - before.CommitCount < 50, $"{after.CommitCount - before.CommitCount} commits for 50 heartbeats");
+
+        // Each record holds its heartbeat's result: a retry (same key and request, later) is answered from it and
+        // touches nothing.
+        var retryAt = now.AddMinutes(1);
+        foreach (var (session, outcome) in sessions.Zip(outcomes))
+        {
+            var record = await _store.FindIdempotencyAsync(scopes[session.Id].Key, retryAt, Ct);
+            Assert.Single(record!.Writes);
+            var retry = new IdempotencyScope(scopes[session.Id].Key, scopes[session.Id].RequestHash, retryAt, retryAt.AddHours(1));
+            using (IdempotencyScope.Enter(retry))
+                Assert.Equal(outcome, await _store.TouchSessionAsync(session.Id, null, retryAt, StaleAfter, Ct));
+            Assert.Equal(now, (await _store.FindSessionOrNullAsync(session.Id, retryAt, StaleAfter, Ct))!.LastHeartbeatAt);
+        }
+    }
+
+    [Fact]
+    public async Task TouchSession_KeyedInOneBatchWithMissingAndTakenKeys_EachGetsItsOwnAnswerAndRecord()
+    {
+        var now = T0.AddMinutes(10);
+        var held = Some.Session(_venture.Code, T0);
+        var fresh = Some.Session(_venture.Code, T0);
+        var unkeyed = Some.Session(_venture.Code, T0);
+        var other = Some.Session(_venture.Code, T0);
+        await UseOneBatchAtATimeAsync();
+        await SeedAsync([held, fresh, unkeyed, other]);
+        var missingId = Some.Id(IdGenerator.Session);
+        // A key another request already used: this heartbeat must be refused, and nothing of it written.
+        var taken = KeyedScope(now);
+        await _store.CompleteIdempotencyAsync(new IdempotencyScope(taken.Key, "another-request", now, now.AddHours(1)),
+            new StoredResponse(200, "application/json", "{}"u8.ToArray(), null, null), Ct);
+
+        await using var locker = new NpgsqlConnection(_connectionString);
+        await locker.OpenAsync(Ct);
+        await using var lockTransaction = await locker.BeginTransactionAsync(Ct);
+        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM sessions WHERE id = @id FOR UPDATE", locker, lockTransaction))
+        {
+            lockRow.Parameters.AddWithValue("id", held.Id);
+            await lockRow.ExecuteNonQueryAsync(Ct);
+        }
+        var before = _store.Statistics;
+        var first = _store.TouchSessionAsync(held.Id, null, now, StaleAfter, Ct);
+        await WaitUntilBlockedByAsync(locker);
+        var freshScope = KeyedScope(now);
+        var missingScope = KeyedScope(now);
+        var queued = new[] { (fresh.Id, (IdempotencyScope?)freshScope), (missingId, missingScope), (unkeyed.Id, null), (other.Id, taken) }
+            .Select(q => Keyed(q.Item2, () => _store.TouchSessionAsync(q.Item1, null, now, StaleAfter, Ct))).ToList();
+        await WaitUntilAsync(() => _store.QueuedHeartbeats == queued.Count);
+        await lockTransaction.CommitAsync(Ct);
+
+        Assert.Equal(TouchResult.Touched, (await first).Result);
+        Assert.Equal(TouchResult.Touched, (await queued[0]).Result);
+        Assert.Equal(TouchResult.NotFound, (await queued[1]).Result);
+        Assert.Equal(TouchResult.Touched, (await queued[2]).Result);
+        var refused = await Assert.ThrowsAsync<BatonException>(() => queued[3]);
+        Assert.Equal(ErrorCodes.IdempotencyKeyReused, refused.Code);
+        var after = _store.Statistics;
+        // The held batch, then one for the four queued: it touched the fresh keyed one and the unkeyed one.
+        Assert.Equal(2, after.CommitCount - before.CommitCount);
+        Assert.Equal(3, after.OpCount - before.OpCount);
+
+        Assert.Equal(JsonOf(await queued[0]), Assert.Single((await _store.FindIdempotencyAsync(freshScope.Key, now, Ct))!.Writes).Result);
+        // The missing session's heartbeat ran alone under its key: one write recorded (not found), not two.
+        Assert.Equal(JsonOf(await queued[1]), Assert.Single((await _store.FindIdempotencyAsync(missingScope.Key, now, Ct))!.Writes).Result);
+        Assert.Equal("another-request", (await _store.FindIdempotencyAsync(taken.Key, now, Ct))!.RequestHash);
+        Assert.Equal(T0, (await _store.FindSessionOrNullAsync(other.Id, now, StaleAfter, Ct))!.LastHeartbeatAt);
+    }
+
+    private static IdempotencyScope KeyedScope(DateTimeOffset now) =>
+        new(new IdempotencyKey("/v1/sessions/{id}/heartbeat", "actor-1", Guid.NewGuid().ToString("N")), "hash-" + Guid.NewGuid().ToString("N"), now, now.AddHours(1));
+
+    private static Task<T> Keyed<T>(IdempotencyScope? scope, Func<Task<T>> write)
+    {
+        if (scope is null) return write();
+        using (IdempotencyScope.Enter(scope)) return write();
+    }
+
+    private static string JsonOf(TouchOutcome outcome) => System.Text.Json.JsonSerializer.Serialize(outcome, BatonJson.Options);
 
     private async Task<List<Session>> SeedAsync(IEnumerable<Session> sessions)
     {

@@ -264,6 +264,75 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Checkpoint_WhileWritesNeverStop_RestartsTheWal()
+    {
+        var store = await OpenStoreAsync();
+        var venture = Some.Venture();
+        await store.UpsertVenturesAsync([venture], Ct);
+        using var checkpointer = new Checkpointer(store, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Checkpointer>.Instance)
+        {
+            RestartAfterBytes = 200 * 4096,
+        };
+
+        // Writers and readers that never pause: a passive checkpoint alone always has a group committing while it
+        // copies, so the WAL never starts over (it grew to gigabytes under the bench).
+        using var stop = new CancellationTokenSource();
+        long written = 0;
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long target = 600;
+        var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var handoff = Some.Handoff(venture.Code, T0);
+                await store.InsertHandoffAsync(handoff, Ct);
+                await store.FindHandoffOrNullAsync(handoff.Id, Ct);
+                if (Interlocked.Increment(ref written) >= Interlocked.Read(ref target)) reached.TrySetResult();
+            }
+        })).ToList();
+
+        await reached.Task.WaitAsync(Ct);
+        var first = await checkpointer.RunOnceAsync(Ct);
+        reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref target, Interlocked.Read(ref written) + 100);
+        await reached.Task.WaitAsync(Ct);
+        var second = await checkpointer.RunOnceAsync(Ct);
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+
+        Assert.True(first.Frames > 200, $"{first.Frames} frames after 600 writes");
+        Assert.True(first.Restarted);
+        Assert.True(second.Frames < first.Frames, $"the WAL went on from {first.Frames} to {second.Frames} frames");
+    }
+
+    [Fact]
+    public async Task BetweenGroups_AfterQueuedWrites_RunsOnceTheyCommittedAndOutsideATransaction()
+    {
+        var store = await OpenStoreAsync();
+        var venture = Some.Venture();
+        await store.UpsertVenturesAsync([venture], Ct);
+        var gateEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new ManualResetEventSlim();
+        var held = store.WriteAsync(_ => { gateEntered.SetResult(); return gate.Wait(TestTimeouts.Default); }, Ct);
+        await gateEntered.Task.WaitAsync(TestTimeouts.Default);
+        var handoff = Some.Handoff(venture.Code, T0);
+        var write = store.InsertHandoffAsync(handoff, Ct);
+
+        // A checkpoint inside the group's transaction would fail (SQLite refuses it there): it must wait for that commit.
+        var seen = store.RestartWalAsync(Checkpointer.RestartWaitMilliseconds, Ct);
+        gate.Set();
+
+        Assert.True(await held);
+        await write;
+        Assert.True(await seen);
+        using var raw = OpenRaw();
+        using var command = raw.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM handoffs WHERE id = $id";
+        command.Parameters.AddWithValue("$id", handoff.Id);
+        Assert.Equal(1L, command.ExecuteScalar());
+    }
+
+    [Fact]
     public async Task StartOrResume_RacedByTwoStoresOnOneFile_EndsWithExactlyOneActiveSession()
     {
         var a = await OpenStoreAsync();

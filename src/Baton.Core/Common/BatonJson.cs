@@ -59,7 +59,50 @@ public static class Timestamp
 {
     public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
-    public static string ToWire(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+    /// <summary>Characters in the wire form: <c>2026-11-22T01:30:00.123Z</c>.</summary>
+    public const int WireLength = 24;
+
+    public static string ToWire(DateTimeOffset value) =>
+        string.Create(WireLength, value.UtcDateTime, static (chars, utc) => Write(chars, utc));
+
+    /// <summary>
+    /// The wire form as UTF-8, written straight into <paramref name="bytes"/> (<see cref="WireLength"/> of them): what
+    /// the JSON converters write, so every timestamp of an answer costs no string and no parse of <see cref="Format"/>.
+    /// </summary>
+    public static void WriteUtf8(Span<byte> bytes, DateTimeOffset value)
+    {
+        Span<char> chars = stackalloc char[WireLength];
+        Write(chars, value.UtcDateTime);
+        for (var i = 0; i < WireLength; i++) bytes[i] = (byte)chars[i];
+    }
+
+    /// <summary><see cref="Format"/> by hand (years are 1–9999, so always four digits).</summary>
+    private static void Write(Span<char> chars, DateTime utc)
+    {
+        Digits(chars[..4], utc.Year);
+        chars[4] = '-';
+        Digits(chars.Slice(5, 2), utc.Month);
+        chars[7] = '-';
+        Digits(chars.Slice(8, 2), utc.Day);
+        chars[10] = 'T';
+        Digits(chars.Slice(11, 2), utc.Hour);
+        chars[13] = ':';
+        Digits(chars.Slice(14, 2), utc.Minute);
+        chars[16] = ':';
+        Digits(chars.Slice(17, 2), utc.Second);
+        chars[19] = '.';
+        Digits(chars.Slice(20, 3), utc.Millisecond);
+        chars[23] = 'Z';
+    }
+
+    private static void Digits(Span<char> into, int value)
+    {
+        for (var i = into.Length - 1; i >= 0; i--)
+        {
+            into[i] = (char)('0' + value % 10);
+            value /= 10;
+        }
+    }
 
     public static DateTimeOffset Parse(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
@@ -74,8 +117,12 @@ internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         Timestamp.Parse(reader.GetString() ?? throw new JsonException("A timestamp must be a string."));
 
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(Timestamp.ToWire(value));
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        Span<byte> utf8 = stackalloc byte[Timestamp.WireLength];
+        Timestamp.WriteUtf8(utf8, value);
+        writer.WriteStringValue(utf8);
+    }
 }
 
 internal sealed class NullableUtcTimestampConverter : JsonConverter<DateTimeOffset?>
@@ -87,8 +134,14 @@ internal sealed class NullableUtcTimestampConverter : JsonConverter<DateTimeOffs
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
     {
-        if (value is null) writer.WriteNullValue();
-        else writer.WriteStringValue(Timestamp.ToWire(value.Value));
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+        Span<byte> utf8 = stackalloc byte[Timestamp.WireLength];
+        Timestamp.WriteUtf8(utf8, value.Value);
+        writer.WriteStringValue(utf8);
     }
 }
 

@@ -5,7 +5,7 @@ using Baton.Core.Orchestration.Tasks;
 namespace Baton.Core.Orchestration;
 
 /// <summary>
-/// The orchestration side of the storage port (DESIGN.md §12; docs/architecture.md §8, §14): agents, repo
+/// The orchestration side of the storage port (docs/architecture.md §8, §14): agents, repo
 /// contexts, tasks with their events and result history. The database is the scheduler, so every transition runs
 /// inside one store transaction: the store reads the rows, asks the pure rule (<see cref="TaskRules"/>,
 /// <see cref="TaskDispatch"/>), and persists the <see cref="TaskChange"/> it returns — the task row, its event and the

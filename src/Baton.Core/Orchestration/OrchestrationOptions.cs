@@ -4,7 +4,7 @@ using Baton.Core.Orchestration.Tasks;
 namespace Baton.Core.Orchestration;
 
 /// <summary>
-/// The orchestrator's numbers (docs/architecture.md §11, §14). The scoring constants are DESIGN.md §12's and live in
+/// The orchestrator's numbers (docs/architecture.md §11, §14). The scoring constants are docs/architecture.md §14's and live in
 /// <see cref="Scoring"/>; these are the times and the exploration rule a team may want to tune. Validated once at
 /// start by the host.
 /// </summary>

@@ -37,9 +37,15 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, IRequestStore 
     public async Task InvokeAsync(HttpContext http)
     {
         var presented = http.Request.Headers[KeyHeader];
+        if (presented.Count == 0)
+        {
+            // Most requests carry no key (every GET): nothing below applies to them.
+            await next(http);
+            return;
+        }
         var caller = http.Baton().Caller;
         var route = EndpointInfo.RouteTemplateOrNull(http);
-        if (presented.Count == 0 || caller is null || route is null || !IsMutating(http.Request.Method) || !EndpointInfo.MatchedRouteAcceptsMethod(http))
+        if (caller is null || route is null || !IsMutating(http.Request.Method) || !EndpointInfo.MatchedRouteAcceptsMethod(http))
         {
             await next(http);
             return;

@@ -3,7 +3,7 @@ using Baton.Core.Orchestration.Dispatch;
 
 namespace Baton.Core.Tests.Orchestration;
 
-/// <summary>DESIGN.md §12's scoring with the seed's own numbers (argocd-deployer 0.9, kubectl-deployer 0.7).</summary>
+/// <summary>docs/architecture.md §14's scoring with the seed's own numbers (argocd-deployer 0.9, kubectl-deployer 0.7).</summary>
 public sealed class ScoringTests
 {
     private static readonly DateTimeOffset T = Some.T0;

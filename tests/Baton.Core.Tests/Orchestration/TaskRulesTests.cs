@@ -3,7 +3,7 @@ using Baton.Core.Orchestration.Tasks;
 
 namespace Baton.Core.Tests.Orchestration;
 
-/// <summary>Every transition of DESIGN.md §12: states, the epoch fence, leases, backoff, dependencies, cancellation, retry.</summary>
+/// <summary>Every transition of docs/architecture.md §14: states, the epoch fence, leases, backoff, dependencies, cancellation, retry.</summary>
 public sealed class TaskRulesTests
 {
     private static readonly DateTimeOffset T = Some.T0;

@@ -5,7 +5,7 @@ public enum AgentCli { Claude, Gemini, Codex, Custom }
 
 /// <summary>
 /// One thing an agent can do and how well: <see cref="Weight"/> (0–1) is the prior the scoring multiplies
-/// (docs/architecture.md §14, DESIGN.md §12); <see cref="Requirements"/> name health checks that must pass for the agent
+/// (docs/architecture.md §14); <see cref="Requirements"/> name health checks that must pass for the agent
 /// to be given this capability's tasks (a requirement that fails makes dependency health 0).
 /// </summary>
 public sealed record AgentCapability(string Name, double Weight, bool Preferred, IReadOnlyList<string> Requirements);

@@ -9,7 +9,7 @@ public enum HealthState { Healthy, Unhealthy, Unknown }
 /// <summary>What an agent's status and health are at a moment. Pure: every input is passed in.</summary>
 public static class AgentRules
 {
-    /// <summary>No heartbeat for this long and an agent is offline (DESIGN.md §12).</summary>
+    /// <summary>No heartbeat for this long and an agent is offline (docs/architecture.md §14).</summary>
     public static readonly TimeSpan DefaultOfflineAfter = TimeSpan.FromSeconds(90);
 
     public const int MaxNameLength = 100;

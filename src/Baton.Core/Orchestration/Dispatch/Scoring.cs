@@ -6,7 +6,7 @@ namespace Baton.Core.Orchestration.Dispatch;
 public sealed record ResultSample(bool Success, DateTimeOffset At);
 
 /// <summary>
-/// The seed's scoring (Agent Mesh), exactly as DESIGN.md §12 gives it:
+/// The seed's scoring (Agent Mesh), exactly as docs/architecture.md §14 gives it:
 /// <c>score = weight × dependency_health × rolling_success × recency_boost × preferred</c>. Pure; every number here is
 /// the design's, so they are constants rather than options.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Baton.Core.Orchestration.Tasks;
 
 /// <summary>
-/// The retry delay after a failed attempt (DESIGN.md §12): <c>min(15 s · 2^(attempt−1), 1 h)</c> plus a jitter of up
+/// The retry delay after a failed attempt (docs/architecture.md §14): <c>min(15 s · 2^(attempt−1), 1 h)</c> plus a jitter of up
 /// to 30 s, so tasks that failed together (an outage) do not all come back in the same second.
 /// </summary>
 public static class Backoff

@@ -5,7 +5,7 @@ using Baton.Core.Orchestration.Dispatch;
 namespace Baton.Core.Orchestration.Tasks;
 
 /// <summary>
-/// Where a task is (DESIGN.md §12): <c>waiting</c> while a dependency is open; <c>queued → assigned → running →
+/// Where a task is (docs/architecture.md §14): <c>waiting</c> while a dependency is open; <c>queued → assigned → running →
 /// succeeded | failed</c>; a failed attempt goes back to <c>queued</c> after its backoff, or to <c>dead</c> when the
 /// attempts are spent; <c>cancelled</c> from any open state.
 /// </summary>
@@ -69,7 +69,7 @@ public sealed record BatonTask(
 }
 
 /// <summary>
-/// One transition of a task (DESIGN.md §12 <c>task_event</c>): from → to, who and why. An assignment carries the score
+/// One transition of a task (docs/architecture.md §14 <c>task_event</c>): from → to, who and why. An assignment carries the score
 /// card of every candidate. A cancellation requested while running is recorded as running → running.
 /// </summary>
 /// <param name="From">Null for the creation.</param>

@@ -46,7 +46,7 @@ public sealed record LeaseTimes(TimeSpan Ttl, TimeSpan StartWithin)
 }
 
 /// <summary>
-/// Every transition of a task, as pure functions (DESIGN.md §12): a store loads the rows, asks these, and persists the
+/// Every transition of a task, as pure functions (docs/architecture.md §14): a store loads the rows, asks these, and persists the
 /// <see cref="TaskChange"/> they return inside one transaction — it never carries its own copy of a rule.
 /// </summary>
 public static class TaskRules
