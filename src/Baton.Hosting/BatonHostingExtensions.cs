@@ -1,5 +1,6 @@
 using Baton.Core.Alerts;
 using Baton.Core.Application;
+using Baton.Core.Briefing;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
@@ -51,6 +52,7 @@ public static class BatonHostingExtensions
         services.AddSingleton<IFleetStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<IAlertStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<IBatonStore>());
+        services.AddSingleton<IBriefingSourceStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<BatonServiceFactory>();
 
         services.AddSingleton<IHostedService, PurgeService>();

@@ -39,9 +39,12 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
     private long _opCount;
     private int _queued;
 
-    public HeartbeatWriter(NpgsqlDataSource dataSource, int maxBatchSize, int maxInFlight)
+    private readonly RoundTripCounter _roundTrips;
+
+    public HeartbeatWriter(NpgsqlDataSource dataSource, int maxBatchSize, int maxInFlight, RoundTripCounter roundTrips)
     {
         _dataSource = dataSource;
+        _roundTrips = roundTrips;
         _maxBatchSize = maxBatchSize;
         _maxInFlight = maxInFlight;
         _slots = new SemaphoreSlim(maxInFlight, maxInFlight);
@@ -154,7 +157,7 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
     {
         // No token: once a batch is sent, its outcome is reported to every caller (see TouchAsync).
         await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-        var db = new Db(connection, null);
+        var db = new Db(connection, null, _roundTrips);
         // In id order, so batches on every replica lock their rows in the same order as a rule. Should two batches still
         // deadlock, PostgreSQL fails one of them and its heartbeats run alone (see SendBatchAsync): slower, never wrong.
         batch.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
@@ -187,5 +190,8 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
     }
 }
 
-/// <summary>Counters of the heartbeat writer since the store opened: batches committed and heartbeats they touched.</summary>
-public readonly record struct PostgresStoreStatistics(long CommitCount, long OpCount);
+/// <summary>
+/// Counters since the store opened: heartbeat batches committed and the heartbeats they touched, and
+/// <see cref="RoundTrips"/>, every exchange with the server (a statement, a batch, a COMMIT) the store made.
+/// </summary>
+public readonly record struct PostgresStoreStatistics(long CommitCount, long OpCount, long RoundTrips = 0);

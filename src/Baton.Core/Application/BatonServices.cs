@@ -35,6 +35,7 @@ public sealed class BatonServiceFactory(
     IKnowledgeStore knowledge,
     IFleetStore machines,
     IAlertStore alerts,
+    IBriefingSourceStore briefingSources,
     BatonCore core)
 {
     private BatonCore _core = core;
@@ -51,7 +52,7 @@ public sealed class BatonServiceFactory(
     public BatonServices For(Caller caller)
     {
         var core = _core;
-        var briefing = new SodBriefing(sessions, handoffs, knowledge, alerts, core.Options);
+        var briefing = new SodBriefing(briefingSources, core.Options);
         return new BatonServices(
             new SessionService(sessions, ventures, briefing, core, caller),
             new HandoffService(handoffs, ventures, core, caller),
