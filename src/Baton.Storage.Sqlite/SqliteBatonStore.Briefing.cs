@@ -38,7 +38,8 @@ public sealed partial class SqliteBatonStore
     {
         var last = ListHandoffs(db, q.LastHandoff);
         var addressed = ListHandoffs(db, q.AddressedHandoffs);
-        AfterFirstBriefingReads?.Invoke().GetAwaiter().GetResult();
+        // Off any synchronisation context: the read holds this thread until the seam's write has committed.
+        if (AfterFirstBriefingReads is { } between) Task.Run(between).GetAwaiter().GetResult();
         return new BriefingSources(
             last,
             addressed,
