@@ -85,7 +85,8 @@ public sealed partial class PostgresBatonStore
     private Func<Task<BriefingSources>> AddBriefingReads(Db db, Batch first, Batch rest, BriefingSourceQuery q, CancellationToken ct)
     {
         first.Add(BeginSnapshot);
-        var last = first.Add(ListHandoffsQuery(q.LastHandoff));
+        var (newest, args) = ListFilters.NewestHandoff(q.LastHandoff);
+        var last = first.Add(Queries.List(newest, Rows.Handoff, args).Then(rows => rows.FirstOrDefault()));
         var addressed = first.Add(ListHandoffsQuery(q.AddressedHandoffs));
         var active = rest.Add(ListSessionsQuery(q.ActiveSessions, q.Now, q.StaleAfter));
         var notes = q.Notes.Select(n => rest.Add(BriefingNotesQuery(n))).ToList();

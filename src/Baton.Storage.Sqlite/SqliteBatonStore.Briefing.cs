@@ -36,7 +36,8 @@ public sealed partial class SqliteBatonStore
 
     private BriefingSources ReadBriefingSources(Db db, BriefingSourceQuery q)
     {
-        var last = ListHandoffs(db, q.LastHandoff);
+        var (newest, args) = ListFilters.NewestHandoff(q.LastHandoff);
+        var last = db.FirstOrDefault(newest, Rows.Handoff, args);
         var addressed = ListHandoffs(db, q.AddressedHandoffs);
         // Off any synchronisation context: the read holds this thread until the seam's write has committed.
         if (AfterFirstBriefingReads is { } between) Task.Run(between).GetAwaiter().GetResult();

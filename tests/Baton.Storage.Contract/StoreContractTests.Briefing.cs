@@ -27,7 +27,7 @@ public abstract partial class StoreContractTests
 
         var sources = await Store.ReadBriefingSourcesAsync(query, Ct);
 
-        AssertSamePage(await Store.ListHandoffsAsync(query.LastHandoff, Ct), sources.LastHandoff);
+        Assert.Equal((await Store.ListHandoffsAsync(query.LastHandoff, Ct)).Items.Single(), sources.LastHandoff);
         AssertSamePage(await Store.ListHandoffsAsync(query.AddressedHandoffs, Ct), sources.AddressedHandoffs);
         AssertSamePage(await Store.ListSessionsAsync(query.ActiveSessions, now, StaleAfter, Ct), sources.ActiveSessions);
         Assert.Equal(query.Notes.Count, sources.Notes.Count);
@@ -47,7 +47,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(webhooks.UnownedRepos, sources.Webhooks.UnownedRepos);
         Assert.Equal(await Store.CheckSchemaAsync(Ct), sources.Schema);
         // The world above is not empty, so the comparisons compared something.
-        Assert.Equal((1, 2, 2, 3), (sources.LastHandoff.Items.Count, sources.AddressedHandoffs.Items.Count, sources.ActiveSessions.Items.Count,
+        Assert.Equal((1, 2, 2, 3), (sources.LastHandoff is null ? 0 : 1, sources.AddressedHandoffs.Items.Count, sources.ActiveSessions.Items.Count,
             sources.Notes.Sum(n => n.Items.Count)));
         Assert.NotEmpty(sources.FullDocs);
     }
@@ -111,7 +111,7 @@ public abstract partial class StoreContractTests
         AssertSameSession(candidate, first.Outcome.Session);
         Assert.Equal(others + 1, first.Sources.ActiveSessions.Total);
         Assert.Contains(first.Sources.ActiveSessions.Items, s => s.Id == candidate.Id);
-        AssertSamePage(await Store.ListHandoffsAsync(query.LastHandoff, Ct), first.Sources.LastHandoff);
+        Assert.Equal((await Store.ListHandoffsAsync(query.LastHandoff, Ct)).Items.Single(), first.Sources.LastHandoff);
         Assert.True(again.Outcome.Resumed);
         Assert.Equal(candidate.Id, again.Outcome.Session.Id);
         Assert.Equal(now.AddMinutes(1), again.Outcome.Session.LastHeartbeatAt);

@@ -29,7 +29,8 @@ public interface IBriefingSourceStore
 
 /// <summary>
 /// What one briefing reads, as the queries the narrow ports already answer, so each part means exactly what that
-/// port's method means. <see cref="AllOpenAlerts"/> and <see cref="PossiblyStaleAlerts"/> are counted only.
+/// port's method means. <see cref="LastHandoff"/>: only the newest handoff it selects is read (no total, no page).
+/// <see cref="Notes"/>: lists, without search words. <see cref="AllOpenAlerts"/> and <see cref="PossiblyStaleAlerts"/> are counted only.
 /// <see cref="CadenceScopes"/> null means every scope. <see cref="WebhookVenture"/>: whose deliveries the health
 /// check counts. <see cref="Now"/> and <see cref="StaleAfter"/> judge session staleness.
 /// </summary>
@@ -53,7 +54,7 @@ public sealed record BriefingSourceQuery(
 /// the order of the query's note queries; <see cref="FullDocs"/> is empty unless whole docs were asked for.
 /// </summary>
 public sealed record BriefingSources(
-    Page<Handoff> LastHandoff,
+    Handoff? LastHandoff,
     Page<Handoff> AddressedHandoffs,
     Page<Session> ActiveSessions,
     IReadOnlyList<Page<NoteHit>> Notes,

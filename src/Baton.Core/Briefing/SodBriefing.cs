@@ -27,7 +27,7 @@ internal sealed class SodBriefing(IBriefingSourceStore store, CoreOptions option
 
         var others = OthersThan(session, sources.ActiveSessions);
         var addressed = new ListResult<Handoff>(sources.AddressedHandoffs.Items, sources.AddressedHandoffs.Total);
-        var last = sources.LastHandoff.Items.FirstOrDefault();
+        var last = sources.LastHandoff;
         var knowledge = Knowledge(venture, sources, request.DocsFormat, now);
         var text = BriefingBuilder.Build(new BriefingInput(
             venture, session, start.Outcome.Resumed, request.ServerLabel, last, addressed, others, request.BudgetChars, now,
