@@ -138,7 +138,8 @@ public static class PostgresBench
         await using var store = PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = builder.ConnectionString });
         await store.InitializeAsync(CancellationToken.None);
         var venture = new Venture("v01", "Bench", "bench-org", ["repo01"], ["has_api"], null, null, false, []);
-        await store.UpsertVenturesAsync([venture], CancellationToken.None);
+        // v02 addresses every tenth handoff to v01 (the briefing's cross-venture section).
+        await store.UpsertVenturesAsync([venture, venture with { Code = "v02", Repos = ["repo02"] }], CancellationToken.None);
         var ids = new IdGenerator(TimeProvider.System);
         var now = Timestamp.TruncateToMilliseconds(DateTimeOffset.UtcNow);
         for (var i = 0; i < 200; i++)

@@ -162,8 +162,6 @@ internal sealed class Batch
 
     public IReadOnlyList<Func<DbDataReader, CancellationToken, Task>> Readers => _readers;
 
-    public bool IsEmpty => _statements.Count == 0;
-
     /// <summary>A statement whose result set, if any, nobody reads: it must have none (BEGIN, COMMIT, a plain write).</summary>
     public void Add(string sql, params (string Name, object? Value)[] args) => _statements.Add((sql, args));
 
