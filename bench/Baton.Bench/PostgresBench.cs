@@ -3,6 +3,13 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Baton.Core.Application;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Orchestration;
+using Baton.Core.Sessions;
+using Baton.Core.Ventures;
+using Baton.Storage.Postgres;
 using Npgsql;
 
 namespace Baton.Bench;
@@ -35,6 +42,7 @@ public static class PostgresBench
                 {
                     lines.Add($"  1 replica ÷ SQLite heartbeat: {result.HeartbeatPerSecond / sqlite.HeartbeatPerSecond:F2} (target ≥ 0.5)");
                     lines.Add($"  1 replica ÷ SQLite heartbeat with Idempotency-Key: {result.KeyedHeartbeatPerSecond / sqlite.KeyedHeartbeatPerSecond:F2}");
+                    lines.Add(await SodInProcessAsync(url));
                 }
             }
             finally
@@ -125,6 +133,55 @@ public static class PostgresBench
             }
             try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { /* a temp dir */ }
         }
+    }
+
+    /// <summary>
+    /// Issue 13's PostgreSQL SOD figure: the SOD service over the store in this process (no HTTP), so the store's own
+    /// round-trip counter (<see cref="PostgresStoreStatistics.RoundTrips"/>) is read around each call — venture, SOD's
+    /// write and the whole briefing. A mix of new and resumed sessions over a venture with handoffs, notes and docs.
+    /// </summary>
+    private static async Task<string> SodInProcessAsync(string url)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(url) { SearchPath = "sod_bench" };
+        await AdminAsync(url, "CREATE SCHEMA sod_bench");
+        await using var store = PostgresBatonStore.Open(new PostgresStoreOptions { ConnectionString = builder.ConnectionString });
+        await store.InitializeAsync(CancellationToken.None);
+        var venture = new Venture("v01", "Bench", "bench-org", ["repo01"], ["has_api"], null, null, false, []);
+        // v02 addresses every tenth handoff to v01 (the briefing's cross-venture section).
+        await store.UpsertVenturesAsync([venture, venture with { Code = "v02", Repos = ["repo02"] }], CancellationToken.None);
+        var ids = new IdGenerator(TimeProvider.System);
+        var now = Timestamp.TruncateToMilliseconds(DateTimeOffset.UtcNow);
+        for (var i = 0; i < 200; i++)
+        {
+            var payload = $$"""{"accomplished":["seeded {{i}}"],"status":"done","summary":"Seed handoff {{i}}"}""";
+            await store.InsertHandoffAsync(new Handoff(ids.New(IdGenerator.Handoff), null, "v01", "bench-org/repo01", "main", null, "seed", null,
+                HandoffStatus.Done, $"Seed handoff {i}", payload, new string('0', 64), payload.Length, i % 10 == 0 ? "v02" : null, now, "seed", "corr_seed"),
+                CancellationToken.None);
+        }
+        for (var i = 0; i < 50; i++)
+            await store.InsertNoteAsync(new Baton.Core.Knowledge.Note(ids.New(IdGenerator.Note), "v01", $"Summary {i}", $"Note {i} text.", ["executive-summary"],
+                false, now, now, "bench", "bench"), CancellationToken.None);
+
+        var core = new BatonCore(TimeProvider.System, new Random(1), ids, new CoreOptions());
+        var sessions = new BatonServiceFactory(store, store, store, store, store, store, store, store, new OrchestrationOptions(), new OrchestrationSignals(), store, core)
+            .For(Caller.Local(IdGenerator.NewCorrelationId())).Sessions;
+        SodRequest Sod(int i) => new($"sod-agent-{i % 100}", "v01", "repo01", Branch: "main");
+        for (var i = 0; i < 100; i++) await sessions.SodAsync(Sod(i), CancellationToken.None); // warm-up
+
+        var latencies = new List<double>();
+        var trips = new List<double>();
+        for (var i = 0; i < 500; i++)
+        {
+            var before = store.Statistics.RoundTrips;
+            var watch = Stopwatch.StartNew();
+            await sessions.SodAsync(Sod(i * 7), CancellationToken.None);
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            trips.Add(store.Statistics.RoundTrips - before);
+        }
+        latencies.Sort();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  SOD in process (service over the store, no HTTP): p50 {Median(latencies):F2} ms, p99 {latencies[(int)(latencies.Count * 0.99) - 1]:F2} ms, " +
+            $"round trips per SOD {trips.Average():F2} (max {trips.Max():F0}) — target ≤ 3 round trips, p50 ≤ 3 ms");
     }
 
     private static async Task<(long Count, List<double> Latencies, double Wall)> HeartbeatsAsync(List<HttpClient> clients, string[] sessions, TimeSpan duration, bool keyed = false)

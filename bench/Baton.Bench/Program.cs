@@ -116,7 +116,7 @@ try
 
     var sod = await RunSodAsync(http, 2_000, "sod");
     figures.Add(new("SOD latency p50", Ms(sod.Percentile(50))));
-    figures.Add(new("SOD latency p99", Ms(sod.Percentile(99)), "≤ 10 ms", sod.Percentile(99) <= 10));
+    figures.Add(new("SOD latency p99", Ms(sod.Percentile(99)), "≤ 5 ms", sod.Percentile(99) <= 5));
 
     var eod = await RunEodAsync(http, 1_000);
     figures.Add(new("EOD (10 KB handoff) p50", Ms(eod.Percentile(50))));

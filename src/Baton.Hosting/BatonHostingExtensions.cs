@@ -1,5 +1,6 @@
 using Baton.Core.Alerts;
 using Baton.Core.Application;
+using Baton.Core.Briefing;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
@@ -55,6 +56,7 @@ public static class BatonHostingExtensions
         services.AddSingleton<IOrchestrationStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton(options.Orchestration);
         services.AddSingleton<OrchestrationSignals>();
+        services.AddSingleton<IBriefingSourceStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<BatonServiceFactory>();
 
         services.AddSingleton<IHostedService, PurgeService>();

@@ -50,9 +50,12 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
     private long _opCount;
     private int _queued;
 
-    public HeartbeatWriter(NpgsqlDataSource dataSource, int maxBatchSize, int maxInFlight)
+    private readonly RoundTripCounter _roundTrips;
+
+    public HeartbeatWriter(NpgsqlDataSource dataSource, int maxBatchSize, int maxInFlight, RoundTripCounter roundTrips)
     {
         _dataSource = dataSource;
+        _roundTrips = roundTrips;
         _maxBatchSize = maxBatchSize;
         _maxInFlight = maxInFlight;
         _slots = new SemaphoreSlim(maxInFlight, maxInFlight);
@@ -174,7 +177,7 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
         batch.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         if (batch.Exists(op => op.Key is not null)) return await TouchAllWithKeysAsync(connection, batch).ConfigureAwait(false);
 
-        var db = new Db(connection, null);
+        var db = new Db(connection, null, _roundTrips);
         var rows = await db.ListAsync($"""
             UPDATE sessions AS s SET last_heartbeat_at = b.now
             FROM unnest(@ids::text[], @nows::bigint[], @cutoffs::bigint[]) AS b(id, now, cutoff)
@@ -196,10 +199,10 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
     /// into its record and deletes the records of keyed heartbeats it did not touch (they run alone, as if never sent).
     /// Three round trips and one commit for the whole batch.
     /// </summary>
-    private static async Task<Dictionary<string, Session>> TouchAllWithKeysAsync(NpgsqlConnection connection, List<Heartbeat> batch)
+    private async Task<Dictionary<string, Session>> TouchAllWithKeysAsync(NpgsqlConnection connection, List<Heartbeat> batch)
     {
         await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
-        var db = new Db(connection, transaction);
+        var db = new Db(connection, transaction, _roundTrips);
         var rows = await db.ListAsync($"""
             WITH b AS (
                 SELECT * FROM unnest(@ids::text[], @nows::bigint[], @cutoffs::bigint[], @routes::text[], @actors::text[], @keys::text[],
@@ -311,5 +314,8 @@ internal sealed class HeartbeatWriter : IAsyncDisposable
     }
 }
 
-/// <summary>Counters of the heartbeat writer since the store opened: batches committed and heartbeats they touched.</summary>
-public readonly record struct PostgresStoreStatistics(long CommitCount, long OpCount);
+/// <summary>
+/// Counters since the store opened: heartbeat batches committed and the heartbeats they touched, and
+/// <see cref="RoundTrips"/>, every exchange with the server (a statement, a batch, a COMMIT) the store made.
+/// </summary>
+public readonly record struct PostgresStoreStatistics(long CommitCount, long OpCount, long RoundTrips = 0);

@@ -37,22 +37,34 @@ public sealed partial class PostgresBatonStore
     public Task<Page<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var statement = ListAlertsQuery(query);
+        return RunAsync(db => db.QueryAsync(statement, ct), ct);
+    }
+
+    private static Query<Page<Alert>> ListAlertsQuery(AlertQuery query)
+    {
         var limit = Math.Clamp(query.Page.Limit, 1, PageRequest.MaxLimit);
         var offset = OffsetPaging.ParseCursor(query.Page.Cursor);
         var (filter, order) = ListFilters.Alerts(query);
+        var where = filter.WhereClause();
+        return Queries.List($"""
+            SELECT c.page_total, p.* FROM (SELECT count(*) AS page_total FROM alerts {where}) c
+            LEFT JOIN LATERAL (SELECT {Rows.AlertColumns} FROM alerts {where} ORDER BY {order} LIMIT @page_limit OFFSET @page_offset) p ON true
+            """, r => (Total: r.GetInt64(0), Alert: r.IsDBNull(r.GetOrdinal("id")) ? null : Rows.Alert(r)),
+            [.. filter.Args, ("page_limit", limit + 1), ("page_offset", offset)])
+            .Then(rows =>
+            {
+                var total = rows.Count > 0 ? rows[0].Total : 0;
+                var alerts = rows.Where(r => r.Alert is not null).Select(r => r.Alert!).ToList();
+                return OffsetPaging.PageOf(alerts, total, limit, offset);
+            });
+    }
 
-        return RunAsync(async db =>
-        {
-            var where = filter.WhereClause();
-            var rows = await db.ListAsync($"""
-                SELECT c.page_total, p.* FROM (SELECT count(*) AS page_total FROM alerts {where}) c
-                LEFT JOIN LATERAL (SELECT {Rows.AlertColumns} FROM alerts {where} ORDER BY {order} LIMIT @page_limit OFFSET @page_offset) p ON true
-                """, r => (Total: r.GetInt64(0), Alert: r.IsDBNull(r.GetOrdinal("id")) ? null : Rows.Alert(r)), ct,
-                [.. filter.Args, ("page_limit", limit + 1), ("page_offset", offset)]).ConfigureAwait(false);
-            var total = rows.Count > 0 ? rows[0].Total : 0;
-            var alerts = rows.Where(r => r.Alert is not null).Select(r => r.Alert!).ToList();
-            return OffsetPaging.PageOf(alerts, total, limit, offset);
-        }, ct);
+    /// <summary>The exact total <see cref="ListAlertsQuery"/> reports for <paramref name="query"/>, without reading a row.</summary>
+    private static Query<long> CountAlertsQuery(AlertQuery query)
+    {
+        var (filter, _) = ListFilters.Alerts(query);
+        return Queries.Scalar($"SELECT count(*) FROM alerts {filter.WhereClause()}", [.. filter.Args]);
     }
 
     public Task<WebhookOutcome> RecordWebhookDeliveryAsync(WebhookDelivery delivery, AlertSignal? signal, CancellationToken ct)
@@ -88,20 +100,32 @@ public sealed partial class PostgresBatonStore
     public Task<WebhookStats> GetWebhookStatsAsync(string? venture, CancellationToken ct) =>
         RunAsync(async db =>
         {
-            // Unowned means for a repo no venture owns: a delivery naming no repo (an organization hook's ping) is not one.
-            var figures = await db.FirstOrDefaultAsync("""
-                SELECT count(*) FILTER (WHERE (@venture::text IS NULL AND venture IS NOT NULL) OR venture = @venture::text),
-                       max(received_at) FILTER (WHERE (@venture::text IS NULL AND venture IS NOT NULL) OR venture = @venture::text),
-                       count(*) FILTER (WHERE venture IS NULL AND repo IS NOT NULL)
-                FROM webhook_deliveries
-                """, r => new object?[] { r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetInt64(2) }, ct, ("venture", venture)).ConfigureAwait(false);
-            var repos = await db.ListAsync("""
-                SELECT repo FROM webhook_deliveries WHERE venture IS NULL AND repo IS NOT NULL
-                GROUP BY repo ORDER BY max(received_at) DESC, repo COLLATE "C" LIMIT 5
-                """, r => r.GetString(0), ct).ConfigureAwait(false);
-            var last = figures![1] is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
-            return new WebhookStats((long)figures[0]!, last, (long)figures[2]!, repos);
+            var batch = new Batch();
+            var stats = AddWebhookStats(batch, venture);
+            await db.ExecuteAsync(batch, ct).ConfigureAwait(false);
+            return stats();
         }, ct);
+
+    /// <summary>The two statements of the webhook figures, added to <paramref name="batch"/>; the result once it ran.</summary>
+    private static Func<WebhookStats> AddWebhookStats(Batch batch, string? venture)
+    {
+        // Unowned means for a repo no venture owns: a delivery naming no repo (an organization hook's ping) is not one.
+        var figures = batch.Add(Queries.List("""
+            SELECT count(*) FILTER (WHERE (@venture::text IS NULL AND venture IS NOT NULL) OR venture = @venture::text),
+                   max(received_at) FILTER (WHERE (@venture::text IS NULL AND venture IS NOT NULL) OR venture = @venture::text),
+                   count(*) FILTER (WHERE venture IS NULL AND repo IS NOT NULL)
+            FROM webhook_deliveries
+            """, r => (Owned: r.GetInt64(0), Last: r.IsDBNull(1) ? (long?)null : r.GetInt64(1), Unowned: r.GetInt64(2)), ("venture", venture)));
+        var repos = batch.Add(Queries.List("""
+            SELECT repo FROM webhook_deliveries WHERE venture IS NULL AND repo IS NOT NULL
+            GROUP BY repo ORDER BY max(received_at) DESC, repo COLLATE "C" LIMIT 5
+            """, r => r.GetString(0)));
+        return () =>
+        {
+            var f = figures().Single();
+            return new WebhookStats(f.Owned, f.Last is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null, f.Unowned, repos());
+        };
+    }
 
     public Task SetWebhookSecretAsync(string secret, DateTimeOffset now, CancellationToken ct) =>
         WriteAsync(db => db.ExecuteAsync("""
@@ -134,23 +158,62 @@ public sealed partial class PostgresBatonStore
 
     public async Task<IReadOnlyList<CadenceItem>> ListCadenceItemsAsync(IReadOnlyList<string>? scopes, CancellationToken ct)
     {
-        var where = scopes is null ? "" : "WHERE scope = ANY(@scopes)";
-        return await RunAsync(db => db.ListAsync($"SELECT {Rows.CadenceColumns} FROM cadence_items {where} ORDER BY id", Rows.Cadence, ct,
-            ("scopes", scopes is null ? null : Rows.List(scopes))), ct).ConfigureAwait(false);
+        return await RunAsync(db => db.QueryAsync(CadenceQuery(scopes), ct), ct).ConfigureAwait(false);
     }
+
+    private static Query<List<CadenceItem>> CadenceQuery(IReadOnlyList<string>? scopes) =>
+        Queries.List($"SELECT {Rows.CadenceColumns} FROM cadence_items {(scopes is null ? "" : "WHERE scope = ANY(@scopes)")} ORDER BY id",
+            Rows.Cadence, ("scopes", scopes is null ? null : Rows.List(scopes)));
 
     /// <summary>
     /// The live schema's fingerprint against the one this build's migrations produce. The expected one is derived, not
     /// a constant: the migrations are applied to a scratch schema inside a transaction that is rolled back (DDL is
-    /// transactional here), once per process.
+    /// transactional here), once per process. The live one is recomputed only when the schema's catalog signature
+    /// (<see cref="SchemaSignatureQuery"/>) moved: still judged live on every call, as SQLite's schema_version does.
     /// </summary>
     public Task<SchemaCheck> CheckSchemaAsync(CancellationToken ct) =>
         RunAsync(async db =>
         {
-            var live = await SchemaHashAsync(db, ct).ConfigureAwait(false);
-            _expectedSchemaHash ??= await ExpectedSchemaHashAsync(db.Connection, ct).ConfigureAwait(false);
-            return new SchemaCheck(live, _expectedSchemaHash);
+            await EnsureExpectedSchemaHashAsync(db, ct).ConfigureAwait(false);
+            return await SchemaCheckAsync(db, await db.QueryAsync(SchemaSignatureQuery, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         }, ct);
+
+    /// <summary>
+    /// What the schema's catalog rows are now, cheaply: the count and the sum of the row versions (<c>xmin</c>) of the
+    /// current schema's relations, their columns and their column defaults — every catalog row the fingerprint is made
+    /// from. Any DDL inserts, deletes or rewrites such a row, and a rewritten row carries the newer transaction id, so
+    /// the signature moves; VACUUM and ANALYZE update these rows in place and leave it alone. (Reading it costs a
+    /// fraction of hashing information_schema, and it travels in the briefing's batch.)
+    /// </summary>
+    private static readonly Query<string> SchemaSignatureQuery = Queries.List("""
+        WITH rel AS (SELECT c.oid, c.xmin FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema())
+        SELECT (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM rel)
+            || '/' || (SELECT count(*) || ':' || coalesce(sum(a.xmin::text::bigint), 0) FROM pg_attribute a JOIN rel ON rel.oid = a.attrelid)
+            || '/' || (SELECT count(*) || ':' || coalesce(sum(d.xmin::text::bigint), 0) FROM pg_attrdef d JOIN rel ON rel.oid = d.adrelid)
+        """, r => r.GetString(0)).Then(rows => rows.Single());
+
+    private SchemaHashAt? _schemaHash;
+
+    private sealed record SchemaHashAt(string Signature, string Hash);
+
+    /// <summary>
+    /// The check for <paramref name="signature"/>: the live hash cached at that signature, else computed now and cached.
+    /// The signature is read before the hash, so a schema changed in between is caught by the next call's signature.
+    /// </summary>
+    private async Task<SchemaCheck> SchemaCheckAsync(Db db, string signature, CancellationToken ct)
+    {
+        var cached = Volatile.Read(ref _schemaHash);
+        if (cached is null || !string.Equals(cached.Signature, signature, StringComparison.Ordinal))
+        {
+            cached = new SchemaHashAt(signature, await SchemaHashAsync(db, ct).ConfigureAwait(false));
+            Volatile.Write(ref _schemaHash, cached);
+        }
+        return new SchemaCheck(cached.Hash, _expectedSchemaHash!);
+    }
+
+    /// <summary>Computes the expected hash the first time (its own transaction on <paramref name="db"/>'s connection, outside any other).</summary>
+    private async Task EnsureExpectedSchemaHashAsync(Db db, CancellationToken ct) =>
+        _expectedSchemaHash ??= await ExpectedSchemaHashAsync(db.Connection, ct).ConfigureAwait(false);
 
     private async Task<string> ExpectedSchemaHashAsync(NpgsqlConnection connection, CancellationToken ct)
     {

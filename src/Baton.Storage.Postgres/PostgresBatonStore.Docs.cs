@@ -41,13 +41,18 @@ public sealed partial class PostgresBatonStore
     public async Task<IReadOnlyList<DocSummary>> ListDocsAsync(IReadOnlyList<string> scopes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scopes);
-        return await RunAsync(db => db.ListAsync($"SELECT {Rows.DocSummaryColumns} FROM docs WHERE scope = ANY(@scopes) ORDER BY scope, name",
-            Rows.DocSummary, ct, ("scopes", Rows.List(scopes))), ct).ConfigureAwait(false);
+        return await RunAsync(db => db.QueryAsync(DocsQuery(scopes, Rows.DocSummaryColumns, Rows.DocSummary), ct), ct).ConfigureAwait(false);
     }
 
+    /// <summary>The docs of <paramref name="scopes"/> in index order (scope, name), as <paramref name="map"/> reads <paramref name="columns"/>.</summary>
+    private static Query<List<T>> DocsQuery<T>(IReadOnlyList<string> scopes, string columns, Func<System.Data.Common.DbDataReader, T> map) =>
+        Queries.List($"SELECT {columns} FROM docs WHERE scope = ANY(@scopes) ORDER BY scope, name", map, ("scopes", Rows.List(scopes)));
+
     public async Task<IReadOnlyList<DocRequirement>> ListDocRequirementsAsync(CancellationToken ct) =>
-        await RunAsync(db => db.ListAsync($"SELECT {Rows.DocRequirementColumns} FROM doc_requirements ORDER BY created_at, id",
-            Rows.DocRequirement, ct), ct).ConfigureAwait(false);
+        await RunAsync(db => db.QueryAsync(DocRequirementsQuery, ct), ct).ConfigureAwait(false);
+
+    private static readonly Query<List<DocRequirement>> DocRequirementsQuery =
+        Queries.List($"SELECT {Rows.DocRequirementColumns} FROM doc_requirements ORDER BY created_at, id", Rows.DocRequirement);
 
     public Task<DocRequirement?> FindDocRequirementOrNullAsync(string id, CancellationToken ct) =>
         RunAsync(db => db.FirstOrDefaultAsync($"SELECT {Rows.DocRequirementColumns} FROM doc_requirements WHERE id = @id",

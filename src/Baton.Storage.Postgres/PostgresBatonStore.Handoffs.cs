@@ -22,9 +22,11 @@ public sealed partial class PostgresBatonStore
     public Task<Page<Handoff>> ListHandoffsAsync(HandoffQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var filter = ListFilters.Handoffs(query);
-        return RunAsync(db => filter.PageAsync(db, "handoffs", Rows.HandoffColumns, Rows.Handoff, query.Page, IdGenerator.Handoff, h => h.Id, ct), ct);
+        return RunAsync(db => db.QueryAsync(ListHandoffsQuery(query), ct), ct);
     }
+
+    private static Query<Page<Handoff>> ListHandoffsQuery(HandoffQuery query) =>
+        ListFilters.Handoffs(query).PageQuery("handoffs", Rows.HandoffColumns, Rows.Handoff, query.Page, IdGenerator.Handoff, h => h.Id);
 
     private static Task<Handoff?> FindStoredHandoffAsync(Db db, string id, CancellationToken ct) =>
         db.FirstOrDefaultAsync($"SELECT {Rows.HandoffColumns} FROM handoffs WHERE id = @id", Rows.Handoff, ct, ("id", id));

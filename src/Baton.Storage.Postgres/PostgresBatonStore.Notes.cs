@@ -78,19 +78,23 @@ public sealed partial class PostgresBatonStore
     }
 
     /// <summary>Without search words: newest first by <c>updated_at</c>, snippet = the start of the content. One statement.</summary>
-    private static async Task<Page<NoteHit>> ListNotesAsync(Db db, Filter filter, int limit, int offset, CancellationToken ct)
-    {
-        var rows = await db.ListAsync($"""
+    private static Task<Page<NoteHit>> ListNotesAsync(Db db, Filter filter, int limit, int offset, CancellationToken ct) =>
+        db.QueryAsync(ListNotesQuery(filter, limit, offset), ct);
+
+    /// <summary>The statement of <see cref="ListNotesAsync"/>, to run alone or in a batch.</summary>
+    private static Query<Page<NoteHit>> ListNotesQuery(Filter filter, int limit, int offset) =>
+        Queries.List($"""
             SELECT c.page_total, p.* FROM (SELECT count(*) AS page_total FROM notes n {filter.WhereClause()}) c
             LEFT JOIN LATERAL (
                 SELECT {Rows.Qualified(Rows.NoteColumns, "n")} FROM notes n {filter.WhereClause()}
                 ORDER BY n.updated_at DESC, n.id DESC LIMIT @page_limit OFFSET @page_offset) p ON true
-            """, r => (Total: r.GetInt64(0), Note: r.IsDBNull(r.GetOrdinal("id")) ? null : Rows.Note(r)), ct,
-            [.. filter.Args, ("page_limit", limit + 1), ("page_offset", offset)]).ConfigureAwait(false);
-
-        var hits = rows.Where(r => r.Note is not null).Select(r => new NoteHit(r.Note!, Snippets.Plain(r.Note!.Content), 0)).ToList();
-        return OffsetPaging.PageOf(hits, rows.Count > 0 ? rows[0].Total : 0, limit, offset);
-    }
+            """, r => (Total: r.GetInt64(0), Note: r.IsDBNull(r.GetOrdinal("id")) ? null : Rows.Note(r)),
+            [.. filter.Args, ("page_limit", limit + 1), ("page_offset", offset)])
+        .Then(rows =>
+        {
+            var hits = rows.Where(r => r.Note is not null).Select(r => new NoteHit(r.Note!, Snippets.Plain(r.Note!.Content), 0)).ToList();
+            return OffsetPaging.PageOf(hits, rows.Count > 0 ? rows[0].Total : 0, limit, offset);
+        });
 
     /// <summary>
     /// With search words: ranked best first (the negated ts_rank, so lower is better as with bm25; ties by id so pages

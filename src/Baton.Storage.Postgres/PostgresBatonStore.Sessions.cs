@@ -13,35 +13,51 @@ public sealed partial class PostgresBatonStore
         ArgumentNullException.ThrowIfNull(candidate);
         return WriteInTransactionAsync(async db =>
         {
-            // Replicas serialise SOD per tuple: the lock is held to the end of this transaction, so a racing SOD on
-            // another replica reads the active sessions only after this one committed its choice. A hash collision
-            // between two tuples only makes them wait for each other, never mixes them.
-            var tuple = string.Join('\u001f', candidate.Agent, candidate.Venture, candidate.Repo, candidate.Track);
-            // Lock and read in one round trip; the read's snapshot is taken after the lock is granted.
-            var active = await db.ListAfterAsync("SELECT pg_advisory_xact_lock(hashtextextended(@tuple, 0))", $"""
-                SELECT {Rows.SessionColumns} FROM sessions
-                WHERE agent = @agent AND venture = @venture AND repo = @repo AND track = @track AND status = 'active'
-                """, Rows.Session, ct,
-                ("tuple", tuple), ("agent", candidate.Agent), ("venture", candidate.Venture), ("repo", candidate.Repo),
-                ("track", candidate.Track)).ConfigureAwait(false);
+            var lockAndRead = new Batch();
+            var active = AddLockAndReadActive(lockAndRead, candidate);
+            await db.ExecuteAsync(lockAndRead, ct).ConfigureAwait(false);
 
-            var decision = SessionRules.Decide(active, now, staleAfter);
-            foreach (var duplicate in decision.Supersede)
-                await EndStoredAsync(db, duplicate.Id, SessionStatus.Ended, EndReason.Superseded, now, ct).ConfigureAwait(false);
-            if (decision.Abandon is { } stale)
-                await EndStoredAsync(db, stale.Id, SessionStatus.Abandoned, EndReason.Stale, now, ct).ConfigureAwait(false);
-
-            var superseded = decision.Supersede.Select(s => s.Id).ToList();
-            if (decision.Resume is { } resumed)
-            {
-                await db.ExecuteAsync("UPDATE sessions SET last_heartbeat_at = @now WHERE id = @id", ct,
-                    ("id", resumed.Id), ("now", Rows.Ms(now))).ConfigureAwait(false);
-                return new SodOutcome(resumed with { LastHeartbeatAt = now }, Resumed: true, superseded, decision.Abandon?.Id);
-            }
-
-            await InsertSessionAsync(db, candidate, ct).ConfigureAwait(false);
-            return new SodOutcome(candidate, Resumed: false, superseded, decision.Abandon?.Id);
+            var writes = new Batch();
+            var outcome = AddSodWrites(writes, candidate, SessionRules.Decide(active(), now, staleAfter), now);
+            await db.ExecuteAsync(writes, ct).ConfigureAwait(false);
+            return outcome;
         }, ct);
+    }
+
+    /// <summary>
+    /// SOD's first step: the tuple's lock and its stored-active sessions, read after the lock is granted (each
+    /// statement of the batch takes its own snapshot). Replicas serialise SOD per tuple: the lock is held to the end of
+    /// the transaction, so a racing SOD on another replica reads the active sessions only after this one committed its
+    /// choice. A hash collision between two tuples only makes them wait for each other, never mixes them.
+    /// </summary>
+    private static Func<List<Session>> AddLockAndReadActive(Batch batch, Session candidate)
+    {
+        var tuple = string.Join('\u001f', candidate.Agent, candidate.Venture, candidate.Repo, candidate.Track);
+        batch.Add(Queries.List("SELECT pg_advisory_xact_lock(hashtextextended(@tuple, 0))", _ => true, ("tuple", tuple)));
+        return batch.Add(Queries.List($"""
+            SELECT {Rows.SessionColumns} FROM sessions
+            WHERE agent = @agent AND venture = @venture AND repo = @repo AND track = @track AND status = 'active'
+            """, Rows.Session,
+            ("agent", candidate.Agent), ("venture", candidate.Venture), ("repo", candidate.Repo), ("track", candidate.Track)));
+    }
+
+    /// <summary>SOD's second step: the writes <paramref name="decision"/> asks for, added to <paramref name="batch"/> (none has a result set).</summary>
+    private static SodOutcome AddSodWrites(Batch batch, Session candidate, SessionDecision decision, DateTimeOffset now)
+    {
+        foreach (var duplicate in decision.Supersede)
+            batch.Add(EndStoredSql, EndStoredArgs(duplicate.Id, SessionStatus.Ended, EndReason.Superseded, now));
+        if (decision.Abandon is { } stale)
+            batch.Add(EndStoredSql, EndStoredArgs(stale.Id, SessionStatus.Abandoned, EndReason.Stale, now));
+
+        var superseded = decision.Supersede.Select(s => s.Id).ToList();
+        if (decision.Resume is { } resumed)
+        {
+            batch.Add("UPDATE sessions SET last_heartbeat_at = @now WHERE id = @id", ("id", resumed.Id), ("now", Rows.Ms(now)));
+            return new SodOutcome(resumed with { LastHeartbeatAt = now }, Resumed: true, superseded, decision.Abandon?.Id);
+        }
+
+        batch.Add(InsertSessionSql, Rows.SessionArgs(candidate));
+        return new SodOutcome(candidate, Resumed: false, superseded, decision.Abandon?.Id);
     }
 
     public Task<Session?> FindSessionOrNullAsync(string id, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
@@ -146,23 +162,29 @@ public sealed partial class PostgresBatonStore
     public Task<Page<Session>> ListSessionsAsync(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var filter = ListFilters.Sessions(query, now, staleAfter);
-        return RunAsync(async db =>
-        {
-            var page = await filter.PageAsync(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, IdGenerator.Session, s => s.Id, ct).ConfigureAwait(false);
-            return page with { Items = page.Items.Select(s => SessionRules.AsSeenAt(s, now, staleAfter)).ToList() };
-        }, ct);
+        return RunAsync(db => db.QueryAsync(ListSessionsQuery(query, now, staleAfter), ct), ct);
     }
+
+    private static Query<Page<Session>> ListSessionsQuery(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter) =>
+        ListFilters.Sessions(query, now, staleAfter)
+            .PageQuery("sessions", Rows.SessionColumns, Rows.Session, query.Page, IdGenerator.Session, s => s.Id)
+            .Then(page => page with { Items = page.Items.Select(s => SessionRules.AsSeenAt(s, now, staleAfter)).ToList() });
 
     private static Task<Session?> FindStoredSessionAsync(Db db, string id, CancellationToken ct) =>
         db.FirstOrDefaultAsync($"SELECT {Rows.SessionColumns} FROM sessions WHERE id = @id", Rows.Session, ct, ("id", id));
 
+    private const string EndStoredSql = "UPDATE sessions SET status = @status, end_reason = @reason, ended_at = @now WHERE id = @id";
+
+    private static (string Name, object? Value)[] EndStoredArgs(string id, SessionStatus status, EndReason reason, DateTimeOffset now) =>
+        [("id", id), ("status", Rows.Text(status)), ("reason", Rows.Text(reason)), ("now", Rows.Ms(now))];
+
     private static Task<int> EndStoredAsync(Db db, string id, SessionStatus status, EndReason reason, DateTimeOffset now, CancellationToken ct) =>
-        db.ExecuteAsync("UPDATE sessions SET status = @status, end_reason = @reason, ended_at = @now WHERE id = @id", ct,
-            ("id", id), ("status", Rows.Text(status)), ("reason", Rows.Text(reason)), ("now", Rows.Ms(now)));
+        db.ExecuteAsync(EndStoredSql, ct, EndStoredArgs(id, status, reason, now));
+
+    private static readonly string InsertSessionSql = $"INSERT INTO sessions ({Rows.SessionColumns}) VALUES ({Rows.SessionValues})";
 
     internal static Task<int> InsertSessionAsync(Db db, Session s, CancellationToken ct) =>
-        db.ExecuteAsync($"INSERT INTO sessions ({Rows.SessionColumns}) VALUES ({Rows.SessionValues})", ct, Rows.SessionArgs(s));
+        db.ExecuteAsync(InsertSessionSql, ct, Rows.SessionArgs(s));
 
     /// <summary>Test seam: writes a session exactly as given (see the contract suite's SeedSessionAsync).</summary>
     internal Task SeedSessionAsync(Session session, CancellationToken ct) => RunAsync(db => InsertSessionAsync(db, session, ct), ct);

@@ -31,6 +31,7 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter,
     private readonly string _maskedConnectionString;
     private readonly string _location;
     private readonly string _connectionString;
+    private readonly RoundTripCounter _roundTrips = new();
     private HeartbeatWriter? _heartbeats;
     private bool _initialized;
     private int _disposed;
@@ -79,8 +80,11 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter,
     /// <summary>Always: several <c>baton serve</c> replicas may share one PostgreSQL database.</summary>
     public bool SharedByReplicas => true;
 
-    /// <summary>The heartbeat writer's counters: batches committed and heartbeats they touched (zero before <see cref="InitializeAsync"/>).</summary>
-    public PostgresStoreStatistics Statistics => _heartbeats?.Statistics ?? default;
+    /// <summary>
+    /// The heartbeat writer's counters (batches committed and heartbeats they touched; zero before
+    /// <see cref="InitializeAsync"/>), and every round trip the store made since it opened (migrations aside).
+    /// </summary>
+    public PostgresStoreStatistics Statistics => (_heartbeats?.Statistics ?? default) with { RoundTrips = _roundTrips.Count };
 
     /// <summary>Test seam: heartbeats waiting for the writer's next batch.</summary>
     internal int QueuedHeartbeats => _heartbeats?.Queued ?? 0;
@@ -108,7 +112,7 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter,
         {
             await Migrations.ApplyAsync(connection, MigrationLockKey, _clock.GetUtcNow(), ct).ConfigureAwait(false);
         }
-        _heartbeats = new HeartbeatWriter(_dataSource, MaxHeartbeatBatch, _options.HeartbeatBatchesInFlight);
+        _heartbeats = new HeartbeatWriter(_dataSource, MaxHeartbeatBatch, _options.HeartbeatBatchesInFlight, _roundTrips);
         _initialized = true;
     }
 
@@ -137,7 +141,7 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter,
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            return await work(new Db(connection, null)).ConfigureAwait(false);
+            return await work(new Db(connection, null, _roundTrips)).ConfigureAwait(false);
         }
         catch (Exception ex) when (PostgresFailures.Translate(ex, _location) is { } failure)
         {
@@ -156,7 +160,8 @@ public sealed partial class PostgresBatonStore : IBatonStore, IRateLimitCounter,
         {
             await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            var result = await work(new Db(connection, transaction)).ConfigureAwait(false);
+            var result = await work(new Db(connection, transaction, _roundTrips)).ConfigureAwait(false);
+            _roundTrips.Add();
             await transaction.CommitAsync(ct).ConfigureAwait(false);
             return result;
         }

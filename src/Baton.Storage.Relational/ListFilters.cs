@@ -61,6 +61,16 @@ internal static class ListFilters<TDialect> where TDialect : ISqlDialect
         return filter;
     }
 
+    /// <summary>
+    /// The newest handoff <paramref name="query"/> selects (its page is not used), without a count: the briefing's last
+    /// handoff shows one and no total. The count a page needs would visit every handoff of the track.
+    /// </summary>
+    public static (string Sql, (string Name, object? Value)[] Args) NewestHandoff(HandoffQuery query)
+    {
+        var filter = Handoffs(query);
+        return ($"SELECT {Rows<TDialect>.HandoffColumns} FROM handoffs {filter.WhereClause()} ORDER BY id DESC LIMIT 1", [.. filter.Args]);
+    }
+
     /// <summary>The alerts <paramref name="query"/> selects, and the ORDER BY it asks for.</summary>
     public static (Filter<TDialect> Filter, string OrderBy) Alerts(AlertQuery query)
     {

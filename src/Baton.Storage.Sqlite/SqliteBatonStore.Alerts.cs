@@ -34,18 +34,28 @@ public sealed partial class SqliteBatonStore
     public Task<Page<Alert>> ListAlertsAsync(AlertQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
+        // Parsed before the read: a bad cursor is refused without taking a connection.
+        OffsetPaging.ParseCursor(query.Page.Cursor);
+        return ReadAsync(db => ListAlerts(db, query), ct);
+    }
+
+    private static Page<Alert> ListAlerts(Db db, AlertQuery query)
+    {
         var limit = Math.Clamp(query.Page.Limit, 1, PageRequest.MaxLimit);
         var offset = OffsetPaging.ParseCursor(query.Page.Cursor);
         var (filter, order) = ListFilters.Alerts(query);
+        var where = filter.WhereClause();
+        var total = db.Scalar($"SELECT count(*) FROM alerts {where}", [.. filter.Args]);
+        var rows = db.List($"SELECT {Rows.AlertColumns} FROM alerts {where} ORDER BY {order} LIMIT $limit OFFSET $offset", Rows.Alert,
+            [.. filter.Args, ("$limit", limit + 1), ("$offset", offset)]);
+        return OffsetPaging.PageOf(rows, total, limit, offset);
+    }
 
-        return ReadAsync(db =>
-        {
-            var where = filter.WhereClause();
-            var total = db.Scalar($"SELECT count(*) FROM alerts {where}", [.. filter.Args]);
-            var rows = db.List($"SELECT {Rows.AlertColumns} FROM alerts {where} ORDER BY {order} LIMIT $limit OFFSET $offset", Rows.Alert,
-                [.. filter.Args, ("$limit", limit + 1), ("$offset", offset)]);
-            return OffsetPaging.PageOf(rows, total, limit, offset);
-        }, ct);
+    /// <summary>The exact total <see cref="ListAlerts"/> would report for <paramref name="query"/>, without reading a row.</summary>
+    private static long CountAlerts(Db db, AlertQuery query)
+    {
+        var (filter, _) = ListFilters.Alerts(query);
+        return db.Scalar($"SELECT count(*) FROM alerts {filter.WhereClause()}", [.. filter.Args]);
     }
 
     public Task<WebhookOutcome> RecordWebhookDeliveryAsync(WebhookDelivery delivery, AlertSignal? signal, CancellationToken ct)
@@ -77,21 +87,23 @@ public sealed partial class SqliteBatonStore
         ReadAsync(db => db.FirstOrDefault("SELECT default_branch FROM repo_default_branches WHERE repo = $repo", r => r.GetString(0), ("$repo", repo)), ct);
 
     public Task<WebhookStats> GetWebhookStatsAsync(string? venture, CancellationToken ct) =>
-        ReadAsync(db =>
-        {
-            var owned = db.List("""
-                SELECT count(*), max(received_at) FROM webhook_deliveries
-                WHERE ($venture IS NULL AND venture IS NOT NULL) OR venture = $venture
-                """, r => (Count: r.GetInt64(0), Last: r.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))),
-                ("$venture", venture))[0];
-            // Unowned means for a repo no venture owns: a delivery naming no repo (an organization hook's ping) is not one.
-            var unowned = db.Scalar("SELECT count(*) FROM webhook_deliveries WHERE venture IS NULL AND repo IS NOT NULL");
-            var repos = db.List("""
-                SELECT repo FROM webhook_deliveries WHERE venture IS NULL AND repo IS NOT NULL
-                GROUP BY repo ORDER BY max(received_at) DESC, repo LIMIT 5
-                """, r => r.GetString(0));
-            return new WebhookStats(owned.Count, owned.Last, unowned, repos);
-        }, ct);
+        ReadAsync(db => WebhookStatsOf(db, venture), ct);
+
+    private static WebhookStats WebhookStatsOf(Db db, string? venture)
+    {
+        var owned = db.List("""
+            SELECT count(*), max(received_at) FROM webhook_deliveries
+            WHERE ($venture IS NULL AND venture IS NOT NULL) OR venture = $venture
+            """, r => (Count: r.GetInt64(0), Last: r.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))),
+            ("$venture", venture))[0];
+        // Unowned means for a repo no venture owns: a delivery naming no repo (an organization hook's ping) is not one.
+        var unowned = db.Scalar("SELECT count(*) FROM webhook_deliveries WHERE venture IS NULL AND repo IS NOT NULL");
+        var repos = db.List("""
+            SELECT repo FROM webhook_deliveries WHERE venture IS NULL AND repo IS NOT NULL
+            GROUP BY repo ORDER BY max(received_at) DESC, repo LIMIT 5
+            """, r => r.GetString(0));
+        return new WebhookStats(owned.Count, owned.Last, unowned, repos);
+    }
 
     public Task SetWebhookSecretAsync(string secret, DateTimeOffset now, CancellationToken ct) =>
         WriteAsync(db => db.Execute("""
@@ -126,10 +138,14 @@ public sealed partial class SqliteBatonStore
 
     public async Task<IReadOnlyList<CadenceItem>> ListCadenceItemsAsync(IReadOnlyList<string>? scopes, CancellationToken ct)
     {
+        return await ReadAsync(db => ListCadence(db, scopes), ct).ConfigureAwait(false);
+    }
+
+    private static List<CadenceItem> ListCadence(Db db, IReadOnlyList<string>? scopes)
+    {
         var filter = new Filter();
         if (scopes is not null) filter.In("scope", "scope", scopes);
-        return await ReadAsync(db => db.List($"SELECT {Rows.CadenceColumns} FROM cadence_items {filter.WhereClause()} ORDER BY id",
-            Rows.Cadence, [.. filter.Args]), ct).ConfigureAwait(false);
+        return db.List($"SELECT {Rows.CadenceColumns} FROM cadence_items {filter.WhereClause()} ORDER BY id", Rows.Cadence, [.. filter.Args]);
     }
 
     /// <summary>
@@ -137,18 +153,19 @@ public sealed partial class SqliteBatonStore
     /// hash is recomputed only when that number moved: still judged live on every call, without re-reading and hashing
     /// the whole schema on every SOD.
     /// </summary>
-    public Task<SchemaCheck> CheckSchemaAsync(CancellationToken ct) =>
-        ReadAsync(db =>
+    public Task<SchemaCheck> CheckSchemaAsync(CancellationToken ct) => ReadAsync(CheckSchema, ct);
+
+    private SchemaCheck CheckSchema(Db db)
+    {
+        var version = db.Scalar("PRAGMA schema_version");
+        var cached = Volatile.Read(ref _schemaHash);
+        if (cached is null || cached.Version != version)
         {
-            var version = db.Scalar("PRAGMA schema_version");
-            var cached = Volatile.Read(ref _schemaHash);
-            if (cached is null || cached.Version != version)
-            {
-                cached = new SchemaHashAt(version, SchemaHash.Of(db));
-                Volatile.Write(ref _schemaHash, cached);
-            }
-            return new SchemaCheck(cached.Hash, SchemaHash.Expected);
-        }, ct);
+            cached = new SchemaHashAt(version, SchemaHash.Of(db));
+            Volatile.Write(ref _schemaHash, cached);
+        }
+        return new SchemaCheck(cached.Hash, SchemaHash.Expected);
+    }
 
     private SchemaHashAt? _schemaHash;
 

@@ -39,15 +39,22 @@ public sealed partial class SqliteBatonStore
     public async Task<IReadOnlyList<DocSummary>> ListDocsAsync(IReadOnlyList<string> scopes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scopes);
+        return await ReadAsync(db => ListDocs(db, scopes, Rows.DocSummaryColumns, Rows.DocSummary), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The docs of <paramref name="scopes"/> in index order (scope, name), as <paramref name="map"/> reads <paramref name="columns"/>.</summary>
+    private static List<T> ListDocs<T>(Db db, IReadOnlyList<string> scopes, string columns, Func<System.Data.Common.DbDataReader, T> map)
+    {
         var filter = new Filter();
         filter.In("scope", "scope", scopes);
-        return await ReadAsync(db => db.List($"SELECT {Rows.DocSummaryColumns} FROM docs {filter.WhereClause()} ORDER BY scope, name",
-            Rows.DocSummary, [.. filter.Args]), ct).ConfigureAwait(false);
+        return db.List($"SELECT {columns} FROM docs {filter.WhereClause()} ORDER BY scope, name", map, [.. filter.Args]);
     }
 
     public async Task<IReadOnlyList<DocRequirement>> ListDocRequirementsAsync(CancellationToken ct) =>
-        await ReadAsync(db => db.List($"SELECT {Rows.DocRequirementColumns} FROM doc_requirements ORDER BY created_at, id",
-            Rows.DocRequirement), ct).ConfigureAwait(false);
+        await ReadAsync(ListDocRequirements, ct).ConfigureAwait(false);
+
+    private static List<DocRequirement> ListDocRequirements(Db db) =>
+        db.List($"SELECT {Rows.DocRequirementColumns} FROM doc_requirements ORDER BY created_at, id", Rows.DocRequirement);
 
     public Task<DocRequirement?> FindDocRequirementOrNullAsync(string id, CancellationToken ct) =>
         ReadAsync(db => db.FirstOrDefault($"SELECT {Rows.DocRequirementColumns} FROM doc_requirements WHERE id = $id",

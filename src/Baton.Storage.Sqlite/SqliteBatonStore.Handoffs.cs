@@ -22,9 +22,11 @@ public sealed partial class SqliteBatonStore
     public Task<Page<Handoff>> ListHandoffsAsync(HandoffQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var filter = ListFilters.Handoffs(query);
-        return ReadAsync(db => filter.Page(db, "handoffs", Rows.HandoffColumns, Rows.Handoff, query.Page, IdGenerator.Handoff, h => h.Id), ct);
+        return ReadAsync(db => ListHandoffs(db, query), ct);
     }
+
+    private static Page<Handoff> ListHandoffs(Db db, HandoffQuery query) =>
+        ListFilters.Handoffs(query).Page(db, "handoffs", Rows.HandoffColumns, Rows.Handoff, query.Page, IdGenerator.Handoff, h => h.Id);
 
     private static Handoff? FindStoredHandoff(Db db, string id) =>
         db.FirstOrDefault($"SELECT {Rows.HandoffColumns} FROM handoffs WHERE id = $id", Rows.Handoff, ("$id", id));

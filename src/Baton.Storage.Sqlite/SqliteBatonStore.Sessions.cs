@@ -107,12 +107,14 @@ public sealed partial class SqliteBatonStore
     public Task<Page<Session>> ListSessionsAsync(SessionQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var filter = ListFilters.Sessions(query, now, staleAfter);
-        return ReadAsync(db =>
-        {
-            var page = filter.Page(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, IdGenerator.Session, s => s.Id);
-            return page with { Items = page.Items.Select(s => SessionRules.AsSeenAt(s, now, staleAfter)).ToList() };
-        }, ct);
+        return ReadAsync(db => ListSessions(db, query, now, staleAfter), ct);
+    }
+
+    private static Page<Session> ListSessions(Db db, SessionQuery query, DateTimeOffset now, TimeSpan staleAfter)
+    {
+        var page = ListFilters.Sessions(query, now, staleAfter)
+            .Page(db, "sessions", Rows.SessionColumns, Rows.Session, query.Page, IdGenerator.Session, s => s.Id);
+        return page with { Items = page.Items.Select(s => SessionRules.AsSeenAt(s, now, staleAfter)).ToList() };
     }
 
     private static Session? FindStoredSession(Db db, string id) =>

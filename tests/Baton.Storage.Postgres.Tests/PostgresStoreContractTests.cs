@@ -17,6 +17,8 @@ public sealed class PostgresStoreContractTests : StoreContractTests
 
     protected override Task SeedSessionAsync(Session session) => ((PostgresBatonStore)Store).SeedSessionAsync(session, Ct);
 
+    protected override void RunBetweenBriefingReads(Func<Task>? between) => ((PostgresBatonStore)Store).AfterFirstBriefingReads = between;
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

@@ -23,6 +23,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         await store.WriteAsync(db => SqliteBatonStore.InsertSession(db, session), Ct);
     }
 
+    protected override void RunBetweenBriefingReads(Func<Task>? between) => ((SqliteBatonStore)Store).AfterFirstBriefingReads = between;
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

@@ -41,6 +41,7 @@ public sealed class BatonServiceFactory(
     IOrchestrationStore orchestration,
     OrchestrationOptions orchestrationOptions,
     OrchestrationSignals signals,
+    IBriefingSourceStore briefingSources,
     BatonCore core)
 {
     private BatonCore _core = core;
@@ -57,7 +58,7 @@ public sealed class BatonServiceFactory(
     public BatonServices For(Caller caller)
     {
         var core = _core;
-        var briefing = new SodBriefing(sessions, handoffs, knowledge, alerts, core.Options);
+        var briefing = new SodBriefing(briefingSources, core.Options);
         return new BatonServices(
             new SessionService(sessions, ventures, briefing, core, caller),
             new HandoffService(handoffs, ventures, core, caller),

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
@@ -76,15 +78,24 @@ internal static class BriefingBuilder
     private const int DescriptionChars = 200;
     private const int UrlChars = 300;
 
-    public static string Build(BriefingInput input)
+    public static string Build(BriefingInput input) => Build(input, boundHandoffs: true);
+
+    /// <summary>
+    /// <paramref name="boundHandoffs"/>: a handoff's lists are rendered only until its text is longer than the whole
+    /// budget — the composer can show no more of any item than that, and cuts at a boundary inside what it can show,
+    /// so the briefing is the same — and its payload is read without building it into a tree (up to 800 KB of JSON,
+    /// most of it the free <c>payload</c> member the briefing never shows). False renders every entry (tests compare).
+    /// </summary>
+    internal static string Build(BriefingInput input, bool boundHandoffs)
     {
         var venture = input.Venture;
         var session = input.Session;
+        var handoffChars = boundHandoffs ? input.BudgetChars : int.MaxValue;
         var sections = new List<BriefingSection>
         {
             new("Last handoff",
                 Weight: 4,
-                Items: input.LastHandoff is null ? [] : [HandoffItem(input.LastHandoff, input.Now, LastHandoffPointer(session))],
+                Items: input.LastHandoff is null ? [] : [HandoffItem(input.LastHandoff, input.Now, LastHandoffPointer(session), handoffChars)],
                 Total: input.LastHandoff is null ? 0 : 1,
                 FetchHint: LastHandoffPointer(session),
                 EmptyText: "No handoff yet for this repo and track.",
@@ -92,7 +103,7 @@ internal static class BriefingBuilder
                 ShortTitle: "last handoff"),
             new("Handoffs addressed to this venture",
                 Weight: 2,
-                Items: input.AddressedHandoffs.Items.Select(h => HandoffItem(h, input.Now, $"`baton handoffs --venture {venture.Code}`")).ToList(),
+                Items: input.AddressedHandoffs.Items.Select(h => HandoffItem(h, input.Now, $"`baton handoffs --venture {venture.Code}`", handoffChars)).ToList(),
                 Total: input.AddressedHandoffs.Total,
                 FetchHint: $"`baton handoffs --venture {venture.Code}`",
                 EmptyText: "No other venture has addressed work here.",
@@ -140,9 +151,10 @@ internal static class BriefingBuilder
     /// <summary>
     /// A handoff: its summary's first line as the item heading, a line of facts, the rest of the summary as a quoted
     /// block, then each list with its entries as <c>*</c> bullets (so no entry can pass for one of the composer's
-    /// <c>- </c> lines), an entry's further lines quoted under it.
+    /// <c>- </c> lines), an entry's further lines quoted under it. Entries stop once the text is longer than
+    /// <paramref name="maxChars"/>: whole entries only, so every line the composer may show or cut inside is whole.
     /// </summary>
-    private static BriefingItem HandoffItem(Handoff h, DateTimeOffset now, string pointer)
+    private static BriefingItem HandoffItem(Handoff h, DateTimeOffset now, string pointer, int maxChars)
     {
         var summary = DisplayText.Clean(h.Summary).Trim();
         var breakAt = summary.IndexOf('\n');
@@ -157,26 +169,69 @@ internal static class BriefingBuilder
         text.Append($" · {Age(now - h.CreatedAt)} ago · {BriefingText.Inline(h.Id)}\n");
         if (rest.Trim().Length > 0) text.Append(BriefingText.Block(rest)).Append('\n');
 
-        var payload = JsonNode.Parse(h.Payload) as JsonObject;
-        AppendList(text, "Accomplished", payload?["accomplished"]);
-        AppendList(text, "In progress", payload?["in_progress"]);
-        AppendList(text, "Blocked", payload?["blocked"]);
-        AppendList(text, "Next steps", payload?["next_steps"]);
-        AppendList(text, "Success criteria", payload?["success_criteria"]);
+        AppendLists(text, h.Payload, maxChars);
         return new BriefingItem(text.ToString().TrimEnd('\n'), pointer, BriefingText.Inline(h.Id));
     }
 
-    private static void AppendList(StringBuilder text, string label, JsonNode? node)
+    /// <summary>The payload members the briefing shows, in the order it shows them, with their labels.</summary>
+    private static readonly (string Member, string Label)[] HandoffLists =
+    [
+        ("accomplished", "Accomplished"), ("in_progress", "In progress"), ("blocked", "Blocked"), ("next_steps", "Next steps"),
+        ("success_criteria", "Success criteria"),
+    ];
+
+    /// <summary>
+    /// The payload's lists (when it is a JSON object), each under its label, until the text is longer than
+    /// <paramref name="maxChars"/>. One forward pass finds where each list is, skipping every other member; then only
+    /// the lists shown are read, entry by entry. An entry that is not a string shows as its JSON.
+    /// </summary>
+    private static void AppendLists(StringBuilder text, string payload, int maxChars)
     {
-        if (node is not JsonArray array) return;
-        var entries = array
-            .Select(e => DisplayText.Clean(e is JsonValue v && v.TryGetValue<string>(out var s) ? s : e?.ToJsonString() ?? "").Trim())
-            .Where(e => e.Length > 0)
-            .ToList();
-        if (entries.Count == 0) return;
-        text.Append($"\n{label}:\n");
-        foreach (var value in entries)
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(payload));
+        try
         {
+            var json = buffer.AsSpan(0, Encoding.UTF8.GetBytes(payload, buffer));
+            var lists = new Range?[HandoffLists.Length];
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var index = -1;
+                for (var i = 0; i < HandoffLists.Length && index < 0; i++)
+                    if (reader.ValueTextEquals(HandoffLists[i].Member)) index = i;
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                var isArray = reader.TokenType == JsonTokenType.StartArray;
+                reader.Skip();
+                if (index >= 0 && isArray) lists[index] = start..(int)reader.BytesConsumed;
+            }
+
+            for (var i = 0; i < lists.Length && text.Length <= maxChars; i++)
+                if (lists[i] is { } list) AppendList(text, HandoffLists[i].Label, json[list], maxChars);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void AppendList(StringBuilder text, string label, ReadOnlySpan<byte> array, int maxChars)
+    {
+        var reader = new Utf8JsonReader(array);
+        reader.Read(); // the array's start
+        var labelled = false;
+        while (text.Length <= maxChars && reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var raw = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString()!,
+                JsonTokenType.Null => "",
+                _ => JsonNode.Parse(ref reader)!.ToJsonString(),
+            };
+            var value = DisplayText.Clean(raw).Trim();
+            if (value.Length == 0) continue;
+            if (!labelled) text.Append($"\n{label}:\n");
+            labelled = true;
             var breakAt = value.IndexOf('\n');
             var (first, rest) = breakAt < 0 ? (value, "") : (value[..breakAt], value[(breakAt + 1)..]);
             text.Append("* ").Append(BriefingText.EscapeLineStart(BriefingText.Inline(first))).Append('\n');

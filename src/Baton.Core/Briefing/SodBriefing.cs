@@ -9,95 +9,90 @@ namespace Baton.Core.Briefing;
 
 /// <summary>
 /// Reads what a SOD briefing shows — the track's last handoff, handoffs addressed to the venture, the other active
-/// sessions, enterprise notes and docs, alerts, duties and the self-check — and composes the briefing from it.
-/// Sessions' <see cref="ISodBriefing"/> port; takes only the store ports it reads.
+/// sessions, enterprise notes and docs, alerts, duties and the self-check — in one snapshot right after SOD's write
+/// (<see cref="IBriefingSourceStore"/>), and composes the briefing from it. Sessions' <see cref="ISodBriefing"/> port.
 /// </summary>
-internal sealed class SodBriefing(ISessionStore sessions, IHandoffStore handoffs, IKnowledgeStore knowledge, IAlertStore alerts, CoreOptions options)
-    : ISodBriefing
+internal sealed class SodBriefing(IBriefingSourceStore store, CoreOptions options) : ISodBriefing
 {
     /// <summary>How many of each list the SOD answer carries; the briefing then fits what it can to its budget.</summary>
     private const int SodListLimit = 20;
 
-    public async Task<SodBriefingResult> ReadAndComposeAsync(SodBriefingRequest request, CancellationToken ct)
+    public async Task<SodBriefingResult> StartAndComposeAsync(SodBriefingRequest request, Func<SodOutcome, Task<Session>> settle, CancellationToken ct)
     {
-        var (venture, session, now) = (request.Venture, request.Session, request.Now);
-        var lastHandoff = handoffs.ListHandoffsAsync(
-            new HandoffQuery(venture.Code, session.Repo, session.Track, null, PageRequest.First(1), HandoffOrigin.Own), ct);
-        var addressed = handoffs.ListHandoffsAsync(
-            new HandoffQuery(venture.Code, null, null, null, PageRequest.First(SodListLimit), HandoffOrigin.Addressed), ct);
-        // One more than shown, so the caller's own session can be dropped and a full page still remains.
-        var active = sessions.ListSessionsAsync(
-            new SessionQuery(venture.Code, SessionStatus.Active, PageRequest.First(SodListLimit + 1)), now, options.StaleAfter, ct);
-        var knowledgeRead = LoadKnowledgeAsync(venture, request.DocsFormat, now, ct);
-        var operations = LoadOperationsAsync(venture, now, ct);
-        await Task.WhenAll(lastHandoff, addressed, active, knowledgeRead, operations);
+        var (venture, now) = (request.Venture, request.Now);
+        var query = QueryFor(venture, request.Candidate, request.DocsFormat, now, request.StaleAfter);
+        var start = await store.StartOrResumeSessionAndReadBriefingAsync(request.Candidate, now, request.StaleAfter, query, ct);
+        var session = await settle(start.Outcome);
+        var sources = start.Sources;
 
-        var others = OthersThan(session, active.Result);
-        var addressedList = new ListResult<Handoff>(addressed.Result.Items, addressed.Result.Total);
-        var last = lastHandoff.Result.Items.FirstOrDefault();
+        var others = OthersThan(session, sources.ActiveSessions);
+        var addressed = new ListResult<Handoff>(sources.AddressedHandoffs.Items, sources.AddressedHandoffs.Total);
+        var last = sources.LastHandoff;
+        var knowledge = Knowledge(venture, sources, request.DocsFormat, now);
         var text = BriefingBuilder.Build(new BriefingInput(
-            venture, session, request.Resumed, request.ServerLabel, last, addressedList, others, request.BudgetChars, now,
-            knowledgeRead.Result, operations.Result));
+            venture, session, start.Outcome.Resumed, request.ServerLabel, last, addressed, others, request.BudgetChars, now,
+            knowledge, Operations(venture, sources, now)));
 
-        var k = knowledgeRead.Result;
-        return new SodBriefingResult(last, addressedList, others, text, new ListResult<DocSummary>(k.Docs, k.Docs.Count), k.Audit, k.Notes);
+        return new SodBriefingResult(start.Outcome, session, last, addressed, others, text,
+            new ListResult<DocSummary>(knowledge.Docs, knowledge.Docs.Count), knowledge.Audit, knowledge.Notes);
     }
 
     /// <summary>
-    /// Enterprise notes (tagged <c>executive-summary</c> or one of the venture's note tags) in briefing order — this
-    /// venture, then other ventures, then global, newest first — plus the docs index and audit.
+    /// The briefing's reads. Enterprise notes are those tagged <c>executive-summary</c> or one of the venture's note
+    /// tags, in briefing order: this venture, then other ventures, then global, newest first. The active sessions are
+    /// read one more than shown, so the caller's own can be dropped and a full page still remains. Global duties show
+    /// only in the platform venture.
     /// </summary>
-    private async Task<BriefingKnowledge> LoadKnowledgeAsync(Venture venture, DocsFormat docsFormat, DateTimeOffset now, CancellationToken ct)
+    private static BriefingSourceQuery QueryFor(Venture venture, Session candidate, DocsFormat docsFormat, DateTimeOffset now, TimeSpan staleAfter)
     {
         IReadOnlyList<string> tags = [.. venture.NoteTags.Append(BriefingBuilder.NoteTag).Distinct(StringComparer.Ordinal)];
-        var own = knowledge.SearchNotesAsync(new NoteQuery(null, tags, [venture.Code], null, false, PageRequest.First(SodListLimit)), ct);
-        var others = knowledge.SearchNotesAsync(new NoteQuery(null, tags, null, [venture.Code, Venture.Global], false, PageRequest.First(SodListLimit)), ct);
-        var global = knowledge.SearchNotesAsync(new NoteQuery(null, tags, [Venture.Global], null, false, PageRequest.First(SodListLimit)), ct);
-        var docs = knowledge.ListDocsAsync([venture.Code, Venture.Global], ct);
-        var requirements = knowledge.ListDocRequirementsAsync(ct);
-        await Task.WhenAll(own, others, global, docs, requirements);
+        NoteQuery Notes(IReadOnlyList<string>? only, IReadOnlyList<string>? except) =>
+            new(null, tags, only, except, false, PageRequest.First(SodListLimit));
+        return new BriefingSourceQuery(
+            LastHandoff: new HandoffQuery(venture.Code, candidate.Repo, candidate.Track, null, PageRequest.First(1), HandoffOrigin.Own),
+            AddressedHandoffs: new HandoffQuery(venture.Code, null, null, null, PageRequest.First(SodListLimit), HandoffOrigin.Addressed),
+            ActiveSessions: new SessionQuery(venture.Code, SessionStatus.Active, PageRequest.First(SodListLimit + 1)),
+            Notes: [Notes([venture.Code], null), Notes(null, [venture.Code, Venture.Global]), Notes([Venture.Global], null)],
+            DocScopes: [venture.Code, Venture.Global],
+            FullDocs: docsFormat == DocsFormat.Full,
+            OpenAlerts: new AlertQuery(venture.Code, AlertStatus.Open, null, true, PageRequest.First(SodListLimit), AlertOrder.SeverityThenOldest),
+            AllOpenAlerts: new AlertQuery(venture.Code, AlertStatus.Open, null, false, PageRequest.First(1)),
+            PossiblyStaleAlerts: new AlertQuery(venture.Code, AlertStatus.Open, null, false, PageRequest.First(1),
+                LastSeenBefore: now - AlertRules.PossiblyStaleAfter),
+            CadenceScopes: venture.Platform ? [venture.Code, Venture.Global] : [venture.Code],
+            WebhookVenture: venture.Code,
+            Now: now,
+            StaleAfter: staleAfter);
+    }
 
+    /// <summary>Enterprise notes in briefing order with the sum of the three exact totals, the docs index and the audit.</summary>
+    private BriefingKnowledge Knowledge(Venture venture, BriefingSources sources, DocsFormat docsFormat, DateTimeOffset now)
+    {
         var notes = new ListResult<Note>(
-            [.. own.Result.Items.Concat(others.Result.Items).Concat(global.Result.Items).Select(h => h.Note)],
-            own.Result.Total + others.Result.Total + global.Result.Total);
-        IReadOnlyList<Doc> full = [];
-        if (docsFormat == DocsFormat.Full)
-        {
-            var contents = await Task.WhenAll(docs.Result.Select(d => knowledge.FindDocOrNullAsync(d.Scope, d.Name, null, ct)));
-            full = [.. contents.OfType<Doc>()];
-        }
-        var audit = DocAudit.Run(venture, requirements.Result, docs.Result, now);
-        return new BriefingKnowledge(notes, docs.Result, full, audit, docsFormat, options.NotesBudgetChars);
+            [.. sources.Notes.SelectMany(page => page.Items).Select(h => h.Note)],
+            sources.Notes.Sum(page => page.Total));
+        var audit = DocAudit.Run(venture, sources.DocRequirements, sources.Docs, now);
+        return new BriefingKnowledge(notes, sources.Docs, sources.FullDocs, audit, docsFormat, options.NotesBudgetChars);
     }
 
     /// <summary>
     /// Open default-branch alerts in briefing order with their exact total, the open ones on other branches (counted),
-    /// the venture's due duties (global ones only for the platform venture), and the self-check figures.
+    /// the venture's due duties, and the self-check figures.
     /// </summary>
-    private async Task<BriefingOperations> LoadOperationsAsync(Venture venture, DateTimeOffset now, CancellationToken ct)
+    private static BriefingOperations Operations(Venture venture, BriefingSources sources, DateTimeOffset now)
     {
-        var open = alerts.ListAlertsAsync(
-            new AlertQuery(venture.Code, AlertStatus.Open, null, true, PageRequest.First(SodListLimit), AlertOrder.SeverityThenOldest), ct);
-        var allOpen = alerts.ListAlertsAsync(new AlertQuery(venture.Code, AlertStatus.Open, null, false, PageRequest.First(1)), ct);
-        var stale = alerts.ListAlertsAsync(
-            new AlertQuery(venture.Code, AlertStatus.Open, null, false, PageRequest.First(1), LastSeenBefore: now - AlertRules.PossiblyStaleAfter), ct);
-        IReadOnlyList<string> scopes = venture.Platform ? [venture.Code, Venture.Global] : [venture.Code];
-        var cadence = alerts.ListCadenceItemsAsync(scopes, ct);
-        var webhooks = alerts.GetWebhookStatsAsync(venture.Code, ct);
-        var schema = alerts.CheckSchemaAsync(ct);
-        await Task.WhenAll(open, allOpen, stale, cadence, webhooks, schema);
-
-        var w = webhooks.Result;
+        var w = sources.Webhooks;
         return new BriefingOperations(
-            new ListResult<Alert>(open.Result.Items, open.Result.Total),
-            allOpen.Result.Total - open.Result.Total,
-            CadenceRules.ForBriefing(cadence.Result, venture, now),
-            new BriefingHealth(w.Deliveries, w.LastDeliveryAt, stale.Result.Total, w.UnownedDeliveries, schema.Result));
+            new ListResult<Alert>(sources.OpenAlerts.Items, sources.OpenAlerts.Total),
+            sources.AllOpenAlerts - sources.OpenAlerts.Total,
+            CadenceRules.ForBriefing(sources.Cadence, venture, now),
+            new BriefingHealth(w.Deliveries, w.LastDeliveryAt, sources.PossiblyStaleAlerts, w.UnownedDeliveries, sources.Schema));
     }
 
     /// <summary>
-    /// The active sessions of the venture other than the caller's. The caller's session was just made active and fresh
-    /// in this request, so it is inside the store's exact total: dropping it leaves an exact total of the others.
+    /// The active sessions of the venture other than the caller's. The caller's session was made active and fresh by
+    /// this request's write, which committed before the reads' snapshot, so it is inside the store's exact total:
+    /// dropping it leaves an exact total of the others.
     /// </summary>
     private static ListResult<Session> OthersThan(Session own, Page<Session> active)
     {

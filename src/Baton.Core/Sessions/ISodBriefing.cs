@@ -6,28 +6,40 @@ using Baton.Core.Ventures;
 namespace Baton.Core.Sessions;
 
 /// <summary>
-/// What a SOD answer carries besides the session: read and composed by the briefing feature. A port here because the
-/// briefing depends on sessions (it lists them), so sessions may not depend on the briefing; the composition root
-/// hands the implementation (the briefing feature's <c>SodBriefing</c>) in.
+/// SOD's write and what its answer carries besides the session: read and composed by the briefing feature. A port here
+/// because the briefing depends on sessions (it lists them), so sessions may not depend on the briefing; the
+/// composition root hands the implementation (the briefing feature's <c>SodBriefing</c>) in. The write goes through it
+/// so the store can send the write and the briefing's reads together (decisions/0015-briefing-from-one-snapshot.md).
 /// </summary>
 internal interface ISodBriefing
 {
-    Task<SodBriefingResult> ReadAndComposeAsync(SodBriefingRequest request, CancellationToken ct);
+    /// <summary>
+    /// Starts or resumes the candidate's session (<see cref="ISessionStore.StartOrResumeSessionAsync"/>'s rule), reads
+    /// what the briefing shows from one snapshot taken after that write committed, lets the caller settle the session
+    /// (<paramref name="settle"/>: a resumed session that moved is updated) and composes the briefing for the session
+    /// <paramref name="settle"/> returns.
+    /// </summary>
+    Task<SodBriefingResult> StartAndComposeAsync(SodBriefingRequest request, Func<SodOutcome, Task<Session>> settle, CancellationToken ct);
 }
 
-/// <param name="Session">The session SOD just resumed or created (active and fresh).</param>
+/// <param name="Candidate">The session SOD creates if there is none to resume (active and fresh).</param>
 /// <param name="ServerLabel">How the header names where the answer came from.</param>
 internal sealed record SodBriefingRequest(
     Venture Venture,
-    Session Session,
-    bool Resumed,
+    Session Candidate,
     int BudgetChars,
     DocsFormat DocsFormat,
     string ServerLabel,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    TimeSpan StaleAfter);
 
-/// <summary>The lists a SOD answer carries, each with its exact total, and the briefing text composed from them.</summary>
+/// <summary>
+/// What SOD's write did, the session as settled, the lists a SOD answer carries (each with its exact total) and the
+/// briefing text composed from them.
+/// </summary>
 internal sealed record SodBriefingResult(
+    SodOutcome Outcome,
+    Session Session,
     Handoff? LastHandoff,
     ListResult<Handoff> AddressedHandoffs,
     ListResult<Session> OtherActiveSessions,

@@ -52,20 +52,20 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
             CreationCorrelationId: caller.CorrelationId,
             Meta: null);
 
-        var outcome = await sessions.StartOrResumeSessionAsync(candidate, now, core.Options.StaleAfter, ct);
-        var session = outcome.Session;
-
-        // A resumed session learns where the agent is now (branch, commit, issue): a second write only when it moved.
-        if (outcome.Resumed && Moved(session, branch, commit, request.IssueNumber))
-        {
-            var touched = await sessions.TouchSessionAsync(session.Id, new SessionUpdate(branch, commit, request.IssueNumber, null), now, core.Options.StaleAfter, ct);
-            session = touched.Session ?? session;
-        }
+        // The write and the briefing's reads go together (one snapshot, taken after the write committed); a resumed
+        // session learns where the agent is now (branch, commit, issue) in between: a second write only when it moved.
+        var b = await briefing.StartAndComposeAsync(
+            new SodBriefingRequest(venture, candidate, budget, docsFormat, core.Options.ServerLabel, now, core.Options.StaleAfter),
+            async outcome =>
+            {
+                if (!outcome.Resumed || !Moved(outcome.Session, branch, commit, request.IssueNumber)) return outcome.Session;
+                var touched = await sessions.TouchSessionAsync(outcome.Session.Id, new SessionUpdate(branch, commit, request.IssueNumber, null), now,
+                    core.Options.StaleAfter, ct);
+                return touched.Session ?? outcome.Session;
+            }, ct);
 
         var heartbeat = HeartbeatSchedule.Next(now, core.Random);
-        var b = await briefing.ReadAndComposeAsync(
-            new SodBriefingRequest(venture, session, outcome.Resumed, budget, docsFormat, core.Options.ServerLabel, now), ct);
-        return new SodResponse(session, outcome.Resumed, heartbeat, b.LastHandoff, b.AddressedHandoffs, b.OtherActiveSessions, b.Briefing,
+        return new SodResponse(b.Session, b.Outcome.Resumed, heartbeat, b.LastHandoff, b.AddressedHandoffs, b.OtherActiveSessions, b.Briefing,
             b.Docs, b.DocAudit, b.Notes);
     }
 

@@ -1,4 +1,5 @@
 using Baton.Core.Alerts;
+using Baton.Core.Briefing;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
@@ -79,6 +80,9 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
         inner.MarkCadenceDoneAsync(id, now, doneBy, ct);
     public Task<IReadOnlyList<CadenceItem>> ListCadenceItemsAsync(IReadOnlyList<string>? scopes, CancellationToken ct) => inner.ListCadenceItemsAsync(scopes, ct);
     public virtual Task<SchemaCheck> CheckSchemaAsync(CancellationToken ct) => inner.CheckSchemaAsync(ct);
+    public Task<BriefingSources> ReadBriefingSourcesAsync(BriefingSourceQuery query, CancellationToken ct) => inner.ReadBriefingSourcesAsync(query, ct);
+    public Task<SodStart> StartOrResumeSessionAndReadBriefingAsync(Session candidate, DateTimeOffset now, TimeSpan staleAfter, BriefingSourceQuery query,
+        CancellationToken ct) => inner.StartOrResumeSessionAndReadBriefingAsync(candidate, now, staleAfter, query, ct);
     public Task<MachineUpsert> UpsertMachineAsync(Machine candidate, CancellationToken ct) => inner.UpsertMachineAsync(candidate, ct);
     public Task<Machine?> FindMachineOrNullAsync(string id, CancellationToken ct) => inner.FindMachineOrNullAsync(id, ct);
     public Task<Machine?> TouchMachineAsync(string id, DateTimeOffset now, CancellationToken ct) => inner.TouchMachineAsync(id, now, ct);
