@@ -1,5 +1,6 @@
 using Baton.Core.Application;
 using Baton.Core.Knowledge;
+using Baton.Core.Orchestration;
 using Baton.Core.Ventures;
 using Baton.Local.Git;
 using ModelContextProtocol.Server;
@@ -57,6 +58,8 @@ public sealed class ToolContext(BatonBackend backend, BatonMcpOptions options, S
     public INoteService Notes => Backend.Notes ?? throw NotOffered("notes");
 
     public IDocService Docs => Backend.Docs ?? throw NotOffered("docs");
+
+    public ITaskService Tasks => Backend.Tasks ?? throw NotOffered("the task queue");
 
     private ToolProblem NotOffered(string what) => new(McpErrorCodes.NotAvailable,
         $"This Baton backend ({Backend.Label}) does not offer {what} yet. Upgrade the server, or unset BATON_URL to use local mode.");

@@ -28,7 +28,7 @@ public static class McpCommand
             var settings = context.Settings;
             var services = context.Services;
             var backend = new BatonBackend(services.Sessions, services.Handoffs, services.Ventures, services.Notes, services.Docs,
-                settings.IsServerMode ? BackendMode.Server : BackendMode.Local, services.Label, !string.IsNullOrWhiteSpace(settings.Key));
+                settings.IsServerMode ? BackendMode.Server : BackendMode.Local, services.Label, !string.IsNullOrWhiteSpace(settings.Key), services.Tasks);
             var options = new BatonMcpOptions
             {
                 Tools = parse.GetValue(tools) == "core" ? ToolSet.Core : ToolSet.All,
