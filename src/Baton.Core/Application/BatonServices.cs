@@ -57,7 +57,7 @@ public sealed class BatonServiceFactory(
     public BatonServices For(Caller caller)
     {
         var core = _core;
-        var briefing = new SodBriefing(sessions, handoffs, knowledge, alerts, core.Options);
+        var briefing = new SodBriefing(sessions, handoffs, knowledge, alerts, orchestration, core.Options);
         return new BatonServices(
             new SessionService(sessions, ventures, briefing, core, caller),
             new HandoffService(handoffs, ventures, core, caller),

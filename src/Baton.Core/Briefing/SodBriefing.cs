@@ -2,6 +2,8 @@ using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
+using Baton.Core.Orchestration;
+using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
 
@@ -9,10 +11,11 @@ namespace Baton.Core.Briefing;
 
 /// <summary>
 /// Reads what a SOD briefing shows — the track's last handoff, handoffs addressed to the venture, the other active
-/// sessions, enterprise notes and docs, alerts, duties and the self-check — and composes the briefing from it.
-/// Sessions' <see cref="ISodBriefing"/> port; takes only the store ports it reads.
+/// sessions, the task queue and the caller's tasks, enterprise notes and docs, alerts, duties and the self-check — and
+/// composes the briefing from it. Sessions' <see cref="ISodBriefing"/> port; takes only the store ports it reads.
 /// </summary>
-internal sealed class SodBriefing(ISessionStore sessions, IHandoffStore handoffs, IKnowledgeStore knowledge, IAlertStore alerts, CoreOptions options)
+internal sealed class SodBriefing(
+    ISessionStore sessions, IHandoffStore handoffs, IKnowledgeStore knowledge, IAlertStore alerts, IOrchestrationStore orchestration, CoreOptions options)
     : ISodBriefing
 {
     /// <summary>How many of each list the SOD answer carries; the briefing then fits what it can to its budget.</summary>
@@ -30,14 +33,15 @@ internal sealed class SodBriefing(ISessionStore sessions, IHandoffStore handoffs
             new SessionQuery(venture.Code, SessionStatus.Active, PageRequest.First(SodListLimit + 1)), now, options.StaleAfter, ct);
         var knowledgeRead = LoadKnowledgeAsync(venture, request.DocsFormat, now, ct);
         var operations = LoadOperationsAsync(venture, now, ct);
-        await Task.WhenAll(lastHandoff, addressed, active, knowledgeRead, operations);
+        var queue = LoadQueueAsync(venture, session, ct);
+        await Task.WhenAll(lastHandoff, addressed, active, knowledgeRead, operations, queue);
 
         var others = OthersThan(session, active.Result);
         var addressedList = new ListResult<Handoff>(addressed.Result.Items, addressed.Result.Total);
         var last = lastHandoff.Result.Items.FirstOrDefault();
         var text = BriefingBuilder.Build(new BriefingInput(
             venture, session, request.Resumed, request.ServerLabel, last, addressedList, others, request.BudgetChars, now,
-            knowledgeRead.Result, operations.Result));
+            knowledgeRead.Result, operations.Result, queue.Result));
 
         var k = knowledgeRead.Result;
         return new SodBriefingResult(last, addressedList, others, text, new ListResult<DocSummary>(k.Docs, k.Docs.Count), k.Audit, k.Notes);
@@ -93,6 +97,36 @@ internal sealed class SodBriefing(ISessionStore sessions, IHandoffStore handoffs
             allOpen.Result.Total - open.Result.Total,
             CadenceRules.ForBriefing(cadence.Result, venture, now),
             new BriefingHealth(w.Deliveries, w.LastDeliveryAt, stale.Result.Total, w.UnownedDeliveries, schema.Result));
+    }
+
+    /// <summary>
+    /// The venture's exact task counts and the open tasks of the agent registered under the session's agent name
+    /// (running first, then assigned; each state's exact total). Null — no section — when the venture has no task and
+    /// the session's agent is not registered: the orchestrator is not in use there, and an empty section would only
+    /// take room. Null as well on a store without the orchestrator yet.
+    /// </summary>
+    private async Task<BriefingQueue?> LoadQueueAsync(Venture venture, Session session, CancellationToken ct)
+    {
+        try
+        {
+            var counts = orchestration.CountTasksAsync(venture.Code, ct);
+            var agent = orchestration.FindAgentByNameOrNullAsync(session.Agent, ct);
+            await Task.WhenAll(counts, agent);
+            var agentId = agent.Result is { RemovedAt: null } found ? found.Id : null;
+            if (counts.Result.Total == 0 && agentId is null) return null;
+            if (agentId is null) return new BriefingQueue(counts.Result, null, new ListResult<BatonTask>([], 0));
+
+            var running = orchestration.ListTasksAsync(new TaskQuery(PageRequest.First(SodListLimit), venture.Code, TaskState.Running, Agent: agentId), ct);
+            var assigned = orchestration.ListTasksAsync(new TaskQuery(PageRequest.First(SodListLimit), venture.Code, TaskState.Assigned, Agent: agentId), ct);
+            await Task.WhenAll(running, assigned);
+            var items = running.Result.Items.Concat(assigned.Result.Items).Take(SodListLimit).ToList();
+            return new BriefingQueue(counts.Result, agentId, new ListResult<BatonTask>(items, running.Result.Total + assigned.Result.Total));
+        }
+        catch (NotSupportedException)
+        {
+            // PostgreSQL until its orchestrator lands: the briefing goes on without the queue rather than failing.
+            return null;
+        }
     }
 
     /// <summary>

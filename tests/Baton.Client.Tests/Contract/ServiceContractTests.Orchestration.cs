@@ -105,3 +105,29 @@ public abstract partial class ServiceContractTests
         Assert.NotNull(removed.RemovedAt);
     }
 }
+
+public abstract partial class ServiceContractTests
+{
+    [Fact]
+    public async Task Sod_SessionAgentIsARegisteredAgentWithATask_BriefingListsItUnderTheVenturesQueueCounts()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var name = Some.Name("reviewer");
+        var agent = (await services.Agents.RegisterAgentAsync(Reviewer(name), _ct)).Agent.Id;
+        var task = await services.Tasks.CreateTaskAsync(new CreateTaskRequest("alpha", "code-review", "Review feature/login"), _ct);
+        await services.Tasks.CreateTaskAsync(new CreateTaskRequest("alpha", "translate", "Translate the docs"), _ct);
+        Assert.Equal(task.Id, (await services.Agents.NextTaskAsync(agent, new NextTaskRequest(25), _ct)).Task?.Id);
+
+        var mine = await services.Sessions.SodAsync(Sod(name), _ct);
+        var stranger = await services.Sessions.SodAsync(Sod(Some.Agent()), _ct);
+        var elsewhere = await services.Sessions.SodAsync(Sod(Some.Agent(), "beta", "example-org/beta-web"), _ct);
+
+        Assert.Contains("## Your tasks (1)\nQueue: 1 queued · 0 running · 0 failed · 0 dead · 2 in all\n", mine.Briefing);
+        Assert.Contains($"- [assigned] **Review feature/login** · code-review · priority 5 · attempt 0/3 · {task.Id}", mine.Briefing);
+        Assert.Contains("## Your tasks (0)", stranger.Briefing);
+        Assert.Contains("## Your tasks (0)\nQueue: 1 queued · 0 running · 0 failed · 0 dead · 2 in all\nNone: no agent is registered under this name.\n", stranger.Briefing);
+        // No task in the venture and no registered agent: the orchestrator is not in use there, so no section.
+        Assert.DoesNotContain("## Your tasks", elsewhere.Briefing);
+    }
+}
