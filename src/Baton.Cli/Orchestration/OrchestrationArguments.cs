@@ -82,7 +82,7 @@ public static partial class OrchestrationArguments
         return null;
     }
 
-    [GeneratedRegex(@"^(?<name>[^=\s]+)=(?<weight>[^:\s]+)(:(?<requirements>\S+))?$")]
+    [GeneratedRegex(@"^(?<name>[^=\s]+)=(?<weight>[^:\s]+)(:(?<requirements>.+))?$")]
     private static partial Regex CapabilityPattern();
 
     [GeneratedRegex(@"^(?<n>\d{1,9})(?<unit>[smhd])$")]
