@@ -18,6 +18,7 @@ using Baton.Core.Sessions;
 //   dotnet run -c Release --project bench/Baton.Bench -- --mcp      (the `baton mcp` figures only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --launch   (the `baton launch` figures only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --knowledge   (note search and the rich venture's SOD only)
+//   dotnet run -c Release --project bench/Baton.Bench -- --queue   (the orchestrator's queue over HTTP on SQLite only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --postgres "Host=127.0.0.1;Port=5432;Username=postgres"  (issue 6 figures)
 //   dotnet run -c Release --project bench/Baton.Bench -- --heartbeat [--rounds 5 --memory-requests 1000000]  (issue 13: heartbeat ÷ bare, keyed and not; RSS)
 
@@ -64,6 +65,26 @@ if (Environment.GetCommandLineArgs().Contains("--knowledge"))
     finally
     {
         try { Directory.Delete(knowledgeDir, recursive: true); } catch (IOException) { /* best effort: a temp dir */ }
+    }
+}
+
+// `--queue`: only the task queue figures (issue 14): workers over HTTP on SQLite, and add → assigned when an agent is idle.
+if (Environment.GetCommandLineArgs().Contains("--queue"))
+{
+    var queueDir = Directory.CreateTempSubdirectory("baton-bench-").FullName;
+    try
+    {
+        WriteVenturesFile(queueDir, 1);
+        await using var queueServer = await BenchServer.StartAsync(queueDir, inProcess: Environment.GetCommandLineArgs().Contains("--in-process"));
+        using var queueHttp = NewClient(queueServer.BaseAddress, queueServer.Key);
+        var queueFigures = await QueueBench.RunAsync(queueHttp, ArgValue("--seconds") is { } queueSeconds ? int.Parse(queueSeconds) : 10);
+        foreach (var figure in queueFigures)
+            Console.WriteLine($"{figure.Name}: {figure.Value}{(figure.Target is null ? "" : $"  (target {figure.Target}: {(figure.Met == true ? "met" : "NOT met")})")}");
+        return queueFigures.All(f => f.Met != false) ? 0 : 3;
+    }
+    finally
+    {
+        try { Directory.Delete(queueDir, recursive: true); } catch (IOException) { /* best effort: a temp dir */ }
     }
 }
 

@@ -5,6 +5,7 @@ using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
 using Baton.Core.Keys;
 using Baton.Core.Knowledge;
+using Baton.Core.Orchestration;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
 using Baton.Hosting;
@@ -47,6 +48,8 @@ public sealed class BatonConnection : IAsyncDisposable
     public IMachineService Machines { get; }
     public IAlertService Alerts { get; private init; } = null!;
     public ICadenceService Cadence { get; private init; } = null!;
+    public IAgentService Agents { get; private init; } = null!;
+    public ITaskService Tasks { get; private init; } = null!;
 
     /// <summary>Local mode: the open store (test seam, to see what the settings reached); null in server mode.</summary>
     internal Baton.Core.Storage.IBatonStore? LocalStore =>
@@ -75,6 +78,8 @@ public sealed class BatonConnection : IAsyncDisposable
             {
                 Alerts = client,
                 Cadence = client,
+                Agents = client,
+                Tasks = client,
             };
         }
 
@@ -90,6 +95,8 @@ public sealed class BatonConnection : IAsyncDisposable
         {
             Alerts = local.Alerts,
             Cadence = local.Cadence,
+            Agents = local.Agents,
+            Tasks = local.Tasks,
         };
     }
 

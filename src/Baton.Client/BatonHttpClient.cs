@@ -10,6 +10,9 @@ using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
 using Baton.Core.Keys;
 using Baton.Core.Knowledge;
+using Baton.Core.Orchestration;
+using Baton.Core.Orchestration.Agents;
+using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
 
@@ -22,7 +25,8 @@ namespace Baton.Client;
 /// the same key still in flight) are retried with bounded exponential backoff and jitter. Failures reach the caller as
 /// <see cref="BatonException"/> with the server's code and detail, exactly as local mode throws them.
 /// </summary>
-public sealed class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, INoteService, IDocService, IMachineService, IAlertService, ICadenceService, IDisposable
+public sealed class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, INoteService, IDocService, IMachineService, IAlertService, ICadenceService,
+    IAgentService, ITaskService, IDisposable
 {
     private readonly HttpClient _http;
     private readonly BatonClientOptions _options;
@@ -48,6 +52,9 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
         var text = address.ToString();
         return new Uri(text.EndsWith('/') ? text : text + "/");
     }
+
+    /// <summary>The most a server holds <c>POST /v1/agents/{id}/next</c> (its default wait when none is sent).</summary>
+    private const int LongPollMaxSeconds = 30;
 
     // ---- sessions ----
 
@@ -208,6 +215,99 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
             ("limit", request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("cursor", request.Cursor)), null, ct);
 
+    // ---- agents and contexts (issue 14) ----
+
+    public Task<AgentRegistration> RegisterAgentAsync(RegisterAgentRequest request, CancellationToken ct) =>
+        SendAsync<AgentRegistration>(HttpMethod.Post, "v1/agents", request, ct);
+
+    public Task<AgentInfo> GetAgentAsync(string idOrName, CancellationToken ct) =>
+        SendAsync<AgentInfo>(HttpMethod.Get, $"v1/agents/{Segment(idOrName)}", null, ct);
+
+    public Task<Page<AgentInfo>> ListAgentsAsync(AgentListRequest request, CancellationToken ct) =>
+        SendAsync<Page<AgentInfo>>(HttpMethod.Get, "v1/agents" + Query(
+            ("include_removed", Flag(request.IncludeRemoved)),
+            ("limit", request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("cursor", request.Cursor)), null, ct);
+
+    public Task<AgentInfo> HeartbeatAgentAsync(string id, CancellationToken ct) =>
+        SendAsync<AgentInfo>(HttpMethod.Post, $"v1/agents/{Segment(id)}/heartbeat", new JsonObject(), ct);
+
+    public Task<AgentInfo> PauseAgentAsync(string id, PauseAgentRequest request, CancellationToken ct) =>
+        SendAsync<AgentInfo>(HttpMethod.Post, $"v1/agents/{Segment(id)}/pause", request, ct);
+
+    public Task<AgentInfo> ResumeAgentAsync(string id, CancellationToken ct) =>
+        SendAsync<AgentInfo>(HttpMethod.Post, $"v1/agents/{Segment(id)}/resume", new JsonObject(), ct);
+
+    public Task<AgentInfo> RemoveAgentAsync(string id, CancellationToken ct) =>
+        SendAsync<AgentInfo>(HttpMethod.Delete, $"v1/agents/{Segment(id)}", null, ct);
+
+    public Task<AgentInfo> ReportHealthAsync(string id, ReportHealthRequest request, CancellationToken ct) =>
+        SendAsync<AgentInfo>(HttpMethod.Post, $"v1/agents/{Segment(id)}/health", request, ct);
+
+    /// <summary>
+    /// The long poll. The server may hold it for the whole wait (default and most 30 s, the same as the usual attempt
+    /// timeout), so this one attempt may take the wait plus the usual <see cref="BatonClientOptions.AttemptTimeout"/>:
+    /// an empty wait must come back as <c>{"task": null}</c>, not as a timeout that is retried.
+    /// </summary>
+    public Task<NextTaskResponse> NextTaskAsync(string id, NextTaskRequest request, CancellationToken ct)
+    {
+        var wait = TimeSpan.FromSeconds(Math.Clamp(request.WaitSeconds ?? LongPollMaxSeconds, 0, LongPollMaxSeconds));
+        return SendAsync<NextTaskResponse>(HttpMethod.Post, $"v1/agents/{Segment(id)}/next", request, ct, wait + _options.AttemptTimeout);
+    }
+
+    public Task<RepoContext> ReportContextAsync(ReportContextRequest request, CancellationToken ct) =>
+        SendAsync<RepoContext>(HttpMethod.Post, "v1/contexts", request, ct);
+
+    public Task<ListResult<RepoContext>> ListContextsAsync(string? machineId, string? repo, CancellationToken ct) =>
+        SendAsync<ListResult<RepoContext>>(HttpMethod.Get, "v1/contexts" + Query(("machine_id", machineId), ("repo", repo)), null, ct);
+
+    // ---- tasks (issue 14) ----
+
+    public Task<BatonTask> CreateTaskAsync(CreateTaskRequest request, CancellationToken ct) =>
+        SendAsync<BatonTask>(HttpMethod.Post, "v1/tasks", request, ct);
+
+    public Task<BatonTask> GetTaskAsync(string id, CancellationToken ct) =>
+        SendAsync<BatonTask>(HttpMethod.Get, $"v1/tasks/{Segment(id)}", null, ct);
+
+    public Task<Page<BatonTask>> ListTasksAsync(TaskListRequest request, CancellationToken ct) =>
+        SendAsync<Page<BatonTask>>(HttpMethod.Get, "v1/tasks" + Query(
+            ("venture", request.Venture),
+            ("state", request.State is { } state ? JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString()) : null),
+            ("capability", request.Capability),
+            ("agent", request.Agent),
+            ("limit", request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("cursor", request.Cursor)), null, ct);
+
+    public Task<TaskCounts> CountTasksAsync(string? venture, CancellationToken ct) =>
+        SendAsync<TaskCounts>(HttpMethod.Get, "v1/tasks/counts" + Query(("venture", venture)), null, ct);
+
+    public Task<ListResult<TaskEvent>> ListTaskEventsAsync(string id, CancellationToken ct) =>
+        SendAsync<ListResult<TaskEvent>>(HttpMethod.Get, $"v1/tasks/{Segment(id)}/events", null, ct);
+
+    public Task<ListResult<TaskResult>> ListTaskResultsAsync(string id, CancellationToken ct) =>
+        SendAsync<ListResult<TaskResult>>(HttpMethod.Get, $"v1/tasks/{Segment(id)}/results", null, ct);
+
+    public Task<TaskExplanation> ExplainTaskAsync(string id, CancellationToken ct) =>
+        SendAsync<TaskExplanation>(HttpMethod.Get, $"v1/tasks/{Segment(id)}/explain", null, ct);
+
+    public Task<BatonTask> StartTaskAsync(string id, LeaseRequest request, CancellationToken ct) =>
+        SendAsync<BatonTask>(HttpMethod.Post, $"v1/tasks/{Segment(id)}/start", request, ct);
+
+    public Task<RenewResponse> RenewTaskAsync(string id, LeaseRequest request, CancellationToken ct) =>
+        SendAsync<RenewResponse>(HttpMethod.Post, $"v1/tasks/{Segment(id)}/renew", request, ct);
+
+    public Task<BatonTask> CompleteTaskAsync(string id, CompleteTaskRequest request, CancellationToken ct) =>
+        SendAsync<BatonTask>(HttpMethod.Post, $"v1/tasks/{Segment(id)}/complete", request, ct);
+
+    public Task<BatonTask> FailTaskAsync(string id, FailTaskRequest request, CancellationToken ct) =>
+        SendAsync<BatonTask>(HttpMethod.Post, $"v1/tasks/{Segment(id)}/fail", request, ct);
+
+    public Task<BatonTask> CancelTaskAsync(string id, CancelTaskRequest request, CancellationToken ct) =>
+        SendAsync<BatonTask>(HttpMethod.Post, $"v1/tasks/{Segment(id)}/cancel", request, ct);
+
+    public Task<BatonTask> RetryTaskAsync(string id, RetryTaskRequest request, CancellationToken ct) =>
+        SendAsync<BatonTask>(HttpMethod.Post, $"v1/tasks/{Segment(id)}/retry", request, ct);
+
     public void Dispose()
     {
         _http.Dispose();
@@ -219,8 +319,10 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
     /// Sends one logical call, retrying transient failures. The body is serialised once and the Idempotency-Key made
     /// once, so every attempt is byte-for-byte the same request and the server can replay instead of repeating it.
     /// </summary>
-    private async Task<T> SendAsync<T>(HttpMethod method, string relative, object? body, CancellationToken ct)
+    /// <param name="attemptTimeout">This call's per-attempt timeout; null: <see cref="BatonClientOptions.AttemptTimeout"/>.</param>
+    private async Task<T> SendAsync<T>(HttpMethod method, string relative, object? body, CancellationToken ct, TimeSpan? attemptTimeout = null)
     {
+        var perAttempt = attemptTimeout ?? _options.AttemptTimeout;
         var url = new Uri(_base, relative);
         var idempotencyKey = method == HttpMethod.Get ? null : _options.NewIdempotencyKey();
         var correlationId = IdGenerator.NewCorrelationId();
@@ -231,7 +333,7 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
             BatonException lastFailure;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
-                timeout.CancelAfter(_options.AttemptTimeout);
+                timeout.CancelAfter(perAttempt);
                 using var request = BuildRequest(method, url, content, idempotencyKey, correlationId);
                 try
                 {
@@ -253,7 +355,7 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    lastFailure = Unreachable(url, $"no answer within {_options.AttemptTimeout.TotalSeconds:0.#} s", attempt);
+                    lastFailure = Unreachable(url, $"no answer within {perAttempt.TotalSeconds:0.#} s", attempt);
                 }
             }
 

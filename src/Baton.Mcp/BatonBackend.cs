@@ -1,5 +1,6 @@
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
+using Baton.Core.Orchestration;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
 
@@ -16,6 +17,7 @@ public enum BackendMode { Server, Local }
 /// </summary>
 /// <param name="Label">Where the data lives, for people: the server URL or <c>local: &lt;db path&gt;</c>.</param>
 /// <param name="KeyConfigured">Server mode only: whether <c>BATON_KEY</c> is set (local mode needs no key).</param>
+/// <param name="Tasks">The orchestrator's queue (<c>task_create</c>, <c>tasks</c>, <c>task_status</c>); null when not offered.</param>
 public sealed record BatonBackend(
     ISessionService Sessions,
     IHandoffService Handoffs,
@@ -24,4 +26,5 @@ public sealed record BatonBackend(
     IDocService? Docs,
     BackendMode Mode,
     string Label,
-    bool KeyConfigured);
+    bool KeyConfigured,
+    ITaskService? Tasks = null);

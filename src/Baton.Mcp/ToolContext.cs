@@ -1,5 +1,6 @@
 using Baton.Core.Application;
 using Baton.Core.Knowledge;
+using Baton.Core.Orchestration;
 using Baton.Core.Ventures;
 using Baton.Local.Git;
 using ModelContextProtocol.Server;
@@ -61,6 +62,8 @@ public sealed class ToolContext(BackendSource backend, BatonMcpOptions options, 
     public async Task<INoteService> NotesAsync(CancellationToken ct) => (await BackendAsync(ct)).Notes ?? throw NotOffered("notes");
 
     public async Task<IDocService> DocsAsync(CancellationToken ct) => (await BackendAsync(ct)).Docs ?? throw NotOffered("docs");
+
+    public async Task<ITaskService> TasksAsync(CancellationToken ct) => (await BackendAsync(ct)).Tasks ?? throw NotOffered("the task queue");
 
     private ToolProblem NotOffered(string what) => new(McpErrorCodes.NotAvailable,
         $"This Baton backend ({Backend.Label}) does not offer {what} yet. Upgrade the server, or unset BATON_URL to use local mode.");

@@ -7,6 +7,8 @@ using Baton.Core.Briefing;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
+using Baton.Core.Orchestration;
+using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
 
@@ -67,6 +69,21 @@ public partial class BriefingPropertyTests
             new("Other active sessions", othersTotal, others.Count, ItemKind.Line, true, "Nobody else is working on this venture right now."),
         };
 
+        BriefingQueue? queue = null;
+        if (r.Next(3) != 0)
+        {
+            var counts = new TaskCounts(Many(r), Many(r), Many(r), Many(r), Many(r), Many(r), Many(r), Many(r));
+            var registered = r.Next(4) != 0;
+            var tasks = registered ? Enumerable.Range(0, Count(r, 20)).Select(_ => TaskOf(r, code)).ToList() : [];
+            var tasksTotal = tasks.Count + (registered ? Extra(r) : 0);
+            queue = new BriefingQueue(counts, registered ? "agent_" + SessionId(r)[5..] : null, new ListResult<BatonTask>(tasks, tasksTotal));
+            string F(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+            // P0 only when the caller has tasks; with none an ordinary section, which may be left out when it has no room.
+            sections.Add(new("Your tasks", tasksTotal, tasks.Count, ItemKind.Line, tasksTotal > 0,
+                registered ? "None in this venture." : "None: no agent is registered under this name.",
+                Preamble: budget < 2_000 ? null : $"Queue: {F(counts.Queued)} queued · {F(counts.Running)} running · {F(counts.Failed)} failed · {F(counts.Dead)} dead · {F(counts.Total)} in all"));
+        }
+
         BriefingOperations? operations = null;
         if (r.Next(5) != 0)
         {
@@ -109,7 +126,7 @@ public partial class BriefingPropertyTests
         }
 
         var input = new BriefingInput(venture, session, r.Next(2) == 0, Hostile(r, 200, false), last,
-            new ListResult<Handoff>(addressed, addressedTotal), new ListResult<Session>(others, othersTotal), budget, Now, knowledge, operations);
+            new ListResult<Handoff>(addressed, addressedTotal), new ListResult<Session>(others, othersTotal), budget, Now, knowledge, operations, queue);
         return new Truth(input, sections);
     }
 
@@ -149,6 +166,21 @@ public partial class BriefingPropertyTests
             r.Next(3) == 0 ? Hostile(r, 100, false) : null, (HandoffStatus)r.Next(3), Hostile(r, 2_000), json, "hash", json.Length, source,
             Now.AddMinutes(-r.Next(0, 100_000)), "k", "corr");
     }
+
+    /// <summary>A count of one state: often none, sometimes a few, rarely absurdly many.</summary>
+    private static long Many(Random r) => r.Next(4) switch { 0 => 0, 1 => r.Next(1, 10), 2 => r.Next(1, 5_000), _ => r.Next(1, 9_999_999) };
+
+    /// <summary>A task of the caller's: running or assigned, its title and capability hostile (the briefing must not trust the validators).</summary>
+    private static BatonTask TaskOf(Random r, string venture) => SomeTasks.Task(Now.AddHours(-1), venture) with
+    {
+        Id = "task_" + SessionId(r)[5..],
+        Title = Hostile(r, 200, false),
+        Capability = r.Next(4) == 0 ? Hostile(r, 100, false) : "code-review",
+        Priority = r.Next(0, 11),
+        State = r.Next(2) == 0 ? TaskState.Running : TaskState.Assigned,
+        Attempt = r.Next(0, 4),
+        MaxAttempts = r.Next(1, 21),
+    };
 
     private static Session SessionOf(Random r, string venture) => new(SessionId(r), Hostile(r, 100, false), null, null, venture,
         Hostile(r, 200, false), Hostile(r, 100, false), r.Next(2) == 0 ? r.Next(1, 1_000) : null, r.Next(2) == 0 ? Hostile(r, 250, false) : null,
@@ -366,6 +398,7 @@ public partial class BriefingPropertyTests
                 if (body[next] != s.Preamble) { problem = $"{s.Title}: preamble missing"; return seen; }
                 next++;
             }
+            else if (s.Preamble is not null && next < end && body[next] == s.Preamble) next++;
             if (s.Total == 0 && s.EmptyText is not null && body[next] != s.EmptyText) { problem = $"{s.Title}: empty without saying '{s.EmptyText}'"; return seen; }
             seen[s.Title] = new SectionSeen(s, (int)shown, line, end);
         }
@@ -480,6 +513,7 @@ public partial class BriefingPropertyTests
         ["Last handoff"] = "last handoff",
         ["Handoffs addressed to this venture"] = "addressed handoffs",
         ["Other active sessions"] = "other sessions",
+        ["Your tasks"] = "tasks",
         ["Open CI alerts (default branch)"] = "alerts",
         ["Recurring duties due"] = "duties",
         ["Briefing health"] = "health",

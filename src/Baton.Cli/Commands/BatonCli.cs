@@ -31,6 +31,8 @@ public static class BatonCli
         root.Subcommands.Add(McpCommand.Build(runtime));
         root.Subcommands.Add(LaunchCommand.Build(runtime));
         root.Subcommands.Add(FleetCommands.Build(runtime));
+        root.Subcommands.Add(AgentCommands.Build(runtime));
+        root.Subcommands.Add(TaskCommands.Build(runtime));
         foreach (var command in ProjectCommands.Build(runtime)) root.Subcommands.Add(command);
         root.Subcommands.Add(TmuxSessionCommand.Build(runtime));
         root.Subcommands.Add(DoctorCommand.Build(runtime));

@@ -6,6 +6,8 @@ using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
+using Baton.Core.Orchestration;
+using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
 
@@ -23,7 +25,15 @@ internal sealed record BriefingInput(
     int BudgetChars,
     DateTimeOffset Now,
     BriefingKnowledge? Knowledge = null,
-    BriefingOperations? Operations = null);
+    BriefingOperations? Operations = null,
+    BriefingQueue? Queue = null);
+
+/// <summary>
+/// The orchestrator's side of a briefing (issue 14): the venture's exact task counts per state, and the venture's open
+/// tasks (running, then assigned) of the registered agent whose name is the session's agent, with their exact total.
+/// <see cref="AgentId"/> is null when no agent has that name (then nothing can be assigned to this session).
+/// </summary>
+internal sealed record BriefingQueue(TaskCounts Counts, string? AgentId, ListResult<BatonTask> Assigned);
 
 /// <summary>
 /// The operations side of a briefing (issue 7): open default-branch alerts in briefing order (most severe, then oldest)
@@ -77,6 +87,7 @@ internal static class BriefingBuilder
     private const int RepoChars = 120;
     private const int DescriptionChars = 200;
     private const int UrlChars = 300;
+    private const int TitleChars = 120;
 
     public static string Build(BriefingInput input) => Build(input, boundHandoffs: true);
 
@@ -118,6 +129,7 @@ internal static class BriefingBuilder
                 P0: true,
                 ShortTitle: "other sessions"),
         };
+        if (input.Queue is { } queue) sections.Add(QueueSection(venture, queue, input.BudgetChars));
         if (input.Operations is { } operations) sections.AddRange(OperationsSections(venture, operations, input.Now));
         if (input.Knowledge is { } knowledge) sections.AddRange(KnowledgeSections(venture, knowledge, input.Now));
         return BriefingComposer.Compose(Header(input), sections, input.BudgetChars);
@@ -249,8 +261,56 @@ internal static class BriefingBuilder
         return new BriefingItem(text.ToString());
     }
 
+    /// <summary>
+    /// The tasks assigned to the caller (docs/architecture.md §6): the heading counts them honestly, the preamble under
+    /// it gives the venture's exact queue counts (queued, running, failed, dead and the total). P0 when the caller has
+    /// any: its heading, counts and first task are claimed before any share. With none it is an ordinary section, so
+    /// the smallest budgets are not spent on saying "none" about work nobody gave this agent. Below
+    /// <see cref="QueueCountsMinBudget"/> the queue line is left out: with every P0 section full, the claims of the
+    /// header, the footer and six headings leave no room for it at 1,000 characters (it is not a count of what the
+    /// section shows, so leaving it out hides no item).
+    /// </summary>
+    private static BriefingSection QueueSection(Venture venture, BriefingQueue queue, int budgetChars)
+    {
+        return new BriefingSection(QueueTitle,
+            Weight: 2,
+            Items: queue.Assigned.Items.Select(TaskItem).ToList(),
+            Total: queue.Assigned.Total,
+            FetchHint: $"`baton tasks list --venture {venture.Code}{(queue.AgentId is null ? "" : " --agent " + BriefingText.OneLine(queue.AgentId))}`",
+            EmptyText: queue.AgentId is null ? QueueNoAgentText : QueueEmptyText,
+            Preamble: budgetChars >= QueueCountsMinBudget ? QueueCounts(queue.Counts) : null,
+            P0: queue.Assigned.Total > 0,
+            ShortTitle: "tasks");
+    }
+
+    public const string QueueTitle = "Your tasks";
+
+    /// <summary>The smallest budget whose briefing carries the queue's counts line.</summary>
+    public const int QueueCountsMinBudget = 2_000;
+    public const string QueueEmptyText = "None in this venture.";
+    public const string QueueNoAgentText = "None: no agent is registered under this name.";
+
+    /// <summary>
+    /// The venture's queue in one line of exact counts — queued, running, failed, dead and the total of every state —
+    /// short, because a P0 section's preamble is claimed even at the smallest budget.
+    /// </summary>
+    public static string QueueCounts(TaskCounts c) =>
+        $"Queue: {N(c.Queued)} queued · {N(c.Running)} running · {N(c.Failed)} failed · {N(c.Dead)} dead · {N(c.Total)} in all";
+
+    private static string N(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A line per task, led by its state in brackets and its title in bold, so no title can pass for one of the composer's lines.</summary>
+    private static BriefingItem TaskItem(BatonTask t)
+    {
+        var id = BriefingText.Inline(t.Id);
+        return new BriefingItem($"- [{TaskStateWord(t.State)}] **{Bold(t.Title, TitleChars)}** · " +
+                                $"{BriefingText.Inline(t.Capability, NameChars)} · priority {t.Priority} · attempt {t.Attempt}/{t.MaxAttempts} · {id} (`baton tasks show {id}`)");
+    }
+
+    private static string TaskStateWord(TaskState state) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString());
+
     /// <summary>A name inside <c>**…**</c>: its own asterisks escaped so it cannot end the bold early.</summary>
-    private static string Bold(string? name) => BriefingText.Inline(name, NameChars).Replace("*", "\\*", StringComparison.Ordinal);
+    private static string Bold(string? name, int maxChars = NameChars) => BriefingText.Inline(name, maxChars).Replace("*", "\\*", StringComparison.Ordinal);
 
     private static IEnumerable<BriefingSection> KnowledgeSections(Venture venture, BriefingKnowledge k, DateTimeOffset now)
     {

@@ -2,6 +2,7 @@ using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Keys;
 using Baton.Core.Knowledge;
+using Baton.Core.Orchestration;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
 
@@ -14,6 +15,9 @@ public sealed record ServiceSet(
     Func<ValueTask> Dispose)
     : IAsyncDisposable
 {
+    public IAgentService Agents { get; init; } = null!;
+    public ITaskService Tasks { get; init; } = null!;
+
     ValueTask IAsyncDisposable.DisposeAsync() => Dispose();
 }
 
