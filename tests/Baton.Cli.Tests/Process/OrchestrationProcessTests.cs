@@ -245,7 +245,9 @@ public abstract partial class OrchestrationProcessTests : IAsyncLifetime
     {
         var environment = new Dictionary<string, string>(Workspace.Environment) { [BatonSettingsLoader.DataDirVariable] = Workspace.DataDir };
         var settings = BatonSettingsLoader.Load(new Dictionary<string, string>(), environment);
-        await using var connection = await BatonConnection.OpenAsync(settings, TestTimeouts.Token());
+        // A worker is a long-running process: in local mode its host runs the dispatcher (one-shot verbs start no
+        // background services, so a `baton tasks add` alone assigns nothing until such a process runs).
+        await using var connection = await BatonConnection.OpenAsync(settings, TestTimeouts.Token(), longRunning: true);
         var next = await connection.Agents.NextTaskAsync(agentId, new NextTaskRequest(25), TestTimeouts.Token());
         Assert.NotNull(next.Task);
         await connection.Tasks.StartTaskAsync(next.Task.Id, new LeaseRequest(next.Task.Epoch), TestTimeouts.Token());
