@@ -295,7 +295,8 @@ internal static class BriefingComposer
                     if (style == FooterStyle.Full) lines.Append(FooterLine(s, total - r.Shown, total));
                     else compact.Add(CompactPart(s, total - r.Shown, total));
                 }
-                if (r.Cut is not null) cuts.Append(CutLine(s, r.Cut));
+                // The full footer keeps each cut item beside its section's line; the compact one lists them after its one line.
+                if (r.Cut is not null) (style == FooterStyle.Full ? lines : cuts).Append(CutLine(s, r.Cut));
             }
             lines.Append(CompactLine(compact)).Append(cuts);
             return lines.Length > 0 ? "---\n" + FooterHeading(_budget, style) + lines : "---\n" + NothingLeftOut;
