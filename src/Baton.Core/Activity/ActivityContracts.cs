@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using Baton.Core.Common;
+
+namespace Baton.Core.Activity;
+
+// What the agent CLIs' hooks tell Baton (issue 15, docs/architecture.md §15): `baton hook <cli>` appends one
+// HookEventInput per hook call to the machine's outbox; the outbox is forwarded to IActivityService.RecordEventsAsync
+// in batches, in order. Request fields are nullable: the service validates them and names every bad field, the same
+// way in both modes.
+
+/// <summary>The agent CLI whose hook fired.</summary>
+public enum HookCli { Claude, Gemini, Codex }
+
+/// <summary>
+/// One hook call as the outbox forwards it. <see cref="Id"/> is minted once by <c>baton hook</c> when the event enters
+/// the outbox and is the idempotency key: forwarding the same id again stores nothing and counts as a duplicate.
+/// <see cref="Event"/> is the CLI's own event name (<c>PreToolUse</c>, <c>Notification</c>, <c>PreCompress</c>,
+/// <c>agent-turn-complete</c>, …), never normalised away. <see cref="Payload"/> is the CLI's JSON object as parsed
+/// leniently (unknown fields kept), with long strings already cut by the hook; the server summarises it and passes the
+/// summary through the secret scanner before anything is stored. <see cref="SessionId"/> is the Baton session when the
+/// hook could tell (the session file for its agent, repo and track); otherwise the server matches the CLI's native
+/// session id, then the newest live session of the agent in that repo.
+/// </summary>
+public sealed record HookEventInput(
+    string? Id,
+    HookCli? Cli,
+    string? Event,
+    DateTimeOffset? OccurredAt,
+    string? NativeSessionId = null,
+    string? Cwd = null,
+    string? SessionId = null,
+    string? Agent = null,
+    string? Venture = null,
+    string? Repo = null,
+    JsonObject? Payload = null);
+
+/// <summary>A batch from one outbox, oldest first (at most 500 events).</summary>
+public sealed record RecordEventsRequest(IReadOnlyList<HookEventInput?>? Events);
+
+/// <summary>
+/// What became of each event of a batch, in the batch's order: <c>stored</c>, <c>duplicate</c> (its id was stored
+/// before — the sender may drop it) or <c>unmatched</c> (stored without a session: none could be found).
+/// </summary>
+public sealed record RecordEventsResponse(int Stored, int Duplicates, IReadOnlyList<RecordedEvent> Events);
+
+public sealed record RecordedEvent(string Id, string Outcome, string? SessionId);
+
+/// <summary>
+/// What kind of moment an event is, judged by <c>HookEventRules</c> from the CLI and its event name: a tool call,
+/// a prompt, a wait for a human (permission prompt, idle/input notification, a stop awaiting input), compaction,
+/// session start/end, a turn's end, or other.
+/// </summary>
+public enum HookEventKind { Tool, Prompt, Waiting, Compaction, SessionStart, SessionEnd, TurnEnd, Other }
+
+/// <summary>A stored hook event. <see cref="Summary"/> is bounded and secret-scanned; the raw input is never kept.</summary>
+public sealed record HookEvent(
+    string Id,
+    string? SessionId,
+    string? Venture,
+    string? Agent,
+    HookCli Cli,
+    string? NativeSessionId,
+    string Event,
+    HookEventKind Kind,
+    string? Tool,
+    string? Summary,
+    string? Cwd,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset ReceivedAt);
+
+public sealed record EventListRequest(int? Limit = null, string? Cursor = null);
+
+/// <summary>A session waiting for a human, across machines: since when, and what it said.</summary>
+public sealed record WaitingSession(
+    string SessionId,
+    string Venture,
+    string Agent,
+    string? Repo,
+    string? MachineHost,
+    HookCli Cli,
+    string Reason,
+    string? Message,
+    DateTimeOffset Since);
+
+public sealed record WaitingListRequest(string? Venture = null, int? Limit = null, string? Cursor = null);
+
+/// <summary>Hook events in and what they tell: each session's events, and who is waiting for a human.</summary>
+public interface IActivityService
+{
+    /// <summary>Stores a batch exactly once per event id, in order; each event is an implicit heartbeat for its session.</summary>
+    Task<RecordEventsResponse> RecordEventsAsync(RecordEventsRequest request, CancellationToken ct);
+
+    /// <summary>One session's events, newest first, with an exact total (kept 14 days).</summary>
+    Task<Page<HookEvent>> ListSessionEventsAsync(string sessionId, EventListRequest request, CancellationToken ct);
+
+    /// <summary>Sessions waiting for a human now, longest wait first, with an exact total.</summary>
+    Task<Page<WaitingSession>> ListWaitingAsync(WaitingListRequest request, CancellationToken ct);
+}
