@@ -98,7 +98,7 @@ public partial class BriefingPropertyTests
             var healthLines = 2 + (health.PossiblyStaleAlerts > 0 ? 1 : 0) + (health.UnownedDeliveries > 0 ? 1 : 0);
             var overdue = cadence.Count(c => c.Status == CadenceStatus.Overdue);
             sections.Add(new("Open CI alerts (default branch)", alertTotal, alerts.Count, ItemKind.Line, true, "No open alerts on default branches.",
-                Preamble: otherBranches > 0 ? $"Also open on other branches: {otherBranches} (`baton alerts --venture {code} --all-branches`)." : null));
+                Preamble: otherBranches > 0 ? $"Also open on other branches: {otherBranches}{(budget < 2_000 ? "" : $" (`baton alerts --venture {code} --all-branches`)")}." : null));
             sections.Add(new("Recurring duties due", cadence.Count, cadence.Count, ItemKind.Line, true, "No duty is overdue or due within 7 days.",
                 Note: cadence.Count == 0 ? null : $"{overdue} overdue"));
             sections.Add(new("Briefing health", healthLines, healthLines, ItemKind.Line, false));

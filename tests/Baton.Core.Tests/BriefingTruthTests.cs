@@ -183,6 +183,16 @@ public class BriefingTruthTests
     }
 
     [Fact]
+    public void DropDanglingMarkers_ACutThatLeavesABareBulletOrQuoteMarker_DropsThoseLinesOnly()
+    {
+        // A cut at the space after "* " left a line "*" (found at 30,000 rounds): it says nothing and reads as structure.
+        Assert.Equal("Accomplished:\n* done", BriefingText.DropDanglingMarkers("Accomplished:\n* done\n*"));
+        Assert.Equal("* done", BriefingText.DropDanglingMarkers("* done\n  >\n  > "));
+        Assert.Equal("* done\n* x", BriefingText.DropDanglingMarkers("* done\n* x"));
+        Assert.Equal("", BriefingText.DropDanglingMarkers("- "));
+    }
+
+    [Fact]
     public void Block_UserLineStartingWithAQuoteMarker_IsEscapedSoNoNestedQuoteHidesARule()
     {
         Assert.Equal("> \\> ---", BriefingText.Block("> ---"));
@@ -251,18 +261,21 @@ public class BriefingTruthTests
         var text = Build(BriefingComposer.MinBudgetChars, session, Alpha with { Name = longName, Code = "abcdefghijkl" }, last: big,
             addressed: [.. Enumerable.Range(0, 20).Select(_ => big)], addressedTotal: 9_999_999,
             others: [.. Enumerable.Range(0, 20).Select(Other)], othersTotal: 9_999_999, ops: ops,
-            knowledge: new BriefingKnowledge(new ListResult<Note>(notes, 9_999_999), docs, [], audit, DocsFormat.Index, 12_000), server: new string('s', 200));
+            knowledge: new BriefingKnowledge(new ListResult<Note>(notes, 9_999_999), docs, [], audit, DocsFormat.Index, 12_000), server: new string('s', 200),
+            queue: new BriefingQueue(new TaskCounts(0, 9_999_999, 15, 5, 0, 0, 0, 0), MyAgentId,
+                new ListResult<BatonTask>([.. Enumerable.Range(0, 20).Select(i => MyTask(i, TaskState.Running, new string('x', 200)))], 9_999_999)));
 
         Assert.True(text.Length <= BriefingComposer.MinBudgetChars, $"length {text.Length}");
+        // Six P0 headings: the other-branches count stays, its command goes (as the compact footer's commands do).
+        Assert.Contains("\nAlso open on other branches: 9999999.\n", text);
         Assert.Contains(". Targeting a different repo? STOP. Record the cross-venture work as a handoff to that venture, then continue in scope.**\n", text);
-        foreach (var title in new[] { "Last handoff", "Handoffs addressed to this venture", "Other active sessions", "Open CI alerts (default branch)", "Recurring duties due" })
+        foreach (var title in new[] { "Last handoff", "Handoffs addressed to this venture", "Other active sessions", "Your tasks", "Open CI alerts (default branch)", "Recurring duties due" })
             Assert.Contains($"\n## {title} (", text);
         // The compact footer still lists every section that showed less than it has, P0 ones included, with exact counts.
         Assert.Contains("\n---\nLeft out (budget 1,000 chars; no room for commands):\n- not shown: ", text);
         var footer = text[text.LastIndexOf("\n- not shown: ", StringComparison.Ordinal)..];
         foreach (var part in new[] { "addressed handoffs 9,9", "other sessions 9,9", "alerts 9,9", "notes 9,999,999/9,999,999", "doc audit 8/8", "docs 40/40" })
             Assert.Contains(part, footer);
-        Assert.Equal(firings, BriefingComposer.GuardFirings);
         Assert.Equal(firings, BriefingComposer.GuardFirings);
     }
 
@@ -277,6 +290,21 @@ public class BriefingTruthTests
         Assert.Contains("- tiny", text);
         Assert.Contains("- Huge: huge_1 cut short — whole: `baton huge`", text);
         Assert.True(text.Length > 9_000, $"used {text.Length} of 10,000 while cutting");
+    }
+
+    [Fact]
+    public void Compose_ACutItemThatGrowsOnlyByParagraphsBesideACappedHeavierSection_GetsTheRoomLeftOver()
+    {
+        // The cut item's only paragraph break is early and its sentences come late: a third of what is free (its share
+        // beside the heavier, capped section) cannot reach its next boundary, all of it can. Found at 30,000 rounds.
+        var item = new string('x', 2_500) + "\n\n" + string.Concat(Enumerable.Repeat(new string('y', 3_000) + ". ", 5));
+        var cut = new BriefingSection("Cut", 2, [new BriefingItem(new string('a', 1_400)), new BriefingItem(item, "`baton cut`", "cut_2")], 2, "`baton cut`", "none", P0: true);
+        var capped = new BriefingSection("Capped", 4, [.. Enumerable.Range(0, 30).Select(i => new BriefingItem(new string('n', i == 0 ? 1_300 : 400)))], 30, "`baton capped`", "none", MaxChars: 1_600);
+
+        var text = BriefingComposer.Compose("# h\n\n", [cut, capped], 17_000);
+
+        Assert.Contains("- Cut: cut_2 cut short — whole: `baton cut`", text);
+        Assert.True(text.Length > 12_000, $"used {text.Length:N0} of 17,000 while cutting");
     }
 
     [Fact]

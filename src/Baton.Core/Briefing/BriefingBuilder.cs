@@ -130,7 +130,7 @@ internal static class BriefingBuilder
                 ShortTitle: "other sessions"),
         };
         if (input.Queue is { } queue) sections.Add(QueueSection(venture, queue, input.BudgetChars));
-        if (input.Operations is { } operations) sections.AddRange(OperationsSections(venture, operations, input.Now));
+        if (input.Operations is { } operations) sections.AddRange(OperationsSections(venture, operations, input.Now, input.BudgetChars));
         if (input.Knowledge is { } knowledge) sections.AddRange(KnowledgeSections(venture, knowledge, input.Now));
         return BriefingComposer.Compose(Header(input), sections, input.BudgetChars);
     }
@@ -358,16 +358,19 @@ internal static class BriefingBuilder
     /// <summary>Deliveries have stopped when none came for this long from a venture that has had them.</summary>
     public static readonly TimeSpan DeliveriesStoppedAfter = TimeSpan.FromDays(7);
 
-    private static IEnumerable<BriefingSection> OperationsSections(Venture venture, BriefingOperations ops, DateTimeOffset now)
+    private static IEnumerable<BriefingSection> OperationsSections(Venture venture, BriefingOperations ops, DateTimeOffset now, int budgetChars)
     {
-        var allBranches = $"`baton alerts --venture {venture.Code} --all-branches`";
+        // Below the smallest budget that carries commands the count stays (it is a fact about the venture) and its
+        // command goes, as the compact footer's commands do: with six P0 headings, the header and the footer at their
+        // longest, the command's 60 characters are what 1,000 cannot hold.
+        var allBranches = budgetChars >= QueueCountsMinBudget ? $" (`baton alerts --venture {venture.Code} --all-branches`)" : "";
         yield return new BriefingSection("Open CI alerts (default branch)",
             Weight: 2,
             Items: ops.Alerts.Items.Select(a => AlertItem(a, now)).ToList(),
             Total: ops.Alerts.Total,
             FetchHint: $"`baton alerts --venture {venture.Code}`",
             EmptyText: "No open alerts on default branches.",
-            Preamble: ops.OpenOnOtherBranches > 0 ? $"Also open on other branches: {ops.OpenOnOtherBranches} ({allBranches})." : null,
+            Preamble: ops.OpenOnOtherBranches > 0 ? $"Also open on other branches: {ops.OpenOnOtherBranches}{allBranches}." : null,
             P0: true,
             ShortTitle: "alerts");
 

@@ -275,6 +275,22 @@ internal static class BriefingComposer
                 }
                 if (!grew) break;
             }
+
+            // Last: a share can be too small to reach a section's next step — an item cut short grows by paragraphs
+            // or sentences, so a section may need far more than its share to show anything more — while the section
+            // whose weight took the rest is held by its cap. Each section still short is offered all that is left,
+            // in display order, so room is never left unused while something it could show was cut.
+            for (var i = 0; i < n && free > 0; i++)
+            {
+                var s = _sections[i];
+                if (!IsShort(s, rendered[i])) continue;
+                var allowance = rendered[i].Cost + free;
+                if (s.MaxChars is { } cap) allowance = Math.Min(allowance, Math.Max(cap, rendered[i].Cost));
+                var again = Render(s, allowance);
+                if (again.Shown < rendered[i].Shown || again.Cost <= rendered[i].Cost) continue;
+                free -= again.Cost - rendered[i].Cost;
+                rendered[i] = again;
+            }
             return rendered;
         }
 
@@ -414,7 +430,7 @@ internal static class BriefingComposer
                 {
                     // One character kept back: the cut can turn a quoted line's start into a rule ("---x" → "---"),
                     // which then needs its escape again.
-                    var partial = BriefingText.EscapeLastQuotedLine(CutAtBoundary(item.Text, (int)Math.Min(left - 1, item.Text.Length)).TrimEnd());
+                    var partial = BriefingText.EscapeLastQuotedLine(BriefingText.DropDanglingMarkers(CutAtBoundary(item.Text, (int)Math.Min(left - 1, item.Text.Length)).TrimEnd()));
                     if (partial.Length > 0)
                     {
                         blocks.Append(partial).Append(note);

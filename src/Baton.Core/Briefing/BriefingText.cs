@@ -94,6 +94,29 @@ internal static class BriefingText
         return ReferenceEquals(escaped, content) ? text : string.Concat(text.AsSpan(0, i), escaped);
     }
 
+    /// <summary>
+    /// <paramref name="text"/> without trailing lines that hold only markup — a bullet or quote marker whose content
+    /// the cut took (<c>*</c>, <c>  &gt;</c>): a dangling marker says nothing and can read as structure.
+    /// </summary>
+    public static string DropDanglingMarkers(string text)
+    {
+        while (text.Length > 0)
+        {
+            var start = text.LastIndexOf('\n') + 1;
+            var last = text.AsSpan(start);
+            if (!last.IsEmpty && !OnlyMarkers(last)) return text;
+            text = text[..Math.Max(0, start - 1)].TrimEnd();
+        }
+        return text;
+    }
+
+    private static bool OnlyMarkers(ReadOnlySpan<char> line)
+    {
+        foreach (var c in line)
+            if (c is not ('*' or '-' or '+' or '>' or ' ' or '\t')) return false;
+        return true;
+    }
+
     private static bool IsRuleLike(ReadOnlySpan<char> rest)
     {
         foreach (var c in rest)
