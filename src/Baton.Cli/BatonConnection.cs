@@ -1,4 +1,5 @@
 using Baton.Client;
+using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
@@ -50,6 +51,7 @@ public sealed class BatonConnection : IAsyncDisposable
     public ICadenceService Cadence { get; private init; } = null!;
     public IAgentService Agents { get; private init; } = null!;
     public ITaskService Tasks { get; private init; } = null!;
+    public IActivityService Activity { get; private init; } = null!;
 
     /// <summary>Local mode: the open store (test seam, to see what the settings reached); null in server mode.</summary>
     internal Baton.Core.Storage.IBatonStore? LocalStore =>
@@ -80,6 +82,7 @@ public sealed class BatonConnection : IAsyncDisposable
                 Cadence = client,
                 Agents = client,
                 Tasks = client,
+                Activity = client,
             };
         }
 
@@ -97,6 +100,7 @@ public sealed class BatonConnection : IAsyncDisposable
             Cadence = local.Cadence,
             Agents = local.Agents,
             Tasks = local.Tasks,
+            Activity = local.Activity,
         };
     }
 

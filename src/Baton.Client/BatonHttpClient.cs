@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
@@ -26,7 +27,7 @@ namespace Baton.Client;
 /// <see cref="BatonException"/> with the server's code and detail, exactly as local mode throws them.
 /// </summary>
 public sealed class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, INoteService, IDocService, IMachineService, IAlertService, ICadenceService,
-    IAgentService, ITaskService, IDisposable
+    IAgentService, ITaskService, IActivityService, IDisposable
 {
     private readonly HttpClient _http;
     private readonly BatonClientOptions _options;
@@ -212,6 +213,22 @@ public sealed class BatonHttpClient : ISessionService, IHandoffService, IVenture
 
     public Task<Page<MachineInfo>> ListMachinesAsync(MachineListRequest request, CancellationToken ct) =>
         SendAsync<Page<MachineInfo>>(HttpMethod.Get, "v1/machines" + Query(
+            ("limit", request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("cursor", request.Cursor)), null, ct);
+
+    // ---- hook events and the waiting queue (issue 15) ----
+
+    public Task<RecordEventsResponse> RecordEventsAsync(RecordEventsRequest request, CancellationToken ct) =>
+        SendAsync<RecordEventsResponse>(HttpMethod.Post, "v1/events", request, ct);
+
+    public Task<Page<HookEvent>> ListSessionEventsAsync(string sessionId, EventListRequest request, CancellationToken ct) =>
+        SendAsync<Page<HookEvent>>(HttpMethod.Get, $"v1/sessions/{Segment(sessionId)}/events" + Query(
+            ("limit", request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("cursor", request.Cursor)), null, ct);
+
+    public Task<Page<WaitingSession>> ListWaitingAsync(WaitingListRequest request, CancellationToken ct) =>
+        SendAsync<Page<WaitingSession>>(HttpMethod.Get, "v1/waiting" + Query(
+            ("venture", request.Venture),
             ("limit", request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("cursor", request.Cursor)), null, ct);
 

@@ -1,3 +1,4 @@
+using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Application;
 using Baton.Core.Briefing;
@@ -54,6 +55,7 @@ public static class BatonHostingExtensions
         services.AddSingleton<IAlertStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<IOrchestrationStore>(sp => sp.GetRequiredService<IBatonStore>());
+        services.AddSingleton<IActivityStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton(options.Orchestration);
         services.AddSingleton<OrchestrationSignals>();
         services.AddSingleton<IBriefingSourceStore>(sp => sp.GetRequiredService<IBatonStore>());

@@ -1,3 +1,4 @@
+using Baton.Core.Activity;
 using Baton.Core.Requests;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -5,11 +6,12 @@ using Microsoft.Extensions.Logging;
 namespace Baton.Hosting;
 
 /// <summary>
-/// Deletes request-log rows older than their retention and idempotency records past their expiry, every
+/// Deletes request-log rows older than their retention, idempotency records past their expiry and hook events older
+/// than <see cref="HookEventRules.Retention"/> (14 days, docs/architecture.md §15), every
 /// <see cref="BatonOptions.PurgeInterval"/>, whether or not requests arrive. A failed purge is logged and tried again
 /// next time: old rows waiting a little longer harms nothing.
 /// </summary>
-internal sealed class PurgeService(IRequestStore store, BatonOptions options, TimeProvider clock, ILogger<PurgeService> logger) : BackgroundService
+internal sealed class PurgeService(IRequestStore store, IActivityStore activity, BatonOptions options, TimeProvider clock, ILogger<PurgeService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,10 +25,12 @@ internal sealed class PurgeService(IRequestStore store, BatonOptions options, Ti
                 {
                     var deleted = await store.PurgeAsync(now - options.RequestLogRetention, now, stoppingToken);
                     if (deleted > 0) logger.LogDebug("Purged {Count} request-log rows and expired idempotency records", deleted);
+                    var events = await activity.PurgeEventsAsync(now - HookEventRules.Retention, stoppingToken);
+                    if (events > 0) logger.LogDebug("Purged {Count} hook events and waits older than {Retention}", events, HookEventRules.Retention);
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {
-                    logger.LogError(error, "Could not purge old request-log rows and idempotency records; trying again in {Interval}", options.PurgeInterval);
+                    logger.LogError(error, "Could not purge old request-log rows, idempotency records and hook events; trying again in {Interval}", options.PurgeInterval);
                 }
             }
         }

@@ -1,3 +1,4 @@
+using Baton.Core.Activity;
 using Baton.Core.Briefing;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
@@ -99,11 +100,12 @@ public sealed partial class PostgresBatonStore
         var cadence = rest.Add(CadenceQuery(q.CadenceScopes));
         var webhooks = AddWebhookStats(rest, q.WebhookVenture);
         var signature = rest.Add(SchemaSignatureQuery);
+        Func<Page<WaitingSession>?> waiting = q.Waiting is { } w ? rest.Add(ListWaitingQuery(w)) : () => null;
         rest.Add("COMMIT");
 
         return async () => new BriefingSources(
             last(), addressed(), active(), [.. notes.Select(n => n())], docs(), full(), requirements(), open(), allOpen(), stale(),
-            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false));
+            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false), waiting());
     }
 
     /// <summary>What <see cref="SearchNotesAsync(NoteQuery, CancellationToken)"/> answers for a query without search words: the briefing lists notes, it never searches.</summary>

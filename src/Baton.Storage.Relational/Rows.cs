@@ -23,7 +23,7 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
 {
     public const string SessionColumns =
         "id, agent, cli, host, venture, repo, track, issue_number, branch, commit_sha, status, end_reason, created_at, " +
-        "last_heartbeat_at, ended_at, actor_key_id, creation_correlation_id, meta";
+        "last_heartbeat_at, ended_at, actor_key_id, creation_correlation_id, meta, native_session_id, native_cli";
 
     public const string HandoffColumns =
         "id, session_id, venture, repo, track, issue_number, from_agent, to_agent, status, summary, payload, payload_hash, " +
@@ -110,7 +110,9 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
         EndedAt: r.TimeOrNull("ended_at"),
         ActorKeyId: r.StrOrNull("actor_key_id"),
         CreationCorrelationId: r.StrOrNull("creation_correlation_id"),
-        Meta: r.StrOrNull("meta") is { } meta ? JsonNode.Parse(meta)?.AsObject() : null);
+        Meta: r.StrOrNull("meta") is { } meta ? JsonNode.Parse(meta)?.AsObject() : null,
+        NativeSessionId: r.StrOrNull("native_session_id"),
+        NativeCli: r.StrOrNull("native_cli"));
 
     /// <summary>
     /// What the EOD rule reads: the session, and the EOD handoff an earlier EOD recorded (id and payload hash, from
@@ -130,7 +132,7 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
         Arg("commit_sha", s.CommitSha), Arg("status", Text(s.Status)), Arg("end_reason", Text(s.EndReason)),
         Arg("created_at", Ms(s.CreatedAt)), Arg("last_heartbeat_at", Ms(s.LastHeartbeatAt)), Arg("ended_at", Ms(s.EndedAt)),
         Arg("actor_key_id", s.ActorKeyId), Arg("creation_correlation_id", s.CreationCorrelationId),
-        Arg("meta", s.Meta?.ToJsonString()),
+        Arg("meta", s.Meta?.ToJsonString()), Arg("native_session_id", s.NativeSessionId), Arg("native_cli", s.NativeCli),
     ];
 
     public static Handoff Handoff(DbDataReader r) => new(

@@ -13,7 +13,9 @@ public enum HookCli { Claude, Gemini, Codex }
 
 /// <summary>
 /// One hook call as the outbox forwards it. <see cref="Id"/> is minted once by <c>baton hook</c> when the event enters
-/// the outbox and is the idempotency key: forwarding the same id again stores nothing and counts as a duplicate.
+/// the outbox — an <c>evt_</c> ULID from <see cref="IdGenerator"/> (<c>ids.New(IdGenerator.Event)</c>), so one outbox's
+/// ids sort in the order its events happened and a session's events page by id — and is the idempotency key:
+/// forwarding the same id again stores nothing and counts as a duplicate.
 /// <see cref="Event"/> is the CLI's own event name (<c>PreToolUse</c>, <c>Notification</c>, <c>PreCompress</c>,
 /// <c>agent-turn-complete</c>, …), never normalised away. <see cref="Payload"/> is the CLI's JSON object as parsed
 /// leniently (unknown fields kept), with long strings already cut by the hook; the server summarises it and passes the
@@ -34,16 +36,24 @@ public sealed record HookEventInput(
     string? Repo = null,
     JsonObject? Payload = null);
 
-/// <summary>A batch from one outbox, oldest first (at most 500 events).</summary>
+/// <summary>A batch from one outbox, oldest first (at most <see cref="HookEventRules.MaxBatch"/> = 500 events).</summary>
 public sealed record RecordEventsRequest(IReadOnlyList<HookEventInput?>? Events);
 
 /// <summary>
 /// What became of each event of a batch, in the batch's order: <c>stored</c>, <c>duplicate</c> (its id was stored
 /// before — the sender may drop it) or <c>unmatched</c> (stored without a session: none could be found).
+/// <see cref="Stored"/> counts every event stored now, <see cref="Unmatched"/> the part of them without a session;
+/// <c>Stored + Duplicates</c> is the batch's size. Either outcome means the sender may drop the event.
 /// </summary>
-public sealed record RecordEventsResponse(int Stored, int Duplicates, IReadOnlyList<RecordedEvent> Events);
+public sealed record RecordEventsResponse(int Stored, int Duplicates, IReadOnlyList<RecordedEvent> Events, int Unmatched = 0);
 
-public sealed record RecordedEvent(string Id, string Outcome, string? SessionId);
+/// <summary>One event's outcome (<see cref="RecordedEvent.Stored"/>, <see cref="RecordedEvent.Duplicate"/>, <see cref="RecordedEvent.Unmatched"/>) and the session it belongs to (for a duplicate: the one it was stored with).</summary>
+public sealed record RecordedEvent(string Id, string Outcome, string? SessionId)
+{
+    public const string Stored = "stored";
+    public const string Duplicate = "duplicate";
+    public const string Unmatched = "unmatched";
+}
 
 /// <summary>
 /// What kind of moment an event is, judged by <c>HookEventRules</c> from the CLI and its event name: a tool call,
@@ -70,7 +80,13 @@ public sealed record HookEvent(
 
 public sealed record EventListRequest(int? Limit = null, string? Cursor = null);
 
-/// <summary>A session waiting for a human, across machines: since when, and what it said.</summary>
+/// <summary>
+/// A session waiting for a human, across machines: since when, and what it said. <see cref="Reason"/> is the
+/// notification type when the CLI gave one (<c>permission_prompt</c>, <c>idle_prompt</c>, <c>ToolPermission</c>), else
+/// the event's name (<c>PermissionRequest</c>), or <c>question</c> for a turn that ended asking the human something.
+/// <see cref="Message"/> is bounded and secret-scanned like every summary. <see cref="WaitedSeconds"/> is judged when
+/// read (0 when a list is read by a store, which has no clock; the service fills it in).
+/// </summary>
 public sealed record WaitingSession(
     string SessionId,
     string Venture,
@@ -80,7 +96,8 @@ public sealed record WaitingSession(
     HookCli Cli,
     string Reason,
     string? Message,
-    DateTimeOffset Since);
+    DateTimeOffset Since,
+    long WaitedSeconds = 0);
 
 public sealed record WaitingListRequest(string? Venture = null, int? Limit = null, string? Cursor = null);
 

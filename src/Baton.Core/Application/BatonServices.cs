@@ -1,3 +1,4 @@
+using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Briefing;
 using Baton.Core.Common;
@@ -23,7 +24,8 @@ public sealed record BatonServices(
     IAlertService Alerts,
     ICadenceService Cadence,
     IAgentService Agents,
-    ITaskService Tasks);
+    ITaskService Tasks,
+    IActivityService Activity);
 
 /// <summary>
 /// Makes <see cref="BatonServices"/> for a caller from the store's narrow ports. One per process, made by the
@@ -39,6 +41,7 @@ public sealed class BatonServiceFactory(
     IFleetStore machines,
     IAlertStore alerts,
     IOrchestrationStore orchestration,
+    IActivityStore activity,
     OrchestrationOptions orchestrationOptions,
     OrchestrationSignals signals,
     IBriefingSourceStore briefingSources,
@@ -70,7 +73,8 @@ public sealed class BatonServiceFactory(
             new AlertService(alerts, ventures, core, caller),
             new CadenceService(alerts, ventures, core, caller),
             new AgentService(orchestration, machines, core, orchestrationOptions, signals, caller),
-            new TaskService(orchestration, ventures, core, orchestrationOptions, signals, caller));
+            new TaskService(orchestration, ventures, core, orchestrationOptions, signals, caller),
+            new ActivityService(activity, sessions, ventures, core, caller));
     }
 
     /// <summary>

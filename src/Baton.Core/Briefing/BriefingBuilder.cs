@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
@@ -26,7 +27,8 @@ internal sealed record BriefingInput(
     DateTimeOffset Now,
     BriefingKnowledge? Knowledge = null,
     BriefingOperations? Operations = null,
-    BriefingQueue? Queue = null);
+    BriefingQueue? Queue = null,
+    ListResult<WaitingSession>? Waiting = null);
 
 /// <summary>
 /// The orchestrator's side of a briefing (issue 14): the venture's exact task counts per state, and the venture's open
@@ -129,6 +131,7 @@ internal static class BriefingBuilder
                 P0: true,
                 ShortTitle: "other sessions"),
         };
+        if (input.Waiting is { } waiting) sections.Add(WaitingSection(venture, waiting, input.Now));
         if (input.Queue is { } queue) sections.Add(QueueSection(venture, queue, input.BudgetChars));
         if (input.Operations is { } operations) sections.AddRange(OperationsSections(venture, operations, input.Now, input.BudgetChars));
         if (input.Knowledge is { } knowledge) sections.AddRange(KnowledgeSections(venture, knowledge, input.Now));
@@ -249,6 +252,34 @@ internal static class BriefingBuilder
             text.Append("* ").Append(BriefingText.EscapeLineStart(BriefingText.Inline(first))).Append('\n');
             if (rest.Trim().Length > 0) text.Append(BriefingText.Block(rest, indent: "  ")).Append('\n');
         }
+    }
+
+    public const string WaitingTitle = "Waiting for a human";
+
+    /// <summary>
+    /// The venture's other sessions waiting for a human (docs/architecture.md §15), longest wait first, each with how
+    /// long it has waited, why and what it said. P0 while anyone waits — a person reading the briefing may be the one
+    /// they wait for; with nobody waiting it is an ordinary section of weight 1, so the smallest budgets are not spent
+    /// on saying "none" (the same rule as "Your tasks").
+    /// </summary>
+    private static BriefingSection WaitingSection(Venture venture, ListResult<WaitingSession> waiting, DateTimeOffset now) =>
+        new(WaitingTitle,
+            Weight: waiting.Total > 0 ? 2 : 1,
+            Items: waiting.Items.Select(w => WaitingItem(w, now)).ToList(),
+            Total: waiting.Total,
+            FetchHint: $"`baton waiting --venture {venture.Code}`",
+            EmptyText: "No other session is waiting for a human.",
+            P0: waiting.Total > 0,
+            ShortTitle: "waiting");
+
+    private static BriefingItem WaitingItem(WaitingSession w, DateTimeOffset now)
+    {
+        var text = new StringBuilder($"- **{Bold(w.Agent)}** · waiting {Age(now - w.Since)} ({BriefingText.Inline(w.Reason, NameChars)})");
+        if (w.Repo is not null) text.Append($" · {BriefingText.Inline(w.Repo, RepoChars)}");
+        if (w.MachineHost is not null) text.Append($" · on {BriefingText.Inline(w.MachineHost, NameChars)}");
+        text.Append($" · {BriefingText.Inline(w.SessionId)}");
+        if (!string.IsNullOrWhiteSpace(w.Message)) text.Append($" — {BriefingText.Inline(w.Message, DescriptionChars)}");
+        return new BriefingItem(text.ToString());
     }
 
     /// <summary>A line per session, led by the agent in bold so no agent name can pass for one of the composer's lines.</summary>

@@ -1,3 +1,4 @@
+using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
@@ -35,7 +36,8 @@ internal sealed class SodBriefing(IBriefingSourceStore store, IOrchestrationStor
         var queue = await LoadQueueAsync(venture, session, ct);
         var text = BriefingBuilder.Build(new BriefingInput(
             venture, session, start.Outcome.Resumed, request.ServerLabel, last, addressed, others, request.BudgetChars, now,
-            knowledge, Operations(venture, sources, now), queue));
+            knowledge, Operations(venture, sources, now), queue,
+            sources.Waiting is { } waiting ? new ListResult<WaitingSession>(waiting.Items, waiting.Total) : null));
 
         return new SodBriefingResult(start.Outcome, session, last, addressed, others, text,
             new ListResult<DocSummary>(knowledge.Docs, knowledge.Docs.Count), knowledge.Audit, knowledge.Notes);
@@ -66,7 +68,10 @@ internal sealed class SodBriefing(IBriefingSourceStore store, IOrchestrationStor
             CadenceScopes: venture.Platform ? [venture.Code, Venture.Global] : [venture.Code],
             WebhookVenture: venture.Code,
             Now: now,
-            StaleAfter: staleAfter);
+            StaleAfter: staleAfter,
+            // The caller's own session is the tuple's one active session once SOD has written, so leaving out the tuple
+            // leaves out exactly the caller, and the total stays exact.
+            Waiting: new WaitingQuery(venture.Code, now, staleAfter, PageRequest.First(SodListLimit), candidate.Agent, candidate.Repo, candidate.Track));
     }
 
     /// <summary>Enterprise notes in briefing order with the sum of the three exact totals, the docs index and the audit.</summary>

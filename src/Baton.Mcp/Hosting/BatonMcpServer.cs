@@ -13,7 +13,9 @@ namespace Baton.Mcp.Hosting;
 public static class BatonMcpServer
 {
     /// <summary>The tools of <c>--tools core</c>: enough to start, work and hand off, for teams keeping tool definitions small.</summary>
-    public static readonly IReadOnlyList<string> CoreTools = ["sod", "handoff", "heartbeat", "context", "doc", "notes", "status"];
+    /// <c>waiting</c> is among them: one small read that tells an agent which peers are stuck on a human, and costs one
+    /// short tool definition (docs/architecture.md §15).
+    public static readonly IReadOnlyList<string> CoreTools = ["sod", "handoff", "heartbeat", "context", "doc", "notes", "status", "waiting"];
 
     /// <summary>Every tool of <c>--tools all</c> (the default).</summary>
     public static readonly IReadOnlyList<string> AllTools =
@@ -45,7 +47,7 @@ public static class BatonMcpServer
                 "Baton keeps this agent session's context and coordination. Call `sod` first (it remembers the session), " +
                 "`heartbeat` when it says the next one is due, and `handoff` with end_session=true when you finish.";
         });
-        builder.WithTools<SessionTools>().WithTools<KnowledgeTools>().WithTools<WorkQueueTools>();
+        builder.WithTools<SessionTools>().WithTools<KnowledgeTools>().WithTools<WorkQueueTools>().WithTools<ActivityTools>();
         if (options.Tools == ToolSet.All)
         {
             builder.WithTools<SetupTools>().WithTools<KnowledgeEditTools>().WithTools<IssueTools>().WithTools<TaskTools>();

@@ -1,3 +1,4 @@
+using Baton.Core.Activity;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Keys;
@@ -17,6 +18,7 @@ public sealed record ServiceSet(
 {
     public IAgentService Agents { get; init; } = null!;
     public ITaskService Tasks { get; init; } = null!;
+    public IActivityService Activity { get; init; } = null!;
 
     ValueTask IAsyncDisposable.DisposeAsync() => Dispose();
 }

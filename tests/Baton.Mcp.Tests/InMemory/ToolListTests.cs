@@ -35,7 +35,7 @@ public sealed class ToolListTests
 
         var tools = await mcp.Client.ListToolsAsync(cancellationToken: TestTimeouts.Token());
 
-        Assert.Equal(["context", "doc", "handoff", "heartbeat", "notes", "sod", "status"], tools.Select(t => t.Name).Order());
+        Assert.Equal(["context", "doc", "handoff", "heartbeat", "notes", "sod", "status", "waiting"], tools.Select(t => t.Name).Order());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Briefing;
 using Baton.Core.Common;
@@ -87,6 +88,11 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<Machine?> FindMachineOrNullAsync(string id, CancellationToken ct) => inner.FindMachineOrNullAsync(id, ct);
     public Task<Machine?> TouchMachineAsync(string id, DateTimeOffset now, CancellationToken ct) => inner.TouchMachineAsync(id, now, ct);
     public Task<Page<Machine>> ListMachinesAsync(PageRequest page, CancellationToken ct) => inner.ListMachinesAsync(page, ct);
+    public virtual Task<IReadOnlyList<RecordedEvent>> RecordEventsAsync(IReadOnlyList<PendingHookEvent> events, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) =>
+        inner.RecordEventsAsync(events, now, staleAfter, ct);
+    public Task<Page<HookEvent>> ListSessionEventsAsync(string sessionId, PageRequest page, CancellationToken ct) => inner.ListSessionEventsAsync(sessionId, page, ct);
+    public Task<Page<WaitingSession>> ListWaitingAsync(WaitingQuery query, CancellationToken ct) => inner.ListWaitingAsync(query, ct);
+    public Task<int> PurgeEventsAsync(DateTimeOffset before, CancellationToken ct) => inner.PurgeEventsAsync(before, ct);
     public Task<AgentUpsert> UpsertAgentAsync(Agent candidate, CancellationToken ct) => inner.UpsertAgentAsync(candidate, ct);
     public Task<Agent?> FindAgentOrNullAsync(string id, CancellationToken ct) => inner.FindAgentOrNullAsync(id, ct);
     public Task<Agent?> FindAgentByNameOrNullAsync(string name, CancellationToken ct) => inner.FindAgentByNameOrNullAsync(name, ct);
