@@ -99,11 +99,12 @@ public sealed partial class PostgresBatonStore
         var cadence = rest.Add(CadenceQuery(q.CadenceScopes));
         var webhooks = AddWebhookStats(rest, q.WebhookVenture);
         var signature = rest.Add(SchemaSignatureQuery);
+        var queue = AddBriefingQueue(rest, q.Queue);
         rest.Add("COMMIT");
 
         return async () => new BriefingSources(
             last(), addressed(), active(), [.. notes.Select(n => n())], docs(), full(), requirements(), open(), allOpen(), stale(),
-            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false));
+            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false), queue());
     }
 
     /// <summary>What <see cref="SearchNotesAsync(NoteQuery, CancellationToken)"/> answers for a query without search words: the briefing lists notes, it never searches.</summary>

@@ -203,20 +203,32 @@ public sealed partial class PostgresBatonStore
     public Task<Page<BatonTask>> ListTasksAsync(TaskQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var filter = TaskFilter(query);
+        filter.Equal("assigned_agent", query.Agent);
+        return RunAsync(db => db.QueryAsync(TasksPageQuery(filter, query.Page), ct), ct);
+    }
+
+    public Task<TaskCounts> CountTasksAsync(string? venture, CancellationToken ct) => RunAsync(db => db.QueryAsync(CountTasksQuery(venture), ct), ct);
+
+    /// <summary>The task list's filters other than the assigned agent (the briefing names its agent by a subquery).</summary>
+    private static Filter TaskFilter(TaskQuery query)
+    {
         var filter = new Filter();
         filter.Equal("venture", query.Venture);
         filter.Equal("state", query.State is { } state ? Rows.Text(state) : null);
         filter.Equal("capability", query.Capability);
-        filter.Equal("assigned_agent", query.Agent);
-        return RunAsync(db => filter.PageAsync(db, "tasks", OrchestrationRows.TaskColumns, OrchestrationRows.Task, query.Page, IdGenerator.Task, t => t.Id, ct), ct);
+        return filter;
     }
 
-    public Task<TaskCounts> CountTasksAsync(string? venture, CancellationToken ct)
+    private static Query<Page<BatonTask>> TasksPageQuery(Filter filter, PageRequest page) =>
+        filter.PageQuery("tasks", OrchestrationRows.TaskColumns, OrchestrationRows.Task, page, IdGenerator.Task, t => t.Id);
+
+    private static Query<TaskCounts> CountTasksQuery(string? venture)
     {
         var filter = new Filter();
         filter.Equal("venture", venture);
-        return RunAsync(async db => TaskCounts.From(await db.ListAsync($"SELECT state, count(*) FROM tasks {filter.WhereClause()} GROUP BY state",
-            r => (EnumText<TaskState>.Parse(r.GetString(0)), r.GetInt64(1)), ct, [.. filter.Args]).ConfigureAwait(false)), ct);
+        return Queries.List($"SELECT state, count(*) FROM tasks {filter.WhereClause()} GROUP BY state",
+            r => (EnumText<TaskState>.Parse(r.GetString(0)), r.GetInt64(1)), [.. filter.Args]).Then(TaskCounts.From);
     }
 
     public Task<IReadOnlyList<TaskEvent>> ListTaskEventsAsync(string taskId, CancellationToken ct) =>

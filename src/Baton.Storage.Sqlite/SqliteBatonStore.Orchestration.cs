@@ -170,20 +170,27 @@ public sealed partial class SqliteBatonStore
     public Task<Page<BatonTask>> ListTasksAsync(TaskQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
+        return ReadAsync(db => ListTasks(db, query), ct);
+    }
+
+    public Task<TaskCounts> CountTasksAsync(string? venture, CancellationToken ct) => ReadAsync(db => CountTasks(db, venture), ct);
+
+    private static Page<BatonTask> ListTasks(Db db, TaskQuery query)
+    {
         var filter = new Filter();
         filter.Equal("venture", query.Venture);
         filter.Equal("state", query.State is { } state ? Rows.Text(state) : null);
         filter.Equal("capability", query.Capability);
         filter.Equal("assigned_agent", query.Agent);
-        return ReadAsync(db => filter.Page(db, "tasks", OrchestrationRows.TaskColumns, OrchestrationRows.Task, query.Page, IdGenerator.Task, t => t.Id), ct);
+        return filter.Page(db, "tasks", OrchestrationRows.TaskColumns, OrchestrationRows.Task, query.Page, IdGenerator.Task, t => t.Id);
     }
 
-    public Task<TaskCounts> CountTasksAsync(string? venture, CancellationToken ct)
+    private static TaskCounts CountTasks(Db db, string? venture)
     {
         var filter = new Filter();
         filter.Equal("venture", venture);
-        return ReadAsync(db => TaskCounts.From(db.List($"SELECT state, count(*) FROM tasks {filter.WhereClause()} GROUP BY state",
-            r => (EnumText<TaskState>.Parse(r.GetString(0)), r.GetInt64(1)), [.. filter.Args])), ct);
+        return TaskCounts.From(db.List($"SELECT state, count(*) FROM tasks {filter.WhereClause()} GROUP BY state",
+            r => (EnumText<TaskState>.Parse(r.GetString(0)), r.GetInt64(1)), [.. filter.Args]));
     }
 
     public Task<IReadOnlyList<TaskEvent>> ListTaskEventsAsync(string taskId, CancellationToken ct) =>

@@ -32,7 +32,8 @@ public interface IBriefingSourceStore
 /// port's method means. <see cref="LastHandoff"/>: only the newest handoff it selects is read (no total, no page).
 /// <see cref="Notes"/>: lists, without search words. <see cref="AllOpenAlerts"/> and <see cref="PossiblyStaleAlerts"/> are counted only.
 /// <see cref="CadenceScopes"/> null means every scope. <see cref="WebhookVenture"/>: whose deliveries the health
-/// check counts. <see cref="Now"/> and <see cref="StaleAfter"/> judge session staleness.
+/// check counts. <see cref="Now"/> and <see cref="StaleAfter"/> judge session staleness. <see cref="Queue"/>: the
+/// task queue's counts and the caller's agent and tasks (<see cref="BriefingQueueQuery"/>).
 /// </summary>
 public sealed record BriefingSourceQuery(
     HandoffQuery LastHandoff,
@@ -47,7 +48,8 @@ public sealed record BriefingSourceQuery(
     IReadOnlyList<string>? CadenceScopes,
     string? WebhookVenture,
     DateTimeOffset Now,
-    TimeSpan StaleAfter);
+    TimeSpan StaleAfter,
+    BriefingQueueQuery Queue);
 
 /// <summary>
 /// The answers to a <see cref="BriefingSourceQuery"/>, part for part, from one snapshot. <see cref="Notes"/> follows
@@ -66,7 +68,8 @@ public sealed record BriefingSources(
     long PossiblyStaleAlerts,
     IReadOnlyList<CadenceItem> Cadence,
     WebhookStats Webhooks,
-    SchemaCheck Schema);
+    SchemaCheck Schema,
+    BriefingQueueSources Queue);
 
 /// <summary>What <see cref="IBriefingSourceStore.StartOrResumeSessionAndReadBriefingAsync"/> did and read.</summary>
 public sealed record SodStart(SodOutcome Outcome, BriefingSources Sources);
