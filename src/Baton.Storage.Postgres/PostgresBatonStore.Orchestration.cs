@@ -147,6 +147,47 @@ public sealed partial class PostgresBatonStore
         }, ct);
     }
 
+    /// <summary>
+    /// One transaction holds the round: <c>pg_try_advisory_xact_lock</c> on a key of its own (the dispatcher's passes
+    /// take theirs the same way, blocking; a probe round instead skips when another replica's is under way, since that
+    /// one is doing the work), the due checks read, the probes run, their results written, COMMIT. The stored
+    /// results' age then keeps the next replica's round from probing the same URLs again within the interval.
+    /// </summary>
+    public Task<HealthProbeRound> RunHealthProbesAsync(DateTimeOffset now, TimeSpan interval,
+        Func<IReadOnlyList<HealthProbe>, CancellationToken, Task<IReadOnlyList<ProbedHealth>>> probe, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        return InTransactionAsync(async db =>
+        {
+            if (await db.ScalarAsync("SELECT pg_try_advisory_xact_lock(@probe_lock)::int", ct, ("probe_lock", HealthProbeLockKey)).ConfigureAwait(false) == 0)
+                return HealthProbeRound.Skipped;
+            var agents = await db.ListAsync($"SELECT {OrchestrationRows.AgentColumns} FROM agents WHERE removed_at IS NULL ORDER BY id", OrchestrationRows.Agent, ct).ConfigureAwait(false);
+            var health = (await db.ListAsync($"""
+                    SELECT {Rows.Qualified(OrchestrationRows.HealthColumns, "h")} FROM agent_health h JOIN agents a ON a.id = h.agent_id
+                    WHERE a.removed_at IS NULL ORDER BY h.agent_id, h.requirement
+                    """, OrchestrationRows.Health, ct).ConfigureAwait(false))
+                .GroupBy(h => h.AgentId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<HealthResult>)g.Select(h => h.Result).ToList(), StringComparer.Ordinal);
+            var due = HealthProbes.Due(agents, health, now, interval);
+            if (due.Count == 0) return new HealthProbeRound(true, []);
+            var recorded = new List<ProbedHealth>();
+            foreach (var result in await probe(due, ct).ConfigureAwait(false))
+            {
+                // An agent removed meanwhile keeps no result (as RecordHealthAsync refuses an unknown one).
+                if (await db.ExecuteAsync($"""
+                        INSERT INTO agent_health ({OrchestrationRows.HealthColumns})
+                        SELECT {OrchestrationRows.HealthValues} WHERE EXISTS (SELECT 1 FROM agents WHERE id = @agent_id AND removed_at IS NULL)
+                        ON CONFLICT (agent_id, requirement) DO UPDATE SET healthy = excluded.healthy, checked_at = excluded.checked_at, detail = excluded.detail
+                        """, ct, OrchestrationRows.HealthArgs(result.AgentId, result.Result)).ConfigureAwait(false) > 0)
+                    recorded.Add(result);
+            }
+            return new HealthProbeRound(true, recorded);
+        }, ct);
+    }
+
+    /// <summary>The advisory-lock key health-probe rounds share across replicas ("probes" in ASCII).</summary>
+    private const long HealthProbeLockKey = 0x70726f626573;
+
     // ---- repo contexts ----
 
     public Task<RepoContext> UpsertContextAsync(RepoContext context, CancellationToken ct)

@@ -120,6 +120,47 @@ public sealed partial class SqliteBatonStore
         }, ct);
     }
 
+    /// <summary>
+    /// One process writes a SQLite file (the server), so one round at a time in this store is one at a time: a flag,
+    /// not a lock, so a round that finds another under way skips at once. The probes run between the read and the
+    /// write, outside both, so nothing waits on them.
+    /// </summary>
+    public async Task<HealthProbeRound> RunHealthProbesAsync(DateTimeOffset now, TimeSpan interval,
+        Func<IReadOnlyList<HealthProbe>, CancellationToken, Task<IReadOnlyList<ProbedHealth>>> probe, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        if (Interlocked.CompareExchange(ref _healthProbeRound, 1, 0) != 0) return HealthProbeRound.Skipped;
+        try
+        {
+            var due = await ReadAsync(db => HealthProbes.Due(
+                db.List($"SELECT {OrchestrationRows.AgentColumns} FROM agents WHERE removed_at IS NULL ORDER BY id", OrchestrationRows.Agent),
+                LatestHealth(db), now, interval), ct).ConfigureAwait(false);
+            if (due.Count == 0) return new HealthProbeRound(true, []);
+            var results = await probe(due, ct).ConfigureAwait(false);
+            return new HealthProbeRound(true, await WriteAsync<IReadOnlyList<ProbedHealth>>(db => results.Where(r => RecordProbed(db, r)).ToList(), ct).ConfigureAwait(false));
+        }
+        finally
+        {
+            Volatile.Write(ref _healthProbeRound, 0);
+        }
+    }
+
+    private int _healthProbeRound;
+
+    /// <summary>Records a probe's result unless its agent was removed meanwhile; true when recorded.</summary>
+    private static bool RecordProbed(Db db, ProbedHealth probed) =>
+        db.Execute($"""
+            INSERT INTO agent_health ({OrchestrationRows.HealthColumns})
+            SELECT {OrchestrationRows.HealthValues} WHERE EXISTS (SELECT 1 FROM agents WHERE id = $agent_id AND removed_at IS NULL)
+            ON CONFLICT (agent_id, requirement) DO UPDATE SET healthy = excluded.healthy, checked_at = excluded.checked_at, detail = excluded.detail
+            """, OrchestrationRows.HealthArgs(probed.AgentId, probed.Result)) > 0;
+
+    private static Dictionary<string, IReadOnlyList<HealthResult>> LatestHealth(Db db) =>
+        db.List($"SELECT {Rows.Qualified(OrchestrationRows.HealthColumns, "h")} FROM agent_health h JOIN agents a ON a.id = h.agent_id WHERE a.removed_at IS NULL ORDER BY h.agent_id, h.requirement",
+                OrchestrationRows.Health)
+            .GroupBy(h => h.AgentId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<HealthResult>)g.Select(h => h.Result).ToList(), StringComparer.Ordinal);
+
     // ---- repo contexts ----
 
     public Task<RepoContext> UpsertContextAsync(RepoContext context, CancellationToken ct)

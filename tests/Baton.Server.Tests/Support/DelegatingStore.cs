@@ -96,6 +96,9 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<Page<Agent>> ListAgentsAsync(AgentQuery query, CancellationToken ct) => inner.ListAgentsAsync(query, ct);
     public Task<Agent?> RecordHealthAsync(string agentId, HealthResult result, CancellationToken ct) => inner.RecordHealthAsync(agentId, result, ct);
     public Task<IReadOnlyDictionary<string, AgentLoad>> GetAgentLoadsAsync(IReadOnlyList<string> agentIds, CancellationToken ct) => inner.GetAgentLoadsAsync(agentIds, ct);
+    public Task<HealthProbeRound> RunHealthProbesAsync(DateTimeOffset now, TimeSpan interval,
+        Func<IReadOnlyList<HealthProbe>, CancellationToken, Task<IReadOnlyList<ProbedHealth>>> probe, CancellationToken ct) =>
+        inner.RunHealthProbesAsync(now, interval, probe, ct);
     public Task<RepoContext> UpsertContextAsync(RepoContext context, CancellationToken ct) => inner.UpsertContextAsync(context, ct);
     public Task<IReadOnlyList<RepoContext>> ListContextsAsync(string? machineId, string? repo, CancellationToken ct) => inner.ListContextsAsync(machineId, repo, ct);
     public Task<BatonTask> InsertTaskAsync(BatonTask draft, string actor, CancellationToken ct) => inner.InsertTaskAsync(draft, actor, ct);
