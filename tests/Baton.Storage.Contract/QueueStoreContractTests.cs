@@ -370,6 +370,52 @@ public abstract class QueueStoreContractTests : StoreContractBase
     }
 
     [Fact]
+    public async Task SweepAndDispatch_AssignedNotStartedInTime_IsRequeuedAndGivenToTheOtherAgentInOnePass()
+    {
+        var best = await AgentAsync(weight: 0.9);
+        var other = await AgentAsync(weight: 0.6);
+        var assigned = await AssignedAsync(await AddAsync(), T0);
+
+        var pass = await Store.SweepAndDispatchAsync(Pass(T0.AddSeconds(60)), new Random(1), Ct);
+
+        Assert.Equal([assigned.Id], pass.Swept.Changed);
+        Assert.Equal([new Assignment(assigned.Id, other.Id, 2, false)], pass.Dispatched.Assignments);
+        var again = await TaskAsync(assigned.Id);
+        Assert.Equal((TaskState.Assigned, other.Id, best.Id), (again.State, again.AssignedAgent, again.LastFailedAgent));
+        Assert.Equal(T0.AddSeconds(120), pass.Dispatched.NextDueAt);
+    }
+
+    [Fact]
+    public async Task Dispatch_BusyAgentWithLongHistory_GetsACardScoredFromItsNewestTwentyResults()
+    {
+        var busy = await AgentAsync(weight: 0.9, maxConcurrency: 1);
+        var free = await AgentAsync(weight: 0.5, maxConcurrency: 1);
+        await Store.SetAgentPauseAsync(free.Id, T0.AddHours(1), "while busy builds its history", T0, Ct);
+        // 21 results for busy: the oldest a failure, then twenty successes — only the newest twenty count.
+        for (var i = 0; i < 21; i++)
+        {
+            var at = T0.AddSeconds(i * 10);
+            await Store.TouchAgentAsync(busy.Id, at, Ct);
+            var task = await RunningAsync(await AddAsync(at), at);
+            await Store.FinishTaskAsync(Call(task, at.AddSeconds(1)), i == 0 ? Failure() : Success(), Ct);
+        }
+        var now = T0.AddSeconds(220);
+        await Store.SetAgentPauseAsync(free.Id, null, null, now, Ct);
+        await Store.TouchAgentAsync(busy.Id, now, Ct);
+        await Store.TouchAgentAsync(free.Id, now, Ct);
+        await RunningAsync(await AddAsync(now), now);
+
+        var last = await AssignedAsync(await AddAsync(now.AddSeconds(1)), now.AddSeconds(1));
+
+        Assert.Equal(free.Id, last.AssignedAgent);
+        var cards = (await Store.ListTaskEventsAsync(last.Id, Ct)).Single(e => e.To == TaskState.Assigned).ScoreCards!;
+        var busyCard = cards.Single(c => c.AgentId == busy.Id);
+        Assert.Equal((Exclusion.AtCapacity, 20), (busyCard.Excluded, busyCard.HistoryCount));
+        // Twenty successes: rolling success 1, three in a row 1.1.
+        Assert.Equal(0.9 * 1.1, busyCard.Score, 12);
+    }
+
+    [Fact]
     public async Task Retry_UpToTheCap_ThenDead_AndRetryByHandQueuesItAgain()
     {
         await AgentAsync();

@@ -112,6 +112,7 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<bool> AnyLeaseExpiredAsync(DateTimeOffset now, CancellationToken ct) => inner.AnyLeaseExpiredAsync(now, ct);
     public Task<SweepOutcome> SweepAsync(DateTimeOffset now, Random random, CancellationToken ct) => inner.SweepAsync(now, random, ct);
     public Task<DispatchOutcome> DispatchAsync(DispatchPass pass, CancellationToken ct) => inner.DispatchAsync(pass, ct);
+    public Task<PassOutcome> SweepAndDispatchAsync(DispatchPass pass, Random random, CancellationToken ct) => inner.SweepAndDispatchAsync(pass, random, ct);
     public Task<LeaseOutcome> StartTaskAsync(LeaseCall call, CancellationToken ct) => inner.StartTaskAsync(call, ct);
     public Task<LeaseOutcome> RenewTaskAsync(LeaseCall call, CancellationToken ct) => inner.RenewTaskAsync(call, ct);
     public Task<LeaseOutcome> FinishTaskAsync(LeaseCall call, AttemptOutcome outcome, CancellationToken ct) => inner.FinishTaskAsync(call, outcome, ct);
