@@ -64,6 +64,7 @@ public static class BatonHostingExtensions
         services.AddSingleton<IHostedService, PurgeService>();
         services.AddSingleton<IHostedService, DispatchService>();
         services.AddSingleton<IHostedService, AssignmentFeedService>();
+        services.AddSingleton<IHostedService, HealthProbeService>();
         if (options.WatchVenturesFile && options.VenturesFile is not null)
         {
             services.AddSingleton<VenturesFileWatcher>();

@@ -47,8 +47,9 @@ internal sealed class DispatchService(
         try
         {
             var now = Timestamp.TruncateToMilliseconds(clock.GetUtcNow());
-            await store.SweepAsync(now, random, ct);
-            var outcome = await store.DispatchAsync(new DispatchPass(now, options.Leases, options.Probe, options.OfflineAfter, options.DispatchBatch), ct);
+            // One write for both: on SQLite every write waits its turn at the one writer, so a pass costs one turn.
+            var outcome = (await store.SweepAndDispatchAsync(new DispatchPass(now, options.Leases, options.Probe, options.OfflineAfter, options.DispatchBatch),
+                random, ct)).Dispatched;
             foreach (var agent in outcome.Assignments.Select(a => a.AgentId).Distinct(StringComparer.Ordinal)) signals.Assigned(agent);
             // A full batch may have left more in the queue: look again at once.
             if (outcome.Assignments.Count >= options.DispatchBatch) return TimeSpan.Zero;

@@ -101,11 +101,12 @@ public sealed partial class PostgresBatonStore
         var webhooks = AddWebhookStats(rest, q.WebhookVenture);
         var signature = rest.Add(SchemaSignatureQuery);
         Func<Page<WaitingSession>?> waiting = q.Waiting is { } w ? rest.Add(ListWaitingQuery(w)) : () => null;
+        var queue = AddBriefingQueue(rest, q.Queue);
         rest.Add("COMMIT");
 
         return async () => new BriefingSources(
             last(), addressed(), active(), [.. notes.Select(n => n())], docs(), full(), requirements(), open(), allOpen(), stale(),
-            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false), waiting());
+            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false), queue(), waiting());
     }
 
     /// <summary>What <see cref="SearchNotesAsync(NoteQuery, CancellationToken)"/> answers for a query without search words: the briefing lists notes, it never searches.</summary>

@@ -147,6 +147,47 @@ public sealed partial class PostgresBatonStore
         }, ct);
     }
 
+    /// <summary>
+    /// One transaction holds the round: <c>pg_try_advisory_xact_lock</c> on a key of its own (the dispatcher's passes
+    /// take theirs the same way, blocking; a probe round instead skips when another replica's is under way, since that
+    /// one is doing the work), the due checks read, the probes run, their results written, COMMIT. The stored
+    /// results' age then keeps the next replica's round from probing the same URLs again within the interval.
+    /// </summary>
+    public Task<HealthProbeRound> RunHealthProbesAsync(DateTimeOffset now, TimeSpan interval,
+        Func<IReadOnlyList<HealthProbe>, CancellationToken, Task<IReadOnlyList<ProbedHealth>>> probe, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        return InTransactionAsync(async db =>
+        {
+            if (await db.ScalarAsync("SELECT pg_try_advisory_xact_lock(@probe_lock)::int", ct, ("probe_lock", HealthProbeLockKey)).ConfigureAwait(false) == 0)
+                return HealthProbeRound.Skipped;
+            var agents = await db.ListAsync($"SELECT {OrchestrationRows.AgentColumns} FROM agents WHERE removed_at IS NULL ORDER BY id", OrchestrationRows.Agent, ct).ConfigureAwait(false);
+            var health = (await db.ListAsync($"""
+                    SELECT {Rows.Qualified(OrchestrationRows.HealthColumns, "h")} FROM agent_health h JOIN agents a ON a.id = h.agent_id
+                    WHERE a.removed_at IS NULL ORDER BY h.agent_id, h.requirement
+                    """, OrchestrationRows.Health, ct).ConfigureAwait(false))
+                .GroupBy(h => h.AgentId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<HealthResult>)g.Select(h => h.Result).ToList(), StringComparer.Ordinal);
+            var due = HealthProbes.Due(agents, health, now, interval);
+            if (due.Count == 0) return new HealthProbeRound(true, []);
+            var recorded = new List<ProbedHealth>();
+            foreach (var result in await probe(due, ct).ConfigureAwait(false))
+            {
+                // An agent removed meanwhile keeps no result (as RecordHealthAsync refuses an unknown one).
+                if (await db.ExecuteAsync($"""
+                        INSERT INTO agent_health ({OrchestrationRows.HealthColumns})
+                        SELECT {OrchestrationRows.HealthValues} WHERE EXISTS (SELECT 1 FROM agents WHERE id = @agent_id AND removed_at IS NULL)
+                        ON CONFLICT (agent_id, requirement) DO UPDATE SET healthy = excluded.healthy, checked_at = excluded.checked_at, detail = excluded.detail
+                        """, ct, OrchestrationRows.HealthArgs(result.AgentId, result.Result)).ConfigureAwait(false) > 0)
+                    recorded.Add(result);
+            }
+            return new HealthProbeRound(true, recorded);
+        }, ct);
+    }
+
+    /// <summary>The advisory-lock key health-probe rounds share across replicas ("probes" in ASCII).</summary>
+    private const long HealthProbeLockKey = 0x70726f626573;
+
     // ---- repo contexts ----
 
     public Task<RepoContext> UpsertContextAsync(RepoContext context, CancellationToken ct)
@@ -203,20 +244,32 @@ public sealed partial class PostgresBatonStore
     public Task<Page<BatonTask>> ListTasksAsync(TaskQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var filter = TaskFilter(query);
+        filter.Equal("assigned_agent", query.Agent);
+        return RunAsync(db => db.QueryAsync(TasksPageQuery(filter, query.Page), ct), ct);
+    }
+
+    public Task<TaskCounts> CountTasksAsync(string? venture, CancellationToken ct) => RunAsync(db => db.QueryAsync(CountTasksQuery(venture), ct), ct);
+
+    /// <summary>The task list's filters other than the assigned agent (the briefing names its agent by a subquery).</summary>
+    private static Filter TaskFilter(TaskQuery query)
+    {
         var filter = new Filter();
         filter.Equal("venture", query.Venture);
         filter.Equal("state", query.State is { } state ? Rows.Text(state) : null);
         filter.Equal("capability", query.Capability);
-        filter.Equal("assigned_agent", query.Agent);
-        return RunAsync(db => filter.PageAsync(db, "tasks", OrchestrationRows.TaskColumns, OrchestrationRows.Task, query.Page, IdGenerator.Task, t => t.Id, ct), ct);
+        return filter;
     }
 
-    public Task<TaskCounts> CountTasksAsync(string? venture, CancellationToken ct)
+    private static Query<Page<BatonTask>> TasksPageQuery(Filter filter, PageRequest page) =>
+        filter.PageQuery("tasks", OrchestrationRows.TaskColumns, OrchestrationRows.Task, page, IdGenerator.Task, t => t.Id);
+
+    private static Query<TaskCounts> CountTasksQuery(string? venture)
     {
         var filter = new Filter();
         filter.Equal("venture", venture);
-        return RunAsync(async db => TaskCounts.From(await db.ListAsync($"SELECT state, count(*) FROM tasks {filter.WhereClause()} GROUP BY state",
-            r => (EnumText<TaskState>.Parse(r.GetString(0)), r.GetInt64(1)), ct, [.. filter.Args]).ConfigureAwait(false)), ct);
+        return Queries.List($"SELECT state, count(*) FROM tasks {filter.WhereClause()} GROUP BY state",
+            r => (EnumText<TaskState>.Parse(r.GetString(0)), r.GetInt64(1)), [.. filter.Args]).Then(TaskCounts.From);
     }
 
     public Task<IReadOnlyList<TaskEvent>> ListTaskEventsAsync(string taskId, CancellationToken ct) =>
@@ -244,73 +297,89 @@ public sealed partial class PostgresBatonStore
     public Task<SweepOutcome> SweepAsync(DateTimeOffset now, Random random, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(random);
-        return WriteInTransactionAsync(async db =>
-        {
-            var changed = new List<string>();
-            // SKIP LOCKED: a row held by a start, renew or finish is judged by that call (an expired lease it finds is
-            // recorded as this sweep would), and another replica's sweep takes the rows it holds.
-            var expired = await db.ListAsync($"""
-                SELECT {OrchestrationRows.TaskColumns} FROM tasks WHERE {OpenLease} AND lease_expires_at <= @now
-                ORDER BY lease_expires_at, id FOR UPDATE SKIP LOCKED
-                """, OrchestrationRows.Task, ct, ("now", Rows.Ms(now))).ConfigureAwait(false);
-            foreach (var task in expired)
-            {
-                if (TaskRules.Sweep(task, now, random) is not { } change) continue;
-                await SaveTaskChangeAsync(db, change, now, ct).ConfigureAwait(false);
-                changed.Add(task.Id);
-            }
-            var due = await db.ListAsync($"""
-                SELECT {OrchestrationRows.TaskColumns} FROM tasks WHERE state = 'failed' AND retry_at <= @now
-                ORDER BY retry_at, id FOR UPDATE SKIP LOCKED
-                """, OrchestrationRows.Task, ct, ("now", Rows.Ms(now))).ConfigureAwait(false);
-            foreach (var task in due)
-            {
-                if (TaskRules.PromoteRetry(task, now) is not { } change) continue;
-                await SaveTaskChangeAsync(db, change, now, ct).ConfigureAwait(false);
-                changed.Add(task.Id);
-            }
-            return new SweepOutcome(changed);
-        }, ct);
+        return WriteInTransactionAsync(db => SweepAsync(db, now, random, ct), ct);
     }
 
     public Task<DispatchOutcome> DispatchAsync(DispatchPass pass, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(pass);
+        return WriteInTransactionAsync(db => DispatchAsync(db, pass, ct), ct);
+    }
+
+    /// <summary>The sweep and the pass in one transaction (the sweep's rows stay locked until the pass commits).</summary>
+    public Task<PassOutcome> SweepAndDispatchAsync(DispatchPass pass, Random random, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        ArgumentNullException.ThrowIfNull(random);
         return WriteInTransactionAsync(async db =>
         {
-            var now = ("now", (object?)Rows.Ms(pass.Now));
-            // The advisory lock first, then the queue: each statement reads what committed before it, so a pass that
-            // waited here sees the previous pass's assignments and loads.
-            var queue = await db.ListAfterAsync("SELECT pg_advisory_xact_lock(@dispatch_lock)", $"""
-                SELECT {OrchestrationRows.TaskColumns} FROM tasks
-                WHERE state = 'queued' AND (not_before IS NULL OR not_before <= @now)
-                ORDER BY priority DESC, created_at, id LIMIT @limit
-                FOR UPDATE SKIP LOCKED
-                """, OrchestrationRows.Task, ct, ("dispatch_lock", DispatchLockKey), now, ("limit", pass.MaxTasks)).ConfigureAwait(false);
-            var assignments = new List<Assignment>();
-            if (queue.Count > 0)
-            {
-                foreach (var change in TaskDispatch.Plan(queue, await LoadSnapshotAsync(db, queue, ct).ConfigureAwait(false), pass))
-                {
-                    await SaveTaskChangeAsync(db, change, pass.Now, ct).ConfigureAwait(false);
-                    assignments.Add(new Assignment(change.After.Id, change.After.AssignedAgent!, change.After.Epoch, change.After.Probe));
-                }
-            }
-            if (assignments.Count > 0)
-            {
-                // Delivered at commit, to every replica's listener: a long poll waiting on another replica wakes.
-                await db.ExecuteAsync($"SELECT pg_notify('{AssignmentListener.Channel}', agent) FROM unnest(@agents) agent", ct,
-                    ("agents", assignments.Select(a => a.AgentId).Distinct(StringComparer.Ordinal).ToArray())).ConfigureAwait(false);
-            }
-            var nextDue = (await db.ListAsync($"""
-                SELECT min(due) FROM (
-                    SELECT min(lease_expires_at) AS due FROM tasks WHERE {OpenLease}
-                    UNION ALL SELECT min(retry_at) FROM tasks WHERE state = 'failed'
-                    UNION ALL SELECT min(not_before) FROM tasks WHERE state = 'queued' AND not_before > @now
-                    UNION ALL SELECT min(paused_until) FROM agents WHERE removed_at IS NULL AND paused_until > @now) due_times
-                """, r => r.IsDBNull(0) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), ct, now).ConfigureAwait(false))[0];
-            return new DispatchOutcome(assignments, nextDue);
+            var swept = await SweepAsync(db, pass.Now, random, ct).ConfigureAwait(false);
+            return new PassOutcome(swept, await DispatchAsync(db, pass, ct).ConfigureAwait(false));
         }, ct);
+    }
+
+    private static async Task<SweepOutcome> SweepAsync(Db db, DateTimeOffset now, Random random, CancellationToken ct)
+    {
+        var changed = new List<string>();
+        // SKIP LOCKED: a row held by a start, renew or finish is judged by that call (an expired lease it finds is
+        // recorded as this sweep would), and another replica's sweep takes the rows it holds.
+        var expired = await db.ListAsync($"""
+            SELECT {OrchestrationRows.TaskColumns} FROM tasks WHERE {OpenLease} AND lease_expires_at <= @now
+            ORDER BY lease_expires_at, id FOR UPDATE SKIP LOCKED
+            """, OrchestrationRows.Task, ct, ("now", Rows.Ms(now))).ConfigureAwait(false);
+        foreach (var task in expired)
+        {
+            if (TaskRules.Sweep(task, now, random) is not { } change) continue;
+            await SaveTaskChangeAsync(db, change, now, ct).ConfigureAwait(false);
+            changed.Add(task.Id);
+        }
+        var due = await db.ListAsync($"""
+            SELECT {OrchestrationRows.TaskColumns} FROM tasks WHERE state = 'failed' AND retry_at <= @now
+            ORDER BY retry_at, id FOR UPDATE SKIP LOCKED
+            """, OrchestrationRows.Task, ct, ("now", Rows.Ms(now))).ConfigureAwait(false);
+        foreach (var task in due)
+        {
+            if (TaskRules.PromoteRetry(task, now) is not { } change) continue;
+            await SaveTaskChangeAsync(db, change, now, ct).ConfigureAwait(false);
+            changed.Add(task.Id);
+        }
+        return new SweepOutcome(changed);
+    }
+
+    private static async Task<DispatchOutcome> DispatchAsync(Db db, DispatchPass pass, CancellationToken ct)
+    {
+        var now = ("now", (object?)Rows.Ms(pass.Now));
+        // The advisory lock first, then the queue: each statement reads what committed before it, so a pass that
+        // waited here sees the previous pass's assignments and loads.
+        var queue = await db.ListAfterAsync("SELECT pg_advisory_xact_lock(@dispatch_lock)", $"""
+            SELECT {OrchestrationRows.TaskColumns} FROM tasks
+            WHERE state = 'queued' AND (not_before IS NULL OR not_before <= @now)
+            ORDER BY priority DESC, created_at, id LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+            """, OrchestrationRows.Task, ct, ("dispatch_lock", DispatchLockKey), now, ("limit", pass.MaxTasks)).ConfigureAwait(false);
+        var assignments = new List<Assignment>();
+        if (queue.Count > 0 && await LoadSnapshotAsync(db, queue, ct).ConfigureAwait(false) is { } snapshot)
+        {
+            foreach (var change in TaskDispatch.Plan(queue, snapshot, pass))
+            {
+                await SaveTaskChangeAsync(db, change, pass.Now, ct).ConfigureAwait(false);
+                assignments.Add(new Assignment(change.After.Id, change.After.AssignedAgent!, change.After.Epoch, change.After.Probe));
+            }
+        }
+        if (assignments.Count > 0)
+        {
+            // Delivered at commit, to every replica's listener: a long poll waiting on another replica wakes.
+            await db.ExecuteAsync($"SELECT pg_notify('{AssignmentListener.Channel}', agent) FROM unnest(@agents) agent", ct,
+                ("agents", assignments.Select(a => a.AgentId).Distinct(StringComparer.Ordinal).ToArray())).ConfigureAwait(false);
+        }
+        var nextDue = (await db.ListAsync($"""
+            SELECT min(due) FROM (
+                SELECT min(lease_expires_at) AS due FROM tasks WHERE {OpenLease}
+                UNION ALL SELECT min(retry_at) FROM tasks WHERE state = 'failed'
+                UNION ALL SELECT min(not_before) FROM tasks WHERE state = 'queued' AND not_before > @now
+                UNION ALL SELECT min(paused_until) FROM agents WHERE removed_at IS NULL AND paused_until > @now) due_times
+            """, r => r.IsDBNull(0) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), ct, now).ConfigureAwait(false))[0];
+        return new DispatchOutcome(assignments, nextDue);
     }
 
     public Task<LeaseOutcome> StartTaskAsync(LeaseCall call, CancellationToken ct)
@@ -411,30 +480,40 @@ public sealed partial class PostgresBatonStore
     private static Task InsertEventAsync(Db db, TaskEvent taskEvent, CancellationToken ct) =>
         db.ExecuteAsync($"INSERT INTO task_events ({OrchestrationRows.EventColumns}) VALUES ({OrchestrationRows.EventValues})", ct, OrchestrationRows.EventArgs(taskEvent));
 
-    /// <summary>What the dispatch rules read for <paramref name="queue"/>, under the pass's advisory lock.</summary>
-    private static async Task<DispatchSnapshot> LoadSnapshotAsync(Db db, List<BatonTask> queue, CancellationToken ct)
+    /// <summary>
+    /// What the dispatch rules read for <paramref name="queue"/>, under the pass's advisory lock; null when no agent has
+    /// room for any capability in it (nothing can be assigned, so health, history and clones are not read). The history
+    /// is the newest <see cref="Scoring.HistoryWindow"/> results of each (agent, capability) for the capabilities some
+    /// agent has room for, each read through the scoring index (a lateral LIMIT), not every result of the capability.
+    /// </summary>
+    private static async Task<DispatchSnapshot?> LoadSnapshotAsync(Db db, List<BatonTask> queue, CancellationToken ct)
     {
         var agents = await db.ListAsync($"SELECT {OrchestrationRows.AgentColumns} FROM agents WHERE removed_at IS NULL ORDER BY id", OrchestrationRows.Agent, ct).ConfigureAwait(false);
+        var load = await db.ListAsync($"""
+            SELECT assigned_agent, count(*), count(*) FILTER (WHERE probe) FROM tasks
+            WHERE {OpenLease} AND assigned_agent IS NOT NULL GROUP BY assigned_agent
+            """, r => (Agent: r.GetString(0), Running: checked((int)r.GetInt64(1)), Probes: r.GetInt64(2)), ct).ConfigureAwait(false);
+        var running = load.ToDictionary(l => l.Agent, l => l.Running, StringComparer.Ordinal);
+        var room = TaskDispatch.CapabilitiesWithRoom(queue, agents, running);
+        if (room.Count == 0) return null;
+
         var health = (await db.ListAsync($"""
                 SELECT {Rows.Qualified(OrchestrationRows.HealthColumns, "h")} FROM agent_health h JOIN agents a ON a.id = h.agent_id
                 WHERE a.removed_at IS NULL ORDER BY h.agent_id, h.requirement
                 """, OrchestrationRows.Health, ct).ConfigureAwait(false))
             .GroupBy(h => h.AgentId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<HealthResult>)g.Select(h => h.Result).ToList(), StringComparer.Ordinal);
-        var load = await db.ListAsync($"""
-            SELECT assigned_agent, count(*), count(*) FILTER (WHERE probe) FROM tasks
-            WHERE {OpenLease} AND assigned_agent IS NOT NULL GROUP BY assigned_agent
-            """, r => (Agent: r.GetString(0), Running: checked((int)r.GetInt64(1)), Probes: r.GetInt64(2)), ct).ConfigureAwait(false);
 
-        var capabilities = queue.Select(t => t.Capability).Distinct(StringComparer.Ordinal).ToArray();
+        var pairs = agents.SelectMany(a => a.Capabilities.Select(c => c.Name).Where(room.Contains).Select(c => (Agent: a.Id, Capability: c))).ToList();
         var history = (await db.ListAsync($"""
-                SELECT agent_id, capability, success, finished_at FROM (
-                    SELECT agent_id, capability, success, finished_at, seq,
-                           row_number() OVER (PARTITION BY agent_id, capability ORDER BY finished_at DESC, seq DESC) AS n
-                    FROM task_results WHERE capability = ANY (@capabilities)) recent
-                WHERE n <= {Scoring.HistoryWindow}
-                ORDER BY agent_id, capability, finished_at DESC, seq DESC
-                """, OrchestrationRows.Sample, ct, ("capabilities", capabilities)).ConfigureAwait(false))
+                SELECT r.agent_id, r.capability, r.success, r.finished_at
+                FROM unnest(@agents, @capabilities) AS k(agent_id, capability)
+                CROSS JOIN LATERAL (
+                    SELECT agent_id, capability, success, finished_at, seq FROM task_results t
+                    WHERE t.agent_id = k.agent_id AND t.capability = k.capability
+                    ORDER BY finished_at DESC, seq DESC LIMIT {Scoring.HistoryWindow}) r
+                ORDER BY r.agent_id, r.capability, r.finished_at DESC, r.seq DESC
+                """, OrchestrationRows.Sample, ct, ("agents", pairs.Select(p => p.Agent).ToArray()), ("capabilities", pairs.Select(p => p.Capability).ToArray())).ConfigureAwait(false))
             .GroupBy(s => (s.AgentId, s.Capability))
             .ToDictionary(g => g.Key, g => (IReadOnlyList<ResultSample>)g.Select(s => s.Sample).ToList());
 
@@ -450,7 +529,7 @@ public sealed partial class PostgresBatonStore
         return new DispatchSnapshot(
             agents,
             health,
-            load.ToDictionary(l => l.Agent, l => l.Running, StringComparer.Ordinal),
+            running,
             load.Where(l => l.Probes > 0).Select(l => l.Agent).ToHashSet(StringComparer.Ordinal),
             history,
             machines);

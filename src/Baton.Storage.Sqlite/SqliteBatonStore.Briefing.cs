@@ -55,6 +55,7 @@ public sealed partial class SqliteBatonStore
             ListCadence(db, q.CadenceScopes),
             WebhookStatsOf(db, q.WebhookVenture),
             CheckSchema(db),
+            BriefingQueue(db, q.Queue),
             q.Waiting is { } waiting ? ListWaiting(db, waiting) : null);
     }
 

@@ -120,6 +120,47 @@ public sealed partial class SqliteBatonStore
         }, ct);
     }
 
+    /// <summary>
+    /// One process writes a SQLite file (the server), so one round at a time in this store is one at a time: a flag,
+    /// not a lock, so a round that finds another under way skips at once. The probes run between the read and the
+    /// write, outside both, so nothing waits on them.
+    /// </summary>
+    public async Task<HealthProbeRound> RunHealthProbesAsync(DateTimeOffset now, TimeSpan interval,
+        Func<IReadOnlyList<HealthProbe>, CancellationToken, Task<IReadOnlyList<ProbedHealth>>> probe, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        if (Interlocked.CompareExchange(ref _healthProbeRound, 1, 0) != 0) return HealthProbeRound.Skipped;
+        try
+        {
+            var due = await ReadAsync(db => HealthProbes.Due(
+                db.List($"SELECT {OrchestrationRows.AgentColumns} FROM agents WHERE removed_at IS NULL ORDER BY id", OrchestrationRows.Agent),
+                LatestHealth(db), now, interval), ct).ConfigureAwait(false);
+            if (due.Count == 0) return new HealthProbeRound(true, []);
+            var results = await probe(due, ct).ConfigureAwait(false);
+            return new HealthProbeRound(true, await WriteAsync<IReadOnlyList<ProbedHealth>>(db => results.Where(r => RecordProbed(db, r)).ToList(), ct).ConfigureAwait(false));
+        }
+        finally
+        {
+            Volatile.Write(ref _healthProbeRound, 0);
+        }
+    }
+
+    private int _healthProbeRound;
+
+    /// <summary>Records a probe's result unless its agent was removed meanwhile; true when recorded.</summary>
+    private static bool RecordProbed(Db db, ProbedHealth probed) =>
+        db.Execute($"""
+            INSERT INTO agent_health ({OrchestrationRows.HealthColumns})
+            SELECT {OrchestrationRows.HealthValues} WHERE EXISTS (SELECT 1 FROM agents WHERE id = $agent_id AND removed_at IS NULL)
+            ON CONFLICT (agent_id, requirement) DO UPDATE SET healthy = excluded.healthy, checked_at = excluded.checked_at, detail = excluded.detail
+            """, OrchestrationRows.HealthArgs(probed.AgentId, probed.Result)) > 0;
+
+    private static Dictionary<string, IReadOnlyList<HealthResult>> LatestHealth(Db db) =>
+        db.List($"SELECT {Rows.Qualified(OrchestrationRows.HealthColumns, "h")} FROM agent_health h JOIN agents a ON a.id = h.agent_id WHERE a.removed_at IS NULL ORDER BY h.agent_id, h.requirement",
+                OrchestrationRows.Health)
+            .GroupBy(h => h.AgentId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<HealthResult>)g.Select(h => h.Result).ToList(), StringComparer.Ordinal);
+
     // ---- repo contexts ----
 
     public Task<RepoContext> UpsertContextAsync(RepoContext context, CancellationToken ct)
@@ -170,20 +211,27 @@ public sealed partial class SqliteBatonStore
     public Task<Page<BatonTask>> ListTasksAsync(TaskQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
+        return ReadAsync(db => ListTasks(db, query), ct);
+    }
+
+    public Task<TaskCounts> CountTasksAsync(string? venture, CancellationToken ct) => ReadAsync(db => CountTasks(db, venture), ct);
+
+    private static Page<BatonTask> ListTasks(Db db, TaskQuery query)
+    {
         var filter = new Filter();
         filter.Equal("venture", query.Venture);
         filter.Equal("state", query.State is { } state ? Rows.Text(state) : null);
         filter.Equal("capability", query.Capability);
         filter.Equal("assigned_agent", query.Agent);
-        return ReadAsync(db => filter.Page(db, "tasks", OrchestrationRows.TaskColumns, OrchestrationRows.Task, query.Page, IdGenerator.Task, t => t.Id), ct);
+        return filter.Page(db, "tasks", OrchestrationRows.TaskColumns, OrchestrationRows.Task, query.Page, IdGenerator.Task, t => t.Id);
     }
 
-    public Task<TaskCounts> CountTasksAsync(string? venture, CancellationToken ct)
+    private static TaskCounts CountTasks(Db db, string? venture)
     {
         var filter = new Filter();
         filter.Equal("venture", venture);
-        return ReadAsync(db => TaskCounts.From(db.List($"SELECT state, count(*) FROM tasks {filter.WhereClause()} GROUP BY state",
-            r => (EnumText<TaskState>.Parse(r.GetString(0)), r.GetInt64(1)), [.. filter.Args])), ct);
+        return TaskCounts.From(db.List($"SELECT state, count(*) FROM tasks {filter.WhereClause()} GROUP BY state",
+            r => (EnumText<TaskState>.Parse(r.GetString(0)), r.GetInt64(1)), [.. filter.Args]));
     }
 
     public Task<IReadOnlyList<TaskEvent>> ListTaskEventsAsync(string taskId, CancellationToken ct) =>
@@ -210,57 +258,69 @@ public sealed partial class SqliteBatonStore
     public Task<SweepOutcome> SweepAsync(DateTimeOffset now, Random random, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(random);
-        return WriteAsync(db =>
-        {
-            var changed = new List<string>();
-            var expired = db.List($"SELECT {OrchestrationRows.TaskColumns} FROM tasks WHERE {OpenLease} AND lease_expires_at <= $now ORDER BY lease_expires_at, id",
-                OrchestrationRows.Task, ("$now", Rows.Ms(now)));
-            foreach (var task in expired)
-            {
-                if (TaskRules.Sweep(task, now, random) is not { } change) continue;
-                SaveTaskChange(db, change, now);
-                changed.Add(task.Id);
-            }
-            var due = db.List($"SELECT {OrchestrationRows.TaskColumns} FROM tasks WHERE state = 'failed' AND retry_at <= $now ORDER BY retry_at, id",
-                OrchestrationRows.Task, ("$now", Rows.Ms(now)));
-            foreach (var task in due)
-            {
-                if (TaskRules.PromoteRetry(task, now) is not { } change) continue;
-                SaveTaskChange(db, change, now);
-                changed.Add(task.Id);
-            }
-            return new SweepOutcome(changed);
-        }, ct);
+        return WriteAsync(db => Sweep(db, now, random), ct);
     }
 
     public Task<DispatchOutcome> DispatchAsync(DispatchPass pass, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(pass);
-        return WriteAsync(db =>
+        return WriteAsync(db => Dispatch(db, pass), ct);
+    }
+
+    /// <summary>The sweep and the pass as one write of the group commit: one turn of the writer, not two.</summary>
+    public Task<PassOutcome> SweepAndDispatchAsync(DispatchPass pass, Random random, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        ArgumentNullException.ThrowIfNull(random);
+        return WriteAsync(db => new PassOutcome(Sweep(db, pass.Now, random), Dispatch(db, pass)), ct);
+    }
+
+    private static SweepOutcome Sweep(Db db, DateTimeOffset now, Random random)
+    {
+        var changed = new List<string>();
+        var expired = db.List($"SELECT {OrchestrationRows.TaskColumns} FROM tasks WHERE {OpenLease} AND lease_expires_at <= $now ORDER BY lease_expires_at, id",
+            OrchestrationRows.Task, ("$now", Rows.Ms(now)));
+        foreach (var task in expired)
         {
-            var queue = db.List($"""
-                SELECT {OrchestrationRows.TaskColumns} FROM tasks
-                WHERE state = 'queued' AND (not_before IS NULL OR not_before <= $now)
-                ORDER BY priority DESC, created_at, id LIMIT $limit
-                """, OrchestrationRows.Task, ("$now", Rows.Ms(pass.Now)), ("$limit", pass.MaxTasks));
-            var assignments = new List<Assignment>();
-            if (queue.Count > 0)
+            if (TaskRules.Sweep(task, now, random) is not { } change) continue;
+            SaveTaskChange(db, change, now);
+            changed.Add(task.Id);
+        }
+        var due = db.List($"SELECT {OrchestrationRows.TaskColumns} FROM tasks WHERE state = 'failed' AND retry_at <= $now ORDER BY retry_at, id",
+            OrchestrationRows.Task, ("$now", Rows.Ms(now)));
+        foreach (var task in due)
+        {
+            if (TaskRules.PromoteRetry(task, now) is not { } change) continue;
+            SaveTaskChange(db, change, now);
+            changed.Add(task.Id);
+        }
+        return new SweepOutcome(changed);
+    }
+
+    private static DispatchOutcome Dispatch(Db db, DispatchPass pass)
+    {
+        var queue = db.List($"""
+            SELECT {OrchestrationRows.TaskColumns} FROM tasks
+            WHERE state = 'queued' AND (not_before IS NULL OR not_before <= $now)
+            ORDER BY priority DESC, created_at, id LIMIT $limit
+            """, OrchestrationRows.Task, ("$now", Rows.Ms(pass.Now)), ("$limit", pass.MaxTasks));
+        var assignments = new List<Assignment>();
+        if (queue.Count > 0 && LoadSnapshot(db, queue) is { } snapshot)
+        {
+            foreach (var change in TaskDispatch.Plan(queue, snapshot, pass))
             {
-                foreach (var change in TaskDispatch.Plan(queue, LoadSnapshot(db, queue), pass))
-                {
-                    SaveTaskChange(db, change, pass.Now);
-                    assignments.Add(new Assignment(change.After.Id, change.After.AssignedAgent!, change.After.Epoch, change.After.Probe));
-                }
+                SaveTaskChange(db, change, pass.Now);
+                assignments.Add(new Assignment(change.After.Id, change.After.AssignedAgent!, change.After.Epoch, change.After.Probe));
             }
-            var nextDue = db.List($"""
-                SELECT min(due) FROM (
-                    SELECT min(lease_expires_at) AS due FROM tasks WHERE {OpenLease}
-                    UNION ALL SELECT min(retry_at) FROM tasks WHERE state = 'failed'
-                    UNION ALL SELECT min(not_before) FROM tasks WHERE state = 'queued' AND not_before > $now
-                    UNION ALL SELECT min(paused_until) FROM agents WHERE removed_at IS NULL AND paused_until > $now)
-                """, r => r.IsDBNull(0) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), ("$now", Rows.Ms(pass.Now)))[0];
-            return new DispatchOutcome(assignments, nextDue);
-        }, ct);
+        }
+        var nextDue = db.List($"""
+            SELECT min(due) FROM (
+                SELECT min(lease_expires_at) AS due FROM tasks WHERE {OpenLease}
+                UNION ALL SELECT min(retry_at) FROM tasks WHERE state = 'failed'
+                UNION ALL SELECT min(not_before) FROM tasks WHERE state = 'queued' AND not_before > $now
+                UNION ALL SELECT min(paused_until) FROM agents WHERE removed_at IS NULL AND paused_until > $now)
+            """, r => r.IsDBNull(0) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), ("$now", Rows.Ms(pass.Now)))[0];
+        return new DispatchOutcome(assignments, nextDue);
     }
 
     public Task<LeaseOutcome> StartTaskAsync(LeaseCall call, CancellationToken ct)
@@ -347,29 +407,39 @@ public sealed partial class SqliteBatonStore
     private static void InsertEvent(Db db, TaskEvent taskEvent) =>
         db.Execute($"INSERT INTO task_events ({OrchestrationRows.EventColumns}) VALUES ({OrchestrationRows.EventValues})", OrchestrationRows.EventArgs(taskEvent));
 
-    /// <summary>What the dispatch rules read for <paramref name="queue"/>, in the writer's transaction.</summary>
-    private static DispatchSnapshot LoadSnapshot(Db db, List<BatonTask> queue)
+    /// <summary>
+    /// What the dispatch rules read for <paramref name="queue"/>, in the writer's transaction; null when no agent has
+    /// room for any capability in it (nothing can be assigned, so health, history and clones are not read). The
+    /// history is read per (agent, capability) for the capabilities some agent has room for, newest first, through
+    /// the scoring index, at most <see cref="Scoring.HistoryWindow"/> rows each — not every result of the capability.
+    /// </summary>
+    private static DispatchSnapshot? LoadSnapshot(Db db, List<BatonTask> queue)
     {
         var agents = db.List($"SELECT {OrchestrationRows.AgentColumns} FROM agents WHERE removed_at IS NULL ORDER BY id", OrchestrationRows.Agent);
+        var load = db.List($"SELECT assigned_agent, count(*), sum(probe) FROM tasks WHERE {OpenLease} AND assigned_agent IS NOT NULL GROUP BY assigned_agent",
+            r => (Agent: r.GetString(0), Running: checked((int)r.GetInt64(1)), Probes: r.GetInt64(2)));
+        var running = load.ToDictionary(l => l.Agent, l => l.Running, StringComparer.Ordinal);
+        var room = TaskDispatch.CapabilitiesWithRoom(queue, agents, running);
+        if (room.Count == 0) return null;
+
         var health = db.List($"SELECT {Rows.Qualified(OrchestrationRows.HealthColumns, "h")} FROM agent_health h JOIN agents a ON a.id = h.agent_id WHERE a.removed_at IS NULL ORDER BY h.agent_id, h.requirement",
                 OrchestrationRows.Health)
             .GroupBy(h => h.AgentId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<HealthResult>)g.Select(h => h.Result).ToList(), StringComparer.Ordinal);
-        var load = db.List($"SELECT assigned_agent, count(*), sum(probe) FROM tasks WHERE {OpenLease} AND assigned_agent IS NOT NULL GROUP BY assigned_agent",
-            r => (Agent: r.GetString(0), Running: checked((int)r.GetInt64(1)), Probes: r.GetInt64(2)));
 
-        var capabilities = new Filter();
-        var capabilityList = capabilities.Parameters("capability", queue.Select(t => t.Capability).Distinct(StringComparer.Ordinal).ToList());
-        var history = db.List($"""
-            SELECT agent_id, capability, success, finished_at FROM (
-                SELECT agent_id, capability, success, finished_at, seq,
-                       row_number() OVER (PARTITION BY agent_id, capability ORDER BY finished_at DESC, seq DESC) AS n
-                FROM task_results WHERE capability IN ({capabilityList}))
-            WHERE n <= {Scoring.HistoryWindow}
-            ORDER BY agent_id, capability, finished_at DESC, seq DESC
-            """, OrchestrationRows.Sample, [.. capabilities.Args])
-            .GroupBy(s => (s.AgentId, s.Capability))
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<ResultSample>)g.Select(s => s.Sample).ToList());
+        var history = new Dictionary<(string AgentId, string Capability), IReadOnlyList<ResultSample>>();
+        foreach (var agent in agents)
+        {
+            foreach (var capability in agent.Capabilities.Select(c => c.Name).Where(room.Contains))
+            {
+                var samples = db.List($"""
+                    SELECT agent_id, capability, success, finished_at FROM task_results
+                    WHERE agent_id = $agent AND capability = $capability
+                    ORDER BY finished_at DESC, seq DESC LIMIT {Scoring.HistoryWindow}
+                    """, OrchestrationRows.Sample, ("$agent", agent.Id), ("$capability", capability));
+                if (samples.Count > 0) history[(agent.Id, capability)] = samples.Select(s => s.Sample).ToList();
+            }
+        }
 
         var repos = queue.Where(t => t.Repo is not null).Select(t => t.Repo!).Distinct(StringComparer.Ordinal).ToList();
         var machines = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
@@ -385,7 +455,7 @@ public sealed partial class SqliteBatonStore
         return new DispatchSnapshot(
             agents,
             health,
-            load.ToDictionary(l => l.Agent, l => l.Running, StringComparer.Ordinal),
+            running,
             load.Where(l => l.Probes > 0).Select(l => l.Agent).ToHashSet(StringComparer.Ordinal),
             history,
             machines);

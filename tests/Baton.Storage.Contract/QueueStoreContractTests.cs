@@ -131,6 +131,101 @@ public abstract class QueueStoreContractTests : StoreContractBase
         Assert.Single(await Store.ListContextsAsync("mach_b", null, Ct));
     }
 
+    // ---- server-side health probes ----
+
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(30);
+
+    private async Task<Agent> UrlCheckedAgentAsync(string requirement = "argocd-healthy") =>
+        (await Store.UpsertAgentAsync(SomeTasks.Agent(T0, requirements: [requirement]), Ct)).Agent;
+
+    /// <summary>A prober that answers every due check with <paramref name="healthy"/> and remembers what it was asked.</summary>
+    private static Func<IReadOnlyList<HealthProbe>, CancellationToken, Task<IReadOnlyList<ProbedHealth>>> Prober(
+        List<HealthProbe> asked, bool healthy, DateTimeOffset at) =>
+        (due, _) =>
+        {
+            asked.AddRange(due);
+            return Task.FromResult<IReadOnlyList<ProbedHealth>>(
+                [.. due.Select(p => new ProbedHealth(p.AgentId, new HealthResult(p.Requirement, healthy, at, healthy ? null : "HTTP 500")))]);
+        };
+
+    [Fact]
+    public async Task RunHealthProbes_DueUrlCheck_IsProbedAndRecorded_AndWaitsAnIntervalBeforeTheNext()
+    {
+        var agent = await UrlCheckedAgentAsync();
+        var asked = new List<HealthProbe>();
+
+        var first = await Store.RunHealthProbesAsync(T0, ProbeInterval, Prober(asked, healthy: false, T0), Ct);
+        var soon = await Store.RunHealthProbesAsync(T0.AddSeconds(29), ProbeInterval, Prober(asked, healthy: true, T0.AddSeconds(29)), Ct);
+        var loadSoon = (await Store.GetAgentLoadsAsync([agent.Id], Ct))[agent.Id];
+        var later = await Store.RunHealthProbesAsync(T0.AddSeconds(30), ProbeInterval, Prober(asked, healthy: true, T0.AddSeconds(30)), Ct);
+        var loadLater = (await Store.GetAgentLoadsAsync([agent.Id], Ct))[agent.Id];
+
+        Assert.Equal((true, 1), (first.Ran, first.Recorded.Count));
+        Assert.Equal((true, 0), (soon.Ran, soon.Recorded.Count));
+        Assert.Equal([new HealthResult("argocd-healthy", false, T0, "HTTP 500")], loadSoon.Health);
+        Assert.Equal((true, 1), (later.Ran, later.Recorded.Count));
+        Assert.Equal([new HealthResult("argocd-healthy", true, T0.AddSeconds(30), null)], loadLater.Health);
+        Assert.Equal([(agent.Id, "argocd-healthy", "https://health.example/argocd-healthy"), (agent.Id, "argocd-healthy", "https://health.example/argocd-healthy")],
+            asked.Select(p => (p.AgentId, p.Requirement, p.Url)));
+    }
+
+    [Fact]
+    public async Task RunHealthProbes_WorkerReportedRecently_WaitsForTheIntervalToo()
+    {
+        var agent = await UrlCheckedAgentAsync();
+        await Store.RecordHealthAsync(agent.Id, new HealthResult("argocd-healthy", true, T0, null), Ct);
+        var asked = new List<HealthProbe>();
+
+        var round = await Store.RunHealthProbesAsync(T0.AddSeconds(10), ProbeInterval, Prober(asked, healthy: false, T0.AddSeconds(10)), Ct);
+
+        Assert.True(round.Ran);
+        Assert.Empty(asked);
+        Assert.True((await Store.GetAgentLoadsAsync([agent.Id], Ct))[agent.Id].Health.Single().Healthy);
+    }
+
+    [Fact]
+    public async Task RunHealthProbes_WhileAnotherRoundIsUnderWay_SkipsWithoutProbing()
+    {
+        var agent = await UrlCheckedAgentAsync();
+        var inside = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = Store.RunHealthProbesAsync(T0, ProbeInterval, async (due, _) =>
+        {
+            inside.SetResult();
+            await release.Task;
+            return [.. due.Select(p => new ProbedHealth(p.AgentId, new HealthResult(p.Requirement, true, T0, null)))];
+        }, Ct);
+        await inside.Task.WaitAsync(Ct);
+        var asked = new List<HealthProbe>();
+
+        var second = await Store.RunHealthProbesAsync(T0, ProbeInterval, Prober(asked, healthy: false, T0), Ct);
+        release.SetResult();
+        var done = await first;
+        var after = await Store.RunHealthProbesAsync(T0.AddSeconds(1), ProbeInterval, Prober(asked, healthy: false, T0.AddSeconds(1)), Ct);
+
+        Assert.Equal(HealthProbeRound.Skipped, second);
+        Assert.Equal((true, 1), (done.Ran, done.Recorded.Count));
+        // The round that held the turn recorded its result; the next one (turn free again) finds it fresh.
+        Assert.True(after.Ran);
+        Assert.Empty(asked);
+        Assert.True((await Store.GetAgentLoadsAsync([agent.Id], Ct))[agent.Id].Health.Single().Healthy);
+    }
+
+    [Fact]
+    public async Task RunHealthProbes_AgentRemovedWhileProbing_KeepsNoResult()
+    {
+        var agent = await UrlCheckedAgentAsync();
+
+        var round = await Store.RunHealthProbesAsync(T0, ProbeInterval, async (due, _) =>
+        {
+            await Store.RemoveAgentAsync(agent.Id, T0, "admin-key", Ct);
+            return [.. due.Select(p => new ProbedHealth(p.AgentId, new HealthResult(p.Requirement, true, T0, null)))];
+        }, Ct);
+
+        Assert.Equal((true, 0), (round.Ran, round.Recorded.Count));
+        Assert.Empty((await Store.GetAgentLoadsAsync([agent.Id], Ct))[agent.Id].Health);
+    }
+
     // ---- tasks ----
 
     [Fact]
@@ -272,6 +367,52 @@ public abstract class QueueStoreContractTests : StoreContractBase
         Assert.Equal((TaskState.Queued, best.Id), (queued.State, queued.LastFailedAgent));
         Assert.Equal((other.Id, 2L, 0), (again.AssignedAgent, again.Epoch, again.Attempt));
         Assert.Equal(LeaseResult.Lost, (await Store.StartTaskAsync(Call(assigned, T0.AddSeconds(62)), Ct)).Result);
+    }
+
+    [Fact]
+    public async Task SweepAndDispatch_AssignedNotStartedInTime_IsRequeuedAndGivenToTheOtherAgentInOnePass()
+    {
+        var best = await AgentAsync(weight: 0.9);
+        var other = await AgentAsync(weight: 0.6);
+        var assigned = await AssignedAsync(await AddAsync(), T0);
+
+        var pass = await Store.SweepAndDispatchAsync(Pass(T0.AddSeconds(60)), new Random(1), Ct);
+
+        Assert.Equal([assigned.Id], pass.Swept.Changed);
+        Assert.Equal([new Assignment(assigned.Id, other.Id, 2, false)], pass.Dispatched.Assignments);
+        var again = await TaskAsync(assigned.Id);
+        Assert.Equal((TaskState.Assigned, other.Id, best.Id), (again.State, again.AssignedAgent, again.LastFailedAgent));
+        Assert.Equal(T0.AddSeconds(120), pass.Dispatched.NextDueAt);
+    }
+
+    [Fact]
+    public async Task Dispatch_BusyAgentWithLongHistory_GetsACardScoredFromItsNewestTwentyResults()
+    {
+        var busy = await AgentAsync(weight: 0.9, maxConcurrency: 1);
+        var free = await AgentAsync(weight: 0.5, maxConcurrency: 1);
+        await Store.SetAgentPauseAsync(free.Id, T0.AddHours(1), "while busy builds its history", T0, Ct);
+        // 21 results for busy: the oldest a failure, then twenty successes — only the newest twenty count.
+        for (var i = 0; i < 21; i++)
+        {
+            var at = T0.AddSeconds(i * 10);
+            await Store.TouchAgentAsync(busy.Id, at, Ct);
+            var task = await RunningAsync(await AddAsync(at), at);
+            await Store.FinishTaskAsync(Call(task, at.AddSeconds(1)), i == 0 ? Failure() : Success(), Ct);
+        }
+        var now = T0.AddSeconds(220);
+        await Store.SetAgentPauseAsync(free.Id, null, null, now, Ct);
+        await Store.TouchAgentAsync(busy.Id, now, Ct);
+        await Store.TouchAgentAsync(free.Id, now, Ct);
+        await RunningAsync(await AddAsync(now), now);
+
+        var last = await AssignedAsync(await AddAsync(now.AddSeconds(1)), now.AddSeconds(1));
+
+        Assert.Equal(free.Id, last.AssignedAgent);
+        var cards = (await Store.ListTaskEventsAsync(last.Id, Ct)).Single(e => e.To == TaskState.Assigned).ScoreCards!;
+        var busyCard = cards.Single(c => c.AgentId == busy.Id);
+        Assert.Equal((Exclusion.AtCapacity, 20), (busyCard.Excluded, busyCard.HistoryCount));
+        // Twenty successes: rolling success 1, three in a row 1.1.
+        Assert.Equal(0.9 * 1.1, busyCard.Score, 12);
     }
 
     [Fact]

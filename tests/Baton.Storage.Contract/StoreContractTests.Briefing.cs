@@ -168,7 +168,8 @@ public abstract partial class StoreContractTests
             [venture.Code],
             venture.Code,
             now,
-            StaleAfter);
+            StaleAfter,
+            new BriefingQueueQuery(venture.Code, Some.Name("agent"), PageRequest.First(20)));
     }
 
     private static AlertSignal BriefingFailure(string venture, DateTimeOffset at, string workflow) =>

@@ -1,6 +1,9 @@
 using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Orchestration;
+using Baton.Core.Orchestration.Agents;
+using Baton.Core.Orchestration.Dispatch;
+using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Sessions;
 using Npgsql;
 
@@ -31,11 +34,15 @@ public sealed class BriefingRoundTripTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sod_NewAndResumed_TakeThreeRoundTripsEachPlusTheQueuesTwo()
+    public async Task Sod_NewAndResumed_TakeThreeRoundTripsEach_WithTheCallersTasksInTheBriefing()
     {
         var venture = Some.Venture();
         await _store.UpsertVenturesAsync([venture], Ct);
         await _store.InsertHandoffAsync(Some.Handoff(venture.Code, Some.T0, repo: $"{venture.Org}/{venture.Repos[0]}"), Ct);
+        // The caller is a registered agent with a task assigned to it, so the briefing's "Your tasks" lists it.
+        var agent = (await _store.UpsertAgentAsync(SomeTasks.Agent(Some.T0, name: "agent-a"), Ct)).Agent;
+        var task = await _store.InsertTaskAsync(SomeTasks.Task(Some.T0, venture.Code), "creator-key", Ct);
+        await _store.DispatchAsync(new DispatchPass(Some.T0, LeaseTimes.Default, ProbeRule.Default, AgentRules.DefaultOfflineAfter, 256), Ct);
         var sessions = Services().Sessions;
         // The first SOD of a process derives the expected schema hash and hashes the live schema once.
         await sessions.SodAsync(Sod(venture, "warm-up"), Ct);
@@ -48,14 +55,12 @@ public sealed class BriefingRoundTripTests : IAsyncLifetime
         Assert.True(resumed.Result.Resumed);
         Assert.Equal(1, resumed.Result.ActiveSessions.Total);
         Assert.NotNull(resumed.Result.LastHandoff);
-        // Three for SOD's write and the briefing's one snapshot; two more for the task queue's counts and the caller's
-        // agent, which the Orchestrator's briefing section reads after the snapshot (not folded into it yet: issue 13's
-        // "≤ 3 round trips" is missed by these two until it is).
-        Assert.Equal((3 + QueueRoundTrips, 3 + QueueRoundTrips), (created.RoundTrips, resumed.RoundTrips));
+        Assert.Equal(agent.Id, (await _store.FindTaskOrNullAsync(task.Id, Ct))!.AssignedAgent);
+        Assert.Contains("## Your tasks", resumed.Result.Briefing);
+        Assert.Contains(task.Id, resumed.Result.Briefing);
+        // The venture, SOD's lock and read, then its write, COMMIT and every briefing read (the queue's included).
+        Assert.Equal((3, 3), (created.RoundTrips, resumed.RoundTrips));
     }
-
-    /// <summary>The briefing's queue read outside the snapshot: the venture's task counts, then the caller's agent by name.</summary>
-    private const int QueueRoundTrips = 2;
 
     [Fact]
     public async Task ReadBriefingSources_SchemaUnchanged_IsOneRoundTrip_AndASchemaChangeIsStillSeen()
@@ -74,7 +79,7 @@ public sealed class BriefingRoundTripTests : IAsyncLifetime
         await AlterAsync("ALTER TABLE alerts DROP COLUMN sneaky");
         var restored = await _store.CheckSchemaAsync(Ct);
 
-        Assert.Equal(3 + QueueRoundTrips, unchanged);
+        Assert.Equal(3, unchanged);
         Assert.Contains("Briefing health", sod.Briefing);
         Assert.True(check.Matches);
         Assert.False(drifted.Matches);

@@ -123,9 +123,16 @@ public sealed class QueueReplicaTests : IAsyncLifetime
     public async Task ListenForAssignments_AnotherReplicaAssigns_HearsEachAgentOnceTheAssignmentCommits()
     {
         var heard = Channel.CreateUnbounded<string>();
-        await using var listening = await Second.ListenForAssignmentsAsync(agent => heard.Writer.TryWrite(agent), Ct);
+        // The channel is the database's, not the test schema's: tests running beside this one notify on it too, so only
+        // this test's agents are counted (they are known before any pass could assign to them).
+        var mine = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        await using var listening = await Second.ListenForAssignmentsAsync(agent =>
+        {
+            if (mine.ContainsKey(agent)) heard.Writer.TryWrite(agent);
+        }, Ct);
         var best = (await First.UpsertAgentAsync(SomeTasks.Agent(T0, weight: 0.9, maxConcurrency: 1), Ct)).Agent;
         var other = (await First.UpsertAgentAsync(SomeTasks.Agent(T0, weight: 0.6, maxConcurrency: 5), Ct)).Agent;
+        mine[best.Id] = mine[other.Id] = true;
         for (var i = 0; i < 3; i++) await First.InsertTaskAsync(SomeTasks.Task(T0.AddMilliseconds(i)), "creator-key", Ct);
 
         var outcome = await First.DispatchAsync(Pass(T0.AddSeconds(1)), Ct);

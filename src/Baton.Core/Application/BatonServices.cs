@@ -61,7 +61,7 @@ public sealed class BatonServiceFactory(
     public BatonServices For(Caller caller)
     {
         var core = _core;
-        var briefing = new SodBriefing(briefingSources, orchestration, core.Options);
+        var briefing = new SodBriefing(briefingSources, core.Options);
         return new BatonServices(
             new SessionService(sessions, ventures, briefing, core, caller),
             new HandoffService(handoffs, ventures, core, caller),

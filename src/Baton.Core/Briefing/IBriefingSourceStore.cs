@@ -33,7 +33,8 @@ public interface IBriefingSourceStore
 /// port's method means. <see cref="LastHandoff"/>: only the newest handoff it selects is read (no total, no page).
 /// <see cref="Notes"/>: lists, without search words. <see cref="AllOpenAlerts"/> and <see cref="PossiblyStaleAlerts"/> are counted only.
 /// <see cref="CadenceScopes"/> null means every scope. <see cref="WebhookVenture"/>: whose deliveries the health
-/// check counts. <see cref="Now"/> and <see cref="StaleAfter"/> judge session staleness. <see cref="Waiting"/>: the
+/// check counts. <see cref="Now"/> and <see cref="StaleAfter"/> judge session staleness. <see cref="Queue"/>: the
+/// task queue's counts and the caller's agent and tasks (<see cref="BriefingQueueQuery"/>). <see cref="Waiting"/>: the
 /// venture's sessions waiting for a human (null: not read).
 /// </summary>
 public sealed record BriefingSourceQuery(
@@ -50,6 +51,7 @@ public sealed record BriefingSourceQuery(
     string? WebhookVenture,
     DateTimeOffset Now,
     TimeSpan StaleAfter,
+    BriefingQueueQuery Queue,
     WaitingQuery? Waiting = null);
 
 /// <summary>
@@ -70,6 +72,7 @@ public sealed record BriefingSources(
     IReadOnlyList<CadenceItem> Cadence,
     WebhookStats Webhooks,
     SchemaCheck Schema,
+    BriefingQueueSources Queue,
     Page<WaitingSession>? Waiting = null);
 
 /// <summary>What <see cref="IBriefingSourceStore.StartOrResumeSessionAndReadBriefingAsync"/> did and read.</summary>

@@ -3,7 +3,6 @@ using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
-using Baton.Core.Orchestration;
 using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
@@ -12,11 +11,11 @@ namespace Baton.Core.Briefing;
 
 /// <summary>
 /// Reads what a SOD briefing shows — the track's last handoff, handoffs addressed to the venture, the other active
-/// sessions, enterprise notes and docs, alerts, duties and the self-check — in one snapshot right after SOD's write
-/// (<see cref="IBriefingSourceStore"/>), then the task queue and the caller's tasks, and composes the briefing from
-/// it. Sessions' <see cref="ISodBriefing"/> port.
+/// sessions, the task queue and the caller's tasks, enterprise notes and docs, alerts, duties and the self-check — in
+/// one snapshot right after SOD's write (<see cref="IBriefingSourceStore"/>), and composes the briefing from it.
+/// Sessions' <see cref="ISodBriefing"/> port.
 /// </summary>
-internal sealed class SodBriefing(IBriefingSourceStore store, IOrchestrationStore orchestration, CoreOptions options) : ISodBriefing
+internal sealed class SodBriefing(IBriefingSourceStore store, CoreOptions options) : ISodBriefing
 {
     /// <summary>How many of each list the SOD answer carries; the briefing then fits what it can to its budget.</summary>
     private const int SodListLimit = 20;
@@ -33,7 +32,7 @@ internal sealed class SodBriefing(IBriefingSourceStore store, IOrchestrationStor
         var addressed = new ListResult<Handoff>(sources.AddressedHandoffs.Items, sources.AddressedHandoffs.Total);
         var last = sources.LastHandoff;
         var knowledge = Knowledge(venture, sources, request.DocsFormat, now);
-        var queue = await LoadQueueAsync(venture, session, ct);
+        var queue = Queue(sources.Queue);
         var text = BriefingBuilder.Build(new BriefingInput(
             venture, session, start.Outcome.Resumed, request.ServerLabel, last, addressed, others, request.BudgetChars, now,
             knowledge, Operations(venture, sources, now), queue,
@@ -69,6 +68,8 @@ internal sealed class SodBriefing(IBriefingSourceStore store, IOrchestrationStor
             WebhookVenture: venture.Code,
             Now: now,
             StaleAfter: staleAfter,
+            // The session's agent is part of SOD's tuple, so the candidate's is the one the settled session has.
+            Queue: new BriefingQueueQuery(venture.Code, candidate.Agent, PageRequest.First(SodListLimit)),
             // The caller's own session is the tuple's one active session once SOD has written, so leaving out the tuple
             // leaves out exactly the caller, and the total stays exact.
             Waiting: new WaitingQuery(venture.Code, now, staleAfter, PageRequest.First(SodListLimit), candidate.Agent, candidate.Repo, candidate.Track));
@@ -100,23 +101,18 @@ internal sealed class SodBriefing(IBriefingSourceStore store, IOrchestrationStor
 
     /// <summary>
     /// The venture's exact task counts and the open tasks of the agent registered under the session's agent name
-    /// (running first, then assigned; each state's exact total). Null — no section — when the venture has no task and
-    /// the session's agent is not registered: the orchestrator is not in use there, and an empty section would only
-    /// take room. Read after the briefing's snapshot, not inside it (the queue joined the briefing after the snapshot
-    /// port was built; folding it in is one more part of <see cref="BriefingSourceQuery"/> in each store).
+    /// (running first, then assigned; each state's exact total), read in the briefing's snapshot. Null — no section —
+    /// when the venture has no task and the session's agent is not registered: the orchestrator is not in use there,
+    /// and an empty section would only take room.
     /// </summary>
-    private async Task<BriefingQueue?> LoadQueueAsync(Venture venture, Session session, CancellationToken ct)
+    private static BriefingQueue? Queue(BriefingQueueSources queue)
     {
-        var counts = await orchestration.CountTasksAsync(venture.Code, ct);
-        var agent = await orchestration.FindAgentByNameOrNullAsync(session.Agent, ct);
-        var agentId = agent is { RemovedAt: null } found ? found.Id : null;
-        if (counts.Total == 0 && agentId is null) return null;
-        if (agentId is null) return new BriefingQueue(counts, null, new ListResult<BatonTask>([], 0));
+        var agentId = queue.RegisteredAgentId;
+        if (queue.Counts.Total == 0 && agentId is null) return null;
+        if (agentId is null) return new BriefingQueue(queue.Counts, null, new ListResult<BatonTask>([], 0));
 
-        var running = await orchestration.ListTasksAsync(new TaskQuery(PageRequest.First(SodListLimit), venture.Code, TaskState.Running, Agent: agentId), ct);
-        var assigned = await orchestration.ListTasksAsync(new TaskQuery(PageRequest.First(SodListLimit), venture.Code, TaskState.Assigned, Agent: agentId), ct);
-        var items = running.Items.Concat(assigned.Items).Take(SodListLimit).ToList();
-        return new BriefingQueue(counts, agentId, new ListResult<BatonTask>(items, running.Total + assigned.Total));
+        var items = queue.Running.Items.Concat(queue.Assigned.Items).Take(SodListLimit).ToList();
+        return new BriefingQueue(queue.Counts, agentId, new ListResult<BatonTask>(items, queue.Running.Total + queue.Assigned.Total));
     }
 
     /// <summary>

@@ -59,6 +59,18 @@ public interface IOrchestrationStore
     /// <summary>For each of <paramref name="agentIds"/>: its health results (requirement order) and tasks assigned to or running on it now.</summary>
     Task<IReadOnlyDictionary<string, AgentLoad>> GetAgentLoadsAsync(IReadOnlyList<string> agentIds, CancellationToken ct);
 
+    /// <summary>
+    /// One round of server-side health probes, at most one at a time across every process sharing the store (a
+    /// round already under way elsewhere: <see cref="HealthProbeRound.Ran"/> false, nothing done). Reads the agents not
+    /// removed and their latest results, asks <see cref="HealthProbes.Due"/> which URL checks are due at
+    /// <paramref name="now"/>, calls <paramref name="probe"/> with them (none due: not called), and records what it
+    /// returns as <see cref="RecordHealthAsync"/> would — skipping agents removed meanwhile. PostgreSQL holds the round
+    /// in one transaction under a transaction-scoped advisory lock taken with <c>pg_try_advisory_xact_lock</c>, so the
+    /// probes run while the round is held (the caller bounds them by its timeout).
+    /// </summary>
+    Task<HealthProbeRound> RunHealthProbesAsync(DateTimeOffset now, TimeSpan interval,
+        Func<IReadOnlyList<HealthProbe>, CancellationToken, Task<IReadOnlyList<ProbedHealth>>> probe, CancellationToken ct);
+
     // ---- repo contexts ----
 
     /// <summary>Upserts on (machine, repo): path, default branch, last fetched and reported_at are replaced.</summary>
@@ -114,6 +126,12 @@ public interface IOrchestrationStore
     /// </summary>
     Task<DispatchOutcome> DispatchAsync(DispatchPass pass, CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="SweepAsync"/> then <see cref="DispatchAsync"/> at <see cref="DispatchPass.Now"/>, in one transaction:
+    /// the dispatcher's pass, one write instead of two. The same answers as the two calls one after the other.
+    /// </summary>
+    Task<PassOutcome> SweepAndDispatchAsync(DispatchPass pass, Random random, CancellationToken ct);
+
     /// <summary>Start (assigned → running) under <see cref="LeaseCall.Epoch"/>: <see cref="TaskRules.Start"/>.</summary>
     Task<LeaseOutcome> StartTaskAsync(LeaseCall call, CancellationToken ct);
 
@@ -138,6 +156,12 @@ public sealed record AgentTouch(Agent Agent, DateTimeOffset PreviousHeartbeatAt)
 
 /// <summary>A removed agent and the ids of the tasks put back in the queue.</summary>
 public sealed record AgentRemoval(Agent Agent, IReadOnlyList<string> Requeued);
+
+/// <summary>What a health-probe round did: whether it ran (false: another was under way), and the results it recorded.</summary>
+public sealed record HealthProbeRound(bool Ran, IReadOnlyList<ProbedHealth> Recorded)
+{
+    public static HealthProbeRound Skipped { get; } = new(false, []);
+}
 
 /// <summary>An agent's health results and how many tasks are assigned to or running on it.</summary>
 public sealed record AgentLoad(IReadOnlyList<HealthResult> Health, int Running);
@@ -184,6 +208,9 @@ public sealed record Assignment(string TaskId, string AgentId, long Epoch, bool 
 
 /// <summary>What a dispatch pass did, and the earliest future time something becomes due (null: nothing is pending on a time).</summary>
 public sealed record DispatchOutcome(IReadOnlyList<Assignment> Assignments, DateTimeOffset? NextDueAt);
+
+/// <summary>What <see cref="IOrchestrationStore.SweepAndDispatchAsync"/> did: the sweep's changes, then the pass's.</summary>
+public sealed record PassOutcome(SweepOutcome Swept, DispatchOutcome Dispatched);
 
 /// <summary>A lease call: the task, the epoch it carries, who calls, when, the lease times, and the randomness of a backoff.</summary>
 public sealed record LeaseCall(string TaskId, long Epoch, DateTimeOffset Now, string Actor, LeaseTimes Times, Random Random);

@@ -34,6 +34,12 @@ public sealed class OrchestrationOptions
     /// <summary>At most this many queued tasks are considered per dispatch pass. Default 256.</summary>
     public int DispatchBatch { get; init; } = 256;
 
+    /// <summary>The server probes each agent's URL health checks this often (a check probed or reported more recently waits). Default 30 s.</summary>
+    public TimeSpan HealthProbeInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A URL health check not answered within this is unhealthy. Default 5 s; at most the interval.</summary>
+    public TimeSpan HealthProbeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     public LeaseTimes Leases => new(LeaseTtl, StartWithin);
 
     public ProbeRule Probe => new(ProbeMaxPriority, ProbeScoreFraction);
@@ -47,6 +53,11 @@ public sealed class OrchestrationOptions
         Positive(problems, nameof(StartWithin), StartWithin, "60 seconds");
         Positive(problems, nameof(SweepInterval), SweepInterval, "30 seconds");
         Positive(problems, nameof(LongPollMax), LongPollMax, "30 seconds");
+        Positive(problems, nameof(HealthProbeInterval), HealthProbeInterval, "30 seconds");
+        Positive(problems, nameof(HealthProbeTimeout), HealthProbeTimeout, "5 seconds");
+        // A round holds its turn while its probes run: one that could outlast the interval would delay the next.
+        if (HealthProbeTimeout > HealthProbeInterval)
+            problems.Add($"HealthProbeTimeout: {HealthProbeTimeout} must be at most HealthProbeInterval ({HealthProbeInterval}).");
         if (ProbeMaxPriority is < -1 or > 10)
             problems.Add($"ProbeMaxPriority: {ProbeMaxPriority} must be from -1 (no probes) to 10 (default 3).");
         if (double.IsNaN(ProbeScoreFraction) || ProbeScoreFraction is <= 0 or > 1)

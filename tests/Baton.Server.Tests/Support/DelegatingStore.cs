@@ -102,6 +102,9 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<Page<Agent>> ListAgentsAsync(AgentQuery query, CancellationToken ct) => inner.ListAgentsAsync(query, ct);
     public Task<Agent?> RecordHealthAsync(string agentId, HealthResult result, CancellationToken ct) => inner.RecordHealthAsync(agentId, result, ct);
     public Task<IReadOnlyDictionary<string, AgentLoad>> GetAgentLoadsAsync(IReadOnlyList<string> agentIds, CancellationToken ct) => inner.GetAgentLoadsAsync(agentIds, ct);
+    public Task<HealthProbeRound> RunHealthProbesAsync(DateTimeOffset now, TimeSpan interval,
+        Func<IReadOnlyList<HealthProbe>, CancellationToken, Task<IReadOnlyList<ProbedHealth>>> probe, CancellationToken ct) =>
+        inner.RunHealthProbesAsync(now, interval, probe, ct);
     public Task<RepoContext> UpsertContextAsync(RepoContext context, CancellationToken ct) => inner.UpsertContextAsync(context, ct);
     public Task<IReadOnlyList<RepoContext>> ListContextsAsync(string? machineId, string? repo, CancellationToken ct) => inner.ListContextsAsync(machineId, repo, ct);
     public Task<BatonTask> InsertTaskAsync(BatonTask draft, string actor, CancellationToken ct) => inner.InsertTaskAsync(draft, actor, ct);
@@ -115,6 +118,7 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<bool> AnyLeaseExpiredAsync(DateTimeOffset now, CancellationToken ct) => inner.AnyLeaseExpiredAsync(now, ct);
     public Task<SweepOutcome> SweepAsync(DateTimeOffset now, Random random, CancellationToken ct) => inner.SweepAsync(now, random, ct);
     public Task<DispatchOutcome> DispatchAsync(DispatchPass pass, CancellationToken ct) => inner.DispatchAsync(pass, ct);
+    public Task<PassOutcome> SweepAndDispatchAsync(DispatchPass pass, Random random, CancellationToken ct) => inner.SweepAndDispatchAsync(pass, random, ct);
     public Task<LeaseOutcome> StartTaskAsync(LeaseCall call, CancellationToken ct) => inner.StartTaskAsync(call, ct);
     public Task<LeaseOutcome> RenewTaskAsync(LeaseCall call, CancellationToken ct) => inner.RenewTaskAsync(call, ct);
     public Task<LeaseOutcome> FinishTaskAsync(LeaseCall call, AttemptOutcome outcome, CancellationToken ct) => inner.FinishTaskAsync(call, outcome, ct);

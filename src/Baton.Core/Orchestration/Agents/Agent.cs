@@ -11,8 +11,9 @@ public enum AgentCli { Claude, Gemini, Codex, Custom }
 public sealed record AgentCapability(string Name, double Weight, bool Preferred, IReadOnlyList<string> Requirements);
 
 /// <summary>
-/// How a requirement is checked: an http(s) <see cref="Url"/> the server probes (2xx within 3 s is healthy), or a
-/// <see cref="Command"/> the agent's worker runs and reports. Exactly one of the two is set.
+/// How a requirement is checked: an http(s) <see cref="Url"/> the server probes (2xx within 5 s is healthy, see
+/// <see cref="HealthProbes"/>), or a <see cref="Command"/> the agent's worker runs and reports. Exactly one of the
+/// two is set.
 /// </summary>
 public sealed record HealthCheck(string Requirement, string? Url, string? Command);
 
