@@ -1,4 +1,5 @@
 using Baton.Client;
+using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
@@ -51,6 +52,13 @@ public sealed class BatonConnection : IAsyncDisposable
     public IAgentService Agents { get; private init; } = null!;
     public ITaskService Tasks { get; private init; } = null!;
 
+    /// <summary>
+    /// Where hook events go (<c>baton hook flush</c>, <c>baton mcp</c>'s sender); null while this mode has none.
+    /// Server mode: the HTTP client, once it implements <see cref="IActivityService"/>. Local mode: the local services'
+    /// activity service (wired when the event store exists in local mode).
+    /// </summary>
+    public IActivityService? Activity { get; private init; }
+
     /// <summary>Local mode: the open store (test seam, to see what the settings reached); null in server mode.</summary>
     internal Baton.Core.Storage.IBatonStore? LocalStore =>
         (_store as BatonRuntime)?.Services.GetRequiredService<Baton.Core.Storage.IBatonStore>();
@@ -80,6 +88,7 @@ public sealed class BatonConnection : IAsyncDisposable
                 Cadence = client,
                 Agents = client,
                 Tasks = client,
+                Activity = (object)client as IActivityService,
             };
         }
 
