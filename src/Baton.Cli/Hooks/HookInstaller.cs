@@ -94,7 +94,7 @@ public static class HookInstaller
                 var ours = Enumerable.Range(0, groups.Count).Where(i => IsOurs(groups[i], cli)).ToList();
                 if (ours.Count == 1 && JsonNode.DeepEquals(groups[ours[0]], entry)) return document;
                 foreach (var index in Enumerable.Reverse(ours)) document = document.RemoveItem(path, index);
-                return document.Append(path, entry);
+                return document.AppendLine(path, entry);
             default:
                 throw new UsageException($"{file}: 'hooks.{eventName}' is not a list: fix it and install again; Baton will not overwrite it.");
         }
