@@ -166,7 +166,7 @@ public static class McpBench
     /// The baton the README installs: <c>--published DIR</c> when given, else published (framework-dependent,
     /// ReadyToRun, as the README's install line) from this checkout into a temp folder.
     /// </summary>
-    private static async Task<string> PublishedBatonAsync(string root)
+    internal static async Task<string> PublishedBatonAsync(string root)
     {
         var args = Environment.GetCommandLineArgs();
         var given = Array.IndexOf(args, "--published");
