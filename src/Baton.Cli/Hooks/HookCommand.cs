@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Baton.Core.Activity;
 using Baton.Core.Common;
+using Baton.Local.Diagnostics;
 using Baton.Local.Settings;
 
 namespace Baton.Cli.Hooks;
@@ -34,7 +35,9 @@ public static class HookCommand
     {
         try
         {
+            StartupTrace.Start();
             var stdin = Console.IsInputRedirected ? ReadInput(Console.OpenStandardInput()) : null;
+            StartupTrace.Mark("hook: stdin read");
             return Run(args, stdin, BatonSettingsLoader.ProcessEnvironment(), TimeProvider.System, Console.Error, startSender: true);
         }
         catch (Exception ex)
@@ -58,13 +61,23 @@ public static class HookCommand
                 rest.RemoveRange(dataDirAt, 2);
             }
             var settings = BatonSettingsLoader.Load(flags, environment);
+            StartupTrace.Mark("hook: settings loaded");
             var now = clock.GetUtcNow();
-            var hookEvent = Fill(HookPayloads.Parse(cli, rest, stdin, now, new IdGenerator(clock).New(HookPayloads.IdPrefix)), settings, environment);
+            var parsed = HookPayloads.Parse(cli, rest, stdin, now, new IdGenerator(clock).New(HookPayloads.IdPrefix));
+            StartupTrace.Mark("hook: payload parsed");
+            var hookEvent = Fill(parsed, settings, environment);
+            StartupTrace.Mark("hook: session file read");
 
-            using (var outbox = HookOutbox.Open(settings.DataDir)) outbox.Append(hookEvent, now);
+            using (var outbox = HookOutbox.Open(settings.DataDir))
+            {
+                StartupTrace.Mark("hook: outbox open");
+                outbox.Append(hookEvent, now);
+            }
+            StartupTrace.Mark("hook: appended");
 
             if (startSender && !string.Equals(environment.GetValueOrDefault(FlushVariable), "off", StringComparison.OrdinalIgnoreCase))
                 HookFlush.StartDetachedIfIdle(settings.DataDir, now);
+            StartupTrace.Mark("hook: sender checked");
             return ExitCodes.Ok;
         }
         catch (Exception ex)
