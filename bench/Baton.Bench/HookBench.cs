@@ -51,7 +51,7 @@ public static class HookBench
             foreach (var env in new[] { up, down, off, spawn }) await RunAsync(baton, hook, home, env, PreToolUse);
             if (before is not null) await RunAsync(before, hook, home, old, PreToolUse);
 
-            var (version, hookUp, hookDown, hookOff, hookSpawn, hookBefore) = (new Samples(), new Samples(), new Samples(), new Samples(), new Samples(), new Samples());
+            var (version, hookUp, hookDown, hookOff, hookSpawn, hookBefore) = (new Run(), new Run(), new Run(), new Run(), new Run(), new Run());
             for (var i = 0; i < Rounds; i++)
             {
                 version.Add(await RunAsync(baton, ["--version"], home, up, null));
@@ -64,12 +64,14 @@ public static class HookBench
             }
 
             var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg")).Split(' ')[0] : "unknown";
-            var reference = version.Percentile(99);
-            Figure Of(string name, Samples samples, bool target) => new(
+            var reference = version.Wall.Percentile(99);
+            Figure Of(string name, Run run, bool target) => new(
                 $"baton hook claude PreToolUse, {name} (p50 / p99 of {Rounds}, load {load})",
-                $"{samples.Percentile(50):F1} / {samples.Percentile(99):F1} ms; baton --version {version.Percentile(50):F1} / {reference:F1} ms: p99 {samples.Percentile(99) / reference:F2}×",
+                $"{run.Wall.Percentile(50):F1} / {run.Wall.Percentile(99):F1} ms (CPU {run.Cpu.Percentile(50):F0} / {run.Cpu.Percentile(99):F0} ms); " +
+                $"baton --version {version.Wall.Percentile(50):F1} / {reference:F1} ms (CPU {version.Cpu.Percentile(50):F0} / {version.Cpu.Percentile(99):F0} ms): " +
+                $"p99 {run.Wall.Percentile(99) / reference:F2}×, CPU p50 {run.Cpu.Percentile(50) / version.Cpu.Percentile(50):F2}×",
                 target ? "p99 ≤ 1.3× baton --version" : null,
-                target ? samples.Percentile(99) <= 1.3 * reference : null);
+                target ? run.Wall.Percentile(99) <= 1.3 * reference : null);
             var figures = new List<Figure>
             {
                 Of("server up", hookUp, true),
@@ -93,8 +95,21 @@ public static class HookBench
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    /// <summary>Spawn → exit in milliseconds, with <paramref name="input"/> on stdin; a run that fails stops the bench.</summary>
-    private static async Task<double> RunAsync(string command, string[] args, string directory, IReadOnlyDictionary<string, string?> env, string? input)
+    /// <summary>Wall time of each run, and its CPU (user + system: moves less than wall time on a shared machine).</summary>
+    private sealed class Run
+    {
+        public Samples Wall { get; } = new();
+        public Samples Cpu { get; } = new();
+
+        public void Add((double Wall, double Cpu) run)
+        {
+            Wall.Add(run.Wall);
+            Cpu.Add(run.Cpu);
+        }
+    }
+
+    /// <summary>Spawn → exit in milliseconds and the process's CPU, with <paramref name="input"/> on stdin; a run that fails stops the bench.</summary>
+    private static async Task<(double Wall, double Cpu)> RunAsync(string command, string[] args, string directory, IReadOnlyDictionary<string, string?> env, string? input)
     {
         var start = new ProcessStartInfo(command)
         {
@@ -106,6 +121,7 @@ public static class HookBench
             if (value is null) start.Environment.Remove(name);
             else start.Environment[name] = value;
         }
+        var cpuBefore = McpBench.ChildrenCpuMs();
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         if (input is not null) await process.StandardInput.WriteAsync(input);
@@ -114,8 +130,10 @@ public static class HookBench
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         var ms = watch.Elapsed.TotalMilliseconds;
+        // The detached sender a hook starts is not this process's child once the hook exits: only the hook is counted.
+        var cpu = McpBench.ChildrenCpuMs() - cpuBefore;
         if (process.ExitCode != 0 || (args[0] == "hook" && (await stdout).Length > 0))
             throw new InvalidOperationException($"{command} {string.Join(' ', args)} exited {process.ExitCode}:\n{await stdout}{await stderr}");
-        return ms;
+        return (ms, cpu);
     }
 }

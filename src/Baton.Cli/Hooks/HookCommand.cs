@@ -23,16 +23,20 @@ public static class HookCommand
     /// <summary>The most of stdin read: payloads are small; a tool input is cut to a bound anyway.</summary>
     private const int MaxInputBytes = 4 * 1024 * 1024;
 
-    /// <summary>How long stdin is waited for: the CLIs write the payload and close it at once.</summary>
-    private static readonly TimeSpan InputWait = TimeSpan.FromSeconds(2);
-
     /// <summary><c>hook &lt;cli&gt; …</c>: the calls the fast path takes (<c>hook flush</c> and <c>hook --help</c> go through the command tree).</summary>
     public static bool IsHookCall(string[] args) =>
         args.Length >= 2 && args[0] == "hook" && HookPayloads.CliOrNull(args[1]) is not null && !args.Skip(2).Any(a => a is "--help" or "-h" or "-?");
 
+    /// <summary>
+    /// The longest a hook process lives, whatever it is waiting for (a CLI that never closes stdin, an outbox locked by a
+    /// stuck process): then it exits 0 with nothing recorded, so the agent is never held up by Baton.
+    /// </summary>
+    public static readonly TimeSpan Watchdog = TimeSpan.FromSeconds(3);
+
     /// <summary>The hook call from the process: stdin when it is redirected, the process environment. Always 0.</summary>
     public static int RunFromProcess(string[] args)
     {
+        using var watchdog = new Timer(static _ => Environment.Exit(ExitCodes.Ok), null, Watchdog, Timeout.InfiniteTimeSpan);
         try
         {
             StartupTrace.Start();
@@ -63,7 +67,9 @@ public static class HookCommand
             var settings = BatonSettingsLoader.Load(flags, environment);
             StartupTrace.Mark("hook: settings loaded");
             var now = clock.GetUtcNow();
-            var parsed = HookPayloads.Parse(cli, rest, stdin, now, new IdGenerator(clock).New(HookPayloads.IdPrefix));
+            var id = new IdGenerator(clock).New(HookPayloads.IdPrefix);
+            StartupTrace.Mark("hook: id minted");
+            var parsed = HookPayloads.Parse(cli, rest, stdin, now, id);
             StartupTrace.Mark("hook: payload parsed");
             var hookEvent = Fill(parsed, settings, environment);
             StartupTrace.Mark("hook: session file read");
@@ -102,19 +108,14 @@ public static class HookCommand
             : hookEvent with { Agent = agent, Venture = venture };
     }
 
-    /// <summary>Reads stdin to its end (at most <see cref="MaxInputBytes"/>), giving up after <see cref="InputWait"/>.</summary>
-    internal static string? ReadInput(Stream input)
+    /// <summary>Reads stdin to its end, at most <see cref="MaxInputBytes"/> (the rest is left unread); <see cref="Watchdog"/> bounds the wait.</summary>
+    internal static string ReadInput(Stream input)
     {
-        var read = Task.Run(() =>
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[64 * 1024];
-            int n;
-            while (buffer.Length < MaxInputBytes && (n = input.Read(chunk, 0, chunk.Length)) > 0) buffer.Write(chunk, 0, n);
-            return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)Math.Min(buffer.Length, MaxInputBytes));
-        });
-        // A CLI that keeps stdin open gets its event recorded with what it had written; the reader is abandoned at exit.
-        return read.Wait(InputWait) ? read.Result : null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int n;
+        while (buffer.Length < MaxInputBytes && (n = input.Read(chunk, 0, chunk.Length)) > 0) buffer.Write(chunk, 0, n);
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)Math.Min(buffer.Length, MaxInputBytes));
     }
 
     private static int Failed(TextWriter error, Exception ex)

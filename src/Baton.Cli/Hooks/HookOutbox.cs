@@ -1,4 +1,5 @@
 using Baton.Core.Activity;
+using Baton.Local.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace Baton.Cli.Hooks;
@@ -54,13 +55,17 @@ public sealed class HookOutbox : IDisposable
             Pooling = false,
             DefaultTimeout = 5,
         }.ToString());
+        StartupTrace.Mark("hook: outbox connection made");
         try
         {
             connection.Open();
+            StartupTrace.Mark("hook: outbox file open");
             // WAL persists in the file; asking again on an outbox already in WAL changes nothing. synchronous=NORMAL: a
             // crash of the process loses nothing committed; only a power cut may lose the last events, never the file.
             Execute(connection, "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+            StartupTrace.Mark("hook: outbox pragmas");
             Execute(connection, Schema);
+            StartupTrace.Mark("hook: outbox schema");
             return new HookOutbox(connection, path);
         }
         catch
