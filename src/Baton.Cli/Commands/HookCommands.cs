@@ -64,10 +64,11 @@ public static class HookCommands
         var user = new Option<bool>("--user") { Description = "In your own settings (the default: runs in every folder without a trust prompt)." };
         var project = new Option<bool>("--project") { Description = "In this repository's settings (Gemini runs them only in trusted folders, Codex only once trusted)." };
         var check = new Option<bool>("--check") { Description = "Write nothing: say which files an install would change (exit 1 when any)." };
+        var installJson = CommonOptions.Json();
         var install = new Command("install",
             "Write Baton's hook entries (`baton hook <cli>` for session start/end, prompts, tools, permission prompts and notifications, " +
             "stops and compaction) into each CLI's own settings, keeping every other entry byte for byte. Idempotent. No CLI flag: all three.");
-        foreach (Option option in new Option[] { claude, gemini, codex, user, project, check }) install.Options.Add(option);
+        foreach (Option option in new Option[] { claude, gemini, codex, user, project, check, installJson }) install.Options.Add(option);
         install.SetAction((parse, ct) => Verb.RunWithSettingsAsync(runtime, parse, async (_, token) =>
         {
             if (parse.GetValue(user) && parse.GetValue(project)) throw new UsageException("Choose one of --user and --project.");
@@ -79,15 +80,19 @@ public static class HookCommands
             var repo = scope == HookScope.Project ? (await GitWorkspace.DetectAsync(runtime.WorkingDirectory, token)).Root : null;
             var (command, prefix) = HookCommand.SelfCommand();
             var changed = 0;
+            var outcomes = new List<HookInstallOutcome>();
             foreach (var cli in chosen)
             {
                 var outcome = HookInstaller.Install(cli, HookInstaller.FileOf(cli, scope, home, repo), HookInstaller.CommandLine(command, prefix, cli), parse.GetValue(check));
+                outcomes.Add(outcome);
                 if (outcome.Changed) changed++;
+                if (parse.GetValue(installJson)) continue;
                 runtime.Out.WriteLine(parse.GetValue(check)
                     ? $"{cli.Name}: {(outcome.Changed ? "would change" : "up to date:")} {outcome.Path}"
                     : $"{cli.Name}: {(outcome.Changed ? "installed in" : "already in")} {outcome.Path}");
                 runtime.Out.WriteLine("  " + Trap(cli, scope));
             }
+            if (parse.GetValue(installJson)) Verb.WriteJson(runtime.Out, outcomes);
             return parse.GetValue(check) && changed > 0 ? ExitCodes.Failed : ExitCodes.Ok;
         }, ct));
         hooks.Subcommands.Add(install);

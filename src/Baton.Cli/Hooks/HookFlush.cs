@@ -79,7 +79,12 @@ public static class HookFlush
                         if (service is null)
                         {
                             (service, owner) = await open(ct);
-                            if (service is null) return total with { Left = outbox.Count(), Problem = "this build has no activity service for this mode" };
+                            if (service is null)
+                            {
+                                // Nothing to send to in this mode: hooks must not start a sender per call to find that out again.
+                                PauseHooks(dataDir, clock.GetUtcNow() + Backoff);
+                                return total with { Left = outbox.Count(), Problem = "this build has no activity service for this mode" };
+                            }
                         }
                         var outcome = await HookSender.SendAsync(outbox, service, clock, ct);
                         total = new SendOutcome(total.Sent + outcome.Sent, total.Duplicates + outcome.Duplicates, total.Dead + outcome.Dead, outcome.Left, outcome.Problem);

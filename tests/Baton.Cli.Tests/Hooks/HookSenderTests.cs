@@ -128,6 +128,18 @@ public sealed class HookSenderTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_dir.Path, HookFlush.BackoffFileName)));
     }
 
+    [Fact]
+    public async Task Flush_NoActivityServiceInThisMode_PausesHooksAndKeepsTheEvents()
+    {
+        using (var outbox = Outbox()) Append(outbox, 1);
+
+        var outcome = await HookFlush.RunAsync(_dir.Path, _ => Task.FromResult<(IActivityService?, IAsyncDisposable)>((null, new Nothing())), _clock, linger: false, CancellationToken.None);
+
+        Assert.Equal(1L, outcome!.Left);
+        Assert.NotNull(outcome.Problem);
+        Assert.Equal((Now + HookFlush.Backoff).UtcDateTime, File.GetLastWriteTimeUtc(Path.Combine(_dir.Path, HookFlush.BackoffFileName)));
+    }
+
     private sealed class Nothing : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
