@@ -166,7 +166,7 @@ public static class McpBench
     /// The baton the README installs: <c>--published DIR</c> when given, else published (framework-dependent,
     /// ReadyToRun, as the README's install line) from this checkout into a temp folder.
     /// </summary>
-    private static async Task<string> PublishedBatonAsync(string root)
+    internal static async Task<string> PublishedBatonAsync(string root)
     {
         var args = Environment.GetCommandLineArgs();
         var given = Array.IndexOf(args, "--published");
@@ -272,7 +272,7 @@ public static class McpBench
     }
 
     /// <summary>User + system CPU of this process's reaped children (and theirs), from getrusage(RUSAGE_CHILDREN); NaN off Linux.</summary>
-    private static double ChildrenCpuMs()
+    internal static double ChildrenCpuMs()
     {
         if (!OperatingSystem.IsLinux() || GetRUsage(-1, out var usage) != 0) return double.NaN;
         return (usage.UserSeconds + usage.SystemSeconds) * 1000.0 + (usage.UserMicroseconds + usage.SystemMicroseconds) / 1000.0;

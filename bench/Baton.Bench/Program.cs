@@ -17,6 +17,7 @@ using Baton.Core.Sessions;
 //   dotnet run -c Release --project bench/Baton.Bench [-- --seconds 10 --out bench-results.md --in-process --skip-knowledge]
 //   dotnet run -c Release --project bench/Baton.Bench -- --mcp      (the `baton mcp` figures only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --launch   (the `baton launch` figures only)
+//   dotnet run -c Release --project bench/Baton.Bench -- --hook [--published DIR --published-before DIR]   (issue 15: baton hook start → exit beside --version)
 //   dotnet run -c Release --project bench/Baton.Bench -- --knowledge   (note search and the rich venture's SOD only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --queue   (the orchestrator's queue over HTTP on SQLite only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --postgres "Host=127.0.0.1;Port=5432;Username=postgres"  (issue 6 figures)
@@ -29,6 +30,15 @@ if (Environment.GetCommandLineArgs().Contains("--mcp"))
     foreach (var figure in mcpFigures)
         Console.WriteLine($"{figure.Name}: {figure.Value}{(figure.Target is null ? "" : $"  (target {figure.Target}: {(figure.Met == true ? "met" : "NOT met")})")}");
     return mcpFigures.All(f => f.Met != false) ? 0 : 3;
+}
+
+// `--hook`: only the `baton hook` figures (issue 15): start → exit beside `baton --version`, server up and down.
+if (Environment.GetCommandLineArgs().Contains("--hook"))
+{
+    var hookFigures = await HookBench.RunAsync();
+    foreach (var figure in hookFigures)
+        Console.WriteLine($"{figure.Name}: {figure.Value}{(figure.Target is null ? "" : $"  (target {figure.Target}: {(figure.Met == true ? "met" : "NOT met")})")}");
+    return hookFigures.All(f => f.Met != false) ? 0 : 3;
 }
 
 // `--postgres <connection string>`: only issue 6's PostgreSQL figures (one and two replicas beside SQLite's heartbeat).

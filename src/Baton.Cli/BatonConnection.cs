@@ -51,6 +51,7 @@ public sealed class BatonConnection : IAsyncDisposable
     public ICadenceService Cadence { get; private init; } = null!;
     public IAgentService Agents { get; private init; } = null!;
     public ITaskService Tasks { get; private init; } = null!;
+    /// <summary>Hook events in and out: where the outbox's senders (<c>baton hook flush</c>, <c>baton mcp</c>) forward to.</summary>
     public IActivityService Activity { get; private init; } = null!;
 
     /// <summary>Local mode: the open store (test seam, to see what the settings reached); null in server mode.</summary>

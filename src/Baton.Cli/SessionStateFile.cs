@@ -16,6 +16,21 @@ public sealed class SessionStateFile(string dataDir)
     public string? FindSessionIdOrNull(string agent, string repo, string track) =>
         Read().GetValueOrDefault(KeyOf(agent, repo, track));
 
+    /// <summary>Every session remembered for <paramref name="agent"/>, with its repo and track (<c>baton hook</c> uses it when there is just one).</summary>
+    public IReadOnlyList<(string Repo, string Track, string SessionId)> ForAgent(string agent)
+    {
+        var prefix = agent + "|";
+        var found = new List<(string, string, string)>();
+        foreach (var (key, id) in Read())
+        {
+            if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var rest = key[prefix.Length..];
+            var bar = rest.LastIndexOf('|');
+            if (bar > 0) found.Add((rest[..bar], rest[(bar + 1)..], id));
+        }
+        return found;
+    }
+
     public void Remember(string agent, string repo, string track, string sessionId)
     {
         var entries = Read();

@@ -37,6 +37,7 @@ public static class BatonCli
         foreach (var command in ProjectCommands.Build(runtime)) root.Subcommands.Add(command);
         root.Subcommands.Add(TmuxSessionCommand.Build(runtime));
         root.Subcommands.Add(DoctorCommand.Build(runtime));
+        foreach (var command in HookCommands.Build(runtime)) root.Subcommands.Add(command);
         return root;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using Baton.Cli.Hooks;
 using Baton.Cli.Launch;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
@@ -73,6 +74,9 @@ public static class DoctorCommand
                 var (mcpCommand, mcpArgs) = McpRegistration.BatonCommand(path);
                 foreach (var (cli, _) in found.Where(f => f.Binary is not null))
                     Report(CheckMcpRegistration(cli, git.Root, home, mcpCommand, mcpArgs, settings));
+
+                foreach (var (cli, _) in found.Where(f => f.Binary is not null))
+                    Report(CheckHooks(cli, git.Root, home));
 
                 Report(await CheckMcpAnswersAsync(mcpCommand, mcpArgs, runtime, token));
                 Report(await CheckGitAsync(runtime, token));
@@ -151,6 +155,34 @@ public static class DoctorCommand
         catch (UsageException ex)
         {
             return new DoctorCheck(name, DoctorStatus.Fail, "config cannot be read", ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Baton's hook entries for <paramref name="cli"/>, in the user's settings or this repository's (check-only installs,
+    /// as <c>baton hooks install</c> would write them), and the trap of that CLI in the detail.
+    /// </summary>
+    internal static DoctorCheck CheckHooks(AgentCli cli, string? repoRoot, string? home)
+    {
+        var name = $"hooks {cli.Name}";
+        if (home is null) return new DoctorCheck(name, DoctorStatus.Fail, "HOME is not set", "set HOME");
+        var (command, prefix) = HookCommand.SelfCommand();
+        var line = HookInstaller.CommandLine(command, prefix, cli);
+        try
+        {
+            var scopes = repoRoot is null ? new[] { HookScope.User } : [HookScope.User, HookScope.Project];
+            foreach (var scope in scopes)
+            {
+                var outcome = HookInstaller.Install(cli, HookInstaller.FileOf(cli, scope, home, repoRoot), line, checkOnly: true);
+                if (!outcome.Changed) return new DoctorCheck(name, DoctorStatus.Pass, $"installed in {outcome.Path}; {HookCommands.Trap(cli, scope)}");
+            }
+            return new DoctorCheck(name, DoctorStatus.Warn,
+                $"Baton's hooks are missing or outdated in {HookInstaller.FileOf(cli, HookScope.User, home, repoRoot)}: no live activity, waiting queue or drafted handoffs from {cli.Name}",
+                $"`baton hooks install --{cli.Name}` (keeping your other entries); {HookCommands.Trap(cli, HookScope.User)}");
+        }
+        catch (UsageException ex)
+        {
+            return new DoctorCheck(name, DoctorStatus.Fail, "settings cannot be read", ex.Message);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Baton.Cli.Hooks;
 using Baton.Cli.Launch;
 using Baton.Cli.Output;
 using Baton.Core.Ventures;
@@ -116,10 +117,25 @@ public static class LaunchCommand
         var home = runtime.Environment.GetValueOrDefault("HOME") ?? throw new UsageException("HOME is not set: Baton needs it to find the agent CLI's config.");
         var registration = McpRegistration.Register(cli, repo, home, mcpCommand, mcpArgs, ChildEnvironment.SetIn(baton));
 
+        // 6b. Baton's hooks in the CLI's own user settings (user level: no trust prompt per worktree, §15).
+        string hooksNote;
+        try
+        {
+            var (hookCommand, hookPrefix) = HookCommand.SelfCommand();
+            var hooks = HookInstaller.Install(cli, HookInstaller.FileOf(cli, HookScope.User, home, repo), HookInstaller.CommandLine(hookCommand, hookPrefix, cli));
+            hooksNote = $"hooks {(hooks.Changed ? "installed in" : "already in")} {hooks.Path}";
+        }
+        catch (Exception ex) when (ex is UsageException or IOException or UnauthorizedAccessException)
+        {
+            // The agent works without hooks; Baton just learns less. Say so and launch.
+            hooksNote = "hooks not installed: " + ex.Message;
+        }
+
         runtime.Error.WriteLine($"baton: launching {cli.Name} for {venture.Name} ({venture.Code}) in {repo}; " +
                                 $"{secrets.Count} secret{(secrets.Count == 1 ? "" : "s")} from {secretsConfig.Provider}; " +
                                 $"MCP {(registration.Changed ? "registered in" : "already in")} {registration.Path}" +
-                                (registration.ApprovalPath is { } approval ? $", approved for this project in {approval} (enabledMcpjsonServers)" : "") + ". " +
+                                (registration.ApprovalPath is { } approval ? $", approved for this project in {approval} (enabledMcpjsonServers)" : "") + "; " +
+                                hooksNote + ". " +
                                 $"({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms)");
 
         // 7. Spawn with inherited stdio; the agent's exit code is ours.

@@ -1,6 +1,7 @@
 using Baton.Mcp.Hosting;
 using System.CommandLine;
 using Baton.Mcp;
+using Baton.Cli.Hooks;
 
 namespace Baton.Cli.Commands;
 
@@ -32,8 +33,12 @@ public static class McpCommand
             await using var backend = new BackendSource(mode, BatonConnection.LabelOf(settings), keyConfigured, async openToken =>
             {
                 var services = await BatonConnection.OpenAsync(settings, openToken, longRunning: true);
+                // Forwarding what the hooks left in the outbox starts with the services, in the background (§15).
+                var sender = services.Activity is { } activity
+                    ? new BackgroundHookSender(settings.DataDir, activity, TimeProvider.System, runtime.Error)
+                    : null;
                 return new OpenedBackend(new BatonBackend(services.Sessions, services.Handoffs, services.Ventures, services.Notes, services.Docs,
-                    mode, services.Label, keyConfigured, services.Tasks, services.Activity), services);
+                    mode, services.Label, keyConfigured, services.Tasks, services.Activity), new ClosesInOrder(sender, services));
             });
             var options = new BatonMcpOptions
             {
@@ -49,5 +54,15 @@ public static class McpCommand
             return ExitCodes.Ok;
         }, ct));
         return command;
+    }
+}
+
+/// <summary>Stops the hook sender before closing the services it sends through.</summary>
+internal sealed class ClosesInOrder(IAsyncDisposable? first, IAsyncDisposable second) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        if (first is not null) await first.DisposeAsync();
+        await second.DisposeAsync();
     }
 }

@@ -85,6 +85,24 @@ public sealed class JsoncText
         return With(last.End, last.End, ", " + item);
     }
 
+    /// <summary>
+    /// Appends <paramref name="value"/> to the array at <paramref name="path"/> on a line of its own, indented like the
+    /// last item (for lists of objects, where <see cref="Append"/>'s same-line form would be hard to read).
+    /// </summary>
+    public JsoncText AppendLine(IReadOnlyList<string> path, JsonNode value)
+    {
+        var array = At(path) ?? throw new InvalidOperationException("no array at " + string.Join('.', path));
+        if (array.Items.Count == 0)
+        {
+            var outer = IndentOf(array.Start);
+            var inner = outer + "  ";
+            return With(array.Start + 1, array.End - 1, "\n" + inner + Serialize(value, inner) + "\n" + outer);
+        }
+        var last = array.Items[^1];
+        var indent = IndentOf(last.Start);
+        return With(last.End, last.End, ",\n" + indent + Serialize(value, indent));
+    }
+
     private (Span Parent, int Depth) Deepest(IReadOnlyList<string> path)
     {
         var current = Root;

@@ -84,6 +84,21 @@ public sealed class LaunchProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Launch_Twice_InstallsBatonsHooksInTheUsersClaudeSettingsOnce()
+    {
+        var settings = Path.Combine(_workspace.Home, ".claude", "settings.json");
+
+        var first = await _workspace.RunAsync("launch", "alpha");
+        var afterFirst = File.ReadAllText(settings);
+        var second = await _workspace.RunAsync("launch", "alpha");
+
+        Assert.Contains($"hooks installed in {settings}", first.Error);
+        Assert.Contains($"hooks already in {settings}", second.Error);
+        Assert.Equal(afterFirst, File.ReadAllText(settings));
+        Assert.Contains(" hook claude", afterFirst);
+    }
+
+    [Fact]
     public async Task Launch_Gemini_AddsServerWithEnvMappingsAndNoRedactionAllowance()
     {
         var settings = Path.Combine(_workspace.Home, ".gemini", "settings.json");
