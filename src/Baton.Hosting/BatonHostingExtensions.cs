@@ -57,6 +57,7 @@ public static class BatonHostingExtensions
         services.AddSingleton(options.Orchestration);
         services.AddSingleton<OrchestrationSignals>();
         services.AddSingleton<IBriefingSourceStore>(sp => sp.GetRequiredService<IBatonStore>());
+        services.AddSingleton<IClaimStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<BatonServiceFactory>();
 
         services.AddSingleton<IHostedService, PurgeService>();

@@ -2,6 +2,7 @@ global using Filter = Baton.Storage.Relational.Filter<Baton.Storage.Postgres.Pos
 global using ListFilters = Baton.Storage.Relational.ListFilters<Baton.Storage.Postgres.PostgresDialect>;
 global using Rows = Baton.Storage.Relational.Rows<Baton.Storage.Postgres.PostgresDialect>;
 global using OrchestrationRows = Baton.Storage.Relational.OrchestrationRows<Baton.Storage.Postgres.PostgresDialect>;
+global using ClaimRows = Baton.Storage.Relational.ClaimRows<Baton.Storage.Postgres.PostgresDialect>;
 using System.Data.Common;
 using Baton.Storage.Relational;
 

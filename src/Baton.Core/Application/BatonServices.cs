@@ -1,5 +1,6 @@
 using Baton.Core.Alerts;
 using Baton.Core.Briefing;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
@@ -23,7 +24,8 @@ public sealed record BatonServices(
     IAlertService Alerts,
     ICadenceService Cadence,
     IAgentService Agents,
-    ITaskService Tasks);
+    ITaskService Tasks,
+    IClaimService Claims);
 
 /// <summary>
 /// Makes <see cref="BatonServices"/> for a caller from the store's narrow ports. One per process, made by the
@@ -42,6 +44,7 @@ public sealed class BatonServiceFactory(
     OrchestrationOptions orchestrationOptions,
     OrchestrationSignals signals,
     IBriefingSourceStore briefingSources,
+    IClaimStore claims,
     BatonCore core)
 {
     private BatonCore _core = core;
@@ -60,7 +63,7 @@ public sealed class BatonServiceFactory(
         var core = _core;
         var briefing = new SodBriefing(briefingSources, orchestration, core.Options);
         return new BatonServices(
-            new SessionService(sessions, ventures, briefing, core, caller),
+            new SessionService(sessions, ventures, briefing, new SodClaims(claims, core, caller), core, caller),
             new HandoffService(handoffs, ventures, core, caller),
             new VentureService(ventures, caller),
             new KeyService(keys, ventures, core, caller),
@@ -70,7 +73,8 @@ public sealed class BatonServiceFactory(
             new AlertService(alerts, ventures, core, caller),
             new CadenceService(alerts, ventures, core, caller),
             new AgentService(orchestration, machines, core, orchestrationOptions, signals, caller),
-            new TaskService(orchestration, ventures, core, orchestrationOptions, signals, caller));
+            new TaskService(orchestration, ventures, core, orchestrationOptions, signals, caller),
+            new ClaimService(claims, sessions, ventures, core, caller));
     }
 
     /// <summary>

@@ -17,6 +17,7 @@ public sealed class IdGenerator(TimeProvider clock)
     public const string Cadence = "cad";
     public const string Task = "task";
     public const string Agent = "agent";
+    public const string Claim = "claim";
 
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32
     private readonly object _gate = new();
