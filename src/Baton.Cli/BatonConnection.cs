@@ -1,5 +1,6 @@
 using Baton.Client;
 using Baton.Core.Alerts;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
@@ -50,6 +51,7 @@ public sealed class BatonConnection : IAsyncDisposable
     public ICadenceService Cadence { get; private init; } = null!;
     public IAgentService Agents { get; private init; } = null!;
     public ITaskService Tasks { get; private init; } = null!;
+    public IClaimService Claims { get; private init; } = null!;
 
     /// <summary>Local mode: the open store (test seam, to see what the settings reached); null in server mode.</summary>
     internal Baton.Core.Storage.IBatonStore? LocalStore =>
@@ -80,6 +82,7 @@ public sealed class BatonConnection : IAsyncDisposable
                 Cadence = client,
                 Agents = client,
                 Tasks = client,
+                Claims = client,
             };
         }
 
@@ -97,6 +100,7 @@ public sealed class BatonConnection : IAsyncDisposable
             Cadence = local.Cadence,
             Agents = local.Agents,
             Tasks = local.Tasks,
+            Claims = local.Claims,
         };
     }
 

@@ -1,6 +1,7 @@
 using Baton.Core.Alerts;
 using Baton.Core.Application;
 using Baton.Core.Briefing;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;

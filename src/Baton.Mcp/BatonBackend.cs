@@ -1,3 +1,4 @@
+using Baton.Core.Claims;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
 using Baton.Core.Orchestration;
@@ -18,6 +19,7 @@ public enum BackendMode { Server, Local }
 /// <param name="Label">Where the data lives, for people: the server URL or <c>local: &lt;db path&gt;</c>.</param>
 /// <param name="KeyConfigured">Server mode only: whether <c>BATON_KEY</c> is set (local mode needs no key).</param>
 /// <param name="Tasks">The orchestrator's queue (<c>task_create</c>, <c>tasks</c>, <c>task_status</c>); null when not offered.</param>
+/// <param name="Claims">Claims (<c>claim</c>, <c>release</c>, <c>claims</c>); null when not offered.</param>
 public sealed record BatonBackend(
     ISessionService Sessions,
     IHandoffService Handoffs,
@@ -27,4 +29,5 @@ public sealed record BatonBackend(
     BackendMode Mode,
     string Label,
     bool KeyConfigured,
-    ITaskService? Tasks = null);
+    ITaskService? Tasks = null,
+    IClaimService? Claims = null);

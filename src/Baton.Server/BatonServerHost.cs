@@ -183,6 +183,7 @@ public static class BatonServerHost
         app.MapMachinesApi();
         app.MapAgentsApi();
         app.MapTasksApi();
+        app.MapClaimsApi();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Baton.Core.Briefing;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
 using Baton.Core.Requests;
@@ -99,11 +100,13 @@ public sealed partial class PostgresBatonStore
         var cadence = rest.Add(CadenceQuery(q.CadenceScopes));
         var webhooks = AddWebhookStats(rest, q.WebhookVenture);
         var signature = rest.Add(SchemaSignatureQuery);
+        // In the same batch as the rest: the claims section costs no round trip of its own.
+        Func<Page<Claim>?> claims = q.Claims is { } c ? rest.Add(ListClaimsQuery(c, q.Now, q.StaleAfter)) : () => null;
         rest.Add("COMMIT");
 
         return async () => new BriefingSources(
             last(), addressed(), active(), [.. notes.Select(n => n())], docs(), full(), requirements(), open(), allOpen(), stale(),
-            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false));
+            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false), claims());
     }
 
     /// <summary>What <see cref="SearchNotesAsync(NoteQuery, CancellationToken)"/> answers for a query without search words: the briefing lists notes, it never searches.</summary>

@@ -34,8 +34,11 @@ internal static class ClaimRows<TDialect> where TDialect : ISqlDialect
         filter.Equal("venture", query.Venture);
         filter.Equal("repo", query.Repo);
         filter.Equal("session_id", query.SessionId);
-        if (query.ExceptSessionId is { } except)
-            filter.Add($"session_id <> {Filter<TDialect>.Parameter("except_session")}", Filter<TDialect>.Arg("except_session", except));
+        if (query.ExceptAgent is { } agent)
+            filter.Add(
+                "NOT EXISTS (SELECT 1 FROM sessions o WHERE o.id = claims.session_id " +
+                $"AND o.agent = {Filter<TDialect>.Parameter("except_agent")} AND o.track = {Filter<TDialect>.Parameter("except_track")})",
+                Filter<TDialect>.Arg("except_agent", agent), Filter<TDialect>.Arg("except_track", query.ExceptTrack ?? Baton.Core.Sessions.Session.DefaultTrack));
         return filter;
     }
 

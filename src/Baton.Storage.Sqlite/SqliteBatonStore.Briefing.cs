@@ -54,7 +54,8 @@ public sealed partial class SqliteBatonStore
             CountAlerts(db, q.PossiblyStaleAlerts),
             ListCadence(db, q.CadenceScopes),
             WebhookStatsOf(db, q.WebhookVenture),
-            CheckSchema(db));
+            CheckSchema(db),
+            q.Claims is { } claims ? ListClaims(db, claims, q.Now, q.StaleAfter) : null);
     }
 
     /// <summary>What <see cref="SearchNotesAsync(NoteQuery, CancellationToken)"/> answers for a query without search words: the briefing lists notes, it never searches.</summary>

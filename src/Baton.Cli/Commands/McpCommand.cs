@@ -33,7 +33,7 @@ public static class McpCommand
             {
                 var services = await BatonConnection.OpenAsync(settings, openToken, longRunning: true);
                 return new OpenedBackend(new BatonBackend(services.Sessions, services.Handoffs, services.Ventures, services.Notes, services.Docs,
-                    mode, services.Label, keyConfigured, services.Tasks), services);
+                    mode, services.Label, keyConfigured, services.Tasks, services.Claims), services);
             });
             var options = new BatonMcpOptions
             {

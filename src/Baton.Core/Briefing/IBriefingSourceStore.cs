@@ -1,4 +1,5 @@
 using Baton.Core.Alerts;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
@@ -32,7 +33,8 @@ public interface IBriefingSourceStore
 /// port's method means. <see cref="LastHandoff"/>: only the newest handoff it selects is read (no total, no page).
 /// <see cref="Notes"/>: lists, without search words. <see cref="AllOpenAlerts"/> and <see cref="PossiblyStaleAlerts"/> are counted only.
 /// <see cref="CadenceScopes"/> null means every scope. <see cref="WebhookVenture"/>: whose deliveries the health
-/// check counts. <see cref="Now"/> and <see cref="StaleAfter"/> judge session staleness.
+/// check counts. <see cref="Now"/> and <see cref="StaleAfter"/> judge session staleness (and so which claims are held).
+/// <see cref="Claims"/>: the other sessions' held claims in the session's repo (null: not read).
 /// </summary>
 public sealed record BriefingSourceQuery(
     HandoffQuery LastHandoff,
@@ -47,7 +49,8 @@ public sealed record BriefingSourceQuery(
     IReadOnlyList<string>? CadenceScopes,
     string? WebhookVenture,
     DateTimeOffset Now,
-    TimeSpan StaleAfter);
+    TimeSpan StaleAfter,
+    ClaimQuery? Claims = null);
 
 /// <summary>
 /// The answers to a <see cref="BriefingSourceQuery"/>, part for part, from one snapshot. <see cref="Notes"/> follows
@@ -66,7 +69,8 @@ public sealed record BriefingSources(
     long PossiblyStaleAlerts,
     IReadOnlyList<CadenceItem> Cadence,
     WebhookStats Webhooks,
-    SchemaCheck Schema);
+    SchemaCheck Schema,
+    Page<Claim>? Claims = null);
 
 /// <summary>What <see cref="IBriefingSourceStore.StartOrResumeSessionAndReadBriefingAsync"/> did and read.</summary>
 public sealed record SodStart(SodOutcome Outcome, BriefingSources Sources);

@@ -1,4 +1,5 @@
 using Baton.Core.Alerts;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
@@ -35,7 +36,8 @@ internal sealed class SodBriefing(IBriefingSourceStore store, IOrchestrationStor
         var queue = await LoadQueueAsync(venture, session, ct);
         var text = BriefingBuilder.Build(new BriefingInput(
             venture, session, start.Outcome.Resumed, request.ServerLabel, last, addressed, others, request.BudgetChars, now,
-            knowledge, Operations(venture, sources, now), queue));
+            knowledge, Operations(venture, sources, now), queue,
+            sources.Claims is { } claims ? new ListResult<Claim>(claims.Items, claims.Total) : null));
 
         return new SodBriefingResult(start.Outcome, session, last, addressed, others, text,
             new ListResult<DocSummary>(knowledge.Docs, knowledge.Docs.Count), knowledge.Audit, knowledge.Notes);
@@ -66,7 +68,8 @@ internal sealed class SodBriefing(IBriefingSourceStore store, IOrchestrationStor
             CadenceScopes: venture.Platform ? [venture.Code, Venture.Global] : [venture.Code],
             WebhookVenture: venture.Code,
             Now: now,
-            StaleAfter: staleAfter);
+            StaleAfter: staleAfter,
+            Claims: new ClaimQuery(venture.Code, candidate.Repo, null, PageRequest.First(SodListLimit), candidate.Agent, candidate.Track));
     }
 
     /// <summary>Enterprise notes in briefing order with the sum of the three exact totals, the docs index and the audit.</summary>

@@ -43,7 +43,9 @@ public enum ClaimResult { Granted, AlreadyHeld, Refused, SessionNotFound, Sessio
 public sealed record ClaimOutcome(ClaimResult Result, Claim? Claim, IReadOnlyList<Claim> Holders);
 
 /// <summary>
-/// A filter over held claims; null means any. <see cref="ExceptSessionId"/> leaves one session's claims out (the
-/// briefing shows the <i>other</i> sessions' claims).
+/// A filter over held claims; null means any. <see cref="ExceptAgent"/> with <see cref="ExceptTrack"/> leaves out the
+/// claims of sessions of that agent and track: the briefing shows the <i>other</i> sessions' claims, and is read before
+/// it knows which session SOD resumed — the tuple (agent, venture, repo, track) has one active session, so in a query
+/// of one venture and repo this is the caller's session.
 /// </summary>
-public sealed record ClaimQuery(string? Venture, string? Repo, string? SessionId, PageRequest Page, string? ExceptSessionId = null);
+public sealed record ClaimQuery(string? Venture, string? Repo, string? SessionId, PageRequest Page, string? ExceptAgent = null, string? ExceptTrack = null);

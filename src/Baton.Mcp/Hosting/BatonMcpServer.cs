@@ -48,7 +48,7 @@ public static class BatonMcpServer
         builder.WithTools<SessionTools>().WithTools<KnowledgeTools>().WithTools<WorkQueueTools>();
         if (options.Tools == ToolSet.All)
         {
-            builder.WithTools<SetupTools>().WithTools<KnowledgeEditTools>().WithTools<IssueTools>().WithTools<TaskTools>();
+            builder.WithTools<SetupTools>().WithTools<KnowledgeEditTools>().WithTools<IssueTools>().WithTools<TaskTools>().WithTools<ClaimTools>();
         }
         builder.WithPrompts<SessionPrompts>();
         return builder;
