@@ -17,6 +17,6 @@ public sealed class HttpServiceContractTests : ServiceContractTests
             client.Dispose();
             await server.StopAsync();
             directory.Dispose();
-        }) { Agents = client, Tasks = client };
+        }) { Agents = client, Tasks = client, Claims = client };
     }
 }
