@@ -35,6 +35,8 @@ public static class GuardCommand
         var command = new Command("install",
             "Install the pre-commit hook in this repository. A pre-commit hook already there is kept: it is moved to " +
             ChainedName + " and runs first, and its failure still stops the commit with its exit code. Idempotent.");
+        var json = CommonOptions.Json();
+        command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
             var hooks = await HooksDirectoryOrNullAsync(runtime.WorkingDirectory, ct);
@@ -61,6 +63,11 @@ public static class GuardCommand
             File.WriteAllText(hook, HookScript(BatonCommandLine()));
             if (!OperatingSystem.IsWindows())
                 File.SetUnixFileMode(hook, File.GetUnixFileMode(hook) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            if (parse.GetValue(json))
+            {
+                Verb.WriteJson(runtime.Out, new GuardInstalled(hook, File.Exists(chained) ? chained : null));
+                return ExitCodes.Ok;
+            }
             runtime.Out.WriteLine($"Installed the claims guard in {hook}." +
                                   (kept ? $" Your pre-commit hook is kept as {chained} and runs first." :
                                       File.Exists(chained) ? $" {chained} still runs first." : ""));
@@ -102,6 +109,8 @@ public static class GuardCommand
             "What the hook runs: refuse (exit 1) when a staged file is held exclusively by another live session, naming the file and its holder. " +
             "The committer's session is the one `baton sod` remembered for this agent, repo and track. " +
             "Baton unreachable or failing: the commit goes through, with one line on stderr. " + OffVariable + "=off: one commit goes through unchecked.");
+        var json = new Option<bool>("--json") { Description = "Also print the files held by others as JSON on stdout (the messages stay on stderr)." };
+        command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
             if (runtime.Environment.TryGetValue(OffVariable, out var off) && string.Equals(off.Trim(), "off", StringComparison.OrdinalIgnoreCase))
@@ -111,7 +120,7 @@ public static class GuardCommand
             }
             try
             {
-                return await CheckAsync(runtime, parse, ct);
+                return await CheckAsync(runtime, parse, parse.GetValue(json), ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -124,10 +133,14 @@ public static class GuardCommand
         return command;
     }
 
-    private static async Task<int> CheckAsync(CliRuntime runtime, ParseResult parse, CancellationToken ct)
+    private static async Task<int> CheckAsync(CliRuntime runtime, ParseResult parse, bool json, CancellationToken ct)
     {
         var files = await StagedFilesAsync(runtime.WorkingDirectory, ct);
-        if (files.Count == 0) return ExitCodes.Ok;
+        if (files.Count == 0)
+        {
+            if (json) Verb.WriteJson(runtime.Out, new ClaimCheck([]));
+            return ExitCodes.Ok;
+        }
 
         var settings = Verb.LoadSettings(runtime, parse);
         if (settings.Validate() is { Count: > 0 } problems) throw new UsageException("the configuration has problems: " + string.Join(" ", problems));
@@ -137,6 +150,7 @@ public static class GuardCommand
         var agent = AgentName.Resolve(null, settings.Agent, null, runtime.HostName, runtime.Terminal);
         var own = new SessionStateFile(settings.DataDir).FindSessionIdOrNull(agent, repo, Baton.Core.Application.Targets.Track(null));
         var check = await services.Claims.CheckAsync(new CheckClaimsRequest(venture, repo, files, own), ct);
+        if (json) Verb.WriteJson(runtime.Out, check);
         if (check.Held.Count == 0) return ExitCodes.Ok;
 
         runtime.Error.WriteLine($"baton guard: commit refused — {check.Held.Count} staged file{(check.Held.Count == 1 ? "" : "s")} held exclusively by another live session:");
@@ -172,3 +186,6 @@ public static class GuardCommand
         return Path.GetFullPath(Path.Combine(directory, path.Stdout.Trim()));
     }
 }
+
+/// <summary>What <c>baton guard install --json</c> prints: the hook written and the kept hook it runs first (null when none).</summary>
+public sealed record GuardInstalled(string Hook, string? Chained);
