@@ -1,6 +1,7 @@
 using Baton.Client;
 using Baton.Core.Activity;
 using Baton.Core.Alerts;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
@@ -53,6 +54,7 @@ public sealed class BatonConnection : IAsyncDisposable
     public ITaskService Tasks { get; private init; } = null!;
     /// <summary>Hook events in and out: where the outbox's senders (<c>baton hook flush</c>, <c>baton mcp</c>) forward to.</summary>
     public IActivityService Activity { get; private init; } = null!;
+    public IClaimService Claims { get; private init; } = null!;
 
     /// <summary>Local mode: the open store (test seam, to see what the settings reached); null in server mode.</summary>
     internal Baton.Core.Storage.IBatonStore? LocalStore =>
@@ -84,6 +86,7 @@ public sealed class BatonConnection : IAsyncDisposable
                 Agents = client,
                 Tasks = client,
                 Activity = client,
+                Claims = client,
             };
         }
 
@@ -102,6 +105,7 @@ public sealed class BatonConnection : IAsyncDisposable
             Agents = local.Agents,
             Tasks = local.Tasks,
             Activity = local.Activity,
+            Claims = local.Claims,
         };
     }
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Baton.Core.Activity;
 using Baton.Core.Alerts;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
@@ -26,8 +27,8 @@ namespace Baton.Client;
 /// the same key still in flight) are retried with bounded exponential backoff and jitter. Failures reach the caller as
 /// <see cref="BatonException"/> with the server's code and detail, exactly as local mode throws them.
 /// </summary>
-public sealed class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, INoteService, IDocService, IMachineService, IAlertService, ICadenceService,
-    IAgentService, ITaskService, IActivityService, IDisposable
+public sealed partial class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, INoteService, IDocService, IMachineService, IAlertService, ICadenceService,
+    IAgentService, ITaskService, IActivityService, IClaimService, IDisposable
 {
     private readonly HttpClient _http;
     private readonly BatonClientOptions _options;

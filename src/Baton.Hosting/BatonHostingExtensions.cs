@@ -2,6 +2,7 @@ using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Application;
 using Baton.Core.Briefing;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
@@ -59,6 +60,7 @@ public static class BatonHostingExtensions
         services.AddSingleton(options.Orchestration);
         services.AddSingleton<OrchestrationSignals>();
         services.AddSingleton<IBriefingSourceStore>(sp => sp.GetRequiredService<IBatonStore>());
+        services.AddSingleton<IClaimStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<BatonServiceFactory>();
 
         services.AddSingleton<IHostedService, PurgeService>();

@@ -1,4 +1,5 @@
 using Baton.Core.Activity;
+using Baton.Core.Claims;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
 using Baton.Core.Orchestration;
@@ -20,6 +21,7 @@ public enum BackendMode { Server, Local }
 /// <param name="KeyConfigured">Server mode only: whether <c>BATON_KEY</c> is set (local mode needs no key).</param>
 /// <param name="Tasks">The orchestrator's queue (<c>task_create</c>, <c>tasks</c>, <c>task_status</c>); null when not offered.</param>
 /// <param name="Activity">Hook events and the waiting queue (<c>waiting</c>); null when not offered.</param>
+/// <param name="Claims">Claims (<c>claim</c>, <c>release</c>, <c>claims</c>); null when not offered.</param>
 public sealed record BatonBackend(
     ISessionService Sessions,
     IHandoffService Handoffs,
@@ -30,4 +32,5 @@ public sealed record BatonBackend(
     string Label,
     bool KeyConfigured,
     ITaskService? Tasks = null,
-    IActivityService? Activity = null);
+    IActivityService? Activity = null,
+    IClaimService? Claims = null);

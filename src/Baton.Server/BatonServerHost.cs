@@ -184,6 +184,7 @@ public static class BatonServerHost
         app.MapAgentsApi();
         app.MapTasksApi();
         app.MapActivityApi();
+        app.MapClaimsApi();
         return app;
     }
 

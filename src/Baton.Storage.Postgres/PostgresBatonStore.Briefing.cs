@@ -1,5 +1,6 @@
 using Baton.Core.Activity;
 using Baton.Core.Briefing;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Knowledge;
 using Baton.Core.Requests;
@@ -102,11 +103,13 @@ public sealed partial class PostgresBatonStore
         var signature = rest.Add(SchemaSignatureQuery);
         Func<Page<WaitingSession>?> waiting = q.Waiting is { } w ? rest.Add(ListWaitingQuery(w)) : () => null;
         var queue = AddBriefingQueue(rest, q.Queue);
+        // In the same batch as the rest: the claims section costs no round trip of its own.
+        Func<Page<Claim>?> claims = q.Claims is { } c ? rest.Add(ListClaimsQuery(c, q.Now, q.StaleAfter)) : () => null;
         rest.Add("COMMIT");
 
         return async () => new BriefingSources(
             last(), addressed(), active(), [.. notes.Select(n => n())], docs(), full(), requirements(), open(), allOpen(), stale(),
-            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false), queue(), waiting());
+            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false), queue(), waiting(), claims());
     }
 
     /// <summary>What <see cref="SearchNotesAsync(NoteQuery, CancellationToken)"/> answers for a query without search words: the briefing lists notes, it never searches.</summary>

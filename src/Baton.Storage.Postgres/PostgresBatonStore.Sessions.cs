@@ -153,6 +153,8 @@ public sealed partial class PostgresBatonStore
             }
 
             await InsertHandoffAsync(db, handoff, ct).ConfigureAwait(false);
+            // EOD releases the session's claims in its own transaction (docs/architecture.md §15 Claims).
+            await db.ExecuteAsync(ClaimRows.ReleaseAtEodSql, ct, ClaimRows.ReleaseAtEodArgs(sessionId, now)).ConfigureAwait(false);
             var ended = await db.FirstOrDefaultAsync($"UPDATE sessions SET eod_handoff_id = @handoff WHERE id = @id RETURNING {Rows.SessionColumns}",
                 Rows.Session, ct, ("id", sessionId), ("handoff", handoff.Id)).ConfigureAwait(false);
             return new EodOutcome(EodResult.Ended, ended, handoff);

@@ -3,6 +3,7 @@ global using ListFilters = Baton.Storage.Relational.ListFilters<Baton.Storage.Po
 global using Rows = Baton.Storage.Relational.Rows<Baton.Storage.Postgres.PostgresDialect>;
 global using OrchestrationRows = Baton.Storage.Relational.OrchestrationRows<Baton.Storage.Postgres.PostgresDialect>;
 global using ActivityRows = Baton.Storage.Relational.ActivityRows<Baton.Storage.Postgres.PostgresDialect>;
+global using ClaimRows = Baton.Storage.Relational.ClaimRows<Baton.Storage.Postgres.PostgresDialect>;
 using System.Data.Common;
 using Baton.Storage.Relational;
 

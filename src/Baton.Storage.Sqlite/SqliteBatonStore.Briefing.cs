@@ -56,7 +56,8 @@ public sealed partial class SqliteBatonStore
             WebhookStatsOf(db, q.WebhookVenture),
             CheckSchema(db),
             BriefingQueue(db, q.Queue),
-            q.Waiting is { } waiting ? ListWaiting(db, waiting) : null);
+            q.Waiting is { } waiting ? ListWaiting(db, waiting) : null,
+            q.Claims is { } claims ? ListClaims(db, claims, q.Now, q.StaleAfter) : null);
     }
 
     /// <summary>What <see cref="SearchNotesAsync(NoteQuery, CancellationToken)"/> answers for a query without search words: the briefing lists notes, it never searches.</summary>

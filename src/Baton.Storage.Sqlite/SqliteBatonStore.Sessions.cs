@@ -100,6 +100,8 @@ public sealed partial class SqliteBatonStore
 
             InsertHandoff(db, handoff);
             db.Execute("UPDATE sessions SET eod_handoff_id = $handoff WHERE id = $id", ("$id", sessionId), ("$handoff", handoff.Id));
+            // EOD releases the session's claims in its own transaction (docs/architecture.md §15 Claims).
+            db.Execute(ClaimRows.ReleaseAtEodSql, ClaimRows.ReleaseAtEodArgs(sessionId, now));
             return new EodOutcome(EodResult.Ended, FindStoredSession(db, sessionId), handoff);
         }, ct);
     }

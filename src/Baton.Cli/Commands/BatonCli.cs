@@ -34,6 +34,8 @@ public static class BatonCli
         root.Subcommands.Add(AgentCommands.Build(runtime));
         root.Subcommands.Add(TaskCommands.Build(runtime));
         foreach (var command in ActivityCommands.Build(runtime)) root.Subcommands.Add(command);
+        foreach (var command in ClaimCommands.Build(runtime)) root.Subcommands.Add(command);
+        root.Subcommands.Add(GuardCommand.Build(runtime));
         foreach (var command in ProjectCommands.Build(runtime)) root.Subcommands.Add(command);
         root.Subcommands.Add(TmuxSessionCommand.Build(runtime));
         root.Subcommands.Add(DoctorCommand.Build(runtime));

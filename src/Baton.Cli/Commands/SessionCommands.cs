@@ -27,11 +27,12 @@ public static class SessionCommands
         var commit = new Option<string>("--commit") { Description = "Current commit SHA. Default: HEAD here." };
         var issue = CommonOptions.Issue("The issue this session works on.");
         var budget = new Option<int?>("--budget") { Description = "Briefing character budget (default 12,000)." };
+        var noClaim = new Option<bool>("--no-claim") { Description = "With --issue: do not claim the issue (SOD claims it shared by default)." };
         var json = CommonOptions.Json();
 
         var command = new Command("sod", "Start of day: resume this agent's session for the repo and track, or start one, and print the briefing.\n" +
                                          "The session id is remembered in <data-dir>/cli-sessions.json for heartbeat, update and eod.");
-        foreach (Option option in new Option[] { agent, venture, repo, track, cli, branch, commit, issue, budget, json }) command.Options.Add(option);
+        foreach (Option option in new Option[] { agent, venture, repo, track, cli, branch, commit, issue, budget, noClaim, json }) command.Options.Add(option);
 
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
@@ -43,7 +44,8 @@ public static class SessionCommands
                 Branch: parse.GetValue(branch),
                 CommitSha: parse.GetValue(commit),
                 IssueNumber: parse.GetValue(issue),
-                BudgetChars: parse.GetValue(budget));
+                BudgetChars: parse.GetValue(budget),
+                ClaimIssue: parse.GetValue(noClaim) ? false : null);
             var frontEnd = CliTargets.FrontEnd(parse.GetValue(cli), context.Settings.Agent, runtime);
             var sod = await new SodHandler(GitWorkingTreeReader.Instance).RunAsync(arguments, frontEnd, runtime.WorkingDirectory,
                 context.Services.Sessions, context.Services.Ventures, token);
@@ -69,6 +71,12 @@ public static class SessionCommands
         output.WriteLine();
         output.WriteLine($"Session {answer.Session.Id} {(answer.Resumed ? "resumed" : "started")}. " +
                          $"Heartbeat every ~{answer.Heartbeat.HeartbeatIntervalSeconds / 60} min (next by {Text.When(answer.Heartbeat.NextHeartbeatAt)}): `baton heartbeat`.");
+        if (answer.IssueClaim is { } claim)
+        {
+            output.WriteLine(claim.ClaimId is not null
+                ? $"Issue #{claim.IssueNumber} claimed (shared) as {claim.ClaimId}; EOD releases it."
+                : $"Issue #{claim.IssueNumber} not claimed: {claim.Refused}");
+        }
     }
 
     // ---- heartbeat ----

@@ -1,6 +1,7 @@
 using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Briefing;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
@@ -25,7 +26,8 @@ public sealed record BatonServices(
     ICadenceService Cadence,
     IAgentService Agents,
     ITaskService Tasks,
-    IActivityService Activity);
+    IActivityService Activity,
+    IClaimService Claims);
 
 /// <summary>
 /// Makes <see cref="BatonServices"/> for a caller from the store's narrow ports. One per process, made by the
@@ -45,6 +47,7 @@ public sealed class BatonServiceFactory(
     OrchestrationOptions orchestrationOptions,
     OrchestrationSignals signals,
     IBriefingSourceStore briefingSources,
+    IClaimStore claims,
     BatonCore core)
 {
     private BatonCore _core = core;
@@ -63,7 +66,7 @@ public sealed class BatonServiceFactory(
         var core = _core;
         var briefing = new SodBriefing(briefingSources, core.Options);
         return new BatonServices(
-            new SessionService(sessions, ventures, briefing, core, caller),
+            new SessionService(sessions, ventures, briefing, new SodClaims(claims, core, caller), core, caller),
             new HandoffService(handoffs, ventures, core, caller),
             new VentureService(ventures, caller),
             new KeyService(keys, ventures, core, caller),
@@ -74,7 +77,8 @@ public sealed class BatonServiceFactory(
             new CadenceService(alerts, ventures, core, caller),
             new AgentService(orchestration, machines, core, orchestrationOptions, signals, caller),
             new TaskService(orchestration, ventures, core, orchestrationOptions, signals, caller),
-            new ActivityService(activity, sessions, ventures, core, caller));
+            new ActivityService(activity, sessions, ventures, core, caller),
+            new ClaimService(claims, sessions, ventures, core, caller));
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ public sealed record SodArguments(
     string? CommitSha = null,
     int? IssueNumber = null,
     int? BudgetChars = null,
-    DocsFormat? DocsFormat = null);
+    DocsFormat? DocsFormat = null,
+    bool? ClaimIssue = null);
 
 /// <summary>The SOD answer, with what the handler worked out on the way: the venture, the agent and the working tree.</summary>
 public sealed record SodResult(SodResponse Answer, Venture Venture, string Agent, WorkingTree Tree);
@@ -55,7 +56,8 @@ public sealed class SodHandler(IWorkingTreeReader trees)
             CommitSha: arguments.CommitSha ?? (here ? tree.CommitSha : null),
             IssueNumber: issue,
             BudgetChars: budget,
-            DocsFormat: arguments.DocsFormat), ct);
+            DocsFormat: arguments.DocsFormat,
+            ClaimIssue: arguments.ClaimIssue), ct);
         return new SodResult(answer, venture, agent, tree);
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Baton.Core.Activity;
 using Baton.Core.Alerts;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
@@ -28,7 +29,8 @@ internal sealed record BriefingInput(
     BriefingKnowledge? Knowledge = null,
     BriefingOperations? Operations = null,
     BriefingQueue? Queue = null,
-    ListResult<WaitingSession>? Waiting = null);
+    ListResult<WaitingSession>? Waiting = null,
+    ListResult<Claim>? Claims = null);
 
 /// <summary>
 /// The orchestrator's side of a briefing (issue 14): the venture's exact task counts per state, and the venture's open
@@ -133,6 +135,7 @@ internal static class BriefingBuilder
         };
         if (input.Waiting is { } waiting) sections.Add(WaitingSection(venture, waiting, input.Now));
         if (input.Queue is { } queue) sections.Add(QueueSection(venture, queue, input.BudgetChars));
+        if (input.Claims is { } claims) sections.Add(ClaimsSection(session, claims, input.Now));
         if (input.Operations is { } operations) sections.AddRange(OperationsSections(venture, operations, input.Now, input.BudgetChars));
         if (input.Knowledge is { } knowledge) sections.AddRange(KnowledgeSections(venture, knowledge, input.Now));
         return BriefingComposer.Compose(Header(input), sections, input.BudgetChars);
@@ -315,6 +318,30 @@ internal static class BriefingBuilder
     }
 
     public const string QueueTitle = "Your tasks";
+
+    public const string ClaimsTitle = "Claims in this repo";
+    public const string ClaimsEmptyText = "No other session holds a claim in this repo.";
+
+    /// <summary>
+    /// The other live sessions' claims in the session's repo (docs/architecture.md §15 Claims), newest first, with the
+    /// exact total read in the briefing's snapshot. Not P0: a claim that matters refuses the claim or the commit that
+    /// meets it, naming its holder, so the smallest budgets keep their room for the P0 facts.
+    /// </summary>
+    private static BriefingSection ClaimsSection(Session session, ListResult<Claim> claims, DateTimeOffset now) =>
+        new(ClaimsTitle,
+            Weight: 2,
+            Items: claims.Items.Select(c => ClaimItem(c, now)).ToList(),
+            Total: claims.Total,
+            FetchHint: $"`baton claims --repo {BriefingText.OneLine(session.Repo)}`",
+            EmptyText: ClaimsEmptyText,
+            ShortTitle: "claims");
+
+    private static BriefingItem ClaimItem(Claim c, DateTimeOffset now)
+    {
+        var target = c.IssueNumber is { } issue ? $"issue #{issue}" : string.Join(" ", c.Files.Select(f => BriefingText.Inline(f, NameChars)));
+        var mode = c.Mode == ClaimMode.Exclusive ? "exclusive" : "shared";
+        return new BriefingItem($"- **{Bold(c.Agent)}** · {mode} · {target} · since {Age(now - c.CreatedAt)} ago · {BriefingText.Inline(c.Id)} · {BriefingText.Inline(c.SessionId)}");
+    }
 
     /// <summary>The smallest budget whose briefing carries the queue's counts line.</summary>
     public const int QueueCountsMinBudget = 2_000;

@@ -1,5 +1,6 @@
 using Baton.Core.Activity;
 using Baton.Core.Alerts;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
@@ -35,7 +36,8 @@ public interface IBriefingSourceStore
 /// <see cref="CadenceScopes"/> null means every scope. <see cref="WebhookVenture"/>: whose deliveries the health
 /// check counts. <see cref="Now"/> and <see cref="StaleAfter"/> judge session staleness. <see cref="Queue"/>: the
 /// task queue's counts and the caller's agent and tasks (<see cref="BriefingQueueQuery"/>). <see cref="Waiting"/>: the
-/// venture's sessions waiting for a human (null: not read).
+/// venture's sessions waiting for a human (null: not read). <see cref="Claims"/>: the
+/// other sessions' held claims in the session's repo (null: not read; staleness also judges which claims are held).
 /// </summary>
 public sealed record BriefingSourceQuery(
     HandoffQuery LastHandoff,
@@ -52,7 +54,8 @@ public sealed record BriefingSourceQuery(
     DateTimeOffset Now,
     TimeSpan StaleAfter,
     BriefingQueueQuery Queue,
-    WaitingQuery? Waiting = null);
+    WaitingQuery? Waiting = null,
+    ClaimQuery? Claims = null);
 
 /// <summary>
 /// The answers to a <see cref="BriefingSourceQuery"/>, part for part, from one snapshot. <see cref="Notes"/> follows
@@ -73,7 +76,8 @@ public sealed record BriefingSources(
     WebhookStats Webhooks,
     SchemaCheck Schema,
     BriefingQueueSources Queue,
-    Page<WaitingSession>? Waiting = null);
+    Page<WaitingSession>? Waiting = null,
+    Page<Claim>? Claims = null);
 
 /// <summary>What <see cref="IBriefingSourceStore.StartOrResumeSessionAndReadBriefingAsync"/> did and read.</summary>
 public sealed record SodStart(SodOutcome Outcome, BriefingSources Sources);

@@ -1,5 +1,6 @@
 using Baton.Core.Activity;
 using Baton.Core.Alerts;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
@@ -36,7 +37,8 @@ internal sealed class SodBriefing(IBriefingSourceStore store, CoreOptions option
         var text = BriefingBuilder.Build(new BriefingInput(
             venture, session, start.Outcome.Resumed, request.ServerLabel, last, addressed, others, request.BudgetChars, now,
             knowledge, Operations(venture, sources, now), queue,
-            sources.Waiting is { } waiting ? new ListResult<WaitingSession>(waiting.Items, waiting.Total) : null));
+            sources.Waiting is { } waiting ? new ListResult<WaitingSession>(waiting.Items, waiting.Total) : null,
+            sources.Claims is { } claims ? new ListResult<Claim>(claims.Items, claims.Total) : null));
 
         return new SodBriefingResult(start.Outcome, session, last, addressed, others, text,
             new ListResult<DocSummary>(knowledge.Docs, knowledge.Docs.Count), knowledge.Audit, knowledge.Notes);
@@ -72,7 +74,8 @@ internal sealed class SodBriefing(IBriefingSourceStore store, CoreOptions option
             Queue: new BriefingQueueQuery(venture.Code, candidate.Agent, PageRequest.First(SodListLimit)),
             // The caller's own session is the tuple's one active session once SOD has written, so leaving out the tuple
             // leaves out exactly the caller, and the total stays exact.
-            Waiting: new WaitingQuery(venture.Code, now, staleAfter, PageRequest.First(SodListLimit), candidate.Agent, candidate.Repo, candidate.Track));
+            Waiting: new WaitingQuery(venture.Code, now, staleAfter, PageRequest.First(SodListLimit), candidate.Agent, candidate.Repo, candidate.Track),
+            Claims: new ClaimQuery(venture.Code, candidate.Repo, null, PageRequest.First(SodListLimit), candidate.Agent, candidate.Track));
     }
 
     /// <summary>Enterprise notes in briefing order with the sum of the three exact totals, the docs index and the audit.</summary>

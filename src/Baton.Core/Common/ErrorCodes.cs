@@ -31,6 +31,8 @@ public static class ErrorCodes
     public const string TaskNotFound = "task_not_found";
     public const string LeaseLost = "lease_lost";
     public const string TaskStateConflict = "task_state_conflict";
+    public const string ClaimConflict = "claim_conflict";
+    public const string ClaimNotFound = "claim_not_found";
     public const string SecretDetected = "secret_detected";
     public const string PayloadTooLarge = "payload_too_large";
     public const string RequestTooLarge = "request_too_large";
@@ -72,6 +74,8 @@ public static class ErrorCodes
         [KeySecretLost] = (409, "The key was created, but the answer carrying its secret was lost"),
         [LeaseLost] = (409, "This epoch no longer holds the task's lease"),
         [TaskStateConflict] = (409, "The task's state does not allow this"),
+        [ClaimConflict] = (409, "Another live session holds a conflicting claim"),
+        [ClaimNotFound] = (404, "Unknown claim"),
         [PayloadTooLarge] = (413, "The handoff payload is too large"),
         [RequestTooLarge] = (413, "The request body is too large"),
         [IdempotencyKeyReused] = (422, "This Idempotency-Key was used with a different request"),

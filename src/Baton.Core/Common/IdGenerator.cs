@@ -19,6 +19,7 @@ public sealed class IdGenerator(TimeProvider clock)
     public const string Agent = "agent";
     /// <summary>Hook events (docs/architecture.md §15): minted by <c>baton hook</c> when the event enters the outbox.</summary>
     public const string Event = "evt";
+    public const string Claim = "claim";
 
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford base32
     private readonly object _gate = new();

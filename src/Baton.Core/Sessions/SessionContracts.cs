@@ -23,7 +23,8 @@ public sealed record SodRequest(
     string? CommitSha = null,
     int? IssueNumber = null,
     int? BudgetChars = null,
-    DocsFormat? DocsFormat = null);
+    DocsFormat? DocsFormat = null,
+    bool? ClaimIssue = null);
 
 public sealed record SodResponse(
     Session Session,
@@ -35,7 +36,8 @@ public sealed record SodResponse(
     string Briefing,
     ListResult<DocSummary>? Docs = null,
     DocAuditResult? DocAudit = null,
-    ListResult<Note>? Notes = null);
+    ListResult<Note>? Notes = null,
+    SodIssueClaim? IssueClaim = null);
 
 public sealed record HeartbeatResponse(Session Session, HeartbeatPlan Heartbeat);
 

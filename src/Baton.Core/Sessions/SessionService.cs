@@ -10,7 +10,7 @@ namespace Baton.Core.Sessions;
 /// Local implementation of <see cref="ISessionService"/> over the store: SOD, heartbeat, update, EOD and session lists
 /// (docs/architecture.md §4). One instance per caller; cheap to make.
 /// </summary>
-internal sealed class SessionService(ISessionStore sessions, IVentureStore ventures, ISodBriefing briefing, BatonCore core, Caller caller) : ISessionService
+internal sealed class SessionService(ISessionStore sessions, IVentureStore ventures, ISodBriefing briefing, ISodClaims claims, BatonCore core, Caller caller) : ISessionService
 {
     public async Task<SodResponse> SodAsync(SodRequest request, CancellationToken ct)
     {
@@ -64,9 +64,15 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
                 return touched.Session ?? outcome.Session;
             }, ct);
 
+        // The issue is claimed shared unless the caller said not to; after the briefing's snapshot, so SOD's own round
+        // trips stay what they were, and never failing SOD: a refusal is reported in the answer.
+        var issueClaim = request.IssueNumber is not null && request.ClaimIssue != false && b.Session.IssueNumber is not null
+            ? await claims.ClaimIssueAsync(b.Session, ct)
+            : null;
+
         var heartbeat = HeartbeatSchedule.Next(now, core.Random);
         return new SodResponse(b.Session, b.Outcome.Resumed, heartbeat, b.LastHandoff, b.AddressedHandoffs, b.OtherActiveSessions, b.Briefing,
-            b.Docs, b.DocAudit, b.Notes);
+            b.Docs, b.DocAudit, b.Notes, issueClaim);
     }
 
     public async Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct) =>

@@ -51,11 +51,12 @@ public sealed class SessionTools(ToolContext context)
         [Description("GitHub issue this session works on, if any.")] int? issue_number = null,
         [Description("How docs appear in the briefing: index (default), full, or none.")] string? docs_format = null,
         [Description("Briefing character budget, 1,000 to 1,000,000 (default 12,000).")] int? budget_chars = null,
+        [Description("With issue_number: claim the issue for this session, shared (default true); false leaves it unclaimed.")] bool? claim_issue = null,
         CancellationToken ct = default) =>
         ToolResults.GuardAsync(context.Backend, async () =>
         {
             var arguments = new SodArguments(agent, venture, repo, track, IssueNumber: issue_number, BudgetChars: budget_chars,
-                DocsFormat: Arguments.DocsFormat(docs_format, "docs_format"));
+                DocsFormat: Arguments.DocsFormat(docs_format, "docs_format"), ClaimIssue: claim_issue);
             var backend = await context.BackendAsync(ct);
             var result = await new SodHandler(GitWorkingTreeReader.Instance).RunAsync(arguments, context.FrontEnd(server),
                 context.Options.WorkingDirectory, backend.Sessions, backend.Ventures, ct);
@@ -67,6 +68,12 @@ public sealed class SessionTools(ToolContext context)
             text.Append(repoState.ToMarkdown()).Append('\n');
             text.Append($"\nSession `{sod.Session.Id}` ({(sod.Resumed ? "resumed" : "new")}) is remembered for `heartbeat`, `handoff` and `context`. ")
                 .Append($"Send a heartbeat by {Timestamp.ToWire(sod.Heartbeat.NextHeartbeatAt)} (every {sod.Heartbeat.HeartbeatIntervalSeconds} s).\n");
+            if (sod.IssueClaim is { } claim)
+            {
+                text.Append(claim.ClaimId is not null
+                    ? $"Issue #{claim.IssueNumber} is claimed for this session (shared, `{claim.ClaimId}`); ending the session releases it.\n"
+                    : $"Issue #{claim.IssueNumber} was not claimed: {claim.Refused}\n");
+            }
             return ToolResults.Ok(text.ToString(), new SodToolResult(sod, repoState));
         });
 

@@ -19,6 +19,7 @@ public sealed record ServiceSet(
     public IAgentService Agents { get; init; } = null!;
     public ITaskService Tasks { get; init; } = null!;
     public IActivityService Activity { get; init; } = null!;
+    public Baton.Core.Claims.IClaimService Claims { get; init; } = null!;
 
     ValueTask IAsyncDisposable.DisposeAsync() => Dispose();
 }

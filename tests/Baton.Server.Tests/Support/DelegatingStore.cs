@@ -1,6 +1,7 @@
 using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Briefing;
+using Baton.Core.Claims;
 using Baton.Core.Common;
 using Baton.Core.Fleet;
 using Baton.Core.Handoffs;
@@ -112,6 +113,11 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<IReadOnlyList<BatonTask>> FindTasksAsync(IReadOnlyList<string> ids, CancellationToken ct) => inner.FindTasksAsync(ids, ct);
     public Task<Page<BatonTask>> ListTasksAsync(TaskQuery query, CancellationToken ct) => inner.ListTasksAsync(query, ct);
     public Task<TaskCounts> CountTasksAsync(string? venture, CancellationToken ct) => inner.CountTasksAsync(venture, ct);
+    public Task<ClaimOutcome> InsertClaimAsync(Claim candidate, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) => inner.InsertClaimAsync(candidate, now, staleAfter, ct);
+    public Task<Claim?> FindClaimOrNullAsync(string id, CancellationToken ct) => inner.FindClaimOrNullAsync(id, ct);
+    public Task<Claim?> ReleaseClaimAsync(string id, DateTimeOffset now, CancellationToken ct) => inner.ReleaseClaimAsync(id, now, ct);
+    public Task<Page<Claim>> ListClaimsAsync(ClaimQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) => inner.ListClaimsAsync(query, now, staleAfter, ct);
+    public Task<IReadOnlyList<Claim>> ListHeldClaimsAsync(string venture, string repo, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) => inner.ListHeldClaimsAsync(venture, repo, now, staleAfter, ct);
     public Task<IReadOnlyList<TaskEvent>> ListTaskEventsAsync(string taskId, CancellationToken ct) => inner.ListTaskEventsAsync(taskId, ct);
     public Task<IReadOnlyList<TaskResult>> ListTaskResultsAsync(string taskId, CancellationToken ct) => inner.ListTaskResultsAsync(taskId, ct);
     public Task<IReadOnlyList<BatonTask>> ListAssignedTasksAsync(string agentId, string? venture, CancellationToken ct) => inner.ListAssignedTasksAsync(agentId, venture, ct);
