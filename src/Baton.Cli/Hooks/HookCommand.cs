@@ -67,18 +67,14 @@ public static class HookCommand
             var settings = BatonSettingsLoader.Load(flags, environment);
             StartupTrace.Mark("hook: settings loaded");
             var now = clock.GetUtcNow();
-            var id = new IdGenerator(clock).New(HookPayloads.IdPrefix);
+            var id = new IdGenerator(clock, Random.Shared).New(HookPayloads.IdPrefix);
             StartupTrace.Mark("hook: id minted");
-            var parsed = HookPayloads.Parse(cli, rest, stdin, now, id);
-            StartupTrace.Mark("hook: payload parsed");
-            var hookEvent = Fill(parsed, settings, environment);
+            // Not parsed here: the payload is kept as it came and parsed when the sender reads it (HookOutbox.Oldest),
+            // because JSON work costs a hook process more than its append.
+            var capture = Fill(new HookCapture(id, cli, rest, stdin), settings, environment);
             StartupTrace.Mark("hook: session file read");
 
-            using (var outbox = HookOutbox.Open(settings.DataDir))
-            {
-                StartupTrace.Mark("hook: outbox open");
-                outbox.Append(hookEvent, now);
-            }
+            HookOutbox.AppendOnce(settings.DataDir, capture, now);
             StartupTrace.Mark("hook: appended");
 
             if (startSender && !string.Equals(environment.GetValueOrDefault(FlushVariable), "off", StringComparison.OrdinalIgnoreCase))
@@ -97,15 +93,15 @@ public static class HookCommand
     /// sets), the venture (<c>BATON_VENTURE</c>), and — when the session file remembers exactly one session for that
     /// agent — the session and its repo. Anything else the server matches from the native session id and the cwd.
     /// </summary>
-    internal static HookEventInput Fill(HookEventInput hookEvent, BatonSettings settings, IReadOnlyDictionary<string, string> environment)
+    internal static HookCapture Fill(HookCapture capture, BatonSettings settings, IReadOnlyDictionary<string, string> environment)
     {
         var agent = string.IsNullOrWhiteSpace(settings.Agent) ? null : settings.Agent.Trim();
         var venture = environment.GetValueOrDefault("BATON_VENTURE") is { Length: > 0 } v ? v.Trim() : null;
-        if (agent is null) return hookEvent with { Venture = venture };
+        if (agent is null) return capture with { Venture = venture };
         var remembered = new SessionStateFile(settings.DataDir).ForAgent(agent);
         return remembered.Count == 1
-            ? hookEvent with { Agent = agent, Venture = venture, Repo = remembered[0].Repo, SessionId = remembered[0].SessionId }
-            : hookEvent with { Agent = agent, Venture = venture };
+            ? capture with { Agent = agent, Venture = venture, Repo = remembered[0].Repo, SessionId = remembered[0].SessionId }
+            : capture with { Agent = agent, Venture = venture };
     }
 
     /// <summary>Reads stdin to its end, at most <see cref="MaxInputBytes"/> (the rest is left unread); <see cref="Watchdog"/> bounds the wait.</summary>

@@ -6,7 +6,7 @@ namespace Baton.Core.Common;
 /// Makes ids of the form <c>&lt;prefix&gt;_&lt;ULID&gt;</c>. ULIDs sort by creation time, which lets lists page by id.
 /// Within one millisecond the random part is incremented, so ids from one generator are strictly increasing.
 /// </summary>
-public sealed class IdGenerator(TimeProvider clock)
+public sealed class IdGenerator(TimeProvider clock, Random? randomSource = null)
 {
     public const string Session = "sess";
     public const string Handoff = "ho";
@@ -57,7 +57,10 @@ public sealed class IdGenerator(TimeProvider clock)
             else
             {
                 _lastMs = ms;
-                RandomNumberGenerator.Fill(_lastRandom);
+                // Cryptographic by default (ids are not guessable); a process that must start fast and only needs its
+                // ids unique (the hook, docs/architecture.md §15) passes Random.Shared and skips loading the crypto stack.
+                if (randomSource is null) RandomNumberGenerator.Fill(_lastRandom);
+                else randomSource.NextBytes(_lastRandom);
             }
             _lastRandom.CopyTo(random);
         }
