@@ -62,8 +62,9 @@ public sealed class BatonServiceFactory(
     {
         var core = _core;
         var briefing = new SodBriefing(briefingSources, orchestration, core.Options);
+        var drafter = new HandoffDrafter(activity, sessions, handoffs, core, caller);
         return new BatonServices(
-            new SessionService(sessions, ventures, briefing, core, caller),
+            new SessionService(sessions, ventures, briefing, drafter, core, caller),
             new HandoffService(handoffs, ventures, core, caller),
             new VentureService(ventures, caller),
             new KeyService(keys, ventures, core, caller),
@@ -74,7 +75,7 @@ public sealed class BatonServiceFactory(
             new CadenceService(alerts, ventures, core, caller),
             new AgentService(orchestration, machines, core, orchestrationOptions, signals, caller),
             new TaskService(orchestration, ventures, core, orchestrationOptions, signals, caller),
-            new ActivityService(activity, sessions, ventures, core, caller));
+            new ActivityService(activity, sessions, ventures, drafter, core, caller));
     }
 
     /// <summary>

@@ -43,6 +43,9 @@ public sealed class SodHandler(IWorkingTreeReader trees)
         var agent = Targets.Agent(arguments.Agent, frontEnd);
         // Branch and commit describe this working tree only when the session is about the repo checked out here.
         var here = tree.Is(repo);
+        // The git state only matters when this SOD finds the previous session abandoned, which only the server knows;
+        // three git questions asked at once are the price of never losing that session's work.
+        var git = here && tree.Root is { } root ? await trees.ReadGitStateAsync(root, ct) : null;
 
         var answer = await sessions.SodAsync(new SodRequest(
             Agent: agent,
@@ -55,7 +58,8 @@ public sealed class SodHandler(IWorkingTreeReader trees)
             CommitSha: arguments.CommitSha ?? (here ? tree.CommitSha : null),
             IssueNumber: issue,
             BudgetChars: budget,
-            DocsFormat: arguments.DocsFormat), ct);
+            DocsFormat: arguments.DocsFormat,
+            Git: git), ct);
         return new SodResult(answer, venture, agent, tree);
     }
 }
