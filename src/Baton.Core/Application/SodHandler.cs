@@ -14,7 +14,9 @@ public sealed record SodArguments(
     string? CommitSha = null,
     int? IssueNumber = null,
     int? BudgetChars = null,
-    DocsFormat? DocsFormat = null);
+    DocsFormat? DocsFormat = null,
+    string? NativeSessionId = null,
+    string? NativeCli = null);
 
 /// <summary>The SOD answer, with what the handler worked out on the way: the venture, the agent and the working tree.</summary>
 public sealed record SodResult(SodResponse Answer, Venture Venture, string Agent, WorkingTree Tree);
@@ -59,7 +61,9 @@ public sealed class SodHandler(IWorkingTreeReader trees)
             IssueNumber: issue,
             BudgetChars: budget,
             DocsFormat: arguments.DocsFormat,
-            Git: git), ct);
+            Git: git,
+            NativeSessionId: arguments.NativeSessionId,
+            NativeCli: arguments.NativeCli), ct);
         return new SodResult(answer, venture, agent, tree);
     }
 }
