@@ -8,8 +8,8 @@ public sealed class CommandLineTests
 {
     private static readonly CliRuntime Runtime = new(new Dictionary<string, string>(), "/", TextWriter.Null, TextWriter.Null, "box");
 
-    /// <summary>Verbs that run a process rather than print an answer: the server, the MCP server and a tmux attach.</summary>
-    private static readonly string[] ProcessVerbs = ["baton serve", "baton mcp", "baton session"];
+    /// <summary>Verbs that run a process rather than print an answer: the server, the MCP server, a tmux attach and the resumed agent CLI.</summary>
+    private static readonly string[] ProcessVerbs = ["baton serve", "baton mcp", "baton session", "baton resume"];
 
     [Theory]
     [InlineData("--agnet", "--agent")]
