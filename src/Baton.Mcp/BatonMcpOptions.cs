@@ -26,6 +26,15 @@ public sealed class BatonMcpOptions
     /// </summary>
     public string? Terminal { get; init; }
 
+    /// <summary>
+    /// Claude Code's own session id, which it gives the MCP servers it starts (<see cref="ClaudeSessionVariable"/>): SOD
+    /// records it on the Baton session, so `baton resume` can start the very same Claude session later.
+    /// </summary>
+    public string? ClaudeSessionId { get; init; }
+
+    /// <summary>The variable Claude Code sets for the processes it starts, naming its session.</summary>
+    public const string ClaudeSessionVariable = "CLAUDE_CODE_SESSION_ID";
+
     /// <summary>Where the <c>ventures</c> tool looks for local clones (<see cref="RepoRootsVariable"/>).</summary>
     public IReadOnlyList<string> RepoRoots { get; init; } = [];
 

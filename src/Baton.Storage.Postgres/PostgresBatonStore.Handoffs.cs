@@ -16,6 +16,19 @@ public sealed partial class PostgresBatonStore
         }, ct);
     }
 
+    public Task<Handoff?> InsertDraftHandoffAsync(Handoff draft, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        if (draft.SessionId is null || draft.DraftedBy is null || draft.DraftedFrom is null)
+            throw new ArgumentException("A draft names its session, what drafted it and its trigger.", nameof(draft));
+        return WriteInTransactionAsync(async db =>
+        {
+            if (await db.ScalarAsync(Rows.AgentHandoffCountSql, ct, Rows.DraftKeyArgs(draft)[..1]).ConfigureAwait(false) > 0) return null;
+            await db.ExecuteAsync(Rows.InsertDraftHandoffSql, ct, Rows.HandoffArgs(draft)).ConfigureAwait(false);
+            return await db.FirstOrDefaultAsync(Rows.FindDraftHandoffSql, Rows.Handoff, ct, Rows.DraftKeyArgs(draft)).ConfigureAwait(false);
+        }, ct);
+    }
+
     public Task<Handoff?> FindHandoffOrNullAsync(string id, CancellationToken ct) =>
         RunAsync(db => FindStoredHandoffAsync(db, id, ct), ct);
 

@@ -13,7 +13,8 @@ namespace Baton.Storage.Relational;
 internal static class ActivityRows<TDialect> where TDialect : ISqlDialect
 {
     public const string EventColumns =
-        "id, session_id, venture, agent, cli, native_session_id, event, kind, tool, summary, cwd, occurred_at, received_at";
+        "id, session_id, venture, agent, cli, native_session_id, event, kind, tool, summary, cwd, occurred_at, received_at, " +
+        "file_path, command, message";
 
     public static readonly string EventValues = Rows<TDialect>.Values(EventColumns);
 
@@ -41,7 +42,10 @@ internal static class ActivityRows<TDialect> where TDialect : ISqlDialect
         Summary: r.StrOrNull("summary"),
         Cwd: r.StrOrNull("cwd"),
         OccurredAt: r.Time("occurred_at"),
-        ReceivedAt: r.Time("received_at"));
+        ReceivedAt: r.Time("received_at"),
+        FilePath: r.StrOrNull("file_path"),
+        Command: r.StrOrNull("command"),
+        Message: r.StrOrNull("message"));
 
     public static (string Name, object? Value)[] EventArgs(HookEvent e) =>
     [
@@ -49,6 +53,7 @@ internal static class ActivityRows<TDialect> where TDialect : ISqlDialect
         Arg("cli", Rows<TDialect>.Text(e.Cli)), Arg("native_session_id", e.NativeSessionId), Arg("event", e.Event),
         Arg("kind", Rows<TDialect>.Text(e.Kind)), Arg("tool", e.Tool), Arg("summary", e.Summary), Arg("cwd", e.Cwd),
         Arg("occurred_at", Rows<TDialect>.Ms(e.OccurredAt)), Arg("received_at", Rows<TDialect>.Ms(e.ReceivedAt)),
+        Arg("file_path", e.FilePath), Arg("command", e.Command), Arg("message", e.Message),
     ];
 
     /// <summary>What matching reads of a session: its id and the venture and agent the event then takes.</summary>

@@ -27,7 +27,7 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
 
     public const string HandoffColumns =
         "id, session_id, venture, repo, track, issue_number, from_agent, to_agent, status, summary, payload, payload_hash, " +
-        "payload_size_bytes, source_venture, created_at, actor_key_id, creation_correlation_id";
+        "payload_size_bytes, source_venture, created_at, actor_key_id, creation_correlation_id, drafted_by, drafted_from";
 
     public const string VentureColumns = "code, name, org, repos, capabilities, secrets_path, design_spec, platform, note_tags";
 
@@ -70,6 +70,25 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
     public static readonly string MachineValues = Values(MachineColumns);
     public static readonly string CadenceValues = Values(CadenceColumns);
     public static readonly string AlertValues = Values(AlertColumns);
+
+    /// <summary>
+    /// A handoff Baton drafted (docs/architecture.md §15), inserted once per (session, trigger): a second draft of the
+    /// same trigger inserts nothing (the unique index <c>handoffs_drafted_once</c>), so two replicas drafting the same
+    /// forwarded event store one. Run only when <see cref="AgentHandoffCountSql"/> finds none, in the same transaction.
+    /// </summary>
+    public static readonly string InsertDraftHandoffSql =
+        $"INSERT INTO handoffs ({HandoffColumns}) VALUES ({HandoffValues}) ON CONFLICT DO NOTHING";
+
+    /// <summary>How many handoffs the session's agent wrote itself (a draft never stands in for one).</summary>
+    public static readonly string AgentHandoffCountSql =
+        $"SELECT count(*) FROM handoffs WHERE session_id = {TDialect.Parameter("session_id")} AND drafted_by IS NULL";
+
+    /// <summary>The draft stored for a (session, trigger), if any.</summary>
+    public static readonly string FindDraftHandoffSql =
+        $"SELECT {HandoffColumns} FROM handoffs WHERE session_id = {TDialect.Parameter("session_id")} AND drafted_from = {TDialect.Parameter("drafted_from")}";
+
+    public static (string Name, object? Value)[] DraftKeyArgs(Handoff h) =>
+        [Arg("session_id", h.SessionId), Arg("drafted_from", h.DraftedFrom)];
 
     public static long Ms(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
@@ -152,7 +171,9 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
         SourceVenture: r.StrOrNull("source_venture"),
         CreatedAt: r.Time("created_at"),
         ActorKeyId: r.StrOrNull("actor_key_id"),
-        CreationCorrelationId: r.StrOrNull("creation_correlation_id"));
+        CreationCorrelationId: r.StrOrNull("creation_correlation_id"),
+        DraftedBy: r.StrOrNull("drafted_by") is { } drafted ? EnumText<HandoffDraft>.Parse(drafted) : null,
+        DraftedFrom: r.StrOrNull("drafted_from"));
 
     public static (string Name, object? Value)[] HandoffArgs(Handoff h) =>
     [
@@ -161,6 +182,7 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
         Arg("status", Text(h.Status)), Arg("summary", h.Summary), Arg("payload", h.Payload), Arg("payload_hash", h.PayloadHash),
         Arg("payload_size_bytes", h.PayloadSizeBytes), Arg("source_venture", h.SourceVenture), Arg("created_at", Ms(h.CreatedAt)),
         Arg("actor_key_id", h.ActorKeyId), Arg("creation_correlation_id", h.CreationCorrelationId),
+        Arg("drafted_by", Text(h.DraftedBy)), Arg("drafted_from", h.DraftedFrom),
     ];
 
     public static Venture Venture(DbDataReader r) => new(

@@ -16,6 +16,19 @@ public sealed partial class SqliteBatonStore
         }, ct);
     }
 
+    public Task<Handoff?> InsertDraftHandoffAsync(Handoff draft, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        if (draft.SessionId is null || draft.DraftedBy is null || draft.DraftedFrom is null)
+            throw new ArgumentException("A draft names its session, what drafted it and its trigger.", nameof(draft));
+        return WriteAsync(db =>
+        {
+            if (db.Scalar(Rows.AgentHandoffCountSql, Rows.DraftKeyArgs(draft)[..1]) > 0) return null;
+            db.Execute(Rows.InsertDraftHandoffSql, Rows.HandoffArgs(draft));
+            return db.FirstOrDefault(Rows.FindDraftHandoffSql, Rows.Handoff, Rows.DraftKeyArgs(draft));
+        }, ct);
+    }
+
     public Task<Handoff?> FindHandoffOrNullAsync(string id, CancellationToken ct) =>
         ReadAsync(db => FindStoredHandoff(db, id), ct);
 

@@ -1,5 +1,6 @@
 using Baton.Core.Activity;
 using Baton.Core.Common;
+using Baton.Core.Handoffs;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
 
@@ -330,6 +331,60 @@ public abstract class ActivityStoreContractTests : StoreContractBase
         var left = await Store.ListSessionEventsAsync(session.Id, PageRequest.First(), Ct);
         Assert.Equal([recent.Event.Id], left.Items.Select(e => e.Id));
     }
+
+    [Fact]
+    public async Task RecordEvents_WithPathCommandAndMessage_ReadsThemBack()
+    {
+        var venture = await GivenVentureAsync();
+        var session = await GivenSessionAsync(venture, T0);
+        var at = T0.AddMinutes(1);
+        var pending = Pending(at, session.Id);
+        pending = pending with { Event = pending.Event with { FilePath = "src/app.cs", Command = "make test", Message = "All green. Shall I push?" } };
+
+        await RecordAsync(at, pending);
+        var stored = Assert.Single((await Store.ListSessionEventsAsync(session.Id, PageRequest.First(), Ct)).Items);
+
+        Assert.Equal(("src/app.cs", "make test", "All green. Shall I push?"), (stored.FilePath, stored.Command, stored.Message));
+    }
+
+    [Fact]
+    public async Task InsertDraftHandoff_TwiceForOneTrigger_StoresOneAndAnswersItBothTimes()
+    {
+        var venture = await GivenVentureAsync();
+        var session = await GivenSessionAsync(venture, T0);
+        var trigger = Some.Id(IdGenerator.Event);
+        var draft = Draft(venture, session, trigger, HandoffDraft.Compaction);
+        var retry = Draft(venture, session, trigger, HandoffDraft.Compaction);
+
+        var first = await Store.InsertDraftHandoffAsync(draft, Ct);
+        var second = await Store.InsertDraftHandoffAsync(retry, Ct);
+        var other = await Store.InsertDraftHandoffAsync(Draft(venture, session, Some.Id(IdGenerator.Event), HandoffDraft.SessionEnd), Ct);
+        var all = await Store.ListHandoffsAsync(new HandoffQuery(venture.Code, null, null, null, PageRequest.First()), Ct);
+
+        Assert.Equal(draft, first);
+        Assert.Equal(draft, second);
+        Assert.Equal((HandoffDraft.SessionEnd, session.Id), (other?.DraftedBy, other?.SessionId));
+        Assert.Equal(2, all.Total);
+        Assert.Equal((HandoffDraft.Compaction, trigger), (all.Items[1].DraftedBy, all.Items[1].DraftedFrom));
+    }
+
+    [Fact]
+    public async Task InsertDraftHandoff_WhenTheAgentWroteAHandoffInTheSession_StoresNothing()
+    {
+        var venture = await GivenVentureAsync();
+        var session = await GivenSessionAsync(venture, T0);
+        var own = Some.Handoff(venture.Code, T0, repo: session.Repo, sessionId: session.Id);
+        await Store.InsertHandoffAsync(own, Ct);
+
+        var draft = await Store.InsertDraftHandoffAsync(Draft(venture, session, HandoffDraftRules.AbandonedTrigger, HandoffDraft.Abandoned), Ct);
+        var all = await Store.ListHandoffsAsync(new HandoffQuery(venture.Code, null, null, null, PageRequest.First()), Ct);
+
+        Assert.Null(draft);
+        Assert.Equal([own.Id], all.Items.Select(h => h.Id));
+    }
+
+    private static Handoff Draft(Venture venture, Session session, string trigger, HandoffDraft drafted) =>
+        Some.Handoff(venture.Code, T0.AddMinutes(5), repo: session.Repo, sessionId: session.Id) with { DraftedBy = drafted, DraftedFrom = trigger };
 
     private static Task<List<T>> ReadAllPages<T>(Func<string?, Task<Page<T>>> readPage, long expectedTotal, int expectedPages) =>
         Paging.ReadAllAsync(readPage, expectedTotal, expectedPages);

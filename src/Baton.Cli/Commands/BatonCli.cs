@@ -30,6 +30,7 @@ public static class BatonCli
         foreach (var command in AlertCommands.Build(runtime)) root.Subcommands.Add(command);
         root.Subcommands.Add(McpCommand.Build(runtime));
         root.Subcommands.Add(LaunchCommand.Build(runtime));
+        root.Subcommands.Add(ResumeCommand.Build(runtime));
         root.Subcommands.Add(FleetCommands.Build(runtime));
         root.Subcommands.Add(AgentCommands.Build(runtime));
         root.Subcommands.Add(TaskCommands.Build(runtime));

@@ -142,7 +142,7 @@ public static class LaunchCommand
         return await SpawnAsync(binary, [.. cli.LaunchArgs, .. request.AgentArgs], repo, environment, ct);
     }
 
-    private static async Task<int> SpawnAsync(string binary, IReadOnlyList<string> args, string directory, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
+    internal static async Task<int> SpawnAsync(string binary, IReadOnlyList<string> args, string directory, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
         var start = new ProcessStartInfo(binary) { WorkingDirectory = directory, UseShellExecute = false };
         foreach (var arg in args) start.ArgumentList.Add(arg);

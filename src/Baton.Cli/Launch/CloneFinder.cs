@@ -26,6 +26,10 @@ public static class CloneFinder
         return null;
     }
 
+    /// <summary>The first clone of <paramref name="orgRepo"/> (<c>org/name</c>) under the roots (in roots order); null when there is none.</summary>
+    public static string? FindRepoOrNull(string orgRepo, IReadOnlyList<string> roots) =>
+        Candidates(roots).Where(c => string.Equals(c.OrgRepo, orgRepo, StringComparison.OrdinalIgnoreCase)).Select(c => c.Directory).FirstOrDefault();
+
     /// <summary>The command that clones the venture's primary repo under the first root.</summary>
     public static string CloneCommand(Venture venture, IReadOnlyList<string> roots)
     {

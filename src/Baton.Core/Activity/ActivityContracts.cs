@@ -62,7 +62,12 @@ public sealed record RecordedEvent(string Id, string Outcome, string? SessionId)
 /// </summary>
 public enum HookEventKind { Tool, Prompt, Waiting, Compaction, SessionStart, SessionEnd, TurnEnd, Other }
 
-/// <summary>A stored hook event. <see cref="Summary"/> is bounded and secret-scanned; the raw input is never kept.</summary>
+/// <summary>
+/// A stored hook event. <see cref="Summary"/> is bounded and secret-scanned; the raw input is never kept.
+/// <see cref="FilePath"/> and <see cref="Command"/> (a tool event's path and the first line of its command) and
+/// <see cref="Message"/> (a turn's last assistant message, a few lines) are bounded and secret-scanned the same way;
+/// Baton's drafted handoffs are built from them.
+/// </summary>
 public sealed record HookEvent(
     string Id,
     string? SessionId,
@@ -76,7 +81,10 @@ public sealed record HookEvent(
     string? Summary,
     string? Cwd,
     DateTimeOffset OccurredAt,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    string? FilePath = null,
+    string? Command = null,
+    string? Message = null);
 
 public sealed record EventListRequest(int? Limit = null, string? Cursor = null);
 

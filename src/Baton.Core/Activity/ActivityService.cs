@@ -10,8 +10,8 @@ namespace Baton.Core.Activity;
 /// and only that venture's sessions are matched. Each event is classified and summarised here
 /// (<see cref="HookEventRules"/>), so the store receives only bounded, secret-scanned text, never the raw input.
 /// </summary>
-internal sealed class ActivityService(IActivityStore activity, ISessionStore sessions, IVentureStore ventures, BatonCore core, Caller caller)
-    : IActivityService
+internal sealed class ActivityService(IActivityStore activity, ISessionStore sessions, IVentureStore ventures, HandoffDrafter drafter,
+    BatonCore core, Caller caller) : IActivityService
 {
     public async Task<RecordEventsResponse> RecordEventsAsync(RecordEventsRequest request, CancellationToken ct)
     {
@@ -45,6 +45,7 @@ internal sealed class ActivityService(IActivityStore activity, ISessionStore ses
         }
 
         var recorded = pending.Count == 0 ? [] : await activity.RecordEventsAsync(pending, now, core.Options.StaleAfter, ct);
+        await DraftHandoffsAsync(pending, recorded, ct);
         var duplicates = recorded.Count(r => r.Outcome == RecordedEvent.Duplicate);
         var unmatched = recorded.Count(r => r.Outcome == RecordedEvent.Unmatched);
         return new RecordEventsResponse(recorded.Count - duplicates, duplicates, recorded, unmatched);
@@ -75,6 +76,20 @@ internal sealed class ActivityService(IActivityStore activity, ISessionStore ses
         return page with { Items = [.. page.Items.Select(w => WithWaited(w, now))] };
     }
 
+    /// <summary>
+    /// A compaction or session end of a matched session drafts its handoff once the batch is stored. A duplicate drafts
+    /// too: the draft is idempotent per (session, trigger event), so a sender retrying a batch whose answer was lost —
+    /// or whose draft failed after the events committed — gets the draft written, never twice.
+    /// </summary>
+    private async Task DraftHandoffsAsync(IReadOnlyList<PendingHookEvent> pending, IReadOnlyList<RecordedEvent> recorded, CancellationToken ct)
+    {
+        for (var i = 0; i < pending.Count && i < recorded.Count; i++)
+        {
+            if (recorded[i].SessionId is { } sessionId && HandoffDraftRules.TriggerOf(pending[i].Event.Kind, pending[i].Event.Event) is { } drafted)
+                await drafter.DraftAsync(sessionId, drafted, pending[i].Event.Id, ct);
+        }
+    }
+
     /// <summary>How long <paramref name="waiting"/> has waited at <paramref name="now"/>, in whole seconds.</summary>
     public static WaitingSession WithWaited(WaitingSession waiting, DateTimeOffset now) =>
         waiting with { WaitedSeconds = Math.Max(0, (long)(now - waiting.Since).TotalSeconds) };
@@ -99,7 +114,10 @@ internal sealed class ActivityService(IActivityStore activity, ISessionStore ses
             Summary: summary,
             Cwd: Empty(e.Cwd?.Trim()),
             OccurredAt: occurred,
-            ReceivedAt: now);
+            ReceivedAt: now,
+            FilePath: HookEventRules.FilePathOf(kind, e.Payload),
+            Command: HookEventRules.CommandOf(kind, e.Payload),
+            Message: HookEventRules.MessageOf(kind, name, e.Payload));
         var waiting = HookEventRules.WaitingAfter(kind, HookEventRules.WaitingReason(cli, name, e.Payload), summary, occurred);
         return new PendingHookEvent(stored, Empty(e.SessionId), repo, caller.VentureScope,
             occurred < now ? occurred : now, waiting);

@@ -20,8 +20,11 @@ public static class HookEventRules
     /// <summary>The most events one batch may carry.</summary>
     public const int MaxBatch = 500;
 
-    /// <summary>The most characters a stored summary (and a waiting message) keeps.</summary>
+    /// <summary>The most characters a stored summary (and a waiting message), file path or command keeps.</summary>
     public const int MaxSummaryChars = 300;
+
+    /// <summary>The most characters of a turn's last assistant message an event keeps (for Baton's drafted handoffs).</summary>
+    public const int MaxMessageChars = 1_000;
 
     public const int MaxEventNameLength = 100;
     public const int MaxNativeSessionIdLength = 200;
@@ -132,10 +135,38 @@ public static class HookEventRules
     }
 
     /// <summary>
+    /// The file a tool event touched (<c>file_path</c>, <c>notebook_path</c>, <c>absolute_path</c> or <c>path</c> of its
+    /// input), bounded and secret-scanned like the summary; null for any other event or when there is none.
+    /// </summary>
+    public static string? FilePathOf(HookEventKind kind, JsonObject? payload) =>
+        kind == HookEventKind.Tool && PathOf(payload?["tool_input"] as JsonObject) is { Length: > 0 } path && !string.IsNullOrWhiteSpace(path)
+            ? Bounded(path) : null;
+
+    /// <summary>The first line of the command a tool event ran, bounded and secret-scanned; null when it ran none.</summary>
+    public static string? CommandOf(HookEventKind kind, JsonObject? payload) =>
+        kind == HookEventKind.Tool && Str(payload?["tool_input"] as JsonObject, "command") is { Length: > 0 } command
+        && !string.IsNullOrWhiteSpace(command) ? Bounded(FirstLine(command)) : null;
+
+    /// <summary>
+    /// A turn's last assistant message (a turn end, or a turn that ended asking), bounded to
+    /// <see cref="MaxMessageChars"/> on one line and secret-scanned; null for other events. Prompts are never kept.
+    /// </summary>
+    public static string? MessageOf(HookEventKind kind, string eventName, JsonObject? payload)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        var turn = kind == HookEventKind.TurnEnd
+            || (kind == HookEventKind.Waiting && Str(payload, "message") is null && LastAssistantMessage(payload) is not null);
+        if (!turn || LastAssistantMessage(payload) is not { } last || string.IsNullOrWhiteSpace(last)) return null;
+        return BoundedTo(last, null, MaxMessageChars);
+    }
+
+    /// <summary>
     /// The one line of <paramref name="text"/> that may be stored: cleaned, scanned for secrets (a finding replaces the
     /// text by what was found, never the value), and cut to <see cref="MaxSummaryChars"/>.
     /// </summary>
-    public static string Bounded(string text, string? tool = null)
+    public static string Bounded(string text, string? tool = null) => BoundedTo(text, tool, MaxSummaryChars);
+
+    private static string BoundedTo(string text, string? tool, int maxChars)
     {
         ArgumentNullException.ThrowIfNull(text);
         var findings = SecretScanner.Scan(text);
@@ -144,7 +175,7 @@ public static class HookEventRules
             findings = [.. text.Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(word => SecretScanner.Scan(word))];
         if (findings.Count > 0)
             return OneLine((tool is null ? "" : tool + ": ") + $"[withheld: looks like a {findings[0].Kind}]", MaxSummaryChars);
-        return OneLine(text, MaxSummaryChars);
+        return OneLine(text, maxChars);
     }
 
     /// <summary>
@@ -190,7 +221,7 @@ public static class HookEventRules
     {
         var input = payload?["tool_input"] as JsonObject;
         var parts = new List<string>();
-        if ((Str(input, "file_path") ?? Str(input, "notebook_path") ?? Str(input, "absolute_path") ?? Str(input, "path")) is { Length: > 0 } path)
+        if (PathOf(input) is { Length: > 0 } path)
             parts.Add(path);
         if (Str(input, "command") is { Length: > 0 } command) parts.Add(FirstLine(command));
         if (Str(input, "pattern") is { Length: > 0 } pattern) parts.Add(pattern);
@@ -199,6 +230,9 @@ public static class HookEventRules
         if (tool is null) return details.Length == 0 ? null : details;
         return details.Length == 0 ? tool : tool + ": " + details;
     }
+
+    private static string? PathOf(JsonObject? input) =>
+        Str(input, "file_path") ?? Str(input, "notebook_path") ?? Str(input, "absolute_path") ?? Str(input, "path");
 
     private static string? WaitingOrOtherText(JsonObject? payload) =>
         Str(payload, "message") is { Length: > 0 } message ? message

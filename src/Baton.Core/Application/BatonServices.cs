@@ -65,8 +65,9 @@ public sealed class BatonServiceFactory(
     {
         var core = _core;
         var briefing = new SodBriefing(briefingSources, core.Options);
+        var drafter = new HandoffDrafter(activity, sessions, handoffs, core, caller);
         return new BatonServices(
-            new SessionService(sessions, ventures, briefing, new SodClaims(claims, core, caller), core, caller),
+            new SessionService(sessions, ventures, briefing, new SodClaims(claims, core, caller), drafter, core, caller),
             new HandoffService(handoffs, ventures, core, caller),
             new VentureService(ventures, caller),
             new KeyService(keys, ventures, core, caller),
@@ -77,7 +78,7 @@ public sealed class BatonServiceFactory(
             new CadenceService(alerts, ventures, core, caller),
             new AgentService(orchestration, machines, core, orchestrationOptions, signals, caller),
             new TaskService(orchestration, ventures, core, orchestrationOptions, signals, caller),
-            new ActivityService(activity, sessions, ventures, core, caller),
+            new ActivityService(activity, sessions, ventures, drafter, core, caller),
             new ClaimService(claims, sessions, ventures, core, caller));
     }
 

@@ -15,7 +15,9 @@ public sealed record SodArguments(
     int? IssueNumber = null,
     int? BudgetChars = null,
     DocsFormat? DocsFormat = null,
-    bool? ClaimIssue = null);
+    bool? ClaimIssue = null,
+    string? NativeSessionId = null,
+    string? NativeCli = null);
 
 /// <summary>The SOD answer, with what the handler worked out on the way: the venture, the agent and the working tree.</summary>
 public sealed record SodResult(SodResponse Answer, Venture Venture, string Agent, WorkingTree Tree);
@@ -44,6 +46,9 @@ public sealed class SodHandler(IWorkingTreeReader trees)
         var agent = Targets.Agent(arguments.Agent, frontEnd);
         // Branch and commit describe this working tree only when the session is about the repo checked out here.
         var here = tree.Is(repo);
+        // The git state only matters when this SOD finds the previous session abandoned, which only the server knows;
+        // three git questions asked at once are the price of never losing that session's work.
+        var git = here && tree.Root is { } root ? await trees.ReadGitStateAsync(root, ct) : null;
 
         var answer = await sessions.SodAsync(new SodRequest(
             Agent: agent,
@@ -57,7 +62,10 @@ public sealed class SodHandler(IWorkingTreeReader trees)
             IssueNumber: issue,
             BudgetChars: budget,
             DocsFormat: arguments.DocsFormat,
-            ClaimIssue: arguments.ClaimIssue), ct);
+            ClaimIssue: arguments.ClaimIssue,
+            Git: git,
+            NativeSessionId: arguments.NativeSessionId,
+            NativeCli: arguments.NativeCli), ct);
         return new SodResult(answer, venture, agent, tree);
     }
 }

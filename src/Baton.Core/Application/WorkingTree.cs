@@ -29,4 +29,15 @@ public interface IWorkingTreeReader
 {
     /// <summary>Never throws for a directory outside git or without a remote: the answer's <see cref="WorkingTree.Problem"/> says so.</summary>
     Task<WorkingTree> ReadAsync(string directory, CancellationToken ct);
+
+    /// <summary>
+    /// The repo's recent git state at <paramref name="root"/> (branch, the commits of the last
+    /// <see cref="RecentCommitDays"/> days newest first with their commit times, the uncommitted diff stat), which SOD
+    /// sends so a handoff can be synthesized for an abandoned session (docs/architecture.md §15). Null when git cannot
+    /// say; never throws for that.
+    /// </summary>
+    Task<Sessions.RepoGitState?> ReadGitStateAsync(string root, CancellationToken ct) => Task.FromResult<Sessions.RepoGitState?>(null);
+
+    /// <summary>How far back the commits go: as long as hook events are kept, so no session Baton could still describe is cut short.</summary>
+    public const int RecentCommitDays = 14;
 }

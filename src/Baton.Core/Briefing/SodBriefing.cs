@@ -21,17 +21,18 @@ internal sealed class SodBriefing(IBriefingSourceStore store, CoreOptions option
     /// <summary>How many of each list the SOD answer carries; the briefing then fits what it can to its budget.</summary>
     private const int SodListLimit = 20;
 
-    public async Task<SodBriefingResult> StartAndComposeAsync(SodBriefingRequest request, Func<SodOutcome, Task<Session>> settle, CancellationToken ct)
+    public async Task<SodBriefingResult> StartAndComposeAsync(SodBriefingRequest request, Func<SodOutcome, Task<SodSettlement>> settle, CancellationToken ct)
     {
         var (venture, now) = (request.Venture, request.Now);
         var query = QueryFor(venture, request.Candidate, request.DocsFormat, now, request.StaleAfter);
         var start = await store.StartOrResumeSessionAndReadBriefingAsync(request.Candidate, now, request.StaleAfter, query, ct);
-        var session = await settle(start.Outcome);
+        var settled = await settle(start.Outcome);
+        var session = settled.Session;
         var sources = start.Sources;
 
         var others = OthersThan(session, sources.ActiveSessions);
         var addressed = new ListResult<Handoff>(sources.AddressedHandoffs.Items, sources.AddressedHandoffs.Total);
-        var last = sources.LastHandoff;
+        var last = settled.Synthesized ?? sources.LastHandoff;
         var knowledge = Knowledge(venture, sources, request.DocsFormat, now);
         var queue = Queue(sources.Queue);
         var text = BriefingBuilder.Build(new BriefingInput(

@@ -9,6 +9,13 @@ public interface IHandoffStore
     /// <summary>Stores the handoff and returns it as stored. Under an Idempotency-Key whose earlier attempt already stored it, returns that one (docs/architecture.md §7).</summary>
     Task<Handoff> InsertHandoffAsync(Handoff handoff, CancellationToken ct);
     Task<Handoff?> FindHandoffOrNullAsync(string id, CancellationToken ct);
+    /// <summary>
+    /// Stores a handoff Baton drafted (<see cref="Handoff.DraftedBy"/> and <see cref="Handoff.DraftedFrom"/> set, a
+    /// session id given) in one statement: nothing when the session already has a handoff its agent wrote (null is
+    /// returned: Baton never stands in for the agent's own), and once per (session, trigger) — a repeat returns the
+    /// draft stored first.
+    /// </summary>
+    Task<Handoff?> InsertDraftHandoffAsync(Handoff draft, CancellationToken ct);
     /// <summary>Newest first, exact total. <see cref="HandoffQuery.Origin"/> picks own or addressed handoffs.</summary>
     Task<Page<Handoff>> ListHandoffsAsync(HandoffQuery query, CancellationToken ct);
     /// <summary>

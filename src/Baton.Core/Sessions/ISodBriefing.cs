@@ -18,9 +18,14 @@ internal interface ISodBriefing
     /// what the briefing shows from one snapshot taken after that write committed, lets the caller settle the session
     /// (<paramref name="settle"/>: a resumed session that moved is updated) and composes the briefing for the session
     /// <paramref name="settle"/> returns.
+    /// The briefing's last handoff is <see cref="SodSettlement.Synthesized"/> when settling wrote one (it is the tuple's
+    /// newest own handoff, written after the snapshot).
     /// </summary>
-    Task<SodBriefingResult> StartAndComposeAsync(SodBriefingRequest request, Func<SodOutcome, Task<Session>> settle, CancellationToken ct);
+    Task<SodBriefingResult> StartAndComposeAsync(SodBriefingRequest request, Func<SodOutcome, Task<SodSettlement>> settle, CancellationToken ct);
 }
+
+/// <summary>The session as settled after SOD's write, and the handoff synthesized for the session it found abandoned, if any.</summary>
+internal sealed record SodSettlement(Session Session, Handoff? Synthesized = null);
 
 /// <param name="Candidate">The session SOD creates if there is none to resume (active and fresh).</param>
 /// <param name="ServerLabel">How the header names where the answer came from.</param>

@@ -24,7 +24,21 @@ public sealed record SodRequest(
     int? IssueNumber = null,
     int? BudgetChars = null,
     DocsFormat? DocsFormat = null,
-    bool? ClaimIssue = null);
+    bool? ClaimIssue = null,
+    RepoGitState? Git = null,
+    string? NativeSessionId = null,
+    string? NativeCli = null);
+
+/// <summary>
+/// The repo's git state as the front end read it on its machine at SOD (docs/architecture.md §15): the branch, the
+/// recent commits (newest first, each with its commit time, so the server keeps those since an abandoned session
+/// started) and the uncommitted diff stat. Only used when SOD finds the previous session of the tuple abandoned: the
+/// synthesized handoff combines it with that session's stored events.
+/// </summary>
+public sealed record RepoGitState(string? Branch = null, IReadOnlyList<GitCommitInput?>? Commits = null, string? DiffStat = null);
+
+/// <summary>One commit of <see cref="RepoGitState.Commits"/>.</summary>
+public sealed record GitCommitInput(string? Sha, DateTimeOffset? CommittedAt, string? Subject);
 
 public sealed record SodResponse(
     Session Session,

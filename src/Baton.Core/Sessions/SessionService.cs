@@ -10,7 +10,8 @@ namespace Baton.Core.Sessions;
 /// Local implementation of <see cref="ISessionService"/> over the store: SOD, heartbeat, update, EOD and session lists
 /// (docs/architecture.md §4). One instance per caller; cheap to make.
 /// </summary>
-internal sealed class SessionService(ISessionStore sessions, IVentureStore ventures, ISodBriefing briefing, ISodClaims claims, BatonCore core, Caller caller) : ISessionService
+internal sealed class SessionService(ISessionStore sessions, IVentureStore ventures, ISodBriefing briefing, ISodClaims claims,
+    IAbandonedSessionHandoff abandoned, BatonCore core, Caller caller) : ISessionService
 {
     public async Task<SodResponse> SodAsync(SodRequest request, CancellationToken ct)
     {
@@ -27,6 +28,16 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
         v.Positive("issue_number", request.IssueNumber);
         var budget = v.Range("budget_chars", request.BudgetChars, BriefingBudget.MinChars, BriefingBudget.MaxChars, core.Options.DefaultBudgetChars);
         var docsFormat = request.DocsFormat ?? DocsFormat.Index;
+        if (request.Git is { } git)
+        {
+            v.Text("git.branch", git.Branch, 250);
+            if (git.Commits is { Count: > 100 }) v.Add("git.commits", $"must hold at most 100 commits (got {git.Commits.Count}).");
+            if (git.DiffStat is { Length: > 100_000 }) v.Add("git.diff_stat", "must be at most 100,000 characters.");
+        }
+        var native = v.Text("native_session_id", request.NativeSessionId, 200);
+        var nativeCli = v.Text("native_cli", request.NativeCli, 10);
+        if (nativeCli is not null && nativeCli is not ("claude" or "gemini" or "codex")) v.Add("native_cli", "must be claude, gemini or codex.");
+        if ((native is null) != (nativeCli is null)) v.Add(native is null ? "native_session_id" : "native_cli", "native_session_id and native_cli go together.");
         v.ThrowIfAny();
 
         caller.EnsureMayActFor(ventureCode);
@@ -50,7 +61,9 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
             EndedAt: null,
             ActorKeyId: caller.ActorKeyId,
             CreationCorrelationId: caller.CorrelationId,
-            Meta: null);
+            Meta: null,
+            NativeSessionId: native,
+            NativeCli: nativeCli);
 
         // The write and the briefing's reads go together (one snapshot, taken after the write committed); a resumed
         // session learns where the agent is now (branch, commit, issue) in between: a second write only when it moved.
@@ -58,10 +71,13 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
             new SodBriefingRequest(venture, candidate, budget, docsFormat, core.Options.ServerLabel, now, core.Options.StaleAfter),
             async outcome =>
             {
-                if (!outcome.Resumed || !Moved(outcome.Session, branch, commit, request.IssueNumber)) return outcome.Session;
+                // The session this SOD found abandoned gets its handoff synthesized from its events and the repo's git
+                // state, so its work shows in this very briefing (docs/architecture.md §15).
+                var synthesized = outcome.Abandoned is { } gone ? await abandoned.SynthesizeAsync(gone, request.Git, ct) : null;
+                if (!outcome.Resumed || !Moved(outcome.Session, branch, commit, request.IssueNumber)) return new SodSettlement(outcome.Session, synthesized);
                 var touched = await sessions.TouchSessionAsync(outcome.Session.Id, new SessionUpdate(branch, commit, request.IssueNumber, null), now,
                     core.Options.StaleAfter, ct);
-                return touched.Session ?? outcome.Session;
+                return new SodSettlement(touched.Session ?? outcome.Session, synthesized);
             }, ct);
 
         // The issue is claimed shared unless the caller said not to; after the briefing's snapshot, so SOD's own round

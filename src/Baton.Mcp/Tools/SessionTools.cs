@@ -56,7 +56,8 @@ public sealed class SessionTools(ToolContext context)
         ToolResults.GuardAsync(context.Backend, async () =>
         {
             var arguments = new SodArguments(agent, venture, repo, track, IssueNumber: issue_number, BudgetChars: budget_chars,
-                DocsFormat: Arguments.DocsFormat(docs_format, "docs_format"), ClaimIssue: claim_issue);
+                DocsFormat: Arguments.DocsFormat(docs_format, "docs_format"), ClaimIssue: claim_issue,
+                NativeSessionId: context.Options.ClaudeSessionId, NativeCli: context.Options.ClaudeSessionId is null ? null : "claude");
             var backend = await context.BackendAsync(ct);
             var result = await new SodHandler(GitWorkingTreeReader.Instance).RunAsync(arguments, context.FrontEnd(server),
                 context.Options.WorkingDirectory, backend.Sessions, backend.Ventures, ct);

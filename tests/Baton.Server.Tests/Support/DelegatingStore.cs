@@ -45,6 +45,7 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
         inner.ListSessionsAsync(query, now, staleAfter, ct);
     public virtual Task<Handoff> InsertHandoffAsync(Handoff handoff, CancellationToken ct) => inner.InsertHandoffAsync(handoff, ct);
     public Task<Handoff?> FindHandoffOrNullAsync(string id, CancellationToken ct) => inner.FindHandoffOrNullAsync(id, ct);
+    public Task<Handoff?> InsertDraftHandoffAsync(Handoff draft, CancellationToken ct) => inner.InsertDraftHandoffAsync(draft, ct);
     public Task<Page<Handoff>> ListHandoffsAsync(HandoffQuery query, CancellationToken ct) => inner.ListHandoffsAsync(query, ct);
     public Task<IdempotencyRecord?> FindIdempotencyAsync(IdempotencyKey key, DateTimeOffset now, CancellationToken ct) => inner.FindIdempotencyAsync(key, now, ct);
     public virtual Task CompleteIdempotencyAsync(IdempotencyScope scope, StoredResponse response, CancellationToken ct) => inner.CompleteIdempotencyAsync(scope, response, ct);
