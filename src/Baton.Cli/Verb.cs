@@ -33,6 +33,7 @@ public static class Verb
         ["--ventures-file"] = BatonSettingsLoader.VenturesFileVariable,
         ["--rate-limit"] = BatonSettingsLoader.RateLimitVariable,
         ["--stale-minutes"] = BatonSettingsLoader.StaleMinutesVariable,
+        ["--health-probe-seconds"] = BatonSettingsLoader.HealthProbeSecondsVariable,
         ["--agent"] = BatonSettingsLoader.AgentVariable,
         ["--store"] = BatonSettingsLoader.StoreVariable,
         ["--store-url"] = BatonSettingsLoader.StoreUrlVariable,

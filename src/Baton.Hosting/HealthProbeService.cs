@@ -32,6 +32,7 @@ internal sealed class HealthProbeService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (options.HealthProbeInterval == TimeSpan.Zero) return; // this process probes nothing (BATON_HEALTH_PROBE_SECONDS=0)
         using var timer = new PeriodicTimer(options.HealthProbeInterval, clock);
         try
         {

@@ -1,5 +1,6 @@
 using Baton.Core.Application;
 using Baton.Core.Common;
+using Baton.Core.Orchestration;
 using Baton.Core.Requests;
 using Baton.Core.Storage;
 using Baton.Hosting;
@@ -10,8 +11,8 @@ using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Matching;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -123,6 +124,7 @@ public static class BatonServerHost
                 WatchVenturesFile = true,
                 RequestLogRetention = options.RequestLogRetention,
                 IdempotencyRetention = options.IdempotencyRetention,
+                Orchestration = new OrchestrationOptions { HealthProbeInterval = options.HealthProbeInterval },
             },
             options.StoreOptions(dataDir));
         if (hooks.WrapStore is not null) services.DecorateStore(hooks.WrapStore);

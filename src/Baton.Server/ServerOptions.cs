@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Baton.Core.Orchestration;
 
 namespace Baton.Server;
 
@@ -29,6 +30,9 @@ public sealed class ServerOptions
 
     /// <summary>No heartbeat for this long and a session is stale. Default 45 minutes.</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(45);
+
+    /// <summary>How often agents' health-check URLs are probed (§14). Default 30 s; zero: this server probes nothing.</summary>
+    public TimeSpan HealthProbeInterval { get; set; } = new OrchestrationOptions().HealthProbeInterval;
 
     /// <summary>Requests a minute per actor (API key). Default 100; 0 turns rate limiting off.</summary>
     public int RateLimitPerMinute { get; set; } = 100;

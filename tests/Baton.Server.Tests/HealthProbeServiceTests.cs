@@ -105,6 +105,24 @@ public sealed class HealthProbeServiceTests : IAsyncLifetime
         Assert.False((await _store.GetAgentLoadsAsync([agent.Id], Ct))[agent.Id].Health.Single().Healthy);
     }
 
+    [Fact]
+    public async Task Execute_IntervalZero_ProbesNothingAndEndsAtOnce()
+    {
+        var agent = await RegisterAsync(SomeTasks.Agent(Some.T0, requirements: ["argocd-healthy"]) with
+        {
+            HealthChecks = [new HealthCheck("argocd-healthy", $"{_endpoint.Urls.Single()}/healthz", null)],
+        });
+        using var service = new HealthProbeService(_store, new OrchestrationOptions { HealthProbeInterval = TimeSpan.Zero }, new OrchestrationSignals(), _clock,
+            NullLogger<HealthProbeService>.Instance);
+
+        await service.StartAsync(Ct);
+        await service.ExecuteTask!.WaitAsync(TestTimeouts.Default, Ct);
+
+        Assert.True(service.ExecuteTask.IsCompletedSuccessfully);
+        Assert.Equal(0, Volatile.Read(ref _requests));
+        Assert.Empty((await _store.GetAgentLoadsAsync([agent.Id], Ct))[agent.Id].Health);
+    }
+
     private async Task<Agent> RegisterAsync(Agent agent) => (await _store.UpsertAgentAsync(agent, Ct)).Agent;
 
     private async Task<BatonTask> AddAndDispatchAsync()

@@ -53,10 +53,12 @@ public sealed class OrchestrationOptions
         Positive(problems, nameof(StartWithin), StartWithin, "60 seconds");
         Positive(problems, nameof(SweepInterval), SweepInterval, "30 seconds");
         Positive(problems, nameof(LongPollMax), LongPollMax, "30 seconds");
-        Positive(problems, nameof(HealthProbeInterval), HealthProbeInterval, "30 seconds");
+        // Zero: this process probes nothing (results come from workers only); negative is a mistake.
+        if (HealthProbeInterval < TimeSpan.Zero)
+            problems.Add($"HealthProbeInterval: {HealthProbeInterval} must be zero (no probes) or positive (default 30 seconds).");
         Positive(problems, nameof(HealthProbeTimeout), HealthProbeTimeout, "5 seconds");
         // A round holds its turn while its probes run: one that could outlast the interval would delay the next.
-        if (HealthProbeTimeout > HealthProbeInterval)
+        if (HealthProbeInterval > TimeSpan.Zero && HealthProbeTimeout > HealthProbeInterval)
             problems.Add($"HealthProbeTimeout: {HealthProbeTimeout} must be at most HealthProbeInterval ({HealthProbeInterval}).");
         if (ProbeMaxPriority is < -1 or > 10)
             problems.Add($"ProbeMaxPriority: {ProbeMaxPriority} must be from -1 (no probes) to 10 (default 3).");

@@ -15,6 +15,7 @@ public sealed class BatonSettings
     public const string PostgresStore = "postgres";
     public const int DefaultStaleMinutes = 45;
     public const int DefaultRateLimit = 100;
+    public const int DefaultHealthProbeSeconds = 30;
     public const string NormalDurability = "normal";
     public const string FullDurability = "full";
 
@@ -41,6 +42,12 @@ public sealed class BatonSettings
 
     /// <summary><c>BATON_STALE_MINUTES</c>: a session with no heartbeat for this long is stale. Default 45.</summary>
     public int StaleMinutes { get; set; } = DefaultStaleMinutes;
+
+    /// <summary>
+    /// <c>BATON_HEALTH_PROBE_SECONDS</c>: how often the server probes agents' health-check URLs (docs/architecture.md §14);
+    /// 0: this server probes nothing (a replica kept off outside networks; results then come from workers only). Default 30.
+    /// </summary>
+    public int HealthProbeSeconds { get; set; } = DefaultHealthProbeSeconds;
 
     /// <summary><c>BATON_RATE_LIMIT</c>: requests per minute per actor; 0 turns the limit off. Default 100.</summary>
     public int RateLimit { get; set; } = DefaultRateLimit;
@@ -109,6 +116,11 @@ public sealed class BatonSettings
         if (StaleMinutes < 1)
         {
             problems.Add($"{BatonSettingsLoader.StaleMinutesVariable}{From(BatonSettingsLoader.StaleMinutesVariable)} is {StaleMinutes}: expected a whole number of minutes, 1 or more (default {DefaultStaleMinutes}).");
+        }
+
+        if (HealthProbeSeconds is < 0 or (> 0 and < 5))
+        {
+            problems.Add($"{BatonSettingsLoader.HealthProbeSecondsVariable}{From(BatonSettingsLoader.HealthProbeSecondsVariable)} is {HealthProbeSeconds}: expected a whole number of seconds, 0 (the server probes nothing) or 5 or more (a probe may take 5 s; default {DefaultHealthProbeSeconds}).");
         }
 
         if (RateLimit < 0)

@@ -20,6 +20,7 @@ public static class BatonSettingsLoader
     public const string StoreUrlVariable = "BATON_STORE_URL";
     public const string AgentVariable = "BATON_AGENT";
     public const string StaleMinutesVariable = "BATON_STALE_MINUTES";
+    public const string HealthProbeSecondsVariable = "BATON_HEALTH_PROBE_SECONDS";
     public const string RateLimitVariable = "BATON_RATE_LIMIT";
     public const string VenturesFileVariable = "BATON_VENTURES_FILE";
     public const string DurabilityVariable = "BATON_DURABILITY";
@@ -31,7 +32,7 @@ public static class BatonSettingsLoader
     public static IReadOnlyList<string> Variables { get; } =
     [
         UrlVariable, KeyVariable, DataDirVariable, ListenVariable, StoreVariable, StoreUrlVariable,
-        AgentVariable, StaleMinutesVariable, RateLimitVariable, VenturesFileVariable, DurabilityVariable,
+        AgentVariable, StaleMinutesVariable, HealthProbeSecondsVariable, RateLimitVariable, VenturesFileVariable, DurabilityVariable,
     ];
 
     /// <summary>The command-line flag that sets each variable, for messages that say where a value came from.</summary>
@@ -41,6 +42,7 @@ public static class BatonSettingsLoader
         [ListenVariable] = "--listen",
         [AgentVariable] = "--agent",
         [StaleMinutesVariable] = "--stale-minutes",
+        [HealthProbeSecondsVariable] = "--health-probe-seconds",
         [RateLimitVariable] = "--rate-limit",
         [VenturesFileVariable] = "--ventures-file",
         [StoreVariable] = "--store",
@@ -72,6 +74,8 @@ public static class BatonSettingsLoader
         settings.Durability = Pick(DurabilityVariable, flags, environment, fileValues, settings)?.ToLowerInvariant() ?? BatonSettings.NormalDurability;
         settings.StaleMinutes = PickInt(StaleMinutesVariable, BatonSettings.DefaultStaleMinutes,
             "a whole number of minutes, 1 or more (default 45)", flags, environment, fileValues, settings);
+        settings.HealthProbeSeconds = PickInt(HealthProbeSecondsVariable, BatonSettings.DefaultHealthProbeSeconds,
+            "a whole number of seconds, 0 (the server probes nothing) or 5 or more (default 30)", flags, environment, fileValues, settings);
         settings.RateLimit = PickInt(RateLimitVariable, BatonSettings.DefaultRateLimit,
             "a whole number of requests per minute, 0 (off) or more (default 100)", flags, environment, fileValues, settings);
         return settings;

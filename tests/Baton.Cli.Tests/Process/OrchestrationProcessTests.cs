@@ -280,7 +280,9 @@ public sealed class ServerOrchestrationProcessTests : OrchestrationProcessTests
 
     public override async Task InitializeAsync()
     {
-        _server = await Workspace.StartServeAsync();
+        // No probing of health-check URLs: the tests register made-up URLs and assert "not checked yet", which a probe
+        // round (every 30 s by default) could answer mid-test; the probes are tested in HealthProbeServiceTests.
+        _server = await Workspace.StartServeAsync("--health-probe-seconds", "0");
         Workspace.Environment["BATON_URL"] = _server.BaseAddress.ToString();
         Workspace.Environment["BATON_KEY"] = _server.ReadAdminKey();
     }

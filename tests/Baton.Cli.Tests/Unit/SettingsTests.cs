@@ -96,11 +96,13 @@ public sealed class SettingsTests : IDisposable
             ("BATON_STALE_MINUTES", "soon"),
             ("BATON_STORE", "mysql"),
             ("BATON_RATE_LIMIT", "-5"),
+            ("BATON_HEALTH_PROBE_SECONDS", "3"),
             ("BATON_URL", "ftp://x")));
 
         var problems = settings.Validate();
 
-        Assert.Equal(5, problems.Count);
+        Assert.Equal(6, problems.Count);
+        Assert.Contains(problems, p => p.Contains("BATON_HEALTH_PROBE_SECONDS") && p.Contains("0 (the server probes nothing) or 5 or more"));
         Assert.Contains(problems, p => p.Contains("BATON_LISTEN") && p.Contains("host:port") && p.Contains("environment"));
         Assert.Contains(problems, p => p.Contains("BATON_STALE_MINUTES") && p.Contains("'soon'") && p.Contains("whole number"));
         Assert.Contains(problems, p => p.Contains("BATON_STORE") && p.Contains("'sqlite'") && p.Contains("'postgres'"));
