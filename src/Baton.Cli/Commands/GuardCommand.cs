@@ -107,7 +107,7 @@ public static class GuardCommand
     {
         var command = new Command("check",
             "What the hook runs: refuse (exit 1) when a staged file is held exclusively by another live session, naming the file and its holder. " +
-            "The committer's session is the one `baton sod` remembered for this agent, repo and track. " +
+            "The committer is this agent (its live sessions' claims are its own) and the session `baton sod` remembered for it, this repo and track. " +
             "Baton unreachable or failing: the commit goes through, with one line on stderr. " + OffVariable + "=off: one commit goes through unchecked.");
         var json = new Option<bool>("--json") { Description = "Also print the files held by others as JSON on stdout (the messages stay on stderr)." };
         command.Options.Add(json);
@@ -149,7 +149,7 @@ public static class GuardCommand
         var venture = await CliTargets.VentureAsync(null, repo, services.Ventures, ct);
         var agent = AgentName.Resolve(null, settings.Agent, null, runtime.HostName, runtime.Terminal);
         var own = new SessionStateFile(settings.DataDir).FindSessionIdOrNull(agent, repo, Baton.Core.Application.Targets.Track(null));
-        var check = await services.Claims.CheckAsync(new CheckClaimsRequest(venture, repo, files, own), ct);
+        var check = await services.Claims.CheckAsync(new CheckClaimsRequest(venture, repo, files, own, agent), ct);
         if (json) Verb.WriteJson(runtime.Out, check);
         if (check.Held.Count == 0) return ExitCodes.Ok;
 

@@ -19,7 +19,12 @@ public sealed record ClaimListRequest(string? Venture = null, string? Repo = nul
 /// Which of <see cref="Files"/> (repository-relative paths, as <c>git diff --cached --name-only</c> prints them) a held
 /// exclusive claim of a session other than <see cref="SessionId"/> covers, in (<see cref="Venture"/>, <see cref="Repo"/>).
 /// </summary>
-public sealed record CheckClaimsRequest(string? Venture, string? Repo, IReadOnlyList<string>? Files, string? SessionId = null);
+/// <summary>
+/// Staged files to check before a commit. The committer is <see cref="SessionId"/> when the front end remembers it, and
+/// <see cref="Agent"/> always: a claim held by a live session of the same agent is the committer's own — an agent that
+/// started its session through MCP (no session file) must not be refused its own claimed files.
+/// </summary>
+public sealed record CheckClaimsRequest(string? Venture, string? Repo, IReadOnlyList<string>? Files, string? SessionId = null, string? Agent = null);
 
 /// <summary>The files held by others (in the order asked), each with the claim that holds it; empty when the commit may go.</summary>
 public sealed record ClaimCheck(IReadOnlyList<HeldFile> Held);

@@ -68,12 +68,14 @@ internal sealed class ClaimService(IClaimStore claims, ISessionStore sessions, I
         var files = v.Entries("files", request.Files);
         if (files.Count > 10_000) v.Add("files", $"at most 10,000 paths per check (got {files.Count}).");
         var sessionId = v.Text("session_id", request.SessionId, 64);
+        var agent = v.Text("agent", request.Agent, 100);
         v.ThrowIfAny();
 
         caller.EnsureMayActFor(ventureCode);
         var venture = await VentureRules.FindOrThrowAsync(ventures, ventureCode, ct);
         var held = await claims.ListHeldClaimsAsync(venture.Code, VentureRules.NormalizeRepo(repo, venture), core.Now(), core.Options.StaleAfter, ct);
-        IReadOnlyCollection<string> own = sessionId is { Length: > 0 } ? [sessionId] : [];
+        var own = held.Where(c => agent is { Length: > 0 } && string.Equals(c.Agent, agent, StringComparison.Ordinal)).Select(c => c.SessionId).ToHashSet(StringComparer.Ordinal);
+        if (sessionId is { Length: > 0 }) own.Add(sessionId);
         return new ClaimCheck(ClaimRules.HeldByOthers(files, held, own));
     }
 

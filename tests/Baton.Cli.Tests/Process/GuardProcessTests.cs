@@ -110,6 +110,24 @@ public sealed class GuardProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Commit_OfTheHoldersOwnClaimedFile_WithNoSessionFile_GoesThroughBecauseTheAgentIsTheHolder()
+    {
+        await GivenClaimedByAnotherSessionAsync();
+        // As if the holder had started its session through MCP: no session file remembers it on this machine.
+        File.Delete(Path.Combine(_ws.DataDir, "cli-sessions.json"));
+        Assert.Equal(0, (await _ws.RunAsync("guard", "install")).ExitCode);
+        Stage("src/a.cs");
+
+        var own = await CommitAsync(new() { ["BATON_AGENT"] = "holder-agent" });
+        Stage("src/b.cs");
+        var other = await CommitAsync();
+
+        Assert.True(own.ExitCode == 0, own.ToString());
+        Assert.Equal(1, other.ExitCode);
+        Assert.Contains("src/b.cs", other.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Commit_WhenBatonIsUnreachable_GoesThroughWithOneLineOnStderr()
     {
         Assert.Equal(0, (await _ws.RunAsync("guard", "install")).ExitCode);
