@@ -13,7 +13,8 @@ namespace Baton.Bench;
 /// </summary>
 public static class HookBench
 {
-    private const int Rounds = 40;
+    /// <summary>Calls of each variant (<c>--rounds N</c>; default 40): a p99 of 40 is the second-slowest call, so a quiet run wants more.</summary>
+    private static readonly int Rounds = ArgValue("--rounds") is { } n ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 40;
 
     private const string PreToolUse = """
         {"session_id":"9b2f7c1e-5d4a-4c1b-8f7e-2a6d3c9e1b40","transcript_path":"/home/u/.claude/projects/-home-u-dev-alpha-console/9b2f7c1e.jsonl","cwd":"/home/u/dev/alpha-console","permission_mode":"default","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"dotnet test tests/Baton.Cli.Tests --filter Hooks","description":"Run the hook tests","timeout":120000},"tool_use_id":"toolu_01ABCDEF"}
