@@ -8,10 +8,10 @@ public enum SpendGrouping { Venture, Agent, Session, Day }
 /// <summary>
 /// Spend of <see cref="Venture"/> (every venture the caller may see when null) reported from <see cref="Since"/> on — a
 /// duration back from now (<c>7d</c>, <c>24h</c>, <c>30m</c>) or an ISO 8601 timestamp; null: all time — grouped by
-/// <see cref="By"/> (default venture). At most <see cref="Limit"/> groups (1–500, default 100) are listed; the totals
+/// <see cref="By"/> (<c>venture</c> — the default —, <c>agent</c>, <c>session</c> or <c>day</c>). At most <see cref="Limit"/> groups (1–500, default 100) are listed; the totals
 /// count every one.
 /// </summary>
-public sealed record SpendRequest(string? Venture = null, string? Since = null, SpendGrouping? By = null, int? Limit = null);
+public sealed record SpendRequest(string? Venture = null, string? Since = null, string? By = null, int? Limit = null);
 
 /// <summary>
 /// Exact sums: tokens as integers, cost in US dollars to the micro-dollar (each report's cost rounded to a

@@ -43,6 +43,22 @@ public static partial class SpendRules
         return null;
     }
 
+    /// <summary><c>by</c>: <c>venture</c> (also when null or blank), <c>agent</c>, <c>session</c> or <c>day</c>, any case.</summary>
+    public static SpendGrouping Grouping(Validator v, string field, string? text)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "venture": return SpendGrouping.Venture;
+            case "agent": return SpendGrouping.Agent;
+            case "session": return SpendGrouping.Session;
+            case "day": return SpendGrouping.Day;
+            default:
+                v.Add(field, $"'{text}' must be one of session, agent, venture, day.");
+                return SpendGrouping.Venture;
+        }
+    }
+
     /// <summary>A sum of micro-dollars as dollars, exactly.</summary>
     public static decimal Dollars(decimal micros) => micros / MicrosPerDollar;
 
