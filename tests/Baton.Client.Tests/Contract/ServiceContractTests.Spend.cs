@@ -67,4 +67,23 @@ public abstract partial class ServiceContractTests
         Assert.Equal(ErrorCodes.ValidationFailed, since.Code);
         Assert.Contains("since", since.Errors!.Keys);
     }
+
+    [Fact]
+    public async Task CompleteTask_UsageBeyondItsBounds_IsValidationFailedNamingEachField()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var agent = (await services.Agents.RegisterAgentAsync(new RegisterAgentRequest(Some.Name("worker"), AgentCli.Claude, [new CapabilityInput("spend-test", 0.8)]), _ct)).Agent;
+        await services.Tasks.CreateTaskAsync(new CreateTaskRequest("alpha", "spend-test", "Run"), _ct);
+        var task = (await services.Agents.NextTaskAsync(agent.Id, new NextTaskRequest(25), _ct)).Task!;
+        await services.Tasks.StartTaskAsync(task.Id, new LeaseRequest(task.Epoch), _ct);
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Tasks.CompleteTaskAsync(task.Id,
+            new CompleteTaskRequest(task.Epoch, Usage: new UsageInput(SpendRules.MaxTokensPerReport + 1, SpendRules.MaxTokensPerReport + 1, 1_000_001)), _ct));
+        var spend = await services.Spend.GetSpendAsync(new SpendRequest(), _ct);
+
+        Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
+        Assert.Equal(["usage.cost_usd", "usage.input_tokens", "usage.output_tokens"], error.Errors!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(0, spend.Totals.Reports);
+    }
 }
