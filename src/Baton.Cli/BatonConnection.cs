@@ -55,6 +55,7 @@ public sealed class BatonConnection : IAsyncDisposable
     /// <summary>Hook events in and out: where the outbox's senders (<c>baton hook flush</c>, <c>baton mcp</c>) forward to.</summary>
     public IActivityService Activity { get; private init; } = null!;
     public IClaimService Claims { get; private init; } = null!;
+    public Baton.Core.Spend.ISpendService Spend { get; private init; } = null!;
 
     /// <summary>Local mode: the open store (test seam, to see what the settings reached); null in server mode.</summary>
     internal Baton.Core.Storage.IBatonStore? LocalStore =>
@@ -87,6 +88,7 @@ public sealed class BatonConnection : IAsyncDisposable
                 Tasks = client,
                 Activity = client,
                 Claims = client,
+                Spend = client,
             };
         }
 
@@ -106,6 +108,7 @@ public sealed class BatonConnection : IAsyncDisposable
             Tasks = local.Tasks,
             Activity = local.Activity,
             Claims = local.Claims,
+            Spend = local.Spend,
         };
     }
 

@@ -28,7 +28,7 @@ namespace Baton.Client;
 /// <see cref="BatonException"/> with the server's code and detail, exactly as local mode throws them.
 /// </summary>
 public sealed partial class BatonHttpClient : ISessionService, IHandoffService, IVentureService, IKeyService, INoteService, IDocService, IMachineService, IAlertService, ICadenceService,
-    IAgentService, ITaskService, IActivityService, IClaimService, IDisposable
+    IAgentService, ITaskService, IActivityService, IClaimService, Baton.Core.Spend.ISpendService, IDisposable
 {
     private readonly HttpClient _http;
     private readonly BatonClientOptions _options;

@@ -187,6 +187,7 @@ public static class BatonServerHost
         app.MapTasksApi();
         app.MapActivityApi();
         app.MapClaimsApi();
+        app.MapSpendApi();
         return app;
     }
 

@@ -105,11 +105,13 @@ public sealed partial class PostgresBatonStore
         var queue = AddBriefingQueue(rest, q.Queue);
         // In the same batch as the rest: the claims section costs no round trip of its own.
         Func<Page<Claim>?> claims = q.Claims is { } c ? rest.Add(ListClaimsQuery(c, q.Now, q.StaleAfter)) : () => null;
+        // The session's spend too: one more statement in the batch.
+        Func<Baton.Core.Spend.SpendTotals?> spend = q.Spend is { } s ? rest.Add(SessionSpendQuery(s).Then(t => (Baton.Core.Spend.SpendTotals?)t)) : () => null;
         rest.Add("COMMIT");
 
         return async () => new BriefingSources(
             last(), addressed(), active(), [.. notes.Select(n => n())], docs(), full(), requirements(), open(), allOpen(), stale(),
-            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false), queue(), waiting(), claims());
+            cadence(), webhooks(), await SchemaCheckAsync(db, signature(), ct).ConfigureAwait(false), queue(), waiting(), claims(), spend());
     }
 
     /// <summary>What <see cref="SearchNotesAsync(NoteQuery, CancellationToken)"/> answers for a query without search words: the briefing lists notes, it never searches.</summary>

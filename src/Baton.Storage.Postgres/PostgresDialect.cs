@@ -4,6 +4,7 @@ global using Rows = Baton.Storage.Relational.Rows<Baton.Storage.Postgres.Postgre
 global using OrchestrationRows = Baton.Storage.Relational.OrchestrationRows<Baton.Storage.Postgres.PostgresDialect>;
 global using ActivityRows = Baton.Storage.Relational.ActivityRows<Baton.Storage.Postgres.PostgresDialect>;
 global using ClaimRows = Baton.Storage.Relational.ClaimRows<Baton.Storage.Postgres.PostgresDialect>;
+global using SpendRows = Baton.Storage.Relational.SpendRows<Baton.Storage.Postgres.PostgresDialect>;
 using System.Data.Common;
 using Baton.Storage.Relational;
 

@@ -57,7 +57,8 @@ public sealed partial class SqliteBatonStore
             CheckSchema(db),
             BriefingQueue(db, q.Queue),
             q.Waiting is { } waiting ? ListWaiting(db, waiting) : null,
-            q.Claims is { } claims ? ListClaims(db, claims, q.Now, q.StaleAfter) : null);
+            q.Claims is { } claims ? ListClaims(db, claims, q.Now, q.StaleAfter) : null,
+            q.Spend is { } spend ? SessionSpend(db, spend) : null);
     }
 
     /// <summary>What <see cref="SearchNotesAsync(NoteQuery, CancellationToken)"/> answers for a query without search words: the briefing lists notes, it never searches.</summary>

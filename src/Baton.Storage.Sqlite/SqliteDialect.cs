@@ -4,6 +4,7 @@ global using Rows = Baton.Storage.Relational.Rows<Baton.Storage.Sqlite.SqliteDia
 global using OrchestrationRows = Baton.Storage.Relational.OrchestrationRows<Baton.Storage.Sqlite.SqliteDialect>;
 global using ActivityRows = Baton.Storage.Relational.ActivityRows<Baton.Storage.Sqlite.SqliteDialect>;
 global using ClaimRows = Baton.Storage.Relational.ClaimRows<Baton.Storage.Sqlite.SqliteDialect>;
+global using SpendRows = Baton.Storage.Relational.SpendRows<Baton.Storage.Sqlite.SqliteDialect>;
 using System.Data.Common;
 using System.Text.Json;
 using Baton.Core.Common;

@@ -126,9 +126,18 @@ public partial class BriefingPropertyTests
         }
 
         var input = new BriefingInput(venture, session, r.Next(2) == 0, Hostile(r, 200, false), last,
-            new ListResult<Handoff>(addressed, addressedTotal), new ListResult<Session>(others, othersTotal), budget, Now, knowledge, operations, queue);
+            new ListResult<Handoff>(addressed, addressedTotal), new ListResult<Session>(others, othersTotal), budget, Now, knowledge, operations, queue,
+            Spend: SpendOf(r));
         return new Truth(input, sections);
     }
+
+    /// <summary>The session's spend for the header: none, ordinary, or sums as large as a 64-bit total and a huge cost.</summary>
+    private static Baton.Core.Spend.SpendTotals? SpendOf(Random r) => r.Next(3) switch
+    {
+        0 => null,
+        1 => new(r.Next(1, 50), r.Next(0, 2), r.Next(0, 5_000_000), r.Next(0, 500_000), r.Next(0, 10_000_000) / 1_000_000m),
+        _ => new(long.MaxValue / 4, long.MaxValue / 4, long.MaxValue / 4, long.MaxValue / 4, 999_999_999_999_999.999999m),
+    };
 
     private static int Budget(Random r) => r.Next(10) switch
     {

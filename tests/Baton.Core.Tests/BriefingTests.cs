@@ -91,6 +91,34 @@ public class BriefingTests
     }
 
     [Fact]
+    public void Build_SessionWithSpend_ShowsItOnTheSessionLine()
+    {
+        var text = BriefingBuilder.Build(Input() with { Spend = new Baton.Core.Spend.SpendTotals(3, 2, 12_000, 345, 0.4199m) });
+        var none = BriefingBuilder.Build(Input() with { Spend = Baton.Core.Spend.SpendTotals.None });
+
+        Assert.Contains("- session: sess_me (new) · agent: claude-a · spent 12,345 tokens · $0.42\n", text);
+        Assert.Contains("- session: sess_me (new) · agent: claude-a\n", none);
+    }
+
+    [Fact]
+    public void Build_MinimumBudgetWithTheLargestSpendAndLongFields_StaysWithinBudget()
+    {
+        var longName = new string('v', 200);
+        var input = Input(budget: BriefingComposer.MinBudgetChars, last: Handoff("ho_1", "Tiny", steps: 0),
+            others: Enumerable.Range(0, 20).Select(i => Session($"sess_{i:D3}", $"agent-{i}")).ToList()) with
+        {
+            Venture = Alpha with { Name = longName },
+            Session = Session("sess_me", new string('a', 100)) with { Branch = new string('b', 250), Track = new string('t', 100) },
+            Spend = new Baton.Core.Spend.SpendTotals(long.MaxValue / 4, 1, long.MaxValue / 4, long.MaxValue / 4, 999_999_999_999.99m),
+        };
+
+        var text = BriefingBuilder.Build(input);
+
+        Assert.True(text.Length <= BriefingComposer.MinBudgetChars, $"length {text.Length}");
+        Assert.Contains("## Last handoff (1)", text);
+    }
+
+    [Fact]
     public void Build_MinimumBudget_StillShowsASmallLastHandoffRatherThanReservingForTheWorstCaseFooter()
     {
         var text = BriefingBuilder.Build(Input(budget: BriefingComposer.MinBudgetChars, last: Handoff("ho_1", "Tiny", steps: 0),

@@ -36,6 +36,7 @@ public static class BatonCli
         root.Subcommands.Add(TaskCommands.Build(runtime));
         foreach (var command in ActivityCommands.Build(runtime)) root.Subcommands.Add(command);
         foreach (var command in ClaimCommands.Build(runtime)) root.Subcommands.Add(command);
+        root.Subcommands.Add(SpendCommands.Build(runtime));
         root.Subcommands.Add(GuardCommand.Build(runtime));
         foreach (var command in ProjectCommands.Build(runtime)) root.Subcommands.Add(command);
         root.Subcommands.Add(TmuxSessionCommand.Build(runtime));

@@ -9,6 +9,7 @@ using Baton.Core.Keys;
 using Baton.Core.Knowledge;
 using Baton.Core.Orchestration;
 using Baton.Core.Sessions;
+using Baton.Core.Spend;
 using Baton.Core.Ventures;
 
 namespace Baton.Core.Application;
@@ -27,7 +28,8 @@ public sealed record BatonServices(
     IAgentService Agents,
     ITaskService Tasks,
     IActivityService Activity,
-    IClaimService Claims);
+    IClaimService Claims,
+    ISpendService Spend);
 
 /// <summary>
 /// Makes <see cref="BatonServices"/> for a caller from the store's narrow ports. One per process, made by the
@@ -48,6 +50,7 @@ public sealed class BatonServiceFactory(
     OrchestrationSignals signals,
     IBriefingSourceStore briefingSources,
     IClaimStore claims,
+    ISpendStore spend,
     BatonCore core)
 {
     private BatonCore _core = core;
@@ -79,7 +82,8 @@ public sealed class BatonServiceFactory(
             new AgentService(orchestration, machines, core, orchestrationOptions, signals, caller),
             new TaskService(orchestration, ventures, core, orchestrationOptions, signals, caller),
             new ActivityService(activity, sessions, ventures, drafter, core, caller),
-            new ClaimService(claims, sessions, ventures, core, caller));
+            new ClaimService(claims, sessions, ventures, core, caller),
+            new SpendService(spend, core, caller));
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ using Baton.Core.Knowledge;
 using Baton.Core.Orchestration;
 using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Sessions;
+using Baton.Core.Spend;
 using Baton.Core.Ventures;
 
 namespace Baton.Core.Briefing;
@@ -30,7 +31,8 @@ internal sealed record BriefingInput(
     BriefingOperations? Operations = null,
     BriefingQueue? Queue = null,
     ListResult<WaitingSession>? Waiting = null,
-    ListResult<Claim>? Claims = null);
+    ListResult<Claim>? Claims = null,
+    SpendTotals? Spend = null);
 
 /// <summary>
 /// The orchestrator's side of a briefing (issue 14): the venture's exact task counts per state, and the venture's open
@@ -87,6 +89,9 @@ internal static class BriefingBuilder
     public const string NoteTag = "executive-summary";
 
     // How long a user-supplied name may be inside a list line (lines are shown whole or not at all, so they stay short).
+    /// <summary>The header shows the session's spend while its fields may be at least this long (see <c>Header</c>).</summary>
+    internal const int SpendMinFieldChars = 48;
+
     private const int NameChars = 80;
     private const int RepoChars = 120;
     private const int DescriptionChars = 200;
@@ -155,7 +160,11 @@ internal static class BriefingBuilder
         var text = new StringBuilder();
         text.Append($"# {F(v.Name)} ({BriefingText.Inline(v.Code)})\n");
         text.Append($"- repo: {repo} · branch: {(s.Branch is null ? "(unknown)" : F(s.Branch))} · track: {F(s.Track)}\n");
-        text.Append($"- session: {BriefingText.Inline(s.Id)} ({(input.Resumed ? "resumed" : "new")}) · agent: {F(s.Agent)}\n");
+        text.Append($"- session: {BriefingText.Inline(s.Id)} ({(input.Resumed ? "resumed" : "new")}) · agent: {F(s.Agent)}");
+        // The session's spend so far, when it has any: a few words, left out once the fields are squeezed below
+        // SpendMinFieldChars, so the smallest headers — what the 1,000-character budget is sized on — stay as they were.
+        if (fieldChars >= SpendMinFieldChars && SpendRules.HeaderText(input.Spend) is { } spent) text.Append($" · {spent}");
+        text.Append('\n');
         text.Append($"- server: {F(input.ServerLabel)} · {Timestamp.ToWire(input.Now)}\n\n");
         text.Append(
             $"**All GitHub issues this session target {repo}. Targeting a different repo? STOP. Record the cross-venture " +

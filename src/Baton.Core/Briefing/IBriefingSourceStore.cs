@@ -5,6 +5,7 @@ using Baton.Core.Common;
 using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
 using Baton.Core.Sessions;
+using Baton.Core.Spend;
 
 namespace Baton.Core.Briefing;
 
@@ -38,6 +39,7 @@ public interface IBriefingSourceStore
 /// task queue's counts and the caller's agent and tasks (<see cref="BriefingQueueQuery"/>). <see cref="Waiting"/>: the
 /// venture's sessions waiting for a human (null: not read). <see cref="Claims"/>: the
 /// other sessions' held claims in the session's repo (null: not read; staleness also judges which claims are held).
+/// <see cref="Spend"/>: the spend of the caller's session, the tuple's active one (null: not read).
 /// </summary>
 public sealed record BriefingSourceQuery(
     HandoffQuery LastHandoff,
@@ -55,7 +57,8 @@ public sealed record BriefingSourceQuery(
     TimeSpan StaleAfter,
     BriefingQueueQuery Queue,
     WaitingQuery? Waiting = null,
-    ClaimQuery? Claims = null);
+    ClaimQuery? Claims = null,
+    SessionSpendQuery? Spend = null);
 
 /// <summary>
 /// The answers to a <see cref="BriefingSourceQuery"/>, part for part, from one snapshot. <see cref="Notes"/> follows
@@ -77,7 +80,8 @@ public sealed record BriefingSources(
     SchemaCheck Schema,
     BriefingQueueSources Queue,
     Page<WaitingSession>? Waiting = null,
-    Page<Claim>? Claims = null);
+    Page<Claim>? Claims = null,
+    SpendTotals? Spend = null);
 
 /// <summary>What <see cref="IBriefingSourceStore.StartOrResumeSessionAndReadBriefingAsync"/> did and read.</summary>
 public sealed record SodStart(SodOutcome Outcome, BriefingSources Sources);

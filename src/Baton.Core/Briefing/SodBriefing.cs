@@ -6,6 +6,7 @@ using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
 using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Sessions;
+using Baton.Core.Spend;
 using Baton.Core.Ventures;
 
 namespace Baton.Core.Briefing;
@@ -39,7 +40,8 @@ internal sealed class SodBriefing(IBriefingSourceStore store, CoreOptions option
             venture, session, start.Outcome.Resumed, request.ServerLabel, last, addressed, others, request.BudgetChars, now,
             knowledge, Operations(venture, sources, now), queue,
             sources.Waiting is { } waiting ? new ListResult<WaitingSession>(waiting.Items, waiting.Total) : null,
-            sources.Claims is { } claims ? new ListResult<Claim>(claims.Items, claims.Total) : null));
+            sources.Claims is { } claims ? new ListResult<Claim>(claims.Items, claims.Total) : null,
+            sources.Spend));
 
         return new SodBriefingResult(start.Outcome, session, last, addressed, others, text,
             new ListResult<DocSummary>(knowledge.Docs, knowledge.Docs.Count), knowledge.Audit, knowledge.Notes);
@@ -76,7 +78,9 @@ internal sealed class SodBriefing(IBriefingSourceStore store, CoreOptions option
             // The caller's own session is the tuple's one active session once SOD has written, so leaving out the tuple
             // leaves out exactly the caller, and the total stays exact.
             Waiting: new WaitingQuery(venture.Code, now, staleAfter, PageRequest.First(SodListLimit), candidate.Agent, candidate.Repo, candidate.Track),
-            Claims: new ClaimQuery(venture.Code, candidate.Repo, null, PageRequest.First(SodListLimit), candidate.Agent, candidate.Track));
+            Claims: new ClaimQuery(venture.Code, candidate.Repo, null, PageRequest.First(SodListLimit), candidate.Agent, candidate.Track),
+            // The tuple's one active session after SOD's write is the caller's, as for the waiting queue.
+            Spend: new SessionSpendQuery(venture.Code, candidate.Agent, candidate.Repo, candidate.Track));
     }
 
     /// <summary>Enterprise notes in briefing order with the sum of the three exact totals, the docs index and the audit.</summary>

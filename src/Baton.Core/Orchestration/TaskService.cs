@@ -272,9 +272,11 @@ internal sealed partial class TaskService(
         string? nativeSessionId, string? branch, string? prUrl)
     {
         if (durationMs is < 0) v.Add("duration_ms", "must be 0 or more.");
-        if (usage?.InputTokens is < 0) v.Add("usage.input_tokens", "must be 0 or more.");
-        if (usage?.OutputTokens is < 0) v.Add("usage.output_tokens", "must be 0 or more.");
-        if (usage?.CostUsd is { } cost && (double.IsNaN(cost) || double.IsInfinity(cost) || cost < 0)) v.Add("usage.cost_usd", "must be a number of dollars, 0 or more.");
+        // Bounded, so spend's sums (docs/architecture.md §15 Spend) stay exact integers far from an overflow.
+        if (usage?.InputTokens is < 0 or > Spend.SpendRules.MaxTokensPerReport) v.Add("usage.input_tokens", $"must be 0 to {Spend.SpendRules.MaxTokensPerReport:N0}.");
+        if (usage?.OutputTokens is < 0 or > Spend.SpendRules.MaxTokensPerReport) v.Add("usage.output_tokens", $"must be 0 to {Spend.SpendRules.MaxTokensPerReport:N0}.");
+        if (usage?.CostUsd is { } cost && (double.IsNaN(cost) || double.IsInfinity(cost) || cost < 0 || cost > Spend.SpendRules.MaxCostPerReport))
+            v.Add("usage.cost_usd", $"must be a number of dollars, 0 to {Spend.SpendRules.MaxCostPerReport:N0}.");
         var session = v.Text("native_session_id", nativeSessionId, 200);
         var branchText = v.Text("branch", branch, 250);
         var pr = v.Text("pr_url", prUrl, 2_000);

@@ -17,6 +17,6 @@ public sealed class HttpServiceContractTests : ServiceContractTests
             client.Dispose();
             await server.StopAsync();
             directory.Dispose();
-        }) { Agents = client, Tasks = client, Activity = client, Claims = client };
+        }) { Agents = client, Tasks = client, Activity = client, Claims = client, Spend = client };
     }
 }

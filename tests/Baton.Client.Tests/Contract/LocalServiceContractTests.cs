@@ -17,6 +17,6 @@ public sealed class LocalServiceContractTests : ServiceContractTests
         {
             await runtime.DisposeAsync();
             directory.Dispose();
-        }) { Agents = services.Agents, Tasks = services.Tasks, Activity = services.Activity, Claims = services.Claims };
+        }) { Agents = services.Agents, Tasks = services.Tasks, Activity = services.Activity, Claims = services.Claims, Spend = services.Spend };
     }
 }

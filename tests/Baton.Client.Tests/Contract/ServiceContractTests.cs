@@ -20,6 +20,7 @@ public sealed record ServiceSet(
     public ITaskService Tasks { get; init; } = null!;
     public IActivityService Activity { get; init; } = null!;
     public Baton.Core.Claims.IClaimService Claims { get; init; } = null!;
+    public Baton.Core.Spend.ISpendService Spend { get; init; } = null!;
 
     ValueTask IAsyncDisposable.DisposeAsync() => Dispose();
 }

@@ -118,6 +118,7 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<Claim?> FindClaimOrNullAsync(string id, CancellationToken ct) => inner.FindClaimOrNullAsync(id, ct);
     public Task<Claim?> ReleaseClaimAsync(string id, DateTimeOffset now, CancellationToken ct) => inner.ReleaseClaimAsync(id, now, ct);
     public Task<Page<Claim>> ListClaimsAsync(ClaimQuery query, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) => inner.ListClaimsAsync(query, now, staleAfter, ct);
+    public virtual Task<Baton.Core.Spend.SpendSums> SumSpendAsync(Baton.Core.Spend.SpendQuery query, CancellationToken ct) => inner.SumSpendAsync(query, ct);
     public Task<IReadOnlyList<Claim>> ListHeldClaimsAsync(string venture, string repo, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) => inner.ListHeldClaimsAsync(venture, repo, now, staleAfter, ct);
     public Task<IReadOnlyList<TaskEvent>> ListTaskEventsAsync(string taskId, CancellationToken ct) => inner.ListTaskEventsAsync(taskId, ct);
     public Task<IReadOnlyList<TaskResult>> ListTaskResultsAsync(string taskId, CancellationToken ct) => inner.ListTaskResultsAsync(taskId, ct);
