@@ -102,6 +102,12 @@ var seconds = ArgValue("--seconds") is { } s ? int.Parse(s) : 10;
 var outPath = ArgValue("--out");
 const int Ventures = 50, SeedSessions = 1_000, SeedHandoffs = 10_000, Concurrency = 32;
 var memoryRequests = ArgValue("--memory-requests") is { } m ? long.Parse(m) : 1_000_000;
+// The RSS figures compare the first 200k requests with the last 200k: fewer than two marks measure nothing (0 skips the phase).
+if (memoryRequests is > 0 and < 2 * HeartbeatBench.MemoryMark)
+{
+    Console.Error.WriteLine($"--memory-requests: {memoryRequests:N0} is too few; use 0 (skip the RSS phase) or at least {2 * HeartbeatBench.MemoryMark:N0}.");
+    return 2;
+}
 
 // `--heartbeat`: only issue 13's heartbeat ratios (keyed and not) and the server's RSS over `--memory-requests`.
 if (Environment.GetCommandLineArgs().Contains("--heartbeat"))
