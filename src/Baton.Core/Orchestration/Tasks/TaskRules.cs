@@ -60,6 +60,12 @@ public static class TaskRules
     public const string TimeoutError = "timeout";
     public const string DependencyError = "dependency_failed";
 
+    /// <summary>A CLI's rate or usage limit (issue 16): the agent is paused until the reset, the task goes back to the queue at once.</summary>
+    public const string RateLimitedError = "rate_limited";
+
+    /// <summary>A worker stopping released the attempt (issue 16): back to the queue at once, for another machine.</summary>
+    public const string WorkerShutdownError = "worker_shutdown";
+
     /// <summary>
     /// The state a new task starts in, from its dependencies (all exist; the service checked): a dead or cancelled one
     /// makes it dead at once, any other open one makes it wait, none open queues it.
