@@ -32,6 +32,15 @@ public sealed class BatonMcpOptions
     /// </summary>
     public string? ClaudeSessionId { get; init; }
 
+    /// <summary>
+    /// <c>BATON_TRACK</c>, when set: the track SOD uses when the agent names none. A worker sets it to the task id, so the
+    /// agent's own SOD resumes the session the worker opened for the task instead of starting one on track main.
+    /// </summary>
+    public string? Track { get; init; }
+
+    /// <summary>The variable naming the default track (<see cref="Track"/>).</summary>
+    public const string TrackVariable = "BATON_TRACK";
+
     /// <summary>The variable Claude Code sets for the processes it starts, naming its session.</summary>
     public const string ClaudeSessionVariable = "CLAUDE_CODE_SESSION_ID";
 

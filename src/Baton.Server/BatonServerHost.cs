@@ -124,7 +124,7 @@ public static class BatonServerHost
                 WatchVenturesFile = true,
                 RequestLogRetention = options.RequestLogRetention,
                 IdempotencyRetention = options.IdempotencyRetention,
-                Orchestration = new OrchestrationOptions { HealthProbeInterval = options.HealthProbeInterval },
+                Orchestration = new OrchestrationOptions { HealthProbeInterval = options.HealthProbeInterval, LeaseTtl = options.LeaseTtl },
             },
             options.StoreOptions(dataDir));
         if (hooks.WrapStore is not null) services.DecorateStore(hooks.WrapStore);

@@ -34,6 +34,9 @@ public sealed class ServerOptions
     /// <summary>How often agents' health-check URLs are probed (§14). Default 30 s; zero: this server probes nothing.</summary>
     public TimeSpan HealthProbeInterval { get; set; } = new OrchestrationOptions().HealthProbeInterval;
 
+    /// <summary>How long a start or renew holds a running task (<see cref="OrchestrationOptions.LeaseTtl"/>, 60 s).</summary>
+    public TimeSpan LeaseTtl { get; set; } = new OrchestrationOptions().LeaseTtl;
+
     /// <summary>Requests a minute per actor (API key). Default 100; 0 turns rate limiting off.</summary>
     public int RateLimitPerMinute { get; set; } = 100;
 

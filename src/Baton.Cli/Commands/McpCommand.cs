@@ -47,6 +47,7 @@ public static class McpCommand
                 Agent = settings.Agent,
                 HostName = runtime.HostName,
                 Terminal = runtime.Terminal,
+                Track = runtime.Environment.GetValueOrDefault(BatonMcpOptions.TrackVariable) is { Length: > 0 } track ? track.Trim() : null,
                 ClaudeSessionId = runtime.Environment.GetValueOrDefault(BatonMcpOptions.ClaudeSessionVariable) is { Length: > 0 } claude ? claude.Trim() : null,
                 RepoRoots = BatonMcpOptions.RepoRootsFrom(runtime.Environment.GetValueOrDefault(BatonMcpOptions.RepoRootsVariable),
                     runtime.Environment.GetValueOrDefault("HOME")),

@@ -10,7 +10,7 @@ public static class ChildEnvironment
     public static readonly IReadOnlyList<string> DefaultDeny = ["BATON_*", "INFISICAL_TOKEN", "INFISICAL_*"];
 
     /// <summary>The variables every launched agent gets; its MCP config passes exactly these on to <c>baton mcp</c>.</summary>
-    public static readonly IReadOnlyList<string> BatonVariables = ["BATON_URL", "BATON_KEY", "BATON_VENTURE", "BATON_AGENT", "BATON_ENV", "BATON_DATA_DIR"];
+    public static readonly IReadOnlyList<string> BatonVariables = ["BATON_URL", "BATON_KEY", "BATON_VENTURE", "BATON_AGENT", "BATON_ENV", "BATON_DATA_DIR", "BATON_TRACK"];
 
     /// <summary>The <see cref="BatonVariables"/> a launch sets in <paramref name="baton"/>, in their usual order (local mode sets no URL, and no key unless the secrets hold one).</summary>
     public static IReadOnlyList<string> SetIn(IReadOnlyDictionary<string, string> baton) => [.. BatonVariables.Where(baton.ContainsKey)];

@@ -30,6 +30,9 @@ public static class CloneFinder
     public static string? FindRepoOrNull(string orgRepo, IReadOnlyList<string> roots) =>
         Candidates(roots).Where(c => string.Equals(c.OrgRepo, orgRepo, StringComparison.OrdinalIgnoreCase)).Select(c => c.Directory).FirstOrDefault();
 
+    /// <summary>Every clone under the roots with the <c>org/repo</c> of its origin (roots order, then name order); the worker reports them as contexts.</summary>
+    public static IReadOnlyList<(string Directory, string OrgRepo)> All(IReadOnlyList<string> roots) => [.. Candidates(roots)];
+
     /// <summary>The command that clones the venture's primary repo under the first root.</summary>
     public static string CloneCommand(Venture venture, IReadOnlyList<string> roots)
     {

@@ -16,6 +16,7 @@ public sealed class BatonSettings
     public const int DefaultStaleMinutes = 45;
     public const int DefaultRateLimit = 100;
     public const int DefaultHealthProbeSeconds = 30;
+    public const int DefaultLeaseSeconds = 60;
     public const string NormalDurability = "normal";
     public const string FullDurability = "full";
 
@@ -48,6 +49,12 @@ public sealed class BatonSettings
     /// 0: this server probes nothing (a replica kept off outside networks; results then come from workers only). Default 30.
     /// </summary>
     public int HealthProbeSeconds { get; set; } = DefaultHealthProbeSeconds;
+
+    /// <summary>
+    /// <c>BATON_LEASE_SECONDS</c>: how long a start or renew holds a running task (docs/architecture.md §14); workers
+    /// renew every third of it, so a killed worker's task is taken back about this long after its last renew. Default 60.
+    /// </summary>
+    public int LeaseSeconds { get; set; } = DefaultLeaseSeconds;
 
     /// <summary><c>BATON_RATE_LIMIT</c>: requests per minute per actor; 0 turns the limit off. Default 100.</summary>
     public int RateLimit { get; set; } = DefaultRateLimit;
@@ -121,6 +128,11 @@ public sealed class BatonSettings
         if (HealthProbeSeconds is < 0 or (> 0 and < 5))
         {
             problems.Add($"{BatonSettingsLoader.HealthProbeSecondsVariable}{From(BatonSettingsLoader.HealthProbeSecondsVariable)} is {HealthProbeSeconds}: expected a whole number of seconds, 0 (the server probes nothing) or 5 or more (a probe may take 5 s; default {DefaultHealthProbeSeconds}).");
+        }
+
+        if (LeaseSeconds < 3)
+        {
+            problems.Add($"{BatonSettingsLoader.LeaseSecondsVariable}{From(BatonSettingsLoader.LeaseSecondsVariable)} is {LeaseSeconds}: expected a whole number of seconds, 3 or more (workers renew every third of it; default {DefaultLeaseSeconds}).");
         }
 
         if (RateLimit < 0)

@@ -21,6 +21,7 @@ public static class BatonSettingsLoader
     public const string AgentVariable = "BATON_AGENT";
     public const string StaleMinutesVariable = "BATON_STALE_MINUTES";
     public const string HealthProbeSecondsVariable = "BATON_HEALTH_PROBE_SECONDS";
+    public const string LeaseSecondsVariable = "BATON_LEASE_SECONDS";
     public const string RateLimitVariable = "BATON_RATE_LIMIT";
     public const string VenturesFileVariable = "BATON_VENTURES_FILE";
     public const string DurabilityVariable = "BATON_DURABILITY";
@@ -32,7 +33,7 @@ public static class BatonSettingsLoader
     public static IReadOnlyList<string> Variables { get; } =
     [
         UrlVariable, KeyVariable, DataDirVariable, ListenVariable, StoreVariable, StoreUrlVariable,
-        AgentVariable, StaleMinutesVariable, HealthProbeSecondsVariable, RateLimitVariable, VenturesFileVariable, DurabilityVariable,
+        AgentVariable, StaleMinutesVariable, HealthProbeSecondsVariable, LeaseSecondsVariable, RateLimitVariable, VenturesFileVariable, DurabilityVariable,
     ];
 
     /// <summary>The command-line flag that sets each variable, for messages that say where a value came from.</summary>
@@ -43,6 +44,7 @@ public static class BatonSettingsLoader
         [AgentVariable] = "--agent",
         [StaleMinutesVariable] = "--stale-minutes",
         [HealthProbeSecondsVariable] = "--health-probe-seconds",
+        [LeaseSecondsVariable] = "--lease-seconds",
         [RateLimitVariable] = "--rate-limit",
         [VenturesFileVariable] = "--ventures-file",
         [StoreVariable] = "--store",
@@ -76,6 +78,8 @@ public static class BatonSettingsLoader
             "a whole number of minutes, 1 or more (default 45)", flags, environment, fileValues, settings);
         settings.HealthProbeSeconds = PickInt(HealthProbeSecondsVariable, BatonSettings.DefaultHealthProbeSeconds,
             "a whole number of seconds, 0 (the server probes nothing) or 5 or more (default 30)", flags, environment, fileValues, settings);
+        settings.LeaseSeconds = PickInt(LeaseSecondsVariable, BatonSettings.DefaultLeaseSeconds,
+            "a whole number of seconds, 3 or more (default 60)", flags, environment, fileValues, settings);
         settings.RateLimit = PickInt(RateLimitVariable, BatonSettings.DefaultRateLimit,
             "a whole number of requests per minute, 0 (off) or more (default 100)", flags, environment, fileValues, settings);
         return settings;

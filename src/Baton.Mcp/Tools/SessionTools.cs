@@ -46,7 +46,7 @@ public sealed class SessionTools(ToolContext context)
         McpServer server,
         [Description("Venture code. Default: the registered venture whose org/repos include this repo.")] string? venture = null,
         [Description("Repository as org/repo. Default: parsed from the git remote of the working directory.")] string? repo = null,
-        [Description("Track within the repo for parallel lines of work. Default \"main\".")] string? track = null,
+        [Description("Track within the repo for parallel lines of work. Default: BATON_TRACK, else \"main\".")] string? track = null,
         [Description("Agent name. Default: BATON_AGENT, else <client>-<hostname>.")] string? agent = null,
         [Description("GitHub issue this session works on, if any.")] int? issue_number = null,
         [Description("How docs appear in the briefing: index (default), full, or none.")] string? docs_format = null,
@@ -55,7 +55,7 @@ public sealed class SessionTools(ToolContext context)
         CancellationToken ct = default) =>
         ToolResults.GuardAsync(context.Backend, async () =>
         {
-            var arguments = new SodArguments(agent, venture, repo, track, IssueNumber: issue_number, BudgetChars: budget_chars,
+            var arguments = new SodArguments(agent, venture, repo, track ?? context.Options.Track, IssueNumber: issue_number, BudgetChars: budget_chars,
                 DocsFormat: Arguments.DocsFormat(docs_format, "docs_format"), ClaimIssue: claim_issue,
                 NativeSessionId: context.Options.ClaudeSessionId, NativeCli: context.Options.ClaudeSessionId is null ? null : "claude");
             var backend = await context.BackendAsync(ct);

@@ -1,0 +1,399 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Baton.Cli.Hooks;
+using Baton.Cli.Launch;
+using Baton.Core.Common;
+using Baton.Core.Handoffs;
+using Baton.Core.Orchestration;
+using CliKind = Baton.Core.Orchestration.Agents.AgentCli;
+using Baton.Core.Orchestration.Tasks;
+using Baton.Core.Sessions;
+using Baton.Core.Workers;
+
+namespace Baton.Cli.Worker;
+
+/// <summary>Why the worker stopped a run before the CLI ended it by itself.</summary>
+public enum StopReason { None, Cancelled, LeaseLost, Timeout, MaxCost, Shutdown }
+
+/// <summary>
+/// One assigned task, start to report (docs/architecture.md §16), read top to bottom: start with the epoch → keep the
+/// lease (renew every ttl/3; a renew that says cancelled, or a lost lease, stops the run) → worktree on
+/// <c>baton/&lt;task&gt;</c> from the fetched default branch → SOD for the task's session → MCP and hooks registered for
+/// the CLI, secrets injected → the CLI headless in a process group of its own, its output read as it streams (the
+/// task's max cost enforced from it) → the result from the CLI's own output → report with the epoch (a rate limit
+/// pauses the agent first) → push and PR when asked → a handoff for the session → worktree removed on success, kept
+/// on failure.
+/// </summary>
+public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
+{
+    private const int MaxFinalMessage = 20_000;
+    private const int MaxHandoffSummary = 2_000;
+
+    private ITaskService Tasks => context.Services.Tasks;
+
+    public async Task RunAsync(BatonTask assigned, CancellationToken shutdown)
+    {
+        // 1. Start with the epoch of the assignment; a task taken back meanwhile is simply not ours any more.
+        BatonTask task;
+        try
+        {
+            task = await Tasks.StartTaskAsync(assigned.Id, new LeaseRequest(assigned.Epoch), CancellationToken.None);
+        }
+        catch (BatonException ex) when (ex.Code is ErrorCodes.LeaseLost or ErrorCodes.NotFound)
+        {
+            context.Say($"{agent.Config.Name}: {assigned.Id} could not be started ({ex.Message}); leaving it");
+            return;
+        }
+        context.Say($"{agent.Config.Name}: started {task.Id} \"{task.Title}\" (attempt {task.Attempt} of {task.MaxAttempts}, epoch {task.Epoch})");
+
+        using var control = new RunControl();
+        using var keeper = new CancellationTokenSource();
+        string? sessionId = null;
+        var lease = KeepLeaseAsync(task, control, () => sessionId, keeper.Token);
+        // SIGTERM: running tasks get the grace period, then are stopped and released for another machine.
+        using var graceTimer = new CancellationTokenSource();
+        using var onShutdown = shutdown.Register(() => graceTimer.CancelAfter(context.ShutdownGrace));
+        using var onGraceOver = graceTimer.Token.Register(() => control.Stop(StopReason.Shutdown));
+
+        Worktree? worktree = null;
+        AgentRunResult run;
+        long? durationMs = null;
+        try
+        {
+            // 2. Where the agent works: a fresh worktree for a task with a repo, a scratch directory otherwise.
+            var directory = await PrepareDirectoryAsync(task, w => worktree = w, control.Token);
+
+            // 3. SOD for the task's session, so the agent starts warm; its own `baton mcp` resumes the same session
+            //    (same agent, venture, repo, and BATON_TRACK = the task id).
+            var nativeId = agent.Config.Cli is CliKind.Claude or CliKind.Gemini ? Guid.NewGuid().ToString() : null;
+            var sod = await context.Services.Sessions.SodAsync(new SodRequest(agent.Config.Name, task.Venture, task.Repo,
+                Track: task.Id, Cli: CliName(agent.Config.Cli), Host: context.HostName, Branch: worktree?.Branch, CommitSha: worktree?.BaseCommit,
+                NativeSessionId: nativeId, NativeCli: nativeId is null ? null : CliName(agent.Config.Cli)), control.Token);
+            sessionId = sod.Session.Id;
+
+            // 4. The CLI's config (MCP, hooks), the venture's secrets and the environment.
+            var claudeSettings = WriteClaudeConfig(task);
+            var environment = await EnvironmentAsync(task, control.Token);
+            var prompt = WorkerRules.Prompt(task, worktree?.Branch ?? "(no repo)", sod.Briefing);
+            var (executable, args) = HeadlessCommand.Arguments(agent.Config, prompt, nativeId ?? "", task.MaxCostUsd, claudeSettings?.Settings);
+            if (claudeSettings is { } files) args = [.. args, "--mcp-config", files.Mcp];
+
+            // 5. Run it.
+            var started = Stopwatch.GetTimestamp();
+            run = await RunAgentAsync(task, executable, args, directory, environment, control);
+            durationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        catch (Exception ex) when (ex is WorkspaceException or SecretsException or BatonException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or UsageException
+                                       || (ex is OperationCanceledException && control.Reason != StopReason.None))
+        {
+            run = control.Reason != StopReason.None
+                ? Stopped(control.Reason, "before the agent finished setting up")
+                : new AgentRunResult(false, "setup_failed", ex.Message, null, null, null, null);
+        }
+
+        // 6. Report. From here on the lease ends with the report, so stop renewing.
+        await keeper.CancelAsync();
+        await lease;
+        await ReportAsync(task, run, durationMs, worktree, sessionId, control.Reason);
+    }
+
+    private async Task<string> PrepareDirectoryAsync(BatonTask task, Action<Worktree> made, CancellationToken ct)
+    {
+        if (task.Repo is null)
+        {
+            var scratch = Path.Combine(context.Workspace.Root, task.Id);
+            Directory.CreateDirectory(scratch);
+            return scratch;
+        }
+        var clone = context.Clones.GetValueOrDefault(task.Repo.ToLowerInvariant())
+            ?? throw new WorkspaceException($"no clone of {task.Repo} on this machine any more: clone it under BATON_REPO_ROOTS and restart the worker.");
+        var worktree = await context.Workspace.CreateAsync(clone, task.Id, task.Attempt, context.DefaultBranches.GetValueOrDefault(task.Repo.ToLowerInvariant()), ct);
+        made(worktree);
+        return worktree.Path;
+    }
+
+    /// <summary>
+    /// Claude gets its MCP server and hooks from files outside the worktree (<c>--mcp-config</c>, <c>--settings</c>), so
+    /// nothing of Baton's lands in the tree the agent commits. Gemini and Codex were registered at the user level when
+    /// the worker started.
+    /// </summary>
+    private (string Settings, string Mcp)? WriteClaudeConfig(BatonTask task)
+    {
+        if (agent.Config.Cli != CliKind.Claude) return null;
+        var dir = Path.Combine(context.Workspace.Root, ".config", task.Id);
+        Directory.CreateDirectory(dir);
+        var settings = Path.Combine(dir, "settings.json");
+        var mcp = Path.Combine(dir, "mcp.json");
+        HookInstaller.Install(Launch.AgentCli.Claude, settings, HookInstaller.CommandLine(context.Hook.Command, context.Hook.Prefix, Launch.AgentCli.Claude));
+        McpRegistration.Claude(mcp, context.Mcp.Command, context.Mcp.Args);
+        return (settings, mcp);
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> EnvironmentAsync(BatonTask task, CancellationToken ct)
+    {
+        var launch = context.Launch.For(task.Venture);
+        IReadOnlyDictionary<string, string> secrets = new Dictionary<string, string>();
+        if (launch.Secrets is { Provider: not Secrets.None } provider)
+        {
+            var venture = await context.Services.Ventures.GetVentureAsync(task.Venture, ct);
+            // The worker's own key serves the agent unless the venture's secrets carry one: none is required of them.
+            secrets = await Secrets.FetchAsync(provider, venture.SecretsPath, "dev", context.Workspace.Root, launch.RequiredKeys ?? [], context.Environment, ct);
+        }
+        var baton = new Dictionary<string, string>
+        {
+            ["BATON_URL"] = context.ServerUrl,
+            ["BATON_VENTURE"] = task.Venture,
+            ["BATON_AGENT"] = agent.Config.Name,
+            ["BATON_TRACK"] = task.Id,
+            ["BATON_DATA_DIR"] = context.DataDir,
+        };
+        if ((secrets.GetValueOrDefault("BATON_KEY") ?? context.Key) is { } key) baton["BATON_KEY"] = key;
+        var deny = ChildEnvironment.DefaultDeny.Concat(launch.DenyEnv ?? []).ToList();
+        return ChildEnvironment.Build(context.Environment, deny, secrets, baton);
+    }
+
+    private async Task<AgentRunResult> RunAgentAsync(BatonTask task, string executable, IReadOnlyList<string> args, string directory,
+        IReadOnlyDictionary<string, string> environment, RunControl control)
+    {
+        var reader = AgentOutputReaders.For(agent.Config);
+        using var group = ProcessGroup.Start(executable, args, directory, environment);
+        context.Say($"{agent.Config.Name}: {task.Id} running {Path.GetFileName(executable)} as process group {group.Id} in {directory}");
+        using var onStop = control.Token.Register(() => _ = group.StopAsync(context.KillAfter));
+        control.StopAfter(TimeSpan.FromSeconds(task.TimeoutSeconds), StopReason.Timeout);
+
+        var maxCost = task.MaxCostUsd;
+        var lines = Task.Run(async () =>
+        {
+            await foreach (var line in group.ReadLinesAsync())
+            {
+                reader.ReadLine(line);
+                // The worker's own enforcement: whatever the CLI's flags, a run that has spent the task's maximum stops.
+                if (maxCost is { } max && reader.UsageSoFar?.CostUsd is { } spent && spent >= max) control.Stop(StopReason.MaxCost);
+            }
+        });
+        var outcome = await group.WaitAsync(RunEnd.Stopped);
+        await lines.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        var result = reader.Finish(outcome.ExitCode, outcome.StderrTail, context.Clock.GetUtcNow());
+        return control.Reason == StopReason.None ? result : Stopped(control.Reason, $"after {task.TimeoutSeconds} s", result);
+    }
+
+    private static AgentRunResult Stopped(StopReason reason, string when, AgentRunResult? read = null)
+    {
+        var (type, message) = reason switch
+        {
+            StopReason.Timeout => (RunErrors.Timeout, $"the task's timeout passed ({when}): the worker killed the agent's process group"),
+            StopReason.MaxCost => (RunErrors.MaxCost, "the run reached the task's max_cost_usd: the worker stopped it"),
+            StopReason.Shutdown => (TaskRules.WorkerShutdownError, "the worker was stopped (SIGTERM) and the grace period ended: released for another machine"),
+            StopReason.Cancelled => ("cancelled", "the task was cancelled"),
+            _ => ("lease_lost", "the lease was lost"),
+        };
+        return new AgentRunResult(false, type, message, read?.Usage, read?.NativeSessionId, read?.FinalMessage, null);
+    }
+
+    private async Task ReportAsync(BatonTask task, AgentRunResult run, long? durationMs, Worktree? worktree, string? sessionId, StopReason reason)
+    {
+        var ct = CancellationToken.None; // a report is never cut short by the worker's own shutdown
+        string? prUrl = null;
+        var commits = 0;
+        if (reason is StopReason.Cancelled or StopReason.LeaseLost)
+        {
+            // Nothing to report: the task is cancelled, or another attempt holds it. Keep what was done for reading.
+            context.Say($"{agent.Config.Name}: {task.Id} {(reason == StopReason.Cancelled ? "cancelled" : "lost its lease")}; its work is dropped");
+            if (worktree is not null) context.Workspace.Keep(worktree, task.Id, task.Attempt, run.ErrorType, run.ErrorMessage, context.Clock.GetUtcNow());
+            await HandoffAsync(task, run, null, sessionId, worktree, kept: worktree is not null);
+            return;
+        }
+
+        if (run.Success && worktree is not null)
+        {
+            try
+            {
+                commits = await context.Workspace.CommitCountAsync(worktree, ct);
+                if (WorkerRules.WantsPullRequest(task) && commits > 0)
+                {
+                    await context.Workspace.PushAsync(worktree, ct);
+                    prUrl = await TaskWorkspace.OpenPullRequestAsync(worktree, task.Title,
+                        $"{Bounded(run.FinalMessage, 60_000)}\n\n---\nBaton task `{task.Id}` ({task.Venture}), attempt {task.Attempt}, by {agent.Config.Name}.", ct);
+                }
+            }
+            catch (WorkspaceException ex)
+            {
+                run = run with { Success = false, ErrorType = "publish_failed", ErrorMessage = ex.Message };
+            }
+        }
+
+        var usage = run.Usage is { } u ? new UsageInput(u.InputTokens, u.OutputTokens, u.CostUsd) : null;
+        var branch = worktree?.Branch;
+        try
+        {
+            if (run.Success)
+            {
+                var result = new JsonObject
+                {
+                    ["final_message"] = Bounded(run.FinalMessage, MaxFinalMessage),
+                    ["branch"] = branch,
+                    ["commits"] = commits,
+                    ["pr_url"] = prUrl,
+                };
+                await Tasks.CompleteTaskAsync(task.Id, new CompleteTaskRequest(task.Epoch, result, durationMs, usage, run.NativeSessionId, branch, prUrl), ct);
+                context.Say($"{agent.Config.Name}: {task.Id} succeeded ({commits} commit{(commits == 1 ? "" : "s")}{(prUrl is null ? "" : ", " + prUrl)})");
+            }
+            else
+            {
+                if (run.ErrorType == TaskRules.RateLimitedError)
+                {
+                    // Paused first, so the task, back in the queue at once, goes to another agent — not straight back here.
+                    var until = WorkerRules.PauseUntil(run.RateLimitResetsAt, context.Clock.GetUtcNow());
+                    await context.Services.Agents.PauseAgentAsync(agent.Id, new PauseAgentRequest(until, $"rate limited: {Bounded(run.ErrorMessage, 200)}"), ct);
+                    context.Say($"{agent.Config.Name}: rate limited; paused until {Timestamp.ToWire(until)}");
+                }
+                await Tasks.FailTaskAsync(task.Id, new FailTaskRequest(task.Epoch, new ErrorInput(run.ErrorType ?? RunErrors.AgentError, Bounded(run.ErrorMessage, 2_000) ?? "no message"),
+                    durationMs, usage, run.NativeSessionId, branch, prUrl), ct);
+                context.Say($"{agent.Config.Name}: {task.Id} failed ({run.ErrorType}: {Bounded(run.ErrorMessage, 300)})");
+            }
+        }
+        catch (BatonException ex) when (ex.Code == ErrorCodes.LeaseLost)
+        {
+            // The lease ran out before the report (the sweeper took the task back): the server refused this late result.
+            context.Say($"{agent.Config.Name}: {task.Id}'s result was refused: {ex.Message}");
+            run = run with { Success = false, ErrorType = "lease_lost", ErrorMessage = ex.Message };
+        }
+
+        var keep = !run.Success && worktree is not null;
+        await HandoffAsync(task, run, prUrl, sessionId, worktree, keep);
+        if (worktree is null) return;
+        if (keep) context.Workspace.Keep(worktree, task.Id, task.Attempt, run.ErrorType, run.ErrorMessage, context.Clock.GetUtcNow());
+        else
+        {
+            try
+            {
+                await context.Workspace.RemoveAsync(worktree, ct);
+            }
+            catch (WorkspaceException ex)
+            {
+                context.Say($"{agent.Config.Name}: {task.Id}'s worktree {worktree.Path} was not removed: {ex.Message}");
+            }
+        }
+    }
+
+    private async Task HandoffAsync(BatonTask task, AgentRunResult run, string? prUrl, string? sessionId, Worktree? worktree, bool kept)
+    {
+        if (sessionId is null) return;
+        var payload = new JsonObject
+        {
+            ["task_id"] = task.Id,
+            ["attempt"] = task.Attempt,
+            ["branch"] = worktree?.Branch,
+            ["pr_url"] = prUrl,
+            ["error_type"] = run.ErrorType,
+            ["kept_worktree"] = kept ? worktree?.Path : null,
+        };
+        var request = new EodRequest(sessionId, WorkerRules.HandoffSummary(task, run, prUrl, MaxHandoffSummary),
+            run.Success ? HandoffStatus.Done : HandoffStatus.Blocked,
+            Blocked: run.Success ? null : [$"{run.ErrorType}: {Bounded(run.ErrorMessage, 500)}"],
+            NextSteps: run.Success ? (prUrl is null ? null : [$"review {prUrl}"]) : [kept ? $"read the kept worktree {worktree!.Path}" : $"see `baton tasks show {task.Id}`"],
+            Payload: payload);
+        try
+        {
+            await context.Services.Sessions.EodAsync(request, CancellationToken.None);
+        }
+        catch (BatonException ex) when (ex.Code == ErrorCodes.SessionAlreadyEnded)
+        {
+            // The agent ended the session itself (its own handoff through `baton mcp`): that one stands.
+        }
+        catch (BatonException ex)
+        {
+            context.Say($"{agent.Config.Name}: {task.Id}'s handoff was not written: {ex.Message}");
+        }
+    }
+
+    private async Task KeepLeaseAsync(BatonTask task, RunControl control, Func<string?> session, CancellationToken ct)
+    {
+        var every = WorkerRules.RenewEvery(task);
+        var ttl = every * 3;
+        var lastRenewed = context.Clock.GetUtcNow();
+        using var timer = new PeriodicTimer(every, context.Clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    var renewed = await Tasks.RenewTaskAsync(task.Id, new LeaseRequest(task.Epoch), ct);
+                    lastRenewed = context.Clock.GetUtcNow();
+                    if (renewed.Cancelled)
+                    {
+                        control.Stop(StopReason.Cancelled);
+                        return;
+                    }
+                    if (session() is { } id) await context.Services.Sessions.HeartbeatAsync(id, ct);
+                }
+                catch (BatonException ex) when (ex.Code == ErrorCodes.LeaseLost)
+                {
+                    control.Stop(StopReason.LeaseLost);
+                    return;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The server is unreachable or erred: keep trying until the lease would have run out anyway.
+                    context.Say($"{agent.Config.Name}: renewing {task.Id} failed: {ex.Message}");
+                    if (context.Clock.GetUtcNow() - lastRenewed >= ttl)
+                    {
+                        control.Stop(StopReason.LeaseLost);
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The report is next: it ends the lease itself.
+        }
+    }
+
+    private static string CliName(CliKind cli) => cli.ToString().ToLowerInvariant();
+
+    private static string? Bounded(string? text, int max) =>
+        text is null ? null : text.Length <= max ? text : text[..(max - 1)] + "…";
+}
+
+/// <summary>The first reason a run was stopped for, and the token that stops it.</summary>
+public sealed class RunControl : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private int _reason;
+
+    public CancellationToken Token => _stop.Token;
+
+    public StopReason Reason => (StopReason)Volatile.Read(ref _reason);
+
+    /// <summary>Stops the run for <paramref name="reason"/>, unless it was already stopped for another.</summary>
+    public void Stop(StopReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _reason, (int)reason, (int)StopReason.None) != (int)StopReason.None) return;
+        try
+        {
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run is already over.
+        }
+    }
+
+    /// <summary>Stops the run for <paramref name="reason"/> once <paramref name="after"/> has passed.</summary>
+    public void StopAfter(TimeSpan after, StopReason reason)
+    {
+        var timer = new Timer(_ => Stop(reason), null, after, Timeout.InfiniteTimeSpan);
+        _stop.Token.Register(() => timer.Dispose());
+        _timers.Add(timer);
+    }
+
+    private readonly List<Timer> _timers = [];
+
+    public void Dispose()
+    {
+        foreach (var timer in _timers) timer.Dispose();
+        _stop.Dispose();
+    }
+}

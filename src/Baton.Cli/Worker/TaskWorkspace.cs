@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Baton.Core.Common;
+using Baton.Core.Workers;
+using Baton.Local.Git;
+
+namespace Baton.Cli.Worker;
+
+/// <summary>A task's worktree: where it is, on which branch, made from which commit of which default branch.</summary>
+public sealed record Worktree(string Clone, string Path, string Branch, string DefaultBranch, string BaseCommit);
+
+/// <summary>A worktree kept after a failed attempt (<c>&lt;data-dir&gt;/worktrees/&lt;task&gt;.json</c>), listed by <c>baton worker status</c>.</summary>
+public sealed record KeptWorktree(string TaskId, int Attempt, string Path, string Branch, string? ErrorType, string? ErrorMessage, DateTimeOffset KeptAt);
+
+/// <summary>Git failed for a task's worktree; the message says which command and what git said.</summary>
+public sealed class WorkspaceException(string message) : Exception(message);
+
+/// <summary>
+/// The git side of a task (docs/architecture.md §16): fetch the clone, make a worktree on <c>baton/&lt;task&gt;</c> from the
+/// freshly fetched <c>origin/&lt;default&gt;</c> ("always branch from origin/main, never local main"), push and open the
+/// pull request, and remove the worktree on success or keep it (with a note beside it) on failure. Git commands on one
+/// clone run one at a time: two tasks fetching the same clone at once would fight over its ref locks.
+/// </summary>
+public sealed class TaskWorkspace(string dataDir)
+{
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> CloneLocks = new(StringComparer.Ordinal);
+
+    /// <summary><c>&lt;data-dir&gt;/worktrees</c>: every task's worktree, and the notes of kept ones.</summary>
+    public string Root { get; } = System.IO.Path.Combine(dataDir, "worktrees");
+
+    /// <summary>Fetches origin and makes the task's worktree; a worktree kept from an earlier attempt here is detached from the branch first (and stays for reading).</summary>
+    public async Task<Worktree> CreateAsync(string clone, string taskId, int attempt, string? knownDefaultBranch, CancellationToken ct)
+    {
+        var branch = WorkerRules.BranchOf(taskId);
+        var path = System.IO.Path.Combine(Root, attempt <= 1 ? taskId : $"{taskId}-{attempt}");
+        Directory.CreateDirectory(Root);
+        var gate = CloneLocks.GetOrAdd(System.IO.Path.GetFullPath(clone), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            await GitAsync(clone, ct, "fetch", "--quiet", "--prune", "origin");
+            var defaultBranch = await DefaultBranchAsync(clone, knownDefaultBranch, ct);
+            var baseCommit = (await GitAsync(clone, ct, "rev-parse", $"refs/remotes/origin/{defaultBranch}")).Trim();
+            foreach (var other in await WorktreesOnBranchAsync(clone, branch, ct))
+                await GitAsync(other, ct, "checkout", "--quiet", "--detach");
+            if (Directory.Exists(path)) await GitAsync(clone, ct, "worktree", "remove", "--force", path);
+            await GitAsync(clone, ct, "worktree", "add", "--quiet", "--no-track", "-B", branch, path, baseCommit);
+            return new Worktree(clone, path, branch, defaultBranch, baseCommit);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>How many commits the task's branch has on top of the commit it started from.</summary>
+    public async Task<int> CommitCountAsync(Worktree worktree, CancellationToken ct)
+    {
+        var count = await GitAsync(worktree.Path, ct, "rev-list", "--count", $"{worktree.BaseCommit}..HEAD");
+        return int.TryParse(count.Trim(), out var n) ? n : 0;
+    }
+
+    /// <summary>Pushes the branch to origin.</summary>
+    public Task PushAsync(Worktree worktree, CancellationToken ct) =>
+        GitAsync(worktree.Path, ct, "push", "--quiet", "--set-upstream", "origin", $"{worktree.Branch}:{worktree.Branch}");
+
+    /// <summary>Opens the pull request with <c>gh pr create</c> and answers its URL (the last line gh prints).</summary>
+    public static async Task<string> OpenPullRequestAsync(Worktree worktree, string title, string body, CancellationToken ct)
+    {
+        var run = await ExternalCommand.RunOrNullAsync("gh",
+            ["pr", "create", "--head", worktree.Branch, "--base", worktree.DefaultBranch, "--title", title, "--body", body], worktree.Path, ct)
+            ?? throw new WorkspaceException("gh is not installed: install the GitHub CLI (https://cli.github.com) and run `gh auth login` on this machine, or create tasks without \"open_pr\".");
+        if (!run.Succeeded) throw new WorkspaceException($"`gh pr create` exited {run.ExitCode}: {Tail(run.Stderr)}");
+        var url = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+        return url is not null && Uri.TryCreate(url, UriKind.Absolute, out _)
+            ? url
+            : throw new WorkspaceException($"`gh pr create` printed no pull request URL: {Tail(run.Stdout)}");
+    }
+
+    /// <summary>Removes the worktree (the branch stays: it may have been pushed).</summary>
+    public async Task RemoveAsync(Worktree worktree, CancellationToken ct)
+    {
+        await GitAsync(worktree.Clone, ct, "worktree", "remove", "--force", worktree.Path);
+        File.Delete(NoteOf(worktree.Path));
+    }
+
+    /// <summary>Keeps the worktree for a person to read, with a note of the attempt beside it.</summary>
+    public void Keep(Worktree worktree, string taskId, int attempt, string? errorType, string? errorMessage, DateTimeOffset now)
+    {
+        var kept = new KeptWorktree(taskId, attempt, worktree.Path, worktree.Branch, errorType, errorMessage, now);
+        File.WriteAllText(NoteOf(worktree.Path), JsonSerializer.Serialize(kept, BatonJson.Options));
+    }
+
+    /// <summary>The kept worktrees, newest first (a note whose worktree is gone is skipped).</summary>
+    public IReadOnlyList<KeptWorktree> ListKept()
+    {
+        if (!Directory.Exists(Root)) return [];
+        var kept = new List<KeptWorktree>();
+        foreach (var note in Directory.GetFiles(Root, "*.json"))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<KeptWorktree>(File.ReadAllText(note), BatonJson.Options) is { } k && Directory.Exists(k.Path)) kept.Add(k);
+            }
+            catch (Exception ex) when (ex is JsonException or IOException)
+            {
+                // A half-written note (the worker was killed while writing it): not a kept worktree we can describe.
+            }
+        }
+        return [.. kept.OrderByDescending(k => k.KeptAt)];
+    }
+
+    private static string NoteOf(string worktreePath) => worktreePath + ".json";
+
+    private static async Task<string> DefaultBranchAsync(string clone, string? known, CancellationToken ct)
+    {
+        // origin/HEAD is what the remote calls its default; a clone made with `git clone` has it. Otherwise the
+        // context's default branch, else main.
+        var head = await ExternalCommand.RunOrNullAsync("git", ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], clone, ct);
+        if (head is { Succeeded: true } && head.Stdout.Trim() is { Length: > 7 } name && name.StartsWith("origin/", StringComparison.Ordinal))
+            return name["origin/".Length..];
+        return string.IsNullOrWhiteSpace(known) ? "main" : known;
+    }
+
+    private static async Task<IReadOnlyList<string>> WorktreesOnBranchAsync(string clone, string branch, CancellationToken ct)
+    {
+        var list = await GitAsync(clone, ct, "worktree", "list", "--porcelain");
+        var found = new List<string>();
+        string? path = null;
+        foreach (var line in list.Split('\n'))
+        {
+            if (line.StartsWith("worktree ", StringComparison.Ordinal)) path = line["worktree ".Length..];
+            else if (line == $"branch refs/heads/{branch}" && path is not null) found.Add(path);
+        }
+        return found;
+    }
+
+    private static async Task<string> GitAsync(string directory, CancellationToken ct, params string[] args)
+    {
+        var run = await ExternalCommand.RunOrNullAsync("git", args, directory, ct)
+            ?? throw new WorkspaceException("git is not installed: the worker needs git on PATH.");
+        if (!run.Succeeded) throw new WorkspaceException($"`git {string.Join(' ', args)}` in {directory} exited {run.ExitCode}: {Tail(run.Stderr)}");
+        return run.Stdout;
+    }
+
+    private static string Tail(string text)
+    {
+        var trimmed = text.Trim();
+        return trimmed.Length <= 500 ? trimmed : "…" + trimmed[^500..];
+    }
+}

@@ -1,0 +1,196 @@
+using Baton.Cli.Fleet;
+using Baton.Cli.Hooks;
+using Baton.Cli.Launch;
+using Baton.Core.Common;
+using Baton.Core.Fleet;
+using Baton.Core.Orchestration;
+using Baton.Core.Orchestration.Tasks;
+using Baton.Core.Workers;
+using Baton.Local.Git;
+using CliKind = Baton.Core.Orchestration.Agents.AgentCli;
+
+namespace Baton.Cli.Worker;
+
+/// <summary>
+/// <c>baton worker</c>'s loop (docs/architecture.md §16): register this machine, its clones (contexts) and its agents;
+/// then for each agent keep it alive (a heartbeat every 30 s, its command health checks every 30 s) and run as many
+/// long polls as its max_concurrency, each taking the next task assigned to it and running it to its report. On
+/// SIGTERM no new task is taken; running ones get the grace period (<see cref="TaskRunner"/>).
+/// </summary>
+public sealed class WorkerHost
+{
+    private static readonly TimeSpan KeepAliveEvery = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly WorkerContext _context;
+    private readonly IReadOnlyList<RegisteredAgent> _agents;
+
+    private WorkerHost(WorkerContext context, IReadOnlyList<RegisteredAgent> agents)
+    {
+        _context = context;
+        _agents = agents;
+    }
+
+    public IReadOnlyList<RegisteredAgent> Agents => _agents;
+
+    /// <summary>Registers the machine, its contexts and the agents of worker.json; answers the host ready to run.</summary>
+    public static async Task<WorkerHost> RegisterAsync(WorkerConfig config, Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string?>, string?, WorkerContext> contextOf,
+        WorkerServices services, string hostName, IReadOnlyList<string> roots, TextWriter log, CancellationToken ct)
+    {
+        var machine = await services.Machines.RegisterMachineAsync(new RegisterMachineRequest(hostName, MachineFacts.Os(), MachineFacts.Arch()), ct);
+        var clones = new Dictionary<string, string>(StringComparer.Ordinal);
+        var defaults = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (directory, orgRepo) in CloneFinder.All(roots))
+        {
+            var repo = orgRepo.ToLowerInvariant();
+            if (!clones.TryAdd(repo, directory)) continue; // the first clone under the roots is the one used
+            var head = await ExternalCommand.RunOrNullAsync("git", ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], directory, ct);
+            var defaultBranch = head is { Succeeded: true } && head.Stdout.Trim().StartsWith("origin/", StringComparison.Ordinal) ? head.Stdout.Trim()["origin/".Length..] : null;
+            defaults[repo] = defaultBranch;
+            await services.Agents.ReportContextAsync(new ReportContextRequest(machine.Machine.Id, orgRepo, directory, defaultBranch), ct);
+        }
+
+        var context = contextOf(clones, defaults, machine.Machine.Id);
+        context.Say($"worker on {hostName} ({machine.Machine.Id}): {clones.Count} clone{(clones.Count == 1 ? "" : "s")} under {string.Join(", ", roots)}");
+        RegisterUserLevelConfig(config, context);
+
+        var agents = new List<RegisteredAgent>();
+        foreach (var agent in config.Agents)
+        {
+            var registration = await services.Agents.RegisterAgentAsync(new RegisterAgentRequest(agent.Name, agent.Cli,
+                [.. agent.Capabilities.Select(c => (CapabilityInput?)new CapabilityInput(c.Name, c.Weight, c.Preferred, [.. c.Requirements]))],
+                machine.Machine.Id,
+                [.. agent.HealthChecks.Select(h => (HealthCheckInput?)new HealthCheckInput(h.Requirement, h.Url, h.Command))],
+                agent.MaxConcurrency), ct);
+            agents.Add(new RegisteredAgent(registration.Agent.Id, agent));
+            context.Say($"agent {agent.Name} ({registration.Agent.Id}, {agent.Cli.ToString().ToLowerInvariant()}) registered: " +
+                        $"{string.Join(", ", agent.Capabilities.Select(c => $"{c.Name} {c.Weight:0.##}"))}; up to {agent.MaxConcurrency} at once");
+        }
+        return new WorkerHost(context, agents);
+    }
+
+    /// <summary>Runs until <paramref name="shutdown"/> fires and every running task has been reported.</summary>
+    public async Task RunAsync(CancellationToken shutdown)
+    {
+        var loops = new List<Task>();
+        foreach (var agent in _agents)
+        {
+            loops.Add(KeepAliveAsync(agent, shutdown));
+            for (var slot = 0; slot < agent.Config.MaxConcurrency; slot++) loops.Add(TakeTasksAsync(agent, shutdown));
+        }
+        await Task.WhenAll(loops);
+        _context.Say("worker stopped: every running task was reported");
+    }
+
+    private async Task TakeTasksAsync(RegisteredAgent agent, CancellationToken shutdown)
+    {
+        var runner = new TaskRunner(_context, agent);
+        while (!shutdown.IsCancellationRequested)
+        {
+            BatonTask? task;
+            try
+            {
+                task = (await _context.Services.Agents.NextTaskAsync(agent.Id, new NextTaskRequest(30), shutdown)).Task;
+            }
+            catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is BatonException or HttpRequestException or TimeoutException or OperationCanceledException)
+            {
+                // The server is restarting or unreachable: say so and ask again shortly, never spin.
+                _context.Say($"{agent.Config.Name}: asking for the next task failed: {ex.Message}; again in 5 s");
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), _context.Clock, shutdown);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
+            if (task is not null) await runner.RunAsync(task, shutdown);
+        }
+    }
+
+    private async Task KeepAliveAsync(RegisteredAgent agent, CancellationToken shutdown)
+    {
+        // Long polls are heartbeats, but an agent busy with max_concurrency tasks polls nothing: it must not look offline.
+        using var timer = new PeriodicTimer(KeepAliveEvery, _context.Clock);
+        do
+        {
+            try
+            {
+                await _context.Services.Agents.HeartbeatAgentAsync(agent.Id, shutdown);
+                foreach (var check in agent.Config.HealthChecks.Where(h => h.Command is not null))
+                {
+                    var (healthy, detail) = await RunHealthCheckAsync(check.Command!, shutdown);
+                    await _context.Services.Agents.ReportHealthAsync(agent.Id, new ReportHealthRequest(check.Requirement, healthy, detail), shutdown);
+                }
+            }
+            catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is BatonException or HttpRequestException or TimeoutException or OperationCanceledException)
+            {
+                _context.Say($"{agent.Config.Name}: heartbeat or health report failed: {ex.Message}");
+            }
+        }
+        while (await WaitAsync(timer, shutdown));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<(bool Healthy, string Detail)> RunHealthCheckAsync(string command, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(HealthCheckTimeout);
+        try
+        {
+            var run = await ExternalCommand.RunOrNullAsync("/bin/sh", ["-c", command], _context.Home, timeout.Token);
+            if (run is null) return (false, "/bin/sh could not be started");
+            var said = (run.Stderr.Trim().Length > 0 ? run.Stderr : run.Stdout).Trim();
+            var detail = said.Length <= 300 ? said : said[..300];
+            return run.Succeeded ? (true, $"`{command}` exited 0") : (false, $"`{command}` exited {run.ExitCode}: {detail}");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (false, $"`{command}` did not finish within {HealthCheckTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>
+    /// Gemini and Codex read MCP servers and hooks from the user's own config (no per-run flag like Claude's
+    /// <c>--settings</c>); the worker registers them once, as <c>baton launch</c> does.
+    /// </summary>
+    private static void RegisterUserLevelConfig(WorkerConfig config, WorkerContext context)
+    {
+        foreach (var cli in config.Agents.Select(a => a.Cli).Distinct().Where(c => c is CliKind.Gemini or CliKind.Codex))
+        {
+            var launchCli = cli == CliKind.Gemini ? AgentCli.Gemini : AgentCli.Codex;
+            try
+            {
+                McpRegistration.Register(launchCli, context.Home, context.Home, context.Mcp.Command, context.Mcp.Args, ChildEnvironment.BatonVariables);
+                HookInstaller.Install(launchCli, HookInstaller.FileOf(launchCli, HookScope.User, context.Home, null),
+                    HookInstaller.CommandLine(context.Hook.Command, context.Hook.Prefix, launchCli));
+            }
+            catch (Exception ex) when (ex is UsageException or IOException or UnauthorizedAccessException)
+            {
+                // The agent still runs; Baton just hears less from it.
+                context.Say($"{launchCli.Name}: MCP or hooks not registered: {ex.Message}");
+            }
+        }
+    }
+}
