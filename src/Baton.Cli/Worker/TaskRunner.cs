@@ -75,7 +75,7 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
             var claudeSettings = WriteClaudeConfig(task);
             var environment = await EnvironmentAsync(task, control.Token);
             var prompt = WorkerRules.Prompt(task, worktree?.Branch ?? "(no repo)", sod.Briefing);
-            var (executable, args) = HeadlessCommand.Arguments(agent.Config, prompt, nativeId ?? "", task.MaxCostUsd, claudeSettings?.Settings);
+            var (executable, args) = HeadlessCommand.Arguments(agent.Config, prompt, nativeId ?? Guid.NewGuid().ToString(), task.MaxCostUsd, claudeSettings?.Settings);
             if (claudeSettings is { } files) args = [.. args, "--mcp-config", files.Mcp];
 
             // 5. Run it.

@@ -7,7 +7,7 @@ using Baton.Local.Git;
 namespace Baton.Cli.Worker;
 
 /// <summary>A task's worktree: where it is, on which branch, made from which commit of which default branch.</summary>
-public sealed record Worktree(string Clone, string Path, string Branch, string DefaultBranch, string BaseCommit);
+public sealed record Worktree(string ClonePath, string Path, string Branch, string DefaultBranch, string BaseCommit);
 
 /// <summary>A worktree kept after a failed attempt (<c>&lt;data-dir&gt;/worktrees/&lt;task&gt;.json</c>), listed by <c>baton worker status</c>.</summary>
 public sealed record KeptWorktree(string TaskId, int Attempt, string Path, string Branch, string? ErrorType, string? ErrorMessage, DateTimeOffset KeptAt);
@@ -80,7 +80,7 @@ public sealed class TaskWorkspace(string dataDir)
     /// <summary>Removes the worktree (the branch stays: it may have been pushed).</summary>
     public async Task RemoveAsync(Worktree worktree, CancellationToken ct)
     {
-        await GitAsync(worktree.Clone, ct, "worktree", "remove", "--force", worktree.Path);
+        await GitAsync(worktree.ClonePath, ct, "worktree", "remove", "--force", worktree.Path);
         File.Delete(NoteOf(worktree.Path));
     }
 
