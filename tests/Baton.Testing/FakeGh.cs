@@ -27,6 +27,11 @@ public sealed class FakeGh
                   create) echo "https://github.com/$4/issues/101" ;;
                 esac ;;
               api) cat "$dir/total.txt" ;;
+              pr)
+                if [ -f "$dir/unauthenticated" ]; then echo "To get started with GitHub CLI, please run:  gh auth login" >&2; exit 4; fi
+                case "$2" in
+                  create) echo "Creating pull request for baton/x into main in example-org/alpha-console" >&2; echo "https://github.com/example-org/alpha-console/pull/7" ;;
+                esac ;;
             esac
             """);
         Issues = "[]";

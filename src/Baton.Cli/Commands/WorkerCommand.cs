@@ -22,14 +22,17 @@ public static class WorkerCommand
     {
         var config = new Option<string>("--config") { Description = "The agents this machine runs. Default <data-dir>/worker.json." };
         var grace = new Option<int?>("--grace") { Description = $"Seconds running tasks may go on after SIGTERM before they are stopped and released for another machine (default {DefaultGraceSeconds})." };
+        var killAfter = new Option<int?>("--kill-after") { Description = "Seconds between TERM and KILL when a run is stopped (timeout, cancellation, budget, shutdown); default 10." };
         var command = new Command("worker",
             "Run this machine's agents on the tasks the server assigns them: each task in its own worktree on baton/<task>, the agent CLI headless, " +
             "its result, usage and handoff reported. Needs a server (BATON_URL, BATON_KEY). Agents: <data-dir>/worker.json; clones: under BATON_REPO_ROOTS (default ~/dev). " +
             "Ctrl+C or SIGTERM: take no new task, give running ones the grace period, then release them.");
         command.Options.Add(config);
         command.Options.Add(grace);
+        command.Options.Add(killAfter);
         command.SetAction((parse, ct) => Verb.RunWithSettingsAsync(runtime, parse, (settings, token) =>
-            RunAsync(runtime, settings, parse.GetValue(config), parse.GetValue(grace) ?? DefaultGraceSeconds, token), ct));
+            RunAsync(runtime, settings, parse.GetValue(config), parse.GetValue(grace) ?? DefaultGraceSeconds,
+                parse.GetValue(killAfter) ?? (int)Baton.Core.Workers.WorkerRules.KillAfter.TotalSeconds, token), ct));
 
         var status = new Command("status", "This machine's agents (worker.json) as the server sees them, and the worktrees kept from failed attempts.");
         var json = CommonOptions.Json();
@@ -41,12 +44,13 @@ public static class WorkerCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CliRuntime runtime, BatonSettings settings, string? configPath, int graceSeconds, CancellationToken ct)
+    private static async Task<int> RunAsync(CliRuntime runtime, BatonSettings settings, string? configPath, int graceSeconds, int killAfterSeconds, CancellationToken ct)
     {
         if (!settings.IsServerMode)
             throw new UsageException("baton worker takes tasks from a server: start one (`baton serve`) and set BATON_URL and BATON_KEY. " +
                                      "The dispatcher that assigns tasks runs in the server.");
         if (graceSeconds is < 0 or > 86_400) throw new UsageException($"--grace {graceSeconds}: give 0 to 86400 seconds (default {DefaultGraceSeconds}).");
+        if (killAfterSeconds is < 0 or > 3_600) throw new UsageException($"--kill-after {killAfterSeconds}: give 0 to 3600 seconds (default 10).");
         var path = configPath ?? Path.Combine(settings.DataDir, WorkerConfigFile.DefaultFileName);
         Baton.Core.Workers.WorkerConfig workerConfig;
         try
@@ -90,6 +94,7 @@ public static class WorkerCommand
                 Clock = TimeProvider.System,
                 Log = runtime.Error,
                 ShutdownGrace = TimeSpan.FromSeconds(graceSeconds),
+                KillAfter = TimeSpan.FromSeconds(killAfterSeconds),
             }, services, runtime.HostName, roots, runtime.Error, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

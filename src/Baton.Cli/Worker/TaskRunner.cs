@@ -58,22 +58,28 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         Worktree? worktree = null;
         AgentRunResult run;
         long? durationMs = null;
+        Task<SodResponse>? opening = null;
         try
         {
-            // 2. Where the agent works: a fresh worktree for a task with a repo, a scratch directory otherwise.
-            var directory = await PrepareDirectoryAsync(task, w => worktree = w, control.Token);
-
+            // 2–4 at once (none needs another's answer; together they are most of a task's start-up):
+            // 2. where the agent works: a fresh worktree for a task with a repo, a scratch directory otherwise;
+            var preparing = PrepareDirectoryAsync(task, w => worktree = w, control.Token);
             // 3. SOD for the task's session, so the agent starts warm; its own `baton mcp` resumes the same session
-            //    (same agent, venture, repo, and BATON_TRACK = the task id).
+            //    (same agent, venture, repo, and BATON_TRACK = the task id);
             var nativeId = agent.Config.Cli is CliKind.Claude or CliKind.Gemini ? Guid.NewGuid().ToString() : null;
-            var sod = await context.Services.Sessions.SodAsync(new SodRequest(agent.Config.Name, task.Venture, task.Repo,
-                Track: task.Id, Cli: CliName(agent.Config.Cli), Host: context.HostName, Branch: worktree?.Branch, CommitSha: worktree?.BaseCommit,
+            opening = context.Services.Sessions.SodAsync(new SodRequest(agent.Config.Name, task.Venture, task.Repo,
+                Track: task.Id, Cli: CliName(agent.Config.Cli), Host: context.HostName, Branch: task.Repo is null ? null : WorkerRules.BranchOf(task.Id),
                 NativeSessionId: nativeId, NativeCli: nativeId is null ? null : CliName(agent.Config.Cli)), control.Token);
+            // 4. the venture's secrets and the environment.
+            var injecting = EnvironmentAsync(task, control.Token);
+            await Task.WhenAll(preparing, opening, injecting);
+            var directory = await preparing;
+            var sod = await opening;
             sessionId = sod.Session.Id;
+            var environment = await injecting;
 
-            // 4. The CLI's config (MCP, hooks), the venture's secrets and the environment.
+            // The CLI's own config (MCP, hooks) for this run.
             var claudeSettings = WriteClaudeConfig(task);
-            var environment = await EnvironmentAsync(task, control.Token);
             var prompt = WorkerRules.Prompt(task, worktree?.Branch ?? "(no repo)", sod.Briefing);
             var (executable, args) = HeadlessCommand.Arguments(agent.Config, prompt, nativeId ?? Guid.NewGuid().ToString(), task.MaxCostUsd, claudeSettings?.Settings);
             if (claudeSettings is { } files) args = [.. args, "--mcp-config", files.Mcp];
@@ -86,6 +92,8 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         catch (Exception ex) when (ex is WorkspaceException or SecretsException or BatonException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or UsageException
                                        || (ex is OperationCanceledException && control.Reason != StopReason.None))
         {
+            // A session SOD opened while another step failed still gets its handoff, saying what failed.
+            if (sessionId is null && opening is { IsCompletedSuccessfully: true }) sessionId = opening.Result.Session.Id;
             run = control.Reason != StopReason.None
                 ? Stopped(control.Reason, "before the agent finished setting up")
                 : new AgentRunResult(false, "setup_failed", ex.Message, null, null, null, null);

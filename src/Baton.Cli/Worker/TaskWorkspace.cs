@@ -19,11 +19,21 @@ public sealed class WorkspaceException(string message) : Exception(message);
 /// The git side of a task (docs/architecture.md §16): fetch the clone, make a worktree on <c>baton/&lt;task&gt;</c> from the
 /// freshly fetched <c>origin/&lt;default&gt;</c> ("always branch from origin/main, never local main"), push and open the
 /// pull request, and remove the worktree on success or keep it (with a note beside it) on failure. Git commands on one
-/// clone run one at a time: two tasks fetching the same clone at once would fight over its ref locks.
+/// clone run one at a time: two tasks fetching the same clone at once would fight over its ref locks. A fetch that
+/// started after a task arrived is fresh enough for it: tasks that queue behind one fetch share it instead of each
+/// fetching again.
 /// </summary>
 public sealed class TaskWorkspace(string dataDir)
 {
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> CloneLocks = new(StringComparer.Ordinal);
+    private sealed class CloneState
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        /// <summary>When the last successful fetch started (<see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
+        public long LastFetchStarted { get; set; } = long.MinValue;
+    }
+
+    private static readonly ConcurrentDictionary<string, CloneState> Clones = new(StringComparer.Ordinal);
 
     /// <summary><c>&lt;data-dir&gt;/worktrees</c>: every task's worktree, and the notes of kept ones.</summary>
     public string Root { get; } = System.IO.Path.Combine(dataDir, "worktrees");
@@ -34,22 +44,34 @@ public sealed class TaskWorkspace(string dataDir)
         var branch = WorkerRules.BranchOf(taskId);
         var path = System.IO.Path.Combine(Root, attempt <= 1 ? taskId : $"{taskId}-{attempt}");
         Directory.CreateDirectory(Root);
-        var gate = CloneLocks.GetOrAdd(System.IO.Path.GetFullPath(clone), _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
+        var state = Clones.GetOrAdd(System.IO.Path.GetFullPath(clone), _ => new CloneState());
+        var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
+        await state.Gate.WaitAsync(ct);
         try
         {
-            await GitAsync(clone, ct, "fetch", "--quiet", "--prune", "origin");
+            if (state.LastFetchStarted < arrived)
+            {
+                var fetchStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                await GitAsync(clone, ct, "fetch", "--quiet", "--prune", "origin");
+                state.LastFetchStarted = fetchStarted;
+            }
             var defaultBranch = await DefaultBranchAsync(clone, knownDefaultBranch, ct);
             var baseCommit = (await GitAsync(clone, ct, "rev-parse", $"refs/remotes/origin/{defaultBranch}")).Trim();
-            foreach (var other in await WorktreesOnBranchAsync(clone, branch, ct))
-                await GitAsync(other, ct, "checkout", "--quiet", "--detach");
             if (Directory.Exists(path)) await GitAsync(clone, ct, "worktree", "remove", "--force", path);
-            await GitAsync(clone, ct, "worktree", "add", "--quiet", "--no-track", "-B", branch, path, baseCommit);
+            string[] add = ["worktree", "add", "--quiet", "--no-track", "-B", branch, path, baseCommit];
+            if (!(await ExternalCommand.RunOrNullAsync("git", add, clone, ct) is { Succeeded: true }))
+            {
+                // The branch is checked out in a worktree kept from an earlier attempt: detach that one (it stays for
+                // reading) so this attempt gets the branch, reset to the fetched default branch.
+                foreach (var other in await WorktreesOnBranchAsync(clone, branch, ct))
+                    await GitAsync(other, ct, "checkout", "--quiet", "--detach");
+                await GitAsync(clone, ct, add);
+            }
             return new Worktree(clone, path, branch, defaultBranch, baseCommit);
         }
         finally
         {
-            gate.Release();
+            state.Gate.Release();
         }
     }
 

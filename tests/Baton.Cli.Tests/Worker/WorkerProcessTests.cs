@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Baton.Core.Handoffs;
+using Baton.Core.Orchestration;
+using Baton.Core.Orchestration.Tasks;
+
+namespace Baton.Cli.Tests.Worker;
+
+/// <summary>
+/// <c>baton worker</c> as a machine runs it: the built binary against a real <c>baton serve</c>, real git worktrees,
+/// and fake agent CLIs that print each CLI's real output (docs/architecture.md §16).
+/// </summary>
+public sealed class WorkerProcessTests : IAsyncLifetime
+{
+    private WorkerWorld _world = null!;
+
+    public async Task InitializeAsync() => _world = await WorkerWorld.StartAsync(leaseSeconds: 3);
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    private static string Agent(string name, string cli, double weight = 0.9, string capability = "code", int maxConcurrency = 1, string extra = "") =>
+        $$"""{"name": "{{name}}", "cli": "{{cli}}", "capabilities": [{"name": "{{capability}}", "weight": {{weight.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}], "max_concurrency": {{maxConcurrency}}{{extra}}}""";
+
+    private static string Config(params string[] agents) => $$"""{"agents": [{{string.Join(", ", agents)}}]}""";
+
+    [Fact]
+    public async Task ClaudeTask_RunsEndToEnd_BranchPushedPrOpenedUsageAndHandoffRecorded()
+    {
+        var worker = _world.StartWorker(Config(Agent("claude-1", "claude")));
+        await worker.WaitForLineAsync("taking tasks");
+
+        var added = await _world.AddTaskAsync("Add the fake file", "Please add a file. " + FakeAgentClis.Commit,
+            payload: """{"open_pr": true, "acceptance_criteria": ["the file exists"]}""");
+        var task = await _world.WaitForTaskAsync(added.Id, t => t.IsFinished, "finished");
+
+        Assert.True(task.State == TaskState.Succeeded, $"{task.State} {task.Error}\n{worker.Output}");
+        var branch = "baton/" + task.Id;
+        using (var result = JsonDocument.Parse(task.Result!))
+        {
+            Assert.Equal(branch, result.RootElement.GetProperty("branch").GetString());
+            Assert.Equal(1, result.RootElement.GetProperty("commits").GetInt32());
+            Assert.Equal("https://github.com/example-org/alpha-console/pull/7", result.RootElement.GetProperty("pr_url").GetString());
+        }
+        var attempt = Assert.Single((await _world.Client.ListTaskResultsAsync(task.Id, TestTimeouts.Token())).Items);
+        Assert.Equal(branch, attempt.Branch);
+        Assert.Equal("https://github.com/example-org/alpha-console/pull/7", attempt.PrUrl);
+        Assert.Equal(FakeAgentClis.InputTokens, attempt.Usage!.InputTokens);
+        Assert.Equal(FakeAgentClis.ClaudeCostUsd, attempt.Usage.CostUsd);
+
+        // The branch really reached origin, from the fetched main, with the agent's commit on it.
+        var pushed = RealGit.Run(_world.Origin, "log", "--format=%s", branch).Trim().Split('\n');
+        Assert.Equal(2, pushed.Length);
+        Assert.Equal("initial", pushed[^1]);
+        var pr = Assert.Single(_world.Gh.Calls, c => c.Length > 1 && c[0] == "pr");
+        Assert.Equal(["pr", "create", "--head", branch, "--base", "main"], pr.Take(6));
+
+        // The CLI ran headless with its real flags, in the task's own worktree, on the task's session track.
+        var run = Assert.Single(_world.Agents.Runs);
+        Assert.Equal(Path.Combine(_world.WorkerDataDir("a"), "worktrees", task.Id), run.Cwd);
+        Assert.Contains("-p", run.Argv);
+        Assert.Equal("stream-json", run.Argv[run.Argv.ToList().IndexOf("--output-format") + 1]);
+        Assert.Contains("--verbose", run.Argv);
+        Assert.DoesNotContain("--bare", run.Argv);
+        Assert.Contains("--mcp-config", run.Argv);
+        Assert.Contains("--settings", run.Argv);
+        var prompt = run.Argv[run.Argv.ToList().IndexOf("-p") + 1];
+        Assert.Contains("the file exists", prompt);
+        Assert.Contains(branch, prompt);
+        Assert.Equal(task.Id, run.Env["BATON_TRACK"]);
+        Assert.Equal("claude-1", run.Env["BATON_AGENT"]);
+        Assert.Equal(attempt.NativeSessionId, run.Argv[run.Argv.ToList().IndexOf("--session-id") + 1]);
+
+        // A handoff for the task's session, and the worktree is gone (success).
+        var handoff = Assert.Single((await _world.Client.ListHandoffsAsync(new HandoffListRequest("alpha", Track: task.Id), TestTimeouts.Token())).Items);
+        Assert.Equal(HandoffStatus.Done, handoff.Status);
+        Assert.Contains("succeeded", handoff.Summary);
+        Assert.Contains("pull/7", handoff.Summary);
+        Assert.False(Directory.Exists(run.Cwd), "the worktree of a succeeded task is removed");
+    }
+
+    [Fact]
+    public async Task Timeout_KillsTheWholeProcessGroup_NoOrphansAndTheWorktreeIsKept()
+    {
+        var worker = _world.StartWorker(Config(Agent("codex-1", "codex")));
+        await worker.WaitForLineAsync("taking tasks");
+
+        var added = await _world.AddTaskAsync("Hang", "Never ends " + FakeAgentClis.IgnoreTerm, timeoutSeconds: 2, maxAttempts: 1);
+        var task = await _world.WaitForTaskAsync(added.Id, t => t.IsFinished, "finished");
+
+        Assert.Equal(TaskState.Dead, task.State);
+        Assert.Equal("timeout", task.Error!.Type);
+        var run = Assert.Single(_world.Agents.Runs);
+        Assert.NotNull(run.ChildPid);
+        Assert.False(Alive(run.Pid), $"the CLI {run.Pid} outlived its timeout");
+        Assert.False(Alive(run.ChildPid!.Value), $"its child {run.ChildPid} outlived its timeout (an orphan)");
+
+        var status = await _world.RunBatonAsync("a", "worker", "status");
+        Assert.Contains(task.Id, status.Out);
+        Assert.Contains("timeout", status.Out);
+        Assert.True(Directory.Exists(run.Cwd), "a failed attempt's worktree is kept");
+    }
+
+    /// <summary>A process that is gone, or a zombie nobody reaped yet (a container's pid 1 may not), is not alive.</summary>
+    private static bool Alive(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat)) return false;
+        try
+        {
+            var text = File.ReadAllText(stat);
+            return text[(text.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
