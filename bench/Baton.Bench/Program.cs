@@ -19,6 +19,7 @@ using Baton.Core.Sessions;
 //   dotnet run -c Release --project bench/Baton.Bench -- --launch   (the `baton launch` figures only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --hook [--published DIR --published-before DIR]   (issue 15: baton hook start → exit beside --version)
 //   dotnet run -c Release --project bench/Baton.Bench -- --knowledge   (note search and the rich venture's SOD only)
+//   dotnet run -c Release --project bench/Baton.Bench -- --worker  (baton worker end to end: tasks/s and its overhead per task)
 //   dotnet run -c Release --project bench/Baton.Bench -- --queue   (the orchestrator's queue over HTTP on SQLite only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --postgres "Host=127.0.0.1;Port=5432;Username=postgres"  (issue 6 figures)
 //   dotnet run -c Release --project bench/Baton.Bench -- --heartbeat [--rounds 5 --memory-requests 1000000]  (issue 13: heartbeat ÷ bare, keyed and not; RSS)
@@ -76,6 +77,16 @@ if (Environment.GetCommandLineArgs().Contains("--knowledge"))
     {
         try { Directory.Delete(knowledgeDir, recursive: true); } catch (IOException) { /* best effort: a temp dir */ }
     }
+}
+
+// `--worker`: only the worker figures (issue 16): N `baton worker` processes (`--workers`, default 4) running tasks end to end.
+if (Environment.GetCommandLineArgs().Contains("--worker"))
+{
+    var workerFigures = await WorkerBench.RunAsync(BenchServer.ServerDll,
+        ArgValue("--workers") is { } w ? int.Parse(w) : 4, ArgValue("--tasks") is { } t ? int.Parse(t) : 200);
+    foreach (var figure in workerFigures)
+        Console.WriteLine($"{figure.Name}: {figure.Value}{(figure.Target is null ? "" : $"  (target {figure.Target}: {(figure.Met == true ? "met" : "NOT met")})")}");
+    return workerFigures.All(f => f.Met != false) ? 0 : 3;
 }
 
 // `--queue`: only the task queue figures (issue 14): workers over HTTP on SQLite, and add → assigned when an agent is idle.

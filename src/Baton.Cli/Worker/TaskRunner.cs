@@ -31,8 +31,10 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
 
     private ITaskService Tasks => context.Services.Tasks;
 
-    public async Task RunAsync(BatonTask assigned, CancellationToken shutdown)
+    /// <param name="reported">Called once the attempt is reported (or given up): the agent's slot is free for the next task while the handoff and the worktree's cleanup finish.</param>
+    public async Task RunAsync(BatonTask assigned, CancellationToken shutdown, Action? reported = null)
     {
+        reported ??= () => { };
         // 1. Start with the epoch of the assignment; a task taken back meanwhile is simply not ours any more.
         BatonTask task;
         try
@@ -42,6 +44,7 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         catch (BatonException ex) when (ex.Code is ErrorCodes.LeaseLost or ErrorCodes.NotFound)
         {
             context.Say($"{agent.Config.Name}: {assigned.Id} could not be started ({ex.Message}); leaving it");
+            reported();
             return;
         }
         context.Say($"{agent.Config.Name}: started {task.Id} \"{task.Title}\" (attempt {task.Attempt} of {task.MaxAttempts}, epoch {task.Epoch})");
@@ -67,7 +70,7 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
             // 3. SOD for the task's session, so the agent starts warm; its own `baton mcp` resumes the same session
             //    (same agent, venture, repo, and BATON_TRACK = the task id);
             var nativeId = agent.Config.Cli is CliKind.Claude or CliKind.Gemini ? Guid.NewGuid().ToString() : null;
-            opening = context.Services.Sessions.SodAsync(new SodRequest(agent.Config.Name, task.Venture, task.Repo,
+            opening = OpenSessionAsync(task, new SodRequest(agent.Config.Name, task.Venture, task.Repo,
                 Track: task.Id, Cli: CliName(agent.Config.Cli), Host: context.HostName, Branch: task.Repo is null ? null : WorkerRules.BranchOf(task.Id),
                 NativeSessionId: nativeId, NativeCli: nativeId is null ? null : CliName(agent.Config.Cli)), control.Token);
             // 4. the venture's secrets and the environment.
@@ -102,7 +105,14 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         // 6. Report. From here on the lease ends with the report, so stop renewing.
         await keeper.CancelAsync();
         await lease;
-        await ReportAsync(task, run, durationMs, worktree, sessionId, control.Reason);
+        await ReportAsync(task, run, durationMs, worktree, sessionId, control.Reason, reported);
+    }
+
+    /// <summary>SOD needs a repo: a task without one works on its venture's primary repo's session tuple.</summary>
+    private async Task<SodResponse> OpenSessionAsync(BatonTask task, SodRequest request, CancellationToken ct)
+    {
+        if (request.Repo is null) request = request with { Repo = (await context.VentureAsync(task.Venture, ct)).PrimaryRepo };
+        return await context.Services.Sessions.SodAsync(request, ct);
     }
 
     private async Task<string> PrepareDirectoryAsync(BatonTask task, Action<Worktree> made, CancellationToken ct)
@@ -143,7 +153,7 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         IReadOnlyDictionary<string, string> secrets = new Dictionary<string, string>();
         if (launch.Secrets is { Provider: not Secrets.None } provider)
         {
-            var venture = await context.Services.Ventures.GetVentureAsync(task.Venture, ct);
+            var venture = await context.VentureAsync(task.Venture, ct);
             // The worker's own key serves the agent unless the venture's secrets carry one: none is required of them.
             secrets = await Secrets.FetchAsync(provider, venture.SecretsPath, "dev", context.Workspace.Root, launch.RequiredKeys ?? [], context.Environment, ct);
         }
@@ -198,7 +208,7 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         return new AgentRunResult(false, type, message, read?.Usage, read?.NativeSessionId, read?.FinalMessage, null);
     }
 
-    private async Task ReportAsync(BatonTask task, AgentRunResult run, long? durationMs, Worktree? worktree, string? sessionId, StopReason reason)
+    private async Task ReportAsync(BatonTask task, AgentRunResult run, long? durationMs, Worktree? worktree, string? sessionId, StopReason reason, Action reported)
     {
         var ct = CancellationToken.None; // a report is never cut short by the worker's own shutdown
         string? prUrl = null;
@@ -207,6 +217,7 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         {
             // Nothing to report: the task is cancelled, or another attempt holds it. Keep what was done for reading.
             context.Say($"{agent.Config.Name}: {task.Id} {(reason == StopReason.Cancelled ? "cancelled" : "lost its lease")}; its work is dropped");
+            reported();
             if (worktree is not null) context.Workspace.Keep(worktree, task.Id, task.Attempt, run.ErrorType, run.ErrorMessage, context.Clock.GetUtcNow());
             await HandoffAsync(task, run, null, sessionId, worktree, kept: worktree is not null);
             return;
@@ -266,6 +277,7 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
             context.Say($"{agent.Config.Name}: {task.Id}'s result was refused: {ex.Message}");
             run = run with { Success = false, ErrorType = "lease_lost", ErrorMessage = ex.Message };
         }
+        reported();
 
         var keep = !run.Success && worktree is not null;
         await HandoffAsync(task, run, prUrl, sessionId, worktree, keep);

@@ -56,6 +56,15 @@ public sealed class WorkerContext
     public TimeSpan KillAfter { get; init; } = WorkerRules.KillAfter;
 
     private readonly object _logGate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Venture>>> _ventures = new(StringComparer.Ordinal);
+
+    /// <summary>A venture as the server has it, asked once per worker run (its secrets path and repos change rarely; a restart reads them again).</summary>
+    public Task<Venture> VentureAsync(string code, CancellationToken ct)
+    {
+        var lazy = _ventures.GetOrAdd(code, c => new Lazy<Task<Venture>>(() => Services.Ventures.GetVentureAsync(c, CancellationToken.None)));
+        if (lazy.Value.IsFaulted) _ventures.TryRemove(new KeyValuePair<string, Lazy<Task<Venture>>>(code, lazy)); // asked again next time
+        return lazy.Value.WaitAsync(ct);
+    }
 
     /// <summary>One line on the worker's log (stderr; the journal under systemd), stamped.</summary>
     public void Say(string line)

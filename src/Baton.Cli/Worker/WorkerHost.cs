@@ -76,17 +76,33 @@ public sealed class WorkerHost
         foreach (var agent in _agents)
         {
             loops.Add(KeepAliveAsync(agent, shutdown));
-            for (var slot = 0; slot < agent.Config.MaxConcurrency; slot++) loops.Add(TakeTasksAsync(agent, shutdown));
+            loops.Add(TakeTasksAsync(agent, shutdown));
         }
         await Task.WhenAll(loops);
         _context.Say("worker stopped: every running task was reported");
     }
 
+    /// <summary>
+    /// One long poll per agent at a time, and only while it has a free slot (max_concurrency). The server answers the
+    /// oldest task assigned to the agent until it is started, so a task already handed to a slot can come back once
+    /// more: it is skipped, never run twice.
+    /// </summary>
     private async Task TakeTasksAsync(RegisteredAgent agent, CancellationToken shutdown)
     {
         var runner = new TaskRunner(_context, agent);
+        using var slots = new SemaphoreSlim(agent.Config.MaxConcurrency, agent.Config.MaxConcurrency);
+        var running = new HashSet<string>(StringComparer.Ordinal);
+        var runs = new List<Task>();
         while (!shutdown.IsCancellationRequested)
         {
+            try
+            {
+                await slots.WaitAsync(shutdown);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
             BatonTask? task;
             try
             {
@@ -94,23 +110,61 @@ public sealed class WorkerHost
             }
             catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
             {
-                return;
+                slots.Release();
+                break;
             }
             catch (Exception ex) when (ex is BatonException or HttpRequestException or TimeoutException or OperationCanceledException)
             {
                 // The server is restarting or unreachable: say so and ask again shortly, never spin.
                 _context.Say($"{agent.Config.Name}: asking for the next task failed: {ex.Message}; again in 5 s");
+                slots.Release();
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(5), _context.Clock, shutdown);
                 }
                 catch (OperationCanceledException)
                 {
-                    return;
+                    break;
                 }
                 continue;
             }
-            if (task is not null) await runner.RunAsync(task, shutdown);
+            bool fresh;
+            lock (running) fresh = task is not null && running.Add(task.Id);
+            if (!fresh)
+            {
+                slots.Release();
+                // Handed to a slot and not started yet: the start is a moment away; ask again after it.
+                if (task is not null) await Task.Delay(TimeSpan.FromMilliseconds(20), _context.Clock, CancellationToken.None);
+                continue;
+            }
+            runs.RemoveAll(r => r.IsCompleted);
+            runs.Add(RunOneAsync(runner, task!, running, slots, shutdown));
+        }
+        await Task.WhenAll(runs); // SIGTERM: every running task is reported (or released) before the worker ends
+    }
+
+    private async Task RunOneAsync(TaskRunner runner, BatonTask task, HashSet<string> running, SemaphoreSlim slots, CancellationToken shutdown)
+    {
+        var freed = 0;
+        void Free()
+        {
+            if (Interlocked.Exchange(ref freed, 1) == 1) return;
+            lock (running) running.Remove(task.Id);
+            slots.Release();
+        }
+        try
+        {
+            await Task.Yield(); // the poll loop goes on while this runs
+            await runner.RunAsync(task, shutdown, Free);
+        }
+        catch (Exception ex)
+        {
+            // A bug of ours must not take the worker down with it: say it; the lease expires and the task is retried.
+            _context.Say($"{task.Id}: the worker failed running it: {ex}");
+        }
+        finally
+        {
+            Free();
         }
     }
 

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Baton.Bench;
+
+/// <summary>
+/// <c>baton worker</c> end to end (issue 16): N real <c>baton worker</c> processes, each with one custom agent whose
+/// "CLI" is a shell script that finishes at once, take tasks from the bench's server. Figures, per phase (tasks with a
+/// repo — fetch, worktree, branch — and tasks without one):
+/// <list type="bullet">
+/// <item>tasks/s end to end (add → succeeded, every task);</item>
+/// <item>Baton's own overhead per task, excluding the agent: assignment → agent process started (the dispatcher's
+/// assignment event to the script's first line), and agent exit → result stored (the script's last line to the task's
+/// finish time). Both clocks are this machine's; timestamps are taken with <c>date +%s%N</c> in the script and the
+/// server's millisecond timestamps.</item>
+/// </list>
+/// </summary>
+public static class WorkerBench
+{
+    private const string Venture = "wb";
+    private const string Repo = "bench-org/bench-repo";
+    private const string RemoteUrl = "git@github.com:bench-org/bench-repo.git";
+
+    public static async Task<IReadOnlyList<Figure>> RunAsync(string serverDll, int workers, int tasksPerPhase)
+    {
+        var root = Directory.CreateTempSubdirectory("baton-bench-worker-").FullName;
+        var processes = new List<Process>();
+        try
+        {
+            var serverData = Path.Combine(root, "server");
+            Directory.CreateDirectory(serverData);
+            File.WriteAllText(Path.Combine(serverData, "ventures.json"),
+                $$"""{"ventures":[{"code":"{{Venture}}","name":"Worker bench","org":"bench-org","repos":["bench-repo"]}]}""");
+            await using var server = await BenchServer.StartAsync(serverData, inProcess: false);
+            using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", server.Key);
+
+            var home = Path.Combine(root, "home");
+            var roots = Path.Combine(home, "dev");
+            Directory.CreateDirectory(roots);
+            File.WriteAllText(Path.Combine(home, ".gitconfig"), "[user]\n\temail = bench@example.org\n\tname = Bench\n");
+            MakeRepo(root, roots);
+            var log = Path.Combine(root, "agent.log");
+            var agentScript = Path.Combine(root, "agent.sh");
+            // The agent: its first and last lines are the timestamps the overhead is measured against.
+            File.WriteAllText(agentScript, $"#!/bin/sh\nprintf '%s start %s\\n' \"$BATON_TRACK\" \"$(date +%s%N)\" >> '{log}'\necho done\nprintf '%s end %s\\n' \"$BATON_TRACK\" \"$(date +%s%N)\" >> '{log}'\n");
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(agentScript, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            for (var i = 0; i < workers; i++)
+            {
+                var data = Path.Combine(root, $"worker{i}");
+                Directory.CreateDirectory(data);
+                File.WriteAllText(Path.Combine(data, "worker.json"),
+                    $$"""{"agents":[{"name":"wb-{{i}}","cli":"custom","command":"{{agentScript}}","args":["{prompt}"],"capabilities":[{"name":"bench","weight":0.9}],"max_concurrency":2}]}""");
+                processes.Add(StartWorker(serverDll, server.BaseAddress, server.Key, data, home, roots));
+            }
+            await WaitForAgentsAsync(http, workers);
+
+            var figures = new List<Figure>();
+            await RunPhaseAsync(http, log, 2 * workers, withRepo: false, "warm-up"); // JIT and connections, not counted
+            foreach (var withRepo in new[] { true, false })
+            {
+                var phase = withRepo ? "with a repo" : "no repo";
+                var (perSecond, toStart, toStored) = await RunPhaseAsync(http, log, tasksPerPhase, withRepo, phase);
+                figures.Add(new($"Worker: tasks/s end to end ({workers} workers × 2, {phase})", $"{perSecond:N1} tasks/s ({tasksPerPhase} tasks)"));
+                figures.Add(new($"Worker: assignment → agent started p50 ({phase})", $"{toStart.Percentile(50):F1} ms"));
+                figures.Add(new($"Worker: assignment → agent started p99 ({phase})", $"{toStart.Percentile(99):F1} ms", "≤ 150 ms", toStart.Percentile(99) <= 150));
+                figures.Add(new($"Worker: agent exit → result stored p50 ({phase})", $"{toStored.Percentile(50):F1} ms"));
+                figures.Add(new($"Worker: agent exit → result stored p99 ({phase})", $"{toStored.Percentile(99):F1} ms", "≤ 150 ms", toStored.Percentile(99) <= 150));
+            }
+            return figures;
+        }
+        finally
+        {
+            foreach (var p in processes)
+            {
+                if (!p.HasExited) p.Kill(entireProcessTree: true);
+                p.Dispose();
+            }
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { /* best effort: a temp dir */ }
+        }
+    }
+
+    private static async Task<(double PerSecond, Samples ToStart, Samples ToStored)> RunPhaseAsync(HttpClient http, string log, int count, bool withRepo, string phase)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var ids = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var body = new JsonObject { ["venture"] = Venture, ["capability"] = "bench", ["title"] = $"{phase} {i}", ["prompt"] = "finish at once" };
+            if (withRepo) body["repo"] = Repo;
+            ids.Add((await PostAsync(http, "/v1/tasks", body))["id"]!.GetValue<string>());
+        }
+        var open = new HashSet<string>(ids);
+        while (open.Count > 0)
+        {
+            foreach (var id in open.ToList())
+            {
+                var task = await GetAsync(http, $"/v1/tasks/{id}");
+                var state = task["state"]!.GetValue<string>();
+                if (state == "succeeded") open.Remove(id);
+                else if (state is "failed" or "dead" or "cancelled") throw new InvalidOperationException($"bench task {id} is {state}: {task["error"]?.ToJsonString()}");
+            }
+            if (open.Count > 0) await Task.Delay(50);
+        }
+        var perSecond = count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        var marks = File.ReadAllLines(log).Select(l => l.Split(' ')).Where(p => p.Length == 3)
+            .GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.ToDictionary(p => p[1], p => long.Parse(p[2], CultureInfo.InvariantCulture)));
+        var toStart = new Samples();
+        var toStored = new Samples();
+        foreach (var id in ids)
+        {
+            var events = await GetAsync(http, $"/v1/tasks/{id}/events");
+            var assigned = events["items"]!.AsArray().Last(e => e!["to"]!.GetValue<string>() == "assigned")!["at"]!.GetValue<DateTimeOffset>();
+            var finished = (await GetAsync(http, $"/v1/tasks/{id}"))["finished_at"]!.GetValue<DateTimeOffset>();
+            var mark = marks[id];
+            toStart.Add((FromUnixNanos(mark["start"]) - assigned).TotalMilliseconds);
+            toStored.Add((finished - FromUnixNanos(mark["end"])).TotalMilliseconds);
+        }
+        return (perSecond, toStart, toStored);
+    }
+
+    private static DateTimeOffset FromUnixNanos(long nanos) => DateTimeOffset.UnixEpoch.AddTicks(nanos / 100);
+
+    private static void MakeRepo(string root, string roots)
+    {
+        var origin = Path.Combine(root, "origin.git");
+        var clone = Path.Combine(roots, "bench-repo");
+        Git(root, "init", "-q", "--bare", "-b", "main", origin);
+        Git(roots, "clone", "-q", origin, clone);
+        Git(clone, "-c", "user.email=b@example.org", "-c", "user.name=B", "commit", "-q", "--allow-empty", "-m", "initial");
+        Git(clone, "push", "-q", "origin", "HEAD:main");
+        Git(clone, "remote", "set-url", "origin", RemoteUrl);
+        Git(clone, "config", $"url.{origin}.insteadOf", RemoteUrl);
+        Git(clone, "fetch", "-q", "origin");
+        Git(clone, "remote", "set-head", "origin", "main");
+    }
+
+    private static void Git(string directory, params string[] args)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var git = Process.Start(start)!;
+        var error = git.StandardError.ReadToEndAsync();
+        git.StandardOutput.ReadToEnd();
+        git.WaitForExit();
+        if (git.ExitCode != 0) throw new InvalidOperationException($"git {string.Join(' ', args)}: {error.Result}");
+    }
+
+    private static Process StartWorker(string serverDll, Uri server, string key, string dataDir, string home, string roots)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { serverDll, "worker" }) start.ArgumentList.Add(arg);
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("BATON_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(name);
+        start.Environment["HOME"] = home;
+        start.Environment["BATON_URL"] = server.ToString();
+        start.Environment["BATON_KEY"] = key;
+        start.Environment["BATON_DATA_DIR"] = dataDir;
+        start.Environment["BATON_REPO_ROOTS"] = roots;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start baton worker");
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        return process;
+    }
+
+    private static async Task WaitForAgentsAsync(HttpClient http, int count)
+    {
+        for (var tries = 0; tries < 600; tries++)
+        {
+            var agents = await GetAsync(http, "/v1/agents");
+            if (agents["items"]!.AsArray().Count >= count) return;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"the {count} workers did not register their agents within a minute");
+    }
+
+    private static async Task<JsonNode> PostAsync(HttpClient http, string path, JsonObject body)
+    {
+        using var response = await http.PostAsync(path, new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    private static async Task<JsonNode> GetAsync(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET {path}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!;
+    }
+}
