@@ -125,6 +125,18 @@ public sealed class FakeAgentCliTests : IDisposable
         Assert.Equal(0.75, run.Reader.UsageSoFar!.CostUsd!.Value, 6);
     }
 
+    [Theory]
+    [MemberData(nameof(Clis))]
+    public async Task FakeCli_Sleep_WaitsThatLongBeforeItsFinalRecord(AgentCli cli)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var run = Start(cli, "Fix the bug. " + FakeAgentClis.Sleep(1));
+        var result = await run.FinishAsync();
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"finished after {clock.Elapsed}");
+    }
+
     [Fact]
     public async Task FakeClaude_CostOverMaxBudget_EndsWithErrorMaxBudgetUsd()
     {
