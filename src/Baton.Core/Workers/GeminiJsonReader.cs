@@ -49,7 +49,10 @@ internal sealed class GeminiJsonReader(TokenPrice? price) : IAgentOutputReader
             tries++;
             var text = new StringBuilder();
             for (var i = start; i < lines.Count; i++) text.Append(lines[i]).Append('\n');
-            if (AgentJson.Object(text.ToString()) is { } value) return (value, start);
+            // Gemini's object has at least one of its fields; a stray "{…}" line before it is not the output.
+            if (AgentJson.Object(text.ToString()) is { } value
+                && (value.Get("response") ?? value.Get("session_id") ?? value.Get("stats") ?? value.Get("error")) is not null)
+                return (value, start);
         }
         return null;
     }
@@ -87,8 +90,8 @@ internal sealed class GeminiJsonReader(TokenPrice? price) : IAgentOutputReader
         {
             42 => RunErrors.InputError,
             53 => RunErrors.MaxTurns,
-            0 or 1 => output is null && error is null && exitCode == 0 ? RunErrors.BadOutput : RunErrors.AgentError,
-            _ => output is null && error is null ? RunErrors.Crashed : RunErrors.AgentError,
+            _ when output is null && error is null => exitCode == 0 ? RunErrors.BadOutput : RunErrors.Crashed,
+            _ => RunErrors.AgentError,
         };
         var message = errorMessage is not null
             ? $"gemini exited with code {exitCode}: {errorMessage}"
