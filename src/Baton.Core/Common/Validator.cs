@@ -9,12 +9,24 @@ namespace Baton.Core.Common;
 public sealed partial class Validator
 {
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    private readonly List<string> _fields = [];
 
     public bool HasErrors => _errors.Count > 0;
 
+    /// <summary>
+    /// Every problem so far, field → messages, in the order the fields were first named: for a reader of a file
+    /// (<c>worker.json</c>) that reports each problem at its line instead of throwing.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> Problems =>
+        _fields.Select(f => new KeyValuePair<string, IReadOnlyList<string>>(f, _errors[f])).ToList();
+
     public Validator Add(string field, string message)
     {
-        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+            _fields.Add(field);
+        }
         list.Add(message);
         return this;
     }

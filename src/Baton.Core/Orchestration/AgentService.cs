@@ -21,13 +21,7 @@ internal sealed partial class AgentService(
     public async Task<AgentRegistration> RegisterAgentAsync(RegisterAgentRequest request, CancellationToken ct)
     {
         var v = new Validator();
-        var name = Name(v, "name", request.Name, AgentRules.MaxNameLength);
-        if (name.Length > 0 && IdGenerator.IsId(name, IdGenerator.Agent))
-            v.Add("name", "must not look like an agent id (agent_…): ids and names are both accepted where an agent is named.");
-        var cli = v.Required("cli", request.Cli);
-        var capabilities = Capabilities(v, request.Capabilities);
-        var checks = HealthChecks(v, request.HealthChecks, capabilities);
-        var maxConcurrency = v.Range("max_concurrency", request.MaxConcurrency, 1, AgentRules.MaxConcurrencyLimit, 1);
+        var agent = AgentRegistrationRules.Check(v, request.Name, request.Cli, request.Capabilities, request.HealthChecks, request.MaxConcurrency);
         var machineId = v.Text("machine_id", request.MachineId, 40);
         if (!string.IsNullOrEmpty(machineId) && !IdGenerator.IsId(machineId, IdGenerator.Machine))
             v.Add("machine_id", "must be a machine id (mach_…) as `baton fleet list` shows it.");
@@ -36,8 +30,8 @@ internal sealed partial class AgentService(
             throw new BatonException(ErrorCodes.MachineNotFound, $"There is no machine '{machineId}'. `baton fleet register` registers this machine; `baton fleet list` shows the ids.");
 
         var now = core.Now();
-        var candidate = new Agent(core.Ids.New(IdGenerator.Agent), name, string.IsNullOrEmpty(machineId) ? null : machineId, cli, capabilities, checks,
-            maxConcurrency, now, now, now, null, null, null, caller.ActorKeyId);
+        var candidate = new Agent(core.Ids.New(IdGenerator.Agent), agent.Name, string.IsNullOrEmpty(machineId) ? null : machineId, agent.Cli,
+            agent.Capabilities, agent.HealthChecks, agent.MaxConcurrency, now, now, now, null, null, null, caller.ActorKeyId);
         var upsert = await store.UpsertAgentAsync(candidate, ct);
         signals.DispatchNeeded();
         return new AgentRegistration(await InfoAsync(upsert.Agent, ct), upsert.Created);
@@ -169,72 +163,8 @@ internal sealed partial class AgentService(
         return text;
     }
 
-    /// <summary>A name: letters, digits, '.', '_', '-', starting with a letter or digit.</summary>
-    internal static string Name(Validator v, string field, string? value, int max)
-    {
-        var name = v.Required(field, value, max);
-        if (name.Length > 0 && !NamePattern().IsMatch(name))
-            v.Add(field, $"'{name}' must be letters, digits, '.', '_' or '-', starting with a letter or digit.");
-        return name;
-    }
-
-    private static List<AgentCapability> Capabilities(Validator v, IReadOnlyList<CapabilityInput?>? inputs)
-    {
-        var capabilities = new List<AgentCapability>();
-        if (inputs is null || inputs.Count == 0)
-        {
-            v.Add("capabilities", "at least one capability is required: [{\"name\": \"deploy-service\", \"weight\": 0.9}].");
-            return capabilities;
-        }
-        if (inputs.Count > AgentRules.MaxCapabilities) v.Add("capabilities", $"must have at most {AgentRules.MaxCapabilities} entries (got {inputs.Count}).");
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            var field = $"capabilities[{i}]";
-            if (inputs[i] is not { } input)
-            {
-                v.Add(field, "must be an object, not null.");
-                continue;
-            }
-            var name = Name(v, $"{field}.name", input.Name, 100);
-            if (input.Weight is not { } weight) v.Add($"{field}.weight", "is required: a number from 0 to 1.");
-            else if (double.IsNaN(weight) || weight is < 0 or > 1) v.Add($"{field}.weight", $"must be from 0 to 1 (got {weight}).");
-            var requirements = v.Entries($"{field}.requirements", input.Requirements);
-            if (requirements.Count > AgentRules.MaxRequirements)
-                v.Add($"{field}.requirements", $"must have at most {AgentRules.MaxRequirements} entries (got {requirements.Count}).");
-            var cleaned = requirements.Select((r, j) => Name(v, $"{field}.requirements[{j}]", r, 100)).Distinct(StringComparer.Ordinal).ToList();
-            if (capabilities.Any(c => c.Name == name)) v.Add($"{field}.name", $"'{name}' is listed twice.");
-            capabilities.Add(new AgentCapability(name, input.Weight ?? 0, input.Preferred ?? false, cleaned));
-        }
-        return capabilities;
-    }
-
-    private static List<HealthCheck> HealthChecks(Validator v, IReadOnlyList<HealthCheckInput?>? inputs, List<AgentCapability> capabilities)
-    {
-        var checks = new List<HealthCheck>();
-        if (inputs is null) return checks;
-        var required = capabilities.SelectMany(c => c.Requirements).ToHashSet(StringComparer.Ordinal);
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            var field = $"health_checks[{i}]";
-            if (inputs[i] is not { } input)
-            {
-                v.Add(field, "must be an object, not null.");
-                continue;
-            }
-            var requirement = Name(v, $"{field}.requirement", input.Requirement, 100);
-            if (requirement.Length > 0 && !required.Contains(requirement))
-                v.Add($"{field}.requirement", $"'{requirement}' is not a requirement of any capability.");
-            if (checks.Any(c => c.Requirement == requirement)) v.Add($"{field}.requirement", $"'{requirement}' has two checks.");
-            var url = v.Text($"{field}.url", input.Url, 2_000);
-            var command = v.Text($"{field}.command", input.Command, 2_000);
-            if (string.IsNullOrEmpty(url) == string.IsNullOrEmpty(command))
-                v.Add(field, "give exactly one of url (the server probes it) or command (the worker runs it).");
-            if (!string.IsNullOrEmpty(url) && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-                v.Add($"{field}.url", "must be an absolute http or https URL.");
-            checks.Add(new HealthCheck(requirement, string.IsNullOrEmpty(url) ? null : url, string.IsNullOrEmpty(command) ? null : command));
-        }
-        return checks;
-    }
+    /// <summary>A name: letters, digits, '.', '_', '-', starting with a letter or digit (<see cref="AgentRegistrationRules.Name"/>).</summary>
+    internal static string Name(Validator v, string field, string? value, int max) => AgentRegistrationRules.Name(v, field, value, max);
 
     private async Task<Agent> FindAsync(string idOrName, CancellationToken ct) =>
         (IdGenerator.IsId(idOrName, IdGenerator.Agent)
@@ -258,9 +188,6 @@ internal sealed partial class AgentService(
 
     internal static BatonException NotFound(string id) =>
         new(ErrorCodes.AgentNotFound, $"There is no agent '{id}'. `baton agents list` shows the agents; `baton agents register` adds one.");
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-    private static partial Regex NamePattern();
 
     [GeneratedRegex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
     private static partial Regex RepoPattern();
