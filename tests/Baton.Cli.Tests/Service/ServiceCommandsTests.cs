@@ -184,13 +184,16 @@ public sealed class ServiceCommandsTests : IDisposable
     [Fact]
     public async Task Install_Server_RunsServeWithoutTheClientsUrlAndKey()
     {
-        var result = await RunAsync(ServicePlatform.Systemd, Environment(), "service", "install", "--server");
+        var environment = Environment();
+        environment["DOTNET_ROOT"] = "/usr/share/dotnet";
+        var result = await RunAsync(ServicePlatform.Systemd, environment, "service", "install", "--server");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var unit = File.ReadAllText(Path.Combine(_home.Path, ".config", "systemd", "user", "baton-server.service"));
         Assert.Contains("ExecStart=\"/opt/baton/baton\" \"serve\"\n", unit);
         Assert.Contains("SyslogIdentifier=baton-server\n", unit);
         Assert.DoesNotContain("BATON_URL", unit);
+        Assert.Contains("Environment=\"DOTNET_ROOT=/usr/share/dotnet\"\n", unit);
         Assert.DoesNotContain("EnvironmentFile", unit);
         Assert.Equal(["--user daemon-reload", "--user enable --now baton-server.service"], Calls());
     }
