@@ -43,6 +43,7 @@ public static class BatonCli
         root.Subcommands.Add(TmuxSessionCommand.Build(runtime));
         root.Subcommands.Add(DoctorCommand.Build(runtime));
         foreach (var command in HookCommands.Build(runtime)) root.Subcommands.Add(command);
+        root.Subcommands.Add(ServiceCommands.Build(runtime));
         return root;
     }
 

@@ -8,7 +8,7 @@ using Baton.Core.Workers;
 namespace Baton.Local.Settings;
 
 /// <summary>
-/// Reads <c>&lt;data-dir&gt;/worker.json</c>, the agents this machine runs (format in docs/architecture.md §11). The
+/// Reads <c>&lt;data-dir&gt;/worker.json</c>, the agents this machine runs (format in docs/architecture.md §16, the worker). The
 /// worker registers each agent with the server, so an agent the server would refuse is refused here, by the same
 /// rules (<see cref="AgentRegistrationRules"/>), before anything starts — and, as for <c>ventures.json</c>, every
 /// problem is reported with the file, the line and what to write instead.
