@@ -10,6 +10,9 @@ public abstract partial class OrchestrationProcessTests
     [Fact]
     public async Task TasksList_TaskOverItsVenturesDailyBudget_ShowsItQueuedAndHeldWithTheReason()
     {
+        // The file for local mode (applied at every local run), the API for the server, which read the file at its start.
+        File.WriteAllText(Path.Combine(Workspace.DataDir, "ventures.json"),
+            Workspace.VenturesJson.Replace("\"note_tags\": [] }", "\"note_tags\": [], \"daily_budget_usd\": 0.1 }", StringComparison.Ordinal));
         var set = await Workspace.RunAsync("ventures", "set", "alpha", "--name", "Project Alpha", "--org", "example-org", "--repo", "alpha-console",
             "--daily-budget-usd", "0.1");
         Assert.True(set.ExitCode == 0, set.ToString());
