@@ -268,8 +268,8 @@ public sealed partial class PostgresBatonStore
     {
         var filter = new Filter();
         filter.Equal("venture", venture);
-        return Queries.List($"SELECT state, count(*) FROM tasks {filter.WhereClause()} GROUP BY state",
-            r => (EnumText<TaskState>.Parse(r.GetString(0)), r.GetInt64(1)), [.. filter.Args]).Then(TaskCounts.From);
+        return Queries.List(TaskCounts.Sql(filter.WhereClause(), filter.WhereClause(TaskCounts.HeldClauses)),
+            r => (r.GetString(0), r.GetInt64(1)), [.. filter.Args]).Then(TaskCounts.FromKeyed);
     }
 
     public Task<IReadOnlyList<TaskEvent>> ListTaskEventsAsync(string taskId, CancellationToken ct) =>
@@ -351,12 +351,24 @@ public sealed partial class PostgresBatonStore
         var now = ("now", (object?)Rows.Ms(pass.Now));
         // The advisory lock first, then the queue: each statement reads what committed before it, so a pass that
         // waited here sees the previous pass's assignments and loads.
-        var queue = await db.ListAfterAsync("SELECT pg_advisory_xact_lock(@dispatch_lock)", $"""
+        var due = await db.ListAfterAsync("SELECT pg_advisory_xact_lock(@dispatch_lock)", $"""
             SELECT {OrchestrationRows.TaskColumns} FROM tasks
             WHERE state = 'queued' AND (not_before IS NULL OR not_before <= @now)
             ORDER BY priority DESC, created_at, id LIMIT @limit
             FOR UPDATE SKIP LOCKED
             """, OrchestrationRows.Task, ct, ("dispatch_lock", DispatchLockKey), now, ("limit", pass.MaxTasks)).ConfigureAwait(false);
+        // One statement for every budgeted venture of the queue (not one per task), in the pass's transaction.
+        var budgets = BudgetRule.Apply(due, due.Count == 0
+            ? new Dictionary<string, VentureBudget>()
+            : (await db.ListAsync(OrchestrationRows.BudgetsSql("v.code = ANY (@ventures)"), OrchestrationRows.Budget, ct,
+                    ("day_start", Rows.Ms(BudgetRule.DayStart(pass.Now))), ("ventures", BudgetRule.Ventures(due).ToArray())).ConfigureAwait(false))
+                .ToDictionary(b => b.Venture, StringComparer.Ordinal));
+        if (budgets.HoldChanged.Count > 0)
+        {
+            await db.ExecuteAsync("UPDATE tasks SET held = h.held FROM unnest(@ids, @helds) AS h(id, held) WHERE tasks.id = h.id", ct,
+                ("ids", budgets.HoldChanged.Select(t => t.Id).ToArray()), ("helds", budgets.HoldChanged.Select(t => t.Held).ToArray())).ConfigureAwait(false);
+        }
+        var queue = budgets.Assignable.ToList();
         var assignments = new List<Assignment>();
         if (queue.Count > 0 && await LoadSnapshotAsync(db, queue, ct).ConfigureAwait(false) is { } snapshot)
         {
@@ -379,7 +391,7 @@ public sealed partial class PostgresBatonStore
                 UNION ALL SELECT min(not_before) FROM tasks WHERE state = 'queued' AND not_before > @now
                 UNION ALL SELECT min(paused_until) FROM agents WHERE removed_at IS NULL AND paused_until > @now) due_times
             """, r => r.IsDBNull(0) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), ct, now).ConfigureAwait(false))[0];
-        return new DispatchOutcome(assignments, nextDue);
+        return new DispatchOutcome(assignments, budgets.AnyHeld && (nextDue is null || nextDue > BudgetRule.NextMidnight(pass.Now)) ? BudgetRule.NextMidnight(pass.Now) : nextDue);
     }
 
     public Task<LeaseOutcome> StartTaskAsync(LeaseCall call, CancellationToken ct)
@@ -510,7 +522,7 @@ public sealed partial class PostgresBatonStore
                 FROM unnest(@agents, @capabilities) AS k(agent_id, capability)
                 CROSS JOIN LATERAL (
                     SELECT agent_id, capability, success, finished_at, seq FROM task_results t
-                    WHERE t.agent_id = k.agent_id AND t.capability = k.capability
+                    WHERE t.agent_id = k.agent_id AND t.capability = k.capability AND {OrchestrationRows.ScoredResult("t.")}
                     ORDER BY finished_at DESC, seq DESC LIMIT {Scoring.HistoryWindow}) r
                 ORDER BY r.agent_id, r.capability, r.finished_at DESC, r.seq DESC
                 """, OrchestrationRows.Sample, ct, ("agents", pairs.Select(p => p.Agent).ToArray()), ("capabilities", pairs.Select(p => p.Capability).ToArray())).ConfigureAwait(false))

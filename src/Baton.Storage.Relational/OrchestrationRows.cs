@@ -25,12 +25,12 @@ internal static class OrchestrationRows<TDialect> where TDialect : ISqlDialect
     public const string TaskColumns =
         "id, venture, repo, capability, title, prompt, payload, priority, timeout_s, max_attempts, depends_on, not_before, " +
         "max_cost_usd, created_by, created_at, updated_at, state, attempt, epoch, assigned_agent, assigned_at, started_at, " +
-        "lease_expires_at, retry_at, probe, last_failed_agent, cancel_requested, result, error_type, error_message, finished_at, actor_key_id";
+        "lease_expires_at, retry_at, probe, last_failed_agent, cancel_requested, result, error_type, error_message, finished_at, actor_key_id, held";
 
     /// <summary>What a change may set: every column but the ones fixed at creation.</summary>
     public const string TaskMutableColumns =
         "updated_at, state, attempt, epoch, assigned_agent, assigned_at, started_at, lease_expires_at, retry_at, probe, " +
-        "last_failed_agent, cancel_requested, result, error_type, error_message, finished_at, max_attempts";
+        "last_failed_agent, cancel_requested, result, error_type, error_message, finished_at, max_attempts, held";
 
     public const string EventColumns = "task_id, at, from_state, to_state, actor, reason, attempt, epoch, agent_id, probe, score_cards";
 
@@ -123,7 +123,8 @@ internal static class OrchestrationRows<TDialect> where TDialect : ISqlDialect
         Result: r.StrOrNull("result"),
         Error: r.StrOrNull("error_type") is { } type ? new TaskError(type, r.StrOrNull("error_message") ?? "") : null,
         FinishedAt: r.TimeOrNull("finished_at"),
-        ActorKeyId: r.StrOrNull("actor_key_id"));
+        ActorKeyId: r.StrOrNull("actor_key_id"),
+        Held: r.StrOrNull("held"));
 
     public static (string Name, object? Value)[] TaskArgs(BatonTask t) =>
     [
@@ -144,8 +145,37 @@ internal static class OrchestrationRows<TDialect> where TDialect : ISqlDialect
         Arg("lease_expires_at", Ms(t.LeaseExpiresAt)), Arg("retry_at", Ms(t.RetryAt)), Arg("probe", Rows<TDialect>.Bool(t.Probe)),
         Arg("last_failed_agent", t.LastFailedAgent), Arg("cancel_requested", Rows<TDialect>.Bool(t.CancelRequested)),
         Arg("result", t.Result), Arg("error_type", t.Error?.Type), Arg("error_message", t.Error?.Message),
-        Arg("finished_at", Ms(t.FinishedAt)), Arg("max_attempts", t.MaxAttempts),
+        Arg("finished_at", Ms(t.FinishedAt)), Arg("max_attempts", t.MaxAttempts), Arg("held", t.Held),
     ];
+
+    /// <summary>Saves a task's held reason alone (<see cref="BudgetRule.Apply"/>): not a transition, so no event and no other column.</summary>
+    public static readonly string SetHeldSql = $"UPDATE tasks SET held = {TDialect.Parameter("held")} WHERE id = {TDialect.Parameter("id")}";
+
+    public static (string Name, object? Value)[] HeldArgs(BatonTask t) => [Arg("id", t.Id), Arg("held", t.Held)];
+
+    /// <summary>
+    /// The results scoring reads: every one but those of attempts given back at once (<see cref="TaskRules.RequeuesAtOnce"/>),
+    /// which say nothing about the agent's skill. Columns unqualified, or prefixed with <paramref name="alias"/>.
+    /// </summary>
+    public static string ScoredResult(string alias = "") =>
+        $"({alias}error_type IS NULL OR {alias}error_type NOT IN ('{TaskRules.RateLimitedError}', '{TaskRules.WorkerShutdownError}'))";
+
+    /// <summary>
+    /// The daily budget of each of <paramref name="ventureCondition"/>'s ventures that has one, with the micro-dollars
+    /// its task results cost since <c>day_start</c> — summed exactly as spend sums them (docs/architecture.md §15 Spend).
+    /// </summary>
+    public static string BudgetsSql(string ventureCondition) => $"""
+        SELECT v.code, v.daily_budget_usd,
+               (SELECT COALESCE(SUM(CAST(ROUND(r.cost_usd * 1000000) AS BIGINT)), 0)
+                FROM task_results r JOIN tasks t ON t.id = r.task_id
+                WHERE t.venture = v.code AND r.finished_at >= {TDialect.Parameter("day_start")} AND r.cost_usd IS NOT NULL) AS spent_micros
+        FROM ventures v
+        WHERE v.daily_budget_usd IS NOT NULL AND {ventureCondition}
+        """;
+
+    public static VentureBudget Budget(DbDataReader r) => new(
+        r.Str("code"), r.GetDouble(r.GetOrdinal("daily_budget_usd")),
+        Convert.ToInt64(r.GetValue(r.GetOrdinal("spent_micros")), System.Globalization.CultureInfo.InvariantCulture));
 
     public static TaskEvent Event(DbDataReader r) => new(
         TaskId: r.Str("task_id"),

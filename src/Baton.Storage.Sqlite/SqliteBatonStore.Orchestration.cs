@@ -230,8 +230,8 @@ public sealed partial class SqliteBatonStore
     {
         var filter = new Filter();
         filter.Equal("venture", venture);
-        return TaskCounts.From(db.List($"SELECT state, count(*) FROM tasks {filter.WhereClause()} GROUP BY state",
-            r => (EnumText<TaskState>.Parse(r.GetString(0)), r.GetInt64(1)), [.. filter.Args]));
+        return TaskCounts.FromKeyed(db.List(TaskCounts.Sql(filter.WhereClause(), filter.WhereClause(TaskCounts.HeldClauses)),
+            r => (r.GetString(0), r.GetInt64(1)), [.. filter.Args]));
     }
 
     public Task<IReadOnlyList<TaskEvent>> ListTaskEventsAsync(string taskId, CancellationToken ct) =>
@@ -299,11 +299,14 @@ public sealed partial class SqliteBatonStore
 
     private static DispatchOutcome Dispatch(Db db, DispatchPass pass)
     {
-        var queue = db.List($"""
+        var due = db.List($"""
             SELECT {OrchestrationRows.TaskColumns} FROM tasks
             WHERE state = 'queued' AND (not_before IS NULL OR not_before <= $now)
             ORDER BY priority DESC, created_at, id LIMIT $limit
             """, OrchestrationRows.Task, ("$now", Rows.Ms(pass.Now)), ("$limit", pass.MaxTasks));
+        var budgets = BudgetRule.Apply(due, due.Count == 0 ? new Dictionary<string, VentureBudget>() : ReadBudgets(db, due, pass.Now));
+        foreach (var held in budgets.HoldChanged) db.Execute(OrchestrationRows.SetHeldSql, OrchestrationRows.HeldArgs(held));
+        var queue = budgets.Assignable.ToList();
         var assignments = new List<Assignment>();
         if (queue.Count > 0 && LoadSnapshot(db, queue) is { } snapshot)
         {
@@ -320,8 +323,20 @@ public sealed partial class SqliteBatonStore
                 UNION ALL SELECT min(not_before) FROM tasks WHERE state = 'queued' AND not_before > $now
                 UNION ALL SELECT min(paused_until) FROM agents WHERE removed_at IS NULL AND paused_until > $now)
             """, r => r.IsDBNull(0) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), ("$now", Rows.Ms(pass.Now)))[0];
-        return new DispatchOutcome(assignments, nextDue);
+        return new DispatchOutcome(assignments, budgets.AnyHeld ? Earliest(nextDue, BudgetRule.NextMidnight(pass.Now)) : nextDue);
     }
+
+    /// <summary>The budgets of the ventures of <paramref name="queue"/> that have one, with their spend since today's UTC midnight.</summary>
+    private static Dictionary<string, VentureBudget> ReadBudgets(Db db, IReadOnlyList<BatonTask> queue, DateTimeOffset now)
+    {
+        var filter = new Filter();
+        var condition = $"v.code IN ({filter.Parameters("venture", BudgetRule.Ventures(queue))})";
+        return db.List(OrchestrationRows.BudgetsSql(condition), OrchestrationRows.Budget,
+                [("$day_start", Rows.Ms(BudgetRule.DayStart(now))), .. filter.Args])
+            .ToDictionary(b => b.Venture, StringComparer.Ordinal);
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 
     public Task<LeaseOutcome> StartTaskAsync(LeaseCall call, CancellationToken ct)
     {
@@ -434,7 +449,7 @@ public sealed partial class SqliteBatonStore
             {
                 var samples = db.List($"""
                     SELECT agent_id, capability, success, finished_at FROM task_results
-                    WHERE agent_id = $agent AND capability = $capability
+                    WHERE agent_id = $agent AND capability = $capability AND {OrchestrationRows.ScoredResult()}
                     ORDER BY finished_at DESC, seq DESC LIMIT {Scoring.HistoryWindow}
                     """, OrchestrationRows.Sample, ("$agent", agent.Id), ("$capability", capability));
                 if (samples.Count > 0) history[(agent.Id, capability)] = samples.Select(s => s.Sample).ToList();

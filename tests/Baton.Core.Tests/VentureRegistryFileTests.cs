@@ -32,6 +32,18 @@ public class VentureRegistryFileTests
     }
 
     [Fact]
+    public void Parse_DailyBudget_IsReadAndABadOneIsReportedWithItsLine()
+    {
+        var alpha = Assert.Single(Parse("""{"ventures":[{"code":"alpha","name":"A","org":"o","daily_budget_usd":12.5}]}"""));
+        var e = Assert.Throws<VentureFileException>(() => Parse("{\"ventures\": [\n  {\"code\": \"alpha\", \"name\": \"A\", \"org\": \"o\",\n   \"daily_budget_usd\": 0}\n]}"));
+        var text = Assert.Throws<VentureFileException>(() => Parse("""{"ventures":[{"code":"alpha","name":"A","org":"o","daily_budget_usd":"5"}]}"""));
+
+        Assert.Equal(12.5, alpha.DailyBudgetUsd);
+        Assert.Contains("ventures.json:3: ventures[0]: \"daily_budget_usd\" must be a number of dollars more than 0", e.Message);
+        Assert.Contains("\"daily_budget_usd\" must be a number of dollars.", text.Message);
+    }
+
+    [Fact]
     public void Parse_SyntaxError_NamesFileAndLine()
     {
         var e = Assert.Throws<VentureFileException>(() => Parse("{\n  \"ventures\": [\n    { \"code\": \"alpha\" \n  ]\n}"));

@@ -12,7 +12,7 @@ namespace Baton.Storage.Contract;
 /// cap, dependency order, cancellation at the next renew, and the history scoring reads. A store's test project
 /// subclasses this once with a fresh, initialised store per test. Times are explicit (from <see cref="Some.T0"/>).
 /// </summary>
-public abstract class QueueStoreContractTests : StoreContractBase
+public abstract partial class QueueStoreContractTests : StoreContractBase
 {
     private static readonly LeaseTimes Times = LeaseTimes.Default;
     private const string Worker = "worker-key";

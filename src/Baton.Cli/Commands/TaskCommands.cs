@@ -120,10 +120,12 @@ public static class TaskCommands
             var table = new TextTable("ID", "STATE", "PRI", "VENTURE", "CAPABILITY", "TITLE", "AGENT", "ATTEMPT", "UPDATED");
             foreach (var t in page.Items)
             {
-                table.Add(t.Id, Text.Snake(t.State), t.Priority.ToString(CultureInfo.InvariantCulture), t.Venture, t.Capability, Text.Shorten(t.Title, 40),
+                table.Add(t.Id, Text.Snake(t.State) + (t.Held is null ? "" : " (held)"), t.Priority.ToString(CultureInfo.InvariantCulture), t.Venture, t.Capability, Text.Shorten(t.Title, 40),
                     t.AssignedAgent, $"{t.Attempt}/{t.MaxAttempts}", Text.When(t.UpdatedAt));
             }
             table.WriteTo(context.Out);
+            // The reason is too long for a column, and a held task is one someone will ask about: a line each.
+            foreach (var t in page.Items.Where(t => t.Held is not null)) context.Out.WriteLine($"{t.Id} held: {t.Held}");
             context.Out.WriteLine(Text.CountLine(page.Items.Count, page.Total, "task", page.NextCursor));
             context.Out.WriteLine(CountsLine(counts));
             return ExitCodes.Ok;
@@ -133,7 +135,8 @@ public static class TaskCommands
 
     /// <summary>Every state with its exact count, zeros included: a missing state would read as "none" or "unknown".</summary>
     public static string CountsLine(TaskCounts counts) =>
-        "By state: " + string.Join(", ", Enum.GetValues<TaskState>().Select(s => $"{Text.Snake(s)} {counts.Of(s)}")) + $" (total {counts.Total}).";
+        "By state: " + string.Join(", ", Enum.GetValues<TaskState>().Select(s => $"{Text.Snake(s)} {counts.Of(s)}" +
+            (s == TaskState.Queued && counts.Held > 0 ? $" ({counts.Held} held)" : ""))) + $" (total {counts.Total}).";
 
     // ---- show ----
 
@@ -158,10 +161,15 @@ public static class TaskCommands
             var o = context.Out;
             o.WriteLine($"{task.Id} · {Text.Snake(task.State)} · {task.Venture}{(task.Repo is null ? "" : " · " + task.Repo)} · {task.Capability} · priority {task.Priority}");
             o.WriteLine($"  title: {task.Title}");
-            o.WriteLine($"  attempts: {task.Attempt} of {task.MaxAttempts} · epoch {task.Epoch} · timeout {task.TimeoutSeconds} s · created {Text.When(task.CreatedAt)} by {task.CreatedBy}");
+            // Attempts given back at once (rate limit, worker shutdown) each added one to max_attempts: say so, or the
+            // maximum reads as if someone had changed it.
+            var released = results.Items.Count(r => TaskRules.RequeuesAtOnce(r.ErrorType));
+            var releasedText = released == 0 ? "" : $" ({released} given back at once, not counted)";
+            o.WriteLine($"  attempts: {task.Attempt} of {task.MaxAttempts}{releasedText} · epoch {task.Epoch} · timeout {task.TimeoutSeconds} s · created {Text.When(task.CreatedAt)} by {task.CreatedBy}");
             if (task.AssignedAgent is not null) o.WriteLine($"  agent: {task.AssignedAgent}{(task.Probe ? " (probe)" : "")}");
             if (task.LeaseExpiresAt is not null) o.WriteLine($"  lease until {Text.When(task.LeaseExpiresAt)}");
             if (task.RetryAt is not null) o.WriteLine($"  back in the queue at {Text.When(task.RetryAt)}");
+            if (task.Held is { } held) o.WriteLine($"  held: {held}");
             if (task.DependsOn.Count > 0) o.WriteLine($"  depends on: {string.Join(", ", task.DependsOn)}");
             if (task.CancelRequested) o.WriteLine("  cancellation requested: delivered at the worker's next renew");
             if (task.Error is { } error) o.WriteLine($"  error: {error.Type}: {error.Message}");

@@ -70,10 +70,11 @@ public static class VentureCommands
         var platform = new Option<bool>("--platform") { Description = "This is the enterprise-level venture." };
         var secretsPath = new Option<string>("--secrets-path") { Description = "Path of the venture's secrets." };
         var noteTags = new Option<string[]>("--note-tag") { Description = "A note tag the briefing includes (repeatable)." };
+        var budget = new Option<double?>("--daily-budget-usd") { Description = "Dollars its tasks may spend per UTC day; the dispatcher holds a task that could exceed it." };
         var json = CommonOptions.Json();
         var command = new Command("set", "Create or replace a venture (admin). Replaces every field: pass them all.");
         command.Arguments.Add(code);
-        foreach (Option option in new Option[] { name, org, repos, capabilities, platform, secretsPath, noteTags, json }) command.Options.Add(option);
+        foreach (Option option in new Option[] { name, org, repos, capabilities, platform, secretsPath, noteTags, budget, json }) command.Options.Add(option);
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
             var request = new PutVentureRequest(
@@ -83,7 +84,8 @@ public static class VentureCommands
                 Capabilities: parse.GetValue(capabilities) ?? [],
                 SecretsPath: parse.GetValue(secretsPath),
                 Platform: parse.GetValue(platform),
-                NoteTags: parse.GetValue(noteTags) ?? []);
+                NoteTags: parse.GetValue(noteTags) ?? [],
+                DailyBudgetUsd: parse.GetValue(budget));
             await SetAsync(context.Services.Ventures, parse.GetValue(code)!, request, parse.GetValue(json), context.Out, token);
             return ExitCodes.Ok;
         }, ct));

@@ -362,7 +362,7 @@ internal static class BriefingBuilder
     /// short, because a P0 section's preamble is claimed even at the smallest budget.
     /// </summary>
     public static string QueueCounts(TaskCounts c) =>
-        $"Queue: {N(c.Queued)} queued · {N(c.Running)} running · {N(c.Failed)} failed · {N(c.Dead)} dead · {N(c.Total)} in all";
+        $"Queue: {N(c.Queued)} queued{(c.Held > 0 ? $" ({N(c.Held)} held by the daily budget)" : "")} · {N(c.Running)} running · {N(c.Failed)} failed · {N(c.Dead)} dead · {N(c.Total)} in all";
 
     private static string N(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -171,9 +171,12 @@ public sealed record AgentQuery(PageRequest Page, bool IncludeRemoved = false);
 /// <summary>Filters of the task list; null means any. <see cref="Agent"/> is the assigned agent's id.</summary>
 public sealed record TaskQuery(PageRequest Page, string? Venture = null, TaskState? State = null, string? Capability = null, string? Agent = null);
 
-/// <summary>Exact counts per state.</summary>
-public sealed record TaskCounts(long Waiting, long Queued, long Assigned, long Running, long Succeeded, long Failed, long Dead, long Cancelled)
+/// <summary>Exact counts per state; <see cref="Held"/> is how many of the queued ones the budgets hold (<see cref="BatonTask.Held"/>).</summary>
+public sealed record TaskCounts(long Waiting, long Queued, long Assigned, long Running, long Succeeded, long Failed, long Dead, long Cancelled, long Held = 0)
 {
+    /// <summary>The row key a count query gives the held count under, beside the states' names.</summary>
+    public const string HeldKey = "held";
+
     public static TaskCounts Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0);
 
     public long Total => Waiting + Queued + Assigned + Running + Succeeded + Failed + Dead + Cancelled;
@@ -198,6 +201,24 @@ public sealed record TaskCounts(long Waiting, long Queued, long Assigned, long R
         foreach (var (state, count) in rows) c[(int)state] += count;
         return new TaskCounts(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
     }
+
+    /// <summary>Counts from (key, count) rows: each state's wire name, and <see cref="HeldKey"/> for the held count.</summary>
+    public static TaskCounts FromKeyed(IEnumerable<(string Key, long Count)> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var list = rows.ToList();
+        return From(list.Where(r => r.Key != HeldKey).Select(r => (Enum.GetValues<TaskState>().Single(state => TaskRules.Text(state) == r.Key), r.Count)))
+            with { Held = list.Where(r => r.Key == HeldKey).Sum(r => r.Count) };
+    }
+
+    /// <summary>
+    /// The count query both stores run: per state, then the held ones, over <paramref name="where"/> (a WHERE clause or
+    /// empty) and <paramref name="whereHeld"/> (the same filter with the queued-and-held clauses).
+    /// </summary>
+    public static string Sql(string where, string whereHeld) =>
+        $"SELECT state, count(*) FROM tasks {where} GROUP BY state UNION ALL SELECT '{HeldKey}', count(*) FROM tasks {whereHeld}";
+
+    public static readonly string[] HeldClauses = ["state = 'queued'", "held IS NOT NULL"];
 }
 
 /// <summary>What a sweep did: the tasks it changed (expired leases and elapsed backoffs; dependents not counted).</summary>

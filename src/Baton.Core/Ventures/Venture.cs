@@ -9,6 +9,7 @@ namespace Baton.Core.Ventures;
 /// <param name="Org">GitHub organisation (or user) owning <paramref name="Repos"/>.</param>
 /// <param name="Repos">Repository names under <paramref name="Org"/> (no org prefix).</param>
 /// <param name="Platform">True for the enterprise-level venture that sees global duties.</param>
+/// <param name="DailyBudgetUsd">Dollars its tasks may spend per UTC day (&gt; 0), or null for no budget: the dispatcher holds a task that could exceed it (<c>BudgetRule</c>).</param>
 public sealed record Venture(
     string Code,
     string Name,
@@ -18,7 +19,8 @@ public sealed record Venture(
     string? SecretsPath,
     string? DesignSpec,
     bool Platform,
-    IReadOnlyList<string> NoteTags)
+    IReadOnlyList<string> NoteTags,
+    double? DailyBudgetUsd = null)
 {
     /// <summary>The scope used for things that are explicitly cross-venture.</summary>
     public const string Global = "global";

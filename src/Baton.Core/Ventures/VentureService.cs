@@ -27,7 +27,9 @@ internal sealed class VentureService(IVentureStore ventures, Caller caller) : IV
             v.Text("secrets_path", request.SecretsPath, 500),
             v.Text("design_spec", request.DesignSpec, 2_000, multiline: true),
             request.Platform ?? false,
-            Names(v, "note_tags", request.NoteTags));
+            Names(v, "note_tags", request.NoteTags),
+            request.DailyBudgetUsd);
+        if (Orchestration.Tasks.BudgetRule.BudgetProblem(request.DailyBudgetUsd) is { } problem) v.Add("daily_budget_usd", problem);
         v.ThrowIfAny();
 
         await ventures.UpsertVenturesAsync([venture], ct);

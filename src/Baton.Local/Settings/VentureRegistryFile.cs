@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Baton.Core.Common;
+using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Ventures;
 
 namespace Baton.Local.Settings;
@@ -95,8 +96,18 @@ public static class VentureRegistryFile
                     else problems.Add($"{where}: \"platform\" must be true or false.");
                 }
 
+                double? budget = null;
+                if (entry.TryGetProperty("daily_budget_usd", out var b) && b.ValueKind != JsonValueKind.Null)
+                {
+                    var budgetWhere = $"{path}:{JsonLines.LineOrEnclosing(lines, $"{element}.daily_budget_usd")}: {element}";
+                    if (b.ValueKind != JsonValueKind.Number || !b.TryGetDouble(out var dollars))
+                        problems.Add($"{budgetWhere}: \"daily_budget_usd\" must be a number of dollars.");
+                    else if (BudgetRule.BudgetProblem(dollars) is { } problem) problems.Add($"{budgetWhere}: \"daily_budget_usd\" {problem}");
+                    else budget = dollars;
+                }
+
                 if (code is not null && name is not null && org is not null)
-                    ventures.Add(new Venture(code, name, org, repos, capabilities, Text(entry, "secrets_path"), Text(entry, "design_spec"), platform, noteTags));
+                    ventures.Add(new Venture(code, name, org, repos, capabilities, Text(entry, "secrets_path"), Text(entry, "design_spec"), platform, noteTags, budget));
             }
 
             if (problems.Count > 0)
@@ -122,7 +133,7 @@ public static class VentureRegistryFile
     }
 
     /// <summary>The fields a venture entry may have (docs/architecture.md §3).</summary>
-    private static readonly string[] Fields = ["code", "name", "org", "repos", "capabilities", "secrets_path", "design_spec", "platform", "note_tags"];
+    private static readonly string[] Fields = ["code", "name", "org", "repos", "capabilities", "secrets_path", "design_spec", "platform", "note_tags", "daily_budget_usd"];
 
     private static string Unknown(string name, IReadOnlyList<string> known) =>
         ClosestName.FindOrNull(name, known) is { } near

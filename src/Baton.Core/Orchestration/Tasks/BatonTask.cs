@@ -30,6 +30,7 @@ public sealed record TaskUsage(long? InputTokens, long? OutputTokens, double? Co
 /// <param name="LastFailedAgent">The agent that failed the last attempt or did not start it in time: the next assignment avoids it unless it is the only candidate.</param>
 /// <param name="CancelRequested">A cancellation of the running attempt waits for the worker's next renew.</param>
 /// <param name="Result">The result object of the successful attempt (canonical JSON), or null.</param>
+/// <param name="Held">While queued: why the dispatcher does not assign it now (its venture's daily budget, <see cref="BudgetRule"/>); null otherwise.</param>
 public sealed record BatonTask(
     string Id,
     string Venture,
@@ -61,7 +62,8 @@ public sealed record BatonTask(
     [property: JsonConverter(typeof(RawJsonStringConverter))] string? Result,
     TaskError? Error,
     DateTimeOffset? FinishedAt,
-    string? ActorKeyId)
+    string? ActorKeyId,
+    string? Held = null)
 {
     /// <summary>Succeeded, dead or cancelled: nothing more happens to it unless someone retries it.</summary>
     [JsonIgnore]

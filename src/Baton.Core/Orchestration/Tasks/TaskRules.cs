@@ -67,6 +67,13 @@ public static class TaskRules
     public const string WorkerShutdownError = "worker_shutdown";
 
     /// <summary>
+    /// True for the error types that send a running task back to the queue at once (<see cref="RateLimitedError"/>,
+    /// <see cref="WorkerShutdownError"/>): they say nothing about the task or the agent's skill, so the attempt is not
+    /// charged against max_attempts and scoring's rolling success leaves its result out.
+    /// </summary>
+    public static bool RequeuesAtOnce(string? errorType) => errorType is RateLimitedError or WorkerShutdownError;
+
+    /// <summary>
     /// The state a new task starts in, from its dependencies (all exist; the service checked): a dead or cancelled one
     /// makes it dead at once, any other open one makes it wait, none open queues it.
     /// </summary>
@@ -115,6 +122,7 @@ public static class TaskRules
             StartedAt = null,
             LeaseExpiresAt = now + times.StartWithin,
             Probe = decision.Probe,
+            Held = null,
             UpdatedAt = now,
         };
         return new TaskChange(after, Event(after, TaskState.Queued, now, Dispatcher, decision.Reason, decision.Cards), null);
@@ -307,6 +315,7 @@ public static class TaskRules
 
     private static TaskChange FailAttempt(BatonTask task, TaskError error, AttemptOutcome? outcome, DateTimeOffset now, Random random, string actor)
     {
+        if (RequeuesAtOnce(error.Type)) return Released(task, error, outcome, now, actor);
         var spent = task.Attempt >= task.MaxAttempts;
         var retryAt = spent ? (DateTimeOffset?)null : now + Backoff.Delay(task.Attempt) + Backoff.Jitter(random);
         var after = task with
@@ -327,6 +336,36 @@ public static class TaskRules
         return new TaskChange(after, Event(after, TaskState.Running, now, actor, reason), Result(task, false, now, duration, error, outcome));
     }
 
+    /// <summary>
+    /// An attempt given back by its worker (<see cref="RequeuesAtOnce"/>): queued again now, no backoff, avoiding that
+    /// agent next. The attempt stays counted in <see cref="BatonTask.Attempt"/> (its result is recorded, usage and all)
+    /// but max_attempts grows by one, so it never uses up an attempt nor makes the task dead; the event says so. A
+    /// cancellation waiting for the worker's renew is delivered instead.
+    /// </summary>
+    private static TaskChange Released(BatonTask task, TaskError error, AttemptOutcome? outcome, DateTimeOffset now, string actor)
+    {
+        var duration = outcome?.DurationMs ?? DurationSinceStart(task, now);
+        var result = Result(task, false, now, duration, error, outcome);
+        if (task.CancelRequested)
+        {
+            var cancelled = Cancelled(task, now, actor, $"attempt {task.Attempt} released ({error.Type}) with a cancellation waiting; cancelled");
+            return cancelled with { Result = result };
+        }
+        var after = task with
+        {
+            State = TaskState.Queued,
+            MaxAttempts = task.MaxAttempts + 1,
+            Error = error,
+            RetryAt = null,
+            LeaseExpiresAt = null,
+            LastFailedAgent = task.AssignedAgent,
+            UpdatedAt = now,
+        };
+        return new TaskChange(after, Event(after, TaskState.Running, now, actor,
+            $"attempt {task.Attempt} released by {task.AssignedAgent} ({error.Type}); back in the queue at once, not counted: up to {after.MaxAttempts} attempts"),
+            result);
+    }
+
     private static TaskChange Cancelled(BatonTask task, DateTimeOffset now, string actor, string reason)
     {
         var after = task with
@@ -334,6 +373,7 @@ public static class TaskRules
             State = TaskState.Cancelled,
             LeaseExpiresAt = null,
             RetryAt = null,
+            Held = null,
             CancelRequested = false,
             FinishedAt = now,
             UpdatedAt = now,
