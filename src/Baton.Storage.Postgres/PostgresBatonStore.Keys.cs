@@ -20,7 +20,8 @@ public sealed partial class PostgresBatonStore
                     ON CONFLICT (code) DO UPDATE SET
                         name = excluded.name, org = excluded.org, repos = excluded.repos,
                         capabilities = excluded.capabilities, secrets_path = excluded.secrets_path,
-                        design_spec = excluded.design_spec, platform = excluded.platform, note_tags = excluded.note_tags
+                        design_spec = excluded.design_spec, platform = excluded.platform, note_tags = excluded.note_tags,
+                        follow_ups = excluded.follow_ups
                     """, ct, Rows.VentureArgs(v)).ConfigureAwait(false);
             }
             return true;

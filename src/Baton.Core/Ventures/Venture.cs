@@ -9,6 +9,7 @@ namespace Baton.Core.Ventures;
 /// <param name="Org">GitHub organisation (or user) owning <paramref name="Repos"/>.</param>
 /// <param name="Repos">Repository names under <paramref name="Org"/> (no org prefix).</param>
 /// <param name="Platform">True for the enterprise-level venture that sees global duties.</param>
+/// <param name="FollowUps">Tasks created when a task of a capability succeeds (docs/architecture.md §14 Supervision); null reads as none.</param>
 public sealed record Venture(
     string Code,
     string Name,
@@ -18,8 +19,12 @@ public sealed record Venture(
     string? SecretsPath,
     string? DesignSpec,
     bool Platform,
-    IReadOnlyList<string> NoteTags)
+    IReadOnlyList<string> NoteTags,
+    IReadOnlyList<FollowUpRule>? FollowUps = null)
 {
+    /// <summary>The venture's follow-up rules, in file order (never null).</summary>
+    public IReadOnlyList<FollowUpRule> FollowUps { get; init; } = FollowUps ?? [];
+
     /// <summary>The scope used for things that are explicitly cross-venture.</summary>
     public const string Global = "global";
 

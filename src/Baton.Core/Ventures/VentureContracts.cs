@@ -15,7 +15,8 @@ public sealed record PutVentureRequest(
     string? SecretsPath = null,
     string? DesignSpec = null,
     bool? Platform = null,
-    IReadOnlyList<string>? NoteTags = null);
+    IReadOnlyList<string>? NoteTags = null,
+    IReadOnlyList<FollowUpRule>? FollowUps = null);
 
 public interface IVentureService
 {

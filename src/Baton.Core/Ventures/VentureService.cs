@@ -27,7 +27,13 @@ internal sealed class VentureService(IVentureStore ventures, Caller caller) : IV
             v.Text("secrets_path", request.SecretsPath, 500),
             v.Text("design_spec", request.DesignSpec, 2_000, multiline: true),
             request.Platform ?? false,
-            Names(v, "note_tags", request.NoteTags));
+            Names(v, "note_tags", request.NoteTags),
+            request.FollowUps?.Where(r => r is not null).ToList());
+        for (var i = 0; i < (request.FollowUps?.Count ?? 0); i++)
+        {
+            if (request.FollowUps![i] is null) v.Add($"follow_ups[{i}]", "must be an object like {\"after\": \"code\", \"create\": \"review\"}.");
+        }
+        foreach (var (i, problem) in FollowUpTemplates.Problems(venture.FollowUps)) v.Add($"follow_ups[{i}]", problem);
         v.ThrowIfAny();
 
         await ventures.UpsertVenturesAsync([venture], ct);
