@@ -14,6 +14,7 @@ using Baton.Core.Keys;
 using Baton.Core.Knowledge;
 using Baton.Core.Orchestration;
 using Baton.Core.Orchestration.Agents;
+using Baton.Core.Orchestration.Supervision;
 using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Sessions;
 using Baton.Core.Ventures;
@@ -304,6 +305,9 @@ public sealed partial class BatonHttpClient : ISessionService, IHandoffService, 
 
     public Task<ListResult<TaskResult>> ListTaskResultsAsync(string id, CancellationToken ct) =>
         SendAsync<ListResult<TaskResult>>(HttpMethod.Get, $"v1/tasks/{Segment(id)}/results", null, ct);
+
+    public Task<ListResult<TaskReview>> ListTaskReviewsAsync(string id, CancellationToken ct) =>
+        SendAsync<ListResult<TaskReview>>(HttpMethod.Get, $"v1/tasks/{Segment(id)}/reviews", null, ct);
 
     public Task<TaskExplanation> ExplainTaskAsync(string id, CancellationToken ct) =>
         SendAsync<TaskExplanation>(HttpMethod.Get, $"v1/tasks/{Segment(id)}/explain", null, ct);

@@ -21,7 +21,8 @@ public sealed partial class PostgresBatonStore
                         name = excluded.name, org = excluded.org, repos = excluded.repos,
                         capabilities = excluded.capabilities, secrets_path = excluded.secrets_path,
                         design_spec = excluded.design_spec, platform = excluded.platform, note_tags = excluded.note_tags,
-                        daily_budget_usd = excluded.daily_budget_usd
+                        daily_budget_usd = excluded.daily_budget_usd,
+                        follow_ups = excluded.follow_ups
                     """, ct, Rows.VentureArgs(v)).ConfigureAwait(false);
             }
             return true;

@@ -2,6 +2,7 @@ using Baton.Core.Common;
 using Baton.Core.Orchestration;
 using Baton.Core.Orchestration.Agents;
 using Baton.Core.Orchestration.Dispatch;
+using Baton.Core.Orchestration.Supervision;
 using Baton.Core.Orchestration.Tasks;
 using Baton.Storage.Relational;
 
@@ -221,16 +222,20 @@ public sealed partial class PostgresBatonStore
             // FOR SHARE: a dependency finishing now commits before this reads it, or after this task is in; either way
             // its finish judges this task or this task sees it finished.
             var dependencies = await FindTasksAsync(db, draft.DependsOn, "FOR SHARE", ct).ConfigureAwait(false);
-            var change = TaskRules.Create(draft, dependencies, draft.CreatedAt, actor);
-            await db.ExecuteAsync($"INSERT INTO tasks ({OrchestrationRows.TaskColumns}) VALUES ({OrchestrationRows.TaskValues})", ct,
-                OrchestrationRows.TaskArgs(change.After)).ConfigureAwait(false);
-            var distinct = draft.DependsOn.Distinct(StringComparer.Ordinal).ToArray();
-            if (distinct.Length > 0)
-                await db.ExecuteAsync("INSERT INTO task_dependencies (task_id, depends_on) SELECT @task, unnest(@dependencies)", ct,
-                    ("task", draft.Id), ("dependencies", distinct)).ConfigureAwait(false);
-            await InsertEventAsync(db, change.Event!, ct).ConfigureAwait(false);
-            return change.After;
+            return await InsertTaskAsync(db, TaskRules.Create(draft, dependencies, draft.CreatedAt, actor), ct).ConfigureAwait(false);
         }, ct);
+    }
+
+    private static async Task<BatonTask> InsertTaskAsync(Db db, TaskChange change, CancellationToken ct)
+    {
+        await db.ExecuteAsync($"INSERT INTO tasks ({OrchestrationRows.TaskColumns}) VALUES ({OrchestrationRows.TaskValues})", ct,
+            OrchestrationRows.TaskArgs(change.After)).ConfigureAwait(false);
+        var distinct = change.After.DependsOn.Distinct(StringComparer.Ordinal).ToArray();
+        if (distinct.Length > 0)
+            await db.ExecuteAsync("INSERT INTO task_dependencies (task_id, depends_on) SELECT @task, unnest(@dependencies)", ct,
+                ("task", change.After.Id), ("dependencies", distinct)).ConfigureAwait(false);
+        await InsertEventAsync(db, change.Event!, ct).ConfigureAwait(false);
+        return change.After;
     }
 
     public Task<BatonTask?> FindTaskOrNullAsync(string id, CancellationToken ct) => RunAsync(db => FindTaskAsync(db, id, "", ct), ct);
@@ -410,7 +415,48 @@ public sealed partial class PostgresBatonStore
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(outcome);
-        return WriteInTransactionAsync(db => LeaseAsync(db, call, task => TaskRules.Finish(task, call.Epoch, outcome, call.Now, call.Random, call.Actor), ct), ct);
+        return WriteInTransactionAsync(async db =>
+        {
+            var leased = await LeaseAsync(db, call, task => TaskRules.Finish(task, call.Epoch, outcome, call.Now, call.Random, call.Actor), ct).ConfigureAwait(false);
+            if (leased is { Result: LeaseResult.Granted, Task: { State: TaskState.Succeeded } done }) await SuperviseAsync(db, done, call, ct).ConfigureAwait(false);
+            return leased;
+        }, ct);
+    }
+
+    /// <summary>
+    /// A success's follow-ups, events and report (<see cref="SupervisionRules.Succeeded"/>), in the completion's
+    /// transaction. The reviewed task is read without a lock: what the rule reads of it (id, venture) never changes, and
+    /// nothing here updates its row.
+    /// </summary>
+    private static async Task SuperviseAsync(Db db, BatonTask done, LeaseCall call, CancellationToken ct)
+    {
+        var followUps = call.FollowUps ?? [];
+        var reviewedId = SupervisionRules.ReviewedTaskId(done.Payload);
+        if (followUps.Count == 0 && reviewedId is null) return;
+        var reviewed = reviewedId is null ? null : await FindTaskAsync(db, reviewedId, "", ct).ConfigureAwait(false);
+        var change = SupervisionRules.Succeeded(done, followUps, reviewed, call.Now, call.Actor);
+        foreach (var created in change.Created) await InsertTaskAsync(db, created, ct).ConfigureAwait(false);
+        foreach (var note in change.Events) await InsertEventAsync(db, note, ct).ConfigureAwait(false);
+        if (change.Review is { } review)
+            await db.ExecuteAsync($"INSERT INTO task_reviews ({OrchestrationRows.ReviewColumns}) VALUES ({OrchestrationRows.ReviewValues})", ct,
+                OrchestrationRows.ReviewArgs(review)).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<TaskReview>> ListTaskReviewsAsync(string taskId, CancellationToken ct) =>
+        RunAsync<IReadOnlyList<TaskReview>>(async db => await db.ListAsync(
+            $"SELECT {OrchestrationRows.ReviewColumns} FROM task_reviews WHERE reviewed_task_id = @id ORDER BY seq",
+            OrchestrationRows.Review, ct, ("id", taskId)).ConfigureAwait(false), ct);
+
+    public Task<IReadOnlyDictionary<string, ReviewVerdict>> LatestVerdictsAsync(IReadOnlyList<string> taskIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        if (taskIds.Count == 0) return Task.FromResult<IReadOnlyDictionary<string, ReviewVerdict>>(new Dictionary<string, ReviewVerdict>());
+        return RunAsync<IReadOnlyDictionary<string, ReviewVerdict>>(async db => (await db.ListAsync("""
+                SELECT DISTINCT ON (reviewed_task_id) reviewed_task_id, verdict FROM task_reviews
+                WHERE reviewed_task_id = ANY (@ids) ORDER BY reviewed_task_id, seq DESC
+                """, r => (Id: r.GetString(0), Verdict: EnumText<ReviewVerdict>.Parse(r.GetString(1))), ct,
+                ("ids", taskIds.Distinct(StringComparer.Ordinal).ToArray())).ConfigureAwait(false))
+            .ToDictionary(x => x.Id, x => x.Verdict, StringComparer.Ordinal), ct);
     }
 
     public Task<ChangeOutcome> CancelTaskAsync(string id, DateTimeOffset now, string actor, string reason, CancellationToken ct) =>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Baton.Core.Common;
 using Baton.Core.Orchestration.Agents;
 using Baton.Core.Orchestration.Dispatch;
+using Baton.Core.Orchestration.Supervision;
 using Baton.Core.Orchestration.Tasks;
 
 namespace Baton.Storage.Relational;
@@ -38,6 +39,9 @@ internal static class OrchestrationRows<TDialect> where TDialect : ISqlDialect
         "task_id, attempt, agent_id, capability, success, finished_at, duration_ms, error_type, error_message, input_tokens, " +
         "output_tokens, cost_usd, native_session_id, branch, pr_url";
 
+    public const string ReviewColumns = "reviewed_task_id, review_task_id, agent_id, verdict, concerns, summary, problem, at";
+
+    public static readonly string ReviewValues = Rows<TDialect>.Values(ReviewColumns);
     public static readonly string AgentValues = Rows<TDialect>.Values(AgentColumns);
     public static readonly string HealthValues = Rows<TDialect>.Values(HealthColumns);
     public static readonly string ContextValues = Rows<TDialect>.Values(ContextColumns);
@@ -226,6 +230,23 @@ internal static class OrchestrationRows<TDialect> where TDialect : ISqlDialect
         Arg("error_type", x.ErrorType), Arg("error_message", x.ErrorMessage), Arg("input_tokens", x.Usage?.InputTokens),
         Arg("output_tokens", x.Usage?.OutputTokens), Arg("cost_usd", x.Usage?.CostUsd), Arg("native_session_id", x.NativeSessionId),
         Arg("branch", x.Branch), Arg("pr_url", x.PrUrl),
+    ];
+
+    public static TaskReview Review(DbDataReader r) => new(
+        ReviewedTaskId: r.Str("reviewed_task_id"),
+        ReviewTaskId: r.Str("review_task_id"),
+        AgentId: r.StrOrNull("agent_id"),
+        Verdict: EnumText<ReviewVerdict>.Parse(r.Str("verdict")),
+        Concerns: Json<List<string>>(r.Str("concerns")),
+        Summary: r.StrOrNull("summary"),
+        Problem: r.StrOrNull("problem"),
+        At: r.Time("at"));
+
+    public static (string Name, object? Value)[] ReviewArgs(TaskReview x) =>
+    [
+        Arg("reviewed_task_id", x.ReviewedTaskId), Arg("review_task_id", x.ReviewTaskId), Arg("agent_id", x.AgentId),
+        Arg("verdict", Rows<TDialect>.Text(x.Verdict)), Arg("concerns", ToJson(x.Concerns)), Arg("summary", x.Summary),
+        Arg("problem", x.Problem), Arg("at", Ms(x.At)),
     ];
 
     /// <summary>A scoring sample: (agent, capability, success, finished_at) as the history query selects them.</summary>

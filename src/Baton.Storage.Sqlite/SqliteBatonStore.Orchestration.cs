@@ -2,6 +2,7 @@ using Baton.Core.Common;
 using Baton.Core.Orchestration;
 using Baton.Core.Orchestration.Agents;
 using Baton.Core.Orchestration.Dispatch;
+using Baton.Core.Orchestration.Supervision;
 using Baton.Core.Orchestration.Tasks;
 using Baton.Storage.Relational;
 
@@ -189,15 +190,16 @@ public sealed partial class SqliteBatonStore
     public Task<BatonTask> InsertTaskAsync(BatonTask draft, string actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        return WriteAsync(db =>
-        {
-            var change = TaskRules.Create(draft, FindTasks(db, draft.DependsOn), draft.CreatedAt, actor);
-            db.Execute($"INSERT INTO tasks ({OrchestrationRows.TaskColumns}) VALUES ({OrchestrationRows.TaskValues})", OrchestrationRows.TaskArgs(change.After));
-            foreach (var dependency in draft.DependsOn.Distinct(StringComparer.Ordinal))
-                db.Execute("INSERT INTO task_dependencies (task_id, depends_on) VALUES ($task, $dependency)", ("$task", draft.Id), ("$dependency", dependency));
-            InsertEvent(db, change.Event!);
-            return change.After;
-        }, ct);
+        return WriteAsync(db => InsertTask(db, TaskRules.Create(draft, FindTasks(db, draft.DependsOn), draft.CreatedAt, actor)), ct);
+    }
+
+    private static BatonTask InsertTask(Db db, TaskChange change)
+    {
+        db.Execute($"INSERT INTO tasks ({OrchestrationRows.TaskColumns}) VALUES ({OrchestrationRows.TaskValues})", OrchestrationRows.TaskArgs(change.After));
+        foreach (var dependency in change.After.DependsOn.Distinct(StringComparer.Ordinal))
+            db.Execute("INSERT INTO task_dependencies (task_id, depends_on) VALUES ($task, $dependency)", ("$task", change.After.Id), ("$dependency", dependency));
+        InsertEvent(db, change.Event!);
+        return change.After;
     }
 
     public Task<BatonTask?> FindTaskOrNullAsync(string id, CancellationToken ct) => ReadAsync(db => FindTask(db, id), ct);
@@ -354,7 +356,44 @@ public sealed partial class SqliteBatonStore
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(outcome);
-        return WriteAsync(db => Lease(db, call, task => TaskRules.Finish(task, call.Epoch, outcome, call.Now, call.Random, call.Actor)), ct);
+        return WriteAsync(db =>
+        {
+            var leased = Lease(db, call, task => TaskRules.Finish(task, call.Epoch, outcome, call.Now, call.Random, call.Actor));
+            if (leased is { Result: LeaseResult.Granted, Task: { State: TaskState.Succeeded } done }) Supervise(db, done, call);
+            return leased;
+        }, ct);
+    }
+
+    /// <summary>A success's follow-ups, events and report (<see cref="SupervisionRules.Succeeded"/>), in the completion's write.</summary>
+    private static void Supervise(Db db, BatonTask done, LeaseCall call)
+    {
+        var followUps = call.FollowUps ?? [];
+        var reviewedId = SupervisionRules.ReviewedTaskId(done.Payload);
+        if (followUps.Count == 0 && reviewedId is null) return;
+        var change = SupervisionRules.Succeeded(done, followUps, reviewedId is null ? null : FindTask(db, reviewedId), call.Now, call.Actor);
+        foreach (var created in change.Created) InsertTask(db, created);
+        foreach (var note in change.Events) InsertEvent(db, note);
+        if (change.Review is { } review)
+            db.Execute($"INSERT INTO task_reviews ({OrchestrationRows.ReviewColumns}) VALUES ({OrchestrationRows.ReviewValues})", OrchestrationRows.ReviewArgs(review));
+    }
+
+    public Task<IReadOnlyList<TaskReview>> ListTaskReviewsAsync(string taskId, CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<TaskReview>>(db => db.List($"SELECT {OrchestrationRows.ReviewColumns} FROM task_reviews WHERE reviewed_task_id = $id ORDER BY seq",
+            OrchestrationRows.Review, ("$id", taskId)), ct);
+
+    public Task<IReadOnlyDictionary<string, ReviewVerdict>> LatestVerdictsAsync(IReadOnlyList<string> taskIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        return ReadAsync<IReadOnlyDictionary<string, ReviewVerdict>>(db =>
+        {
+            if (taskIds.Count == 0) return new Dictionary<string, ReviewVerdict>();
+            var filter = new Filter();
+            filter.In("reviewed_task_id", "id", taskIds.Distinct(StringComparer.Ordinal).ToList());
+            // The newest report per task: its seq is the greatest (SQLite returns the bare column of the max row).
+            return db.List($"SELECT reviewed_task_id, verdict, max(seq) FROM task_reviews {filter.WhereClause()} GROUP BY reviewed_task_id",
+                    r => (Id: r.GetString(0), Verdict: EnumText<ReviewVerdict>.Parse(r.GetString(1))), [.. filter.Args])
+                .ToDictionary(x => x.Id, x => x.Verdict, StringComparer.Ordinal);
+        }, ct);
     }
 
     public Task<ChangeOutcome> CancelTaskAsync(string id, DateTimeOffset now, string actor, string reason, CancellationToken ct) =>

@@ -144,4 +144,43 @@ public class VentureRegistryFileTests
 
         Assert.Equal("alpha", Assert.Single(ventures).Code);
     }
+
+    [Fact]
+    public void Parse_FollowUps_ReadsEachRuleWithItsTemplates()
+    {
+        var ventures = Parse("""
+        {
+          "ventures": [
+            { "code": "alpha", "name": "Project Alpha", "org": "example-org",
+              "follow_ups": [
+                { "after": "code", "create": "review", "title": "Review: {title}", "prompt": "Look at {pr_url}", "priority": 6 },
+                { "after": "review", "create": "code" }
+              ] }
+          ]
+        }
+        """);
+
+        Assert.Equal([new FollowUpRule("code", "review", "Review: {title}", "Look at {pr_url}", 6), new FollowUpRule("review", "code")], Assert.Single(ventures).FollowUps);
+    }
+
+    [Fact]
+    public void Parse_BadFollowUps_NamesEachProblemWithItsLine()
+    {
+        var e = Assert.Throws<VentureFileException>(() => Parse("""
+        {
+          "ventures": [
+            { "code": "alpha", "name": "Project Alpha", "org": "example-org",
+              "follow_ups": [
+                { "after": "code", "create": "review", "title": "Review {titel}" },
+                { "after": "code", "craete": "review", "priority": "high" }
+              ] }
+          ]
+        }
+        """));
+
+        Assert.Contains("ventures.json:5: ventures[0].follow_ups[0]: \"title\" names {titel}; the placeholders are {title}, {task_id}, {branch}, {pr_url}.", e.Message);
+        Assert.Contains("ventures.json:6: ventures[0].follow_ups[1]: unknown field \"craete\"; did you mean \"create\"?", e.Message);
+        Assert.Contains("ventures.json:6: ventures[0].follow_ups[1]: \"priority\" must be a whole number 0–10.", e.Message);
+        Assert.Contains("ventures.json:6: ventures[0].follow_ups[1]: \"create\" must be a capability name", e.Message);
+    }
 }

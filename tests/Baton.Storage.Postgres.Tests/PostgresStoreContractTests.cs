@@ -151,3 +151,21 @@ public sealed class PostgresSpendStoreContractTests : SpendStoreContractTests
         if (_schema is not null) await TestDatabase.DropSchemaAsync(_schema);
     }
 }
+
+/// <summary>The supervision side of the storage contract run against PostgreSQL: a new schema per test.</summary>
+public sealed class PostgresSupervisionStoreContractTests : SupervisionStoreContractTests
+{
+    private string? _schema;
+
+    protected override async Task<IBatonStore> CreateStoreAsync()
+    {
+        (var store, _schema) = await TestDatabase.OpenStoreAsync(Ct);
+        return store;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_schema is not null) await TestDatabase.DropSchemaAsync(_schema);
+    }
+}

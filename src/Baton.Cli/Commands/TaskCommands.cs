@@ -7,6 +7,7 @@ using Baton.Cli.Output;
 using Baton.Core.Common;
 using Baton.Core.Orchestration;
 using Baton.Core.Orchestration.Dispatch;
+using Baton.Core.Orchestration.Supervision;
 using Baton.Core.Orchestration.Tasks;
 
 namespace Baton.Cli.Commands;
@@ -153,9 +154,10 @@ public static class TaskCommands
             var task = await context.Services.Tasks.GetTaskAsync(taskId, token);
             var events = await context.Services.Tasks.ListTaskEventsAsync(taskId, token);
             var results = await context.Services.Tasks.ListTaskResultsAsync(taskId, token);
+            var reviews = await context.Services.Tasks.ListTaskReviewsAsync(taskId, token);
             if (parse.GetValue(json))
             {
-                Verb.WriteJson(context.Out, new TaskShowResult(task, events.Items, results.Items));
+                Verb.WriteJson(context.Out, new TaskShowResult(task, events.Items, results.Items, reviews.Items));
                 return ExitCodes.Ok;
             }
             var o = context.Out;
@@ -172,6 +174,7 @@ public static class TaskCommands
             if (task.Held is { } held) o.WriteLine($"  held: {held}");
             if (task.DependsOn.Count > 0) o.WriteLine($"  depends on: {string.Join(", ", task.DependsOn)}");
             if (task.CancelRequested) o.WriteLine("  cancellation requested: delivered at the worker's next renew");
+            if (SupervisionRules.ReviewedTaskId(task.Payload) is { } reviewed) o.WriteLine($"  reviews: {reviewed} (its result is a supervisory report on that task)");
             if (task.Error is { } error) o.WriteLine($"  error: {error.Type}: {error.Message}");
             if (task.Result is { } result) o.WriteLine($"  result: {result}");
             if (task.Prompt is { } prompt) o.WriteLine($"  prompt: {Text.Shorten(prompt, 200)}");
@@ -195,9 +198,25 @@ public static class TaskCommands
                 }
                 attempts.WriteTo(o);
             }
+            WriteReviews(o, reviews);
             return ExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    /// <summary>The supervisory reports on the task (§14 Supervision): each review's verdict, then its concerns and summary.</summary>
+    private static void WriteReviews(TextWriter o, ListResult<TaskReview> reviews)
+    {
+        if (reviews.Total == 0) return;
+        o.WriteLine($"Reviews ({reviews.Total}):");
+        foreach (var r in reviews.Items)
+        {
+            var concerns = r.Concerns.Count == 1 ? "1 concern" : $"{r.Concerns.Count} concerns";
+            o.WriteLine($"  {Text.When(r.At)} · {SupervisionRules.Text(r.Verdict)} · {concerns} · by {r.ReviewTaskId}{(r.AgentId is null ? "" : " on " + r.AgentId)}");
+            if (r.Summary is { } summary) o.WriteLine($"    summary: {Text.Shorten(summary, 300)}");
+            foreach (var concern in r.Concerns) o.WriteLine($"    - {Text.Shorten(concern, 300)}");
+            if (r.Problem is { } problem) o.WriteLine($"    (read as {SupervisionRules.Text(r.Verdict)}: {problem})");
+        }
     }
 
     // ---- explain ----
@@ -302,5 +321,5 @@ public static class TaskCommands
 /// <summary><c>baton tasks list --json</c>: the page with its exact total, and the counts per state of the same scope.</summary>
 public sealed record TaskListResult(IReadOnlyList<BatonTask> Items, long Total, string? NextCursor, TaskCounts Counts);
 
-/// <summary><c>baton tasks show --json</c>: the task, its events and its attempts' results.</summary>
-public sealed record TaskShowResult(BatonTask Task, IReadOnlyList<TaskEvent> Events, IReadOnlyList<TaskResult> Results);
+/// <summary><c>baton tasks show --json</c>: the task, its events, its attempts' results and the supervisory reports on it.</summary>
+public sealed record TaskShowResult(BatonTask Task, IReadOnlyList<TaskEvent> Events, IReadOnlyList<TaskResult> Results, IReadOnlyList<TaskReview> Reviews);

@@ -138,8 +138,19 @@ public interface IOrchestrationStore
     /// <summary>Renew under the epoch: <see cref="TaskRules.Renew"/> (a waiting cancellation is delivered: the task becomes cancelled).</summary>
     Task<LeaseOutcome> RenewTaskAsync(LeaseCall call, CancellationToken ct);
 
-    /// <summary>Complete or fail under the epoch: <see cref="TaskRules.Finish"/>, saved with its dependents.</summary>
+    /// <summary>
+    /// Complete or fail under the epoch: <see cref="TaskRules.Finish"/>, saved with its dependents. A success also saves,
+    /// in the same transaction, what <see cref="Supervision.SupervisionRules.Succeeded"/> returns for it: the follow-ups
+    /// of <see cref="LeaseCall.FollowUps"/> (rows and creation events), the events on the completed and reviewed tasks,
+    /// and the supervisory report when the task's payload names a reviewed task (read in the transaction).
+    /// </summary>
     Task<LeaseOutcome> FinishTaskAsync(LeaseCall call, AttemptOutcome outcome, CancellationToken ct);
+
+    /// <summary>The supervisory reports on a task (the reviews of it), oldest first.</summary>
+    Task<IReadOnlyList<Supervision.TaskReview>> ListTaskReviewsAsync(string taskId, CancellationToken ct);
+
+    /// <summary>The latest report's verdict for each of <paramref name="taskIds"/> that has one (the task list's mark).</summary>
+    Task<IReadOnlyDictionary<string, Supervision.ReviewVerdict>> LatestVerdictsAsync(IReadOnlyList<string> taskIds, CancellationToken ct);
 
     /// <summary><see cref="TaskRules.Cancel"/>, saved with its dependents.</summary>
     Task<ChangeOutcome> CancelTaskAsync(string id, DateTimeOffset now, string actor, string reason, CancellationToken ct);
@@ -234,7 +245,13 @@ public sealed record DispatchOutcome(IReadOnlyList<Assignment> Assignments, Date
 public sealed record PassOutcome(SweepOutcome Swept, DispatchOutcome Dispatched);
 
 /// <summary>A lease call: the task, the epoch it carries, who calls, when, the lease times, and the randomness of a backoff.</summary>
-public sealed record LeaseCall(string TaskId, long Epoch, DateTimeOffset Now, string Actor, LeaseTimes Times, Random Random);
+/// <param name="FollowUps">
+/// A completion only: the follow-up tasks to create if it succeeds (<see cref="Supervision.SupervisionRules.FollowUps"/>,
+/// planned by the service, which mints their ids). The store inserts them in the completion's transaction; a lost lease
+/// or a failure creates none.
+/// </param>
+public sealed record LeaseCall(string TaskId, long Epoch, DateTimeOffset Now, string Actor, LeaseTimes Times, Random Random,
+    IReadOnlyList<BatonTask>? FollowUps = null);
 
 public enum LeaseResult { Granted, Lost, NotFound }
 

@@ -169,6 +169,8 @@ public interface ITaskService
     Task<ListResult<TaskEvent>> ListTaskEventsAsync(string id, CancellationToken ct);
     Task<ListResult<TaskResult>> ListTaskResultsAsync(string id, CancellationToken ct);
     Task<TaskExplanation> ExplainTaskAsync(string id, CancellationToken ct);
+    /// <summary>The supervisory reports on the task (docs/architecture.md §14 Supervision), oldest first.</summary>
+    Task<ListResult<Supervision.TaskReview>> ListTaskReviewsAsync(string id, CancellationToken ct);
     Task<BatonTask> StartTaskAsync(string id, LeaseRequest request, CancellationToken ct);
     Task<RenewResponse> RenewTaskAsync(string id, LeaseRequest request, CancellationToken ct);
     Task<BatonTask> CompleteTaskAsync(string id, CompleteTaskRequest request, CancellationToken ct);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Baton.Core.Common;
+using Baton.Core.Orchestration.Supervision;
 using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Ventures;
 
@@ -143,10 +144,33 @@ internal sealed partial class TaskService(
         var result = Canonical(v, "result", request.Result ?? new JsonObject());
         var outcome = Outcome(v, true, result, null, request.DurationMs, request.Usage, request.NativeSessionId, request.Branch, request.PrUrl);
         v.ThrowIfAny();
-        await EnsureScopeAsync(id, ct);
-        var task = Granted(await store.FinishTaskAsync(Call(id, epoch), outcome, ct), id);
+        var running = await store.FindTaskOrNullAsync(id, ct) ?? throw NotFound(id);
+        caller.EnsureMayActFor(running.Venture);
+        var call = Call(id, epoch) with { FollowUps = await FollowUpsAsync(running, outcome, ct) };
+        var task = Granted(await store.FinishTaskAsync(call, outcome, ct), id);
+        // Also wakes the dispatcher for the follow-ups, as adding a task does.
         signals.DispatchNeeded();
         return task;
+    }
+
+    public async Task<ListResult<TaskReview>> ListTaskReviewsAsync(string id, CancellationToken ct)
+    {
+        await FindAsync(id, ct);
+        var reviews = await store.ListTaskReviewsAsync(id, ct);
+        return new ListResult<TaskReview>(reviews, reviews.Count);
+    }
+
+    /// <summary>
+    /// The follow-ups this completion creates if it succeeds (docs/architecture.md §14 Supervision), planned here because
+    /// their ids are minted here; the store creates them in the completion's transaction or not at all. A task that is
+    /// not running will be refused (lease_lost), so its venture is not read.
+    /// </summary>
+    private async Task<IReadOnlyList<BatonTask>?> FollowUpsAsync(BatonTask running, AttemptOutcome outcome, CancellationToken ct)
+    {
+        if (running.State != TaskState.Running) return null;
+        var venture = await ventures.FindVentureOrNullAsync(running.Venture, ct);
+        if (venture is null || venture.FollowUps.Count == 0) return null;
+        return SupervisionRules.FollowUps(running, venture.FollowUps, outcome.Branch, outcome.PrUrl, core.Now(), () => core.Ids.New(IdGenerator.Task), caller.ActorKeyId);
     }
 
     public async Task<BatonTask> FailTaskAsync(string id, FailTaskRequest request, CancellationToken ct)

@@ -10,6 +10,7 @@ namespace Baton.Core.Ventures;
 /// <param name="Repos">Repository names under <paramref name="Org"/> (no org prefix).</param>
 /// <param name="Platform">True for the enterprise-level venture that sees global duties.</param>
 /// <param name="DailyBudgetUsd">Dollars its tasks may spend per UTC day (&gt; 0), or null for no budget: the dispatcher holds a task that could exceed it (<c>BudgetRule</c>).</param>
+/// <param name="FollowUps">Tasks created when a task of a capability succeeds (docs/architecture.md §14 Supervision); null reads as none.</param>
 public sealed record Venture(
     string Code,
     string Name,
@@ -20,8 +21,12 @@ public sealed record Venture(
     string? DesignSpec,
     bool Platform,
     IReadOnlyList<string> NoteTags,
-    double? DailyBudgetUsd = null)
+    double? DailyBudgetUsd = null,
+    IReadOnlyList<FollowUpRule>? FollowUps = null)
 {
+    /// <summary>The venture's follow-up rules, in file order (never null).</summary>
+    public IReadOnlyList<FollowUpRule> FollowUps { get; init; } = FollowUps ?? [];
+
     /// <summary>The scope used for things that are explicitly cross-venture.</summary>
     public const string Global = "global";
 

@@ -16,7 +16,8 @@ public sealed record PutVentureRequest(
     string? DesignSpec = null,
     bool? Platform = null,
     IReadOnlyList<string>? NoteTags = null,
-    double? DailyBudgetUsd = null);
+    double? DailyBudgetUsd = null,
+    IReadOnlyList<FollowUpRule>? FollowUps = null);
 
 public interface IVentureService
 {

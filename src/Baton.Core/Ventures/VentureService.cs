@@ -28,8 +28,14 @@ internal sealed class VentureService(IVentureStore ventures, Caller caller) : IV
             v.Text("design_spec", request.DesignSpec, 2_000, multiline: true),
             request.Platform ?? false,
             Names(v, "note_tags", request.NoteTags),
-            request.DailyBudgetUsd);
-        if (Orchestration.Tasks.BudgetRule.BudgetProblem(request.DailyBudgetUsd) is { } problem) v.Add("daily_budget_usd", problem);
+            request.DailyBudgetUsd,
+            request.FollowUps?.Where(r => r is not null).ToList());
+        if (Orchestration.Tasks.BudgetRule.BudgetProblem(request.DailyBudgetUsd) is { } budgetProblem) v.Add("daily_budget_usd", budgetProblem);
+        for (var i = 0; i < (request.FollowUps?.Count ?? 0); i++)
+        {
+            if (request.FollowUps![i] is null) v.Add($"follow_ups[{i}]", "must be an object like {\"after\": \"code\", \"create\": \"review\"}.");
+        }
+        foreach (var (i, problem) in FollowUpTemplates.Problems(venture.FollowUps)) v.Add($"follow_ups[{i}]", problem);
         v.ThrowIfAny();
 
         await ventures.UpsertVenturesAsync([venture], ct);

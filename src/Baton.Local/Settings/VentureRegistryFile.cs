@@ -106,8 +106,10 @@ public static class VentureRegistryFile
                     else budget = dollars;
                 }
 
+                var followUps = FollowUps(entry, element, path, lines, problems);
+
                 if (code is not null && name is not null && org is not null)
-                    ventures.Add(new Venture(code, name, org, repos, capabilities, Text(entry, "secrets_path"), Text(entry, "design_spec"), platform, noteTags, budget));
+                    ventures.Add(new Venture(code, name, org, repos, capabilities, Text(entry, "secrets_path"), Text(entry, "design_spec"), platform, noteTags, budget, followUps));
             }
 
             if (problems.Count > 0)
@@ -132,8 +134,62 @@ public static class VentureRegistryFile
         return value.EnumerateArray().Select(v => v.GetString()!.Trim()).Where(v => v.Length > 0).ToList();
     }
 
+    /// <summary>
+    /// <c>follow_ups</c>: an array of <c>{after, create, title?, prompt?, priority?}</c> (docs/architecture.md §3, §14
+    /// Supervision). Each problem names the rule's own line; the templates' placeholders are checked here, so a typo
+    /// (<c>{branh}</c>) is found at load rather than in a task's prompt.
+    /// </summary>
+    private static IReadOnlyList<FollowUpRule> FollowUps(JsonElement entry, string element, string path, Dictionary<string, int> lines, List<string> problems)
+    {
+        if (!entry.TryGetProperty("follow_ups", out var value) || value.ValueKind == JsonValueKind.Null) return [];
+        var field = $"{element}.follow_ups";
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add($"{path}:{JsonLines.LineOrEnclosing(lines, field)}: {field}: must be an array of {{\"after\": \"code\", \"create\": \"review\"}} objects.");
+            return [];
+        }
+        var rules = new List<FollowUpRule>();
+        var wheres = new List<string>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var at = $"{field}[{index}]";
+            var where = $"{path}:{JsonLines.LineOrEnclosing(lines, at)}: {at}";
+            index++;
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add($"{where}: must be an object like {{\"after\": \"code\", \"create\": \"review\"}}.");
+                continue;
+            }
+            foreach (var member in item.EnumerateObject().Where(m => !FollowUpFields.Contains(m.Name)))
+                problems.Add($"{path}:{JsonLines.LineOrEnclosing(lines, $"{at}.{member.Name}")}: {at}: {Unknown(member.Name, FollowUpFields)}");
+            int? priority = null;
+            if (item.TryGetProperty("priority", out var p) && p.ValueKind != JsonValueKind.Null)
+            {
+                if (p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n)) priority = n;
+                else problems.Add($"{where}: \"priority\" must be a whole number 0–10.");
+            }
+            foreach (var name in new[] { "title", "prompt" })
+            {
+                if (item.TryGetProperty(name, out var t) && t.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                    problems.Add($"{where}: \"{name}\" must be a string.");
+            }
+            rules.Add(new FollowUpRule(Text(item, "after") ?? "", Text(item, "create") ?? "", RawText(item, "title"), RawText(item, "prompt"), priority));
+            wheres.Add(where);
+        }
+        foreach (var (i, problem) in FollowUpTemplates.Problems(rules))
+            problems.Add($"{(i < wheres.Count ? wheres[i] : $"{path}:{JsonLines.LineOrEnclosing(lines, field)}: {field}")}: {problem}");
+        return rules;
+    }
+
+    /// <summary>A template as written (not trimmed: a prompt's lines are the author's); null when absent or not a string.</summary>
+    private static string? RawText(JsonElement entry, string name) =>
+        entry.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
     /// <summary>The fields a venture entry may have (docs/architecture.md §3).</summary>
-    private static readonly string[] Fields = ["code", "name", "org", "repos", "capabilities", "secrets_path", "design_spec", "platform", "note_tags", "daily_budget_usd"];
+    private static readonly string[] Fields = ["code", "name", "org", "repos", "capabilities", "secrets_path", "design_spec", "platform", "note_tags", "daily_budget_usd", "follow_ups"];
+
+    private static readonly string[] FollowUpFields = ["after", "create", "title", "prompt", "priority"];
 
     private static string Unknown(string name, IReadOnlyList<string> known) =>
         ClosestName.FindOrNull(name, known) is { } near

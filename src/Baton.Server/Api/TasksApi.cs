@@ -2,6 +2,7 @@ using System.Text.Json;
 using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Core.Orchestration;
+using Baton.Core.Orchestration.Supervision;
 using Baton.Core.Orchestration.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,6 +28,7 @@ internal static class TasksApi
         v1.MapGet("/tasks/{id}", GetTask);
         v1.MapGet("/tasks/{id}/events", ListEvents);
         v1.MapGet("/tasks/{id}/results", ListResults);
+        v1.MapGet("/tasks/{id}/reviews", ListReviews);
         v1.MapGet("/tasks/{id}/explain", Explain);
         v1.MapPost("/tasks/{id}/start", Start);
         v1.MapPost("/tasks/{id}/renew", Renew);
@@ -74,6 +76,10 @@ internal static class TasksApi
 
     public static async Task<Ok<ListResult<TaskResult>>> ListResults(string id, BatonServices services, CancellationToken ct) =>
         TypedResults.Ok(await services.Tasks.ListTaskResultsAsync(id, ct));
+
+    /// <summary>The supervisory reports on the task: each succeeded review task's verdict, concerns and summary (§14 Supervision).</summary>
+    public static async Task<Ok<ListResult<TaskReview>>> ListReviews(string id, BatonServices services, CancellationToken ct) =>
+        TypedResults.Ok(await services.Tasks.ListTaskReviewsAsync(id, ct));
 
     /// <summary>Every assignment of the task with the score card of every candidate at that moment.</summary>
     public static async Task<Ok<TaskExplanation>> Explain(string id, BatonServices services, CancellationToken ct) =>

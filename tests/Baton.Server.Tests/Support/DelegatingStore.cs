@@ -122,6 +122,8 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<IReadOnlyList<Claim>> ListHeldClaimsAsync(string venture, string repo, DateTimeOffset now, TimeSpan staleAfter, CancellationToken ct) => inner.ListHeldClaimsAsync(venture, repo, now, staleAfter, ct);
     public Task<IReadOnlyList<TaskEvent>> ListTaskEventsAsync(string taskId, CancellationToken ct) => inner.ListTaskEventsAsync(taskId, ct);
     public Task<IReadOnlyList<TaskResult>> ListTaskResultsAsync(string taskId, CancellationToken ct) => inner.ListTaskResultsAsync(taskId, ct);
+    public Task<IReadOnlyList<Baton.Core.Orchestration.Supervision.TaskReview>> ListTaskReviewsAsync(string taskId, CancellationToken ct) => inner.ListTaskReviewsAsync(taskId, ct);
+    public Task<IReadOnlyDictionary<string, Baton.Core.Orchestration.Supervision.ReviewVerdict>> LatestVerdictsAsync(IReadOnlyList<string> taskIds, CancellationToken ct) => inner.LatestVerdictsAsync(taskIds, ct);
     public Task<IReadOnlyList<BatonTask>> ListAssignedTasksAsync(string agentId, string? venture, CancellationToken ct) => inner.ListAssignedTasksAsync(agentId, venture, ct);
     public Task<bool> AnyLeaseExpiredAsync(DateTimeOffset now, CancellationToken ct) => inner.AnyLeaseExpiredAsync(now, ct);
     public Task<SweepOutcome> SweepAsync(DateTimeOffset now, Random random, CancellationToken ct) => inner.SweepAsync(now, random, ct);
