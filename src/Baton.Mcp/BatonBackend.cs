@@ -4,6 +4,7 @@ using Baton.Core.Handoffs;
 using Baton.Core.Knowledge;
 using Baton.Core.Orchestration;
 using Baton.Core.Sessions;
+using Baton.Core.Spend;
 using Baton.Core.Ventures;
 
 
@@ -22,6 +23,7 @@ public enum BackendMode { Server, Local }
 /// <param name="Tasks">The orchestrator's queue (<c>task_create</c>, <c>tasks</c>, <c>task_status</c>); null when not offered.</param>
 /// <param name="Activity">Hook events and the waiting queue (<c>waiting</c>); null when not offered.</param>
 /// <param name="Claims">Claims (<c>claim</c>, <c>release</c>, <c>claims</c>); null when not offered.</param>
+/// <param name="Spend">Spend (<c>spend</c>); null when not offered.</param>
 public sealed record BatonBackend(
     ISessionService Sessions,
     IHandoffService Handoffs,
@@ -33,4 +35,5 @@ public sealed record BatonBackend(
     bool KeyConfigured,
     ITaskService? Tasks = null,
     IActivityService? Activity = null,
-    IClaimService? Claims = null);
+    IClaimService? Claims = null,
+    ISpendService? Spend = null);

@@ -14,7 +14,7 @@ internal static class ActivityRows<TDialect> where TDialect : ISqlDialect
 {
     public const string EventColumns =
         "id, session_id, venture, agent, cli, native_session_id, event, kind, tool, summary, cwd, occurred_at, received_at, " +
-        "file_path, command, message";
+        "file_path, command, message, usage_input_tokens, usage_output_tokens, usage_cache_read_tokens, usage_cache_creation_tokens";
 
     public static readonly string EventValues = Rows<TDialect>.Values(EventColumns);
 
@@ -45,7 +45,20 @@ internal static class ActivityRows<TDialect> where TDialect : ISqlDialect
         ReceivedAt: r.Time("received_at"),
         FilePath: r.StrOrNull("file_path"),
         Command: r.StrOrNull("command"),
-        Message: r.StrOrNull("message"));
+        Message: r.StrOrNull("message"),
+        Usage: UsageOf(r));
+
+    /// <summary>The transcript usage stored with an event (input tokens present = a report), or null.</summary>
+    private static HookUsage? UsageOf(DbDataReader r) =>
+        r.IsDBNull(r.GetOrdinal("usage_input_tokens")) ? null
+            : new HookUsage(LongOrNull(r, "usage_input_tokens"), LongOrNull(r, "usage_output_tokens"),
+                LongOrNull(r, "usage_cache_read_tokens"), LongOrNull(r, "usage_cache_creation_tokens"));
+
+    private static long? LongOrNull(DbDataReader r, string column)
+    {
+        var ordinal = r.GetOrdinal(column);
+        return r.IsDBNull(ordinal) ? null : Convert.ToInt64(r.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public static (string Name, object? Value)[] EventArgs(HookEvent e) =>
     [
@@ -54,6 +67,8 @@ internal static class ActivityRows<TDialect> where TDialect : ISqlDialect
         Arg("kind", Rows<TDialect>.Text(e.Kind)), Arg("tool", e.Tool), Arg("summary", e.Summary), Arg("cwd", e.Cwd),
         Arg("occurred_at", Rows<TDialect>.Ms(e.OccurredAt)), Arg("received_at", Rows<TDialect>.Ms(e.ReceivedAt)),
         Arg("file_path", e.FilePath), Arg("command", e.Command), Arg("message", e.Message),
+        Arg("usage_input_tokens", e.Usage?.InputTokens), Arg("usage_output_tokens", e.Usage?.OutputTokens),
+        Arg("usage_cache_read_tokens", e.Usage?.CacheReadTokens), Arg("usage_cache_creation_tokens", e.Usage?.CacheCreationTokens),
     ];
 
     /// <summary>What matching reads of a session: its id and the venture and agent the event then takes.</summary>

@@ -5,7 +5,8 @@ using Baton.Core.Spend;
 namespace Baton.Storage.Relational;
 
 /// <summary>
-/// Spend's SQL for both stores (docs/architecture.md §15 Spend): one aggregate over the task results that carry usage.
+/// Spend's SQL for both stores (docs/architecture.md §15 Spend): one aggregate over the task results that carry usage
+/// and each interactive session's latest transcript report (a hook event with usage).
 /// Costs are summed as integer micro-dollars (<c>CAST(ROUND(cost_usd * 1000000) AS BIGINT)</c>, the same text on both),
 /// so the sum is exact and does not depend on the order rows are read in; the totals and the number of groups come
 /// from window functions over the grouped rows, in the same statement as the listed groups.
@@ -26,6 +27,22 @@ internal static class SpendRows<TDialect> where TDialect : ISqlDialect
 
     private const string Micros = "CAST(ROUND(r.cost_usd * 1000000) AS BIGINT)";
 
+    /// <summary>
+    /// A transcript report of an interactive session (docs/architecture.md §15 Spend, decisions/0025): a hook event
+    /// with usage, and none later for its session up to <c>until</c> — each report is the session's cumulative usage, so
+    /// only its latest counts. A session whose CLI session is also a task result's (a worker's headless run fires hooks
+    /// too) counts only the task result.
+    /// </summary>
+    private static string LatestTranscriptReport(string until) => $"""
+        e.usage_input_tokens IS NOT NULL AND e.session_id IS NOT NULL AND e.occurred_at <= {until}
+        AND NOT EXISTS (SELECT 1 FROM hook_events n WHERE n.session_id = e.session_id AND n.usage_input_tokens IS NOT NULL
+                        AND n.occurred_at <= {until} AND (n.occurred_at > e.occurred_at OR (n.occurred_at = e.occurred_at AND n.id > e.id)))
+        AND NOT EXISTS (SELECT 1 FROM task_results x WHERE x.native_session_id = e.native_session_id)
+        """;
+
+    /// <summary>An interactive session's agent as spend groups it: the registered agent of that name, else the name.</summary>
+    private const string AgentOfSession = "COALESCE((SELECT ag.id FROM agents ag WHERE ag.name = s.agent), s.agent)";
+
     public static (string Sql, (string Name, object? Value)[] Args) Sum(SpendQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -36,16 +53,27 @@ internal static class SpendRows<TDialect> where TDialect : ISqlDialect
             SpendGrouping.Day => ("CAST(r.finished_at / 86400000 AS BIGINT)", "NULL"),
             _ => ("t.venture", "NULL"),
         };
+        var (sessionKey, sessionLabel) = query.By switch
+        {
+            SpendGrouping.Agent => (AgentOfSession, "s.agent"),
+            SpendGrouping.Session => ("s.id", "NULL"),
+            SpendGrouping.Day => ("CAST(e.occurred_at / 86400000 AS BIGINT)", "NULL"),
+            _ => ("s.venture", "NULL"),
+        };
         var where = new List<string> { HasUsage, $"r.finished_at <= {P("until")}" };
+        var sessionWhere = new List<string> { LatestTranscriptReport(P("until")) };
         var args = new List<(string, object?)> { (TDialect.BindName("until"), query.Until.ToUnixTimeMilliseconds()), (TDialect.BindName("limit"), query.Limit) };
         if (query.Venture is { } venture)
         {
             where.Add($"t.venture = {P("venture")}");
+            sessionWhere.Add($"s.venture = {P("venture")}");
             args.Add((TDialect.BindName("venture"), venture));
         }
         if (query.Since is { } since)
         {
+            // A session's cumulative report counts whole in the period of its latest report.
             where.Add($"r.finished_at >= {P("since")}");
+            sessionWhere.Add($"e.occurred_at >= {P("since")}");
             args.Add((TDialect.BindName("since"), since.ToUnixTimeMilliseconds()));
         }
         // Grouped by day the key is the day's number (its text is made when read), newest first; otherwise the largest
@@ -67,7 +95,11 @@ internal static class SpendRows<TDialect> where TDialect : ISqlDialect
                    MIN(MIN(u.finished_at)) OVER () AS all_first, MAX(MAX(u.finished_at)) OVER () AS all_last
             FROM (SELECT {key} AS group_key, {label} AS label, r.input_tokens, r.output_tokens, {Micros} AS micros, r.finished_at
                   FROM task_results r JOIN tasks t ON t.id = r.task_id LEFT JOIN agents a ON a.id = r.agent_id
-                  WHERE {string.Join(" AND ", where)}) u
+                  WHERE {string.Join(" AND ", where)}
+                  UNION ALL
+                  SELECT {sessionKey}, {sessionLabel}, e.usage_input_tokens, e.usage_output_tokens, CAST(NULL AS BIGINT), e.occurred_at
+                  FROM hook_events e JOIN sessions s ON s.id = e.session_id
+                  WHERE {string.Join(" AND ", sessionWhere)}) u
             GROUP BY u.group_key
             ORDER BY {order}
             LIMIT {P("limit")}
@@ -98,24 +130,32 @@ internal static class SpendRows<TDialect> where TDialect : ISqlDialect
     /// <summary>
     /// The briefing's sum for the active session of (venture, agent, repo, track): the results <see cref="SessionOf"/>
     /// gives that session — its native id, finished since it was created, and no newer session of that native id
-    /// created before the result.
+    /// created before the result — plus the session's latest transcript report, unless a task result has its CLI session.
     /// </summary>
     public static (string Sql, (string Name, object? Value)[] Args) SessionSum(SessionSpendQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        // No period: the latest report whatever its time (the largest time there is stands in for "until").
         var sql = $"""
-            SELECT COUNT(*) AS reports, COUNT(r.cost_usd) AS with_cost,
-                   COALESCE(SUM(r.input_tokens), 0) AS input_tokens, COALESCE(SUM(r.output_tokens), 0) AS output_tokens,
-                   COALESCE(SUM({Micros}), 0) AS cost_micros
-            FROM sessions me JOIN task_results r ON r.native_session_id = me.native_session_id AND r.finished_at >= me.created_at
-            WHERE me.agent = {P("spend_agent")} AND me.venture = {P("spend_venture")} AND me.repo = {P("spend_repo")}
-              AND me.track = {P("spend_track")} AND me.status = 'active' AND {HasUsage}
-              AND NOT EXISTS (SELECT 1 FROM sessions n WHERE n.native_session_id = r.native_session_id AND n.created_at <= r.finished_at
-                              AND (n.created_at > me.created_at OR (n.created_at = me.created_at AND n.id > me.id)))
+            SELECT COUNT(*) AS reports, COUNT(u.micros) AS with_cost,
+                   COALESCE(SUM(u.input_tokens), 0) AS input_tokens, COALESCE(SUM(u.output_tokens), 0) AS output_tokens,
+                   COALESCE(SUM(u.micros), 0) AS cost_micros
+            FROM (SELECT r.input_tokens, r.output_tokens, {Micros} AS micros
+                  FROM sessions me JOIN task_results r ON r.native_session_id = me.native_session_id AND r.finished_at >= me.created_at
+                  WHERE {Me} AND {HasUsage}
+                    AND NOT EXISTS (SELECT 1 FROM sessions n WHERE n.native_session_id = r.native_session_id AND n.created_at <= r.finished_at
+                                    AND (n.created_at > me.created_at OR (n.created_at = me.created_at AND n.id > me.id)))
+                  UNION ALL
+                  SELECT e.usage_input_tokens, e.usage_output_tokens, CAST(NULL AS BIGINT)
+                  FROM sessions me JOIN hook_events e ON e.session_id = me.id
+                  WHERE {Me} AND {LatestTranscriptReport(long.MaxValue.ToString(CultureInfo.InvariantCulture))}) u
             """;
         return (sql, [(TDialect.BindName("spend_agent"), query.Agent), (TDialect.BindName("spend_venture"), query.Venture),
             (TDialect.BindName("spend_repo"), query.Repo), (TDialect.BindName("spend_track"), query.Track)]);
     }
+
+    private static string Me =>
+        $"me.agent = {P("spend_agent")} AND me.venture = {P("spend_venture")} AND me.repo = {P("spend_repo")} AND me.track = {P("spend_track")} AND me.status = 'active'";
 
     public static SpendTotals SessionTotals(DbDataReader r) => Totals(r, "reports", "with_cost", "input_tokens", "output_tokens", "cost_micros");
 

@@ -1,3 +1,4 @@
+using Baton.Core.Activity;
 using Baton.Core.Alerts;
 using Baton.Core.Briefing;
 using Baton.Core.Common;
@@ -159,6 +160,116 @@ public abstract class SpendStoreContractTests : StoreContractBase
         Assert.Equal(SpendTotals.None, none.Spend);
         Assert.Null(unasked.Spend);
         Assert.NotEqual(earlier.Id, sources.ActiveSessions.Items.Single(s => s.Track == candidate.Track).Id);
+    }
+
+    /// <summary>A Claude turn's end for <paramref name="session"/> at <paramref name="at"/>, with the transcript's cumulative usage so far (or none).</summary>
+    private async Task TurnEndsAsync(Session session, DateTimeOffset at, HookUsage? usage, string native = "native-i")
+    {
+        var e = new HookEvent(Some.Id(IdGenerator.Event), null, null, null, HookCli.Claude, native, "Stop", HookEventKind.TurnEnd,
+            null, "done", "/work/alpha", at, at, Usage: usage);
+        var recorded = await Store.RecordEventsAsync([new PendingHookEvent(e, session.Id, null, null, at, WaitingChange.None.Instance)], at, StaleAfter, Ct);
+        Assert.Equal(session.Id, Assert.Single(recorded).SessionId);
+    }
+
+    private async Task<Session> GivenInteractiveSessionAsync(Venture venture, string agent, DateTimeOffset at, string track = Session.DefaultTrack) =>
+        (await Store.StartOrResumeSessionAsync(Some.Session(venture.Code, at, agent: agent, track: track), at, StaleAfter, Ct)).Session;
+
+    [Fact]
+    public async Task SumSpend_TranscriptReports_CountsEachSessionsLatestCumulativeReportOnce()
+    {
+        var alpha = await GivenVentureAsync();
+        var dev = await GivenInteractiveSessionAsync(alpha, "dev-a", T0);
+        var other = await GivenInteractiveSessionAsync(alpha, "dev-b", T0);
+        // Each report is the whole session so far: 100, then 300, then 500 input tokens is 500, not 900.
+        await TurnEndsAsync(dev, T0.AddMinutes(1), new HookUsage(100, 10, 1_000, 50));
+        await TurnEndsAsync(dev, T0.AddMinutes(2), new HookUsage(300, 30, 3_000, 60));
+        await TurnEndsAsync(dev, T0.AddMinutes(3), new HookUsage(500, 50, 9_000, 70));
+        await TurnEndsAsync(dev, T0.AddMinutes(4), null);
+        await TurnEndsAsync(other, T0.AddMinutes(5), new HookUsage(7, 3), native: "native-j");
+
+        var byVenture = await SumAsync(SpendGrouping.Venture);
+        var bySession = await SumAsync(SpendGrouping.Session);
+        var byAgent = await SumAsync(SpendGrouping.Agent);
+        var byDay = await SumAsync(SpendGrouping.Day);
+        var earlier = await SumAsync(SpendGrouping.Session, until: T0.AddMinutes(2).AddSeconds(30));
+
+        // Tokens only: transcripts carry no cost, so none of these reports has one.
+        Assert.Equal(new SpendTotals(2, 0, 507, 53, 0m), byVenture.Totals);
+        Assert.Equal((T0.AddMinutes(3), T0.AddMinutes(5)), (byVenture.FirstAt, byVenture.LastAt));
+        Assert.Equal(new SpendTotals(1, 0, 500, 50, 0m), bySession.Groups.Single(g => g.Key == dev.Id).Totals);
+        Assert.Equal(new SpendTotals(1, 0, 7, 3, 0m), bySession.Groups.Single(g => g.Key == other.Id).Totals);
+        // An agent that never registered is grouped by the session's agent name.
+        Assert.Equal([("dev-a", "dev-a", 550L), ("dev-b", "dev-b", 10L)], byAgent.Groups.Select(g => (g.Key, g.Label, g.Totals.Tokens)));
+        Assert.Equal([("2026-03-01", 2L)], byDay.Groups.Select(g => (g.Key!, g.Totals.Reports)));
+        // Read as of an earlier moment, the latest report then is the one that counts.
+        Assert.Equal(new SpendTotals(1, 0, 300, 30, 0m), Assert.Single(earlier.Groups).Totals);
+    }
+
+    [Fact]
+    public async Task SumSpend_TranscriptAndTaskResultOfOneCliSession_CountsOnlyTheTaskResult()
+    {
+        var venture = await GivenVentureAsync();
+        var agent = await GivenAgentAsync();
+        // A worker's headless run fires hooks too: its transcript reports the same tokens its task result does.
+        var worker = (await Store.StartOrResumeSessionAsync(
+            Some.Session(venture.Code, T0, agent: agent.Name) with { NativeSessionId = "native-w", NativeCli = "claude" }, T0, StaleAfter, Ct)).Session;
+        await TurnEndsAsync(worker, T0.AddMinutes(1), new HookUsage(9_999, 999), native: "native-w");
+        await ReportAsync(venture.Code, agent, T0.AddMinutes(2), new TaskUsage(100, 10, 0.5), native: "native-w");
+        var human = await GivenInteractiveSessionAsync(venture, "dev-a", T0, track: "ui");
+        await TurnEndsAsync(human, T0.AddMinutes(3), new HookUsage(40, 4), native: "native-h");
+
+        var bySession = await SumAsync(SpendGrouping.Session);
+        var byAgent = await SumAsync(SpendGrouping.Agent);
+
+        Assert.Equal(new SpendTotals(2, 1, 140, 14, 0.5m), bySession.Totals);
+        Assert.Equal(new SpendTotals(1, 1, 100, 10, 0.5m), bySession.Groups.Single(g => g.Key == worker.Id).Totals);
+        Assert.Equal(new SpendTotals(1, 0, 40, 4, 0m), bySession.Groups.Single(g => g.Key == human.Id).Totals);
+        Assert.Equal(110L, byAgent.Groups.Single(g => g.Key == agent.Id).Totals.Tokens);
+    }
+
+    [Fact]
+    public async Task SumSpend_TranscriptReportsWithAPeriod_CountsASessionWholeInThePeriodOfItsLatestReport()
+    {
+        var venture = await GivenVentureAsync();
+        var dev = await GivenInteractiveSessionAsync(venture, "dev-a", T0);
+        await TurnEndsAsync(dev, T0.AddMinutes(1), new HookUsage(100, 10));
+        await TurnEndsAsync(dev, T0.AddHours(2), new HookUsage(300, 30));
+
+        var since = await SumAsync(SpendGrouping.Venture, since: T0.AddHours(1));
+        var after = await SumAsync(SpendGrouping.Venture, since: T0.AddHours(3));
+        var otherVenture = await SumAsync(SpendGrouping.Venture, venture: (await GivenVentureAsync()).Code);
+
+        Assert.Equal(new SpendTotals(1, 0, 300, 30, 0m), since.Totals);
+        Assert.Equal(SpendTotals.None, after.Totals);
+        Assert.Equal(SpendTotals.None, otherVenture.Totals);
+    }
+
+    [Fact]
+    public async Task ListSessionEvents_EventWithUsage_KeepsTheUsage()
+    {
+        var venture = await GivenVentureAsync();
+        var dev = await GivenInteractiveSessionAsync(venture, "dev-a", T0);
+        await TurnEndsAsync(dev, T0.AddMinutes(1), new HookUsage(100, 10, 1_000, null));
+        await TurnEndsAsync(dev, T0.AddMinutes(2), null);
+
+        var events = await Store.ListSessionEventsAsync(dev.Id, PageRequest.First(10), Ct);
+
+        Assert.Equal([null, new HookUsage(100, 10, 1_000, null)], events.Items.Select(e => e.Usage));
+    }
+
+    [Fact]
+    public async Task ReadBriefingSources_WithTranscriptReports_AddsTheSessionsLatestReport()
+    {
+        var venture = await GivenVentureAsync();
+        var mine = await GivenInteractiveSessionAsync(venture, "worker-1", T0);
+        await TurnEndsAsync(mine, T0.AddMinutes(1), new HookUsage(1_000, 100));
+        await TurnEndsAsync(mine, T0.AddMinutes(2), new HookUsage(12_000, 345));
+        var someoneElse = await GivenInteractiveSessionAsync(venture, "worker-2", T0);
+        await TurnEndsAsync(someoneElse, T0.AddMinutes(2), new HookUsage(5, 5), native: "native-x");
+
+        var sources = await Store.ReadBriefingSourcesAsync(Query(venture, T0.AddMinutes(3), new SessionSpendQuery(venture.Code, "worker-1", mine.Repo, mine.Track)), Ct);
+
+        Assert.Equal(new SpendTotals(1, 0, 12_000, 345, 0m), sources.Spend);
     }
 
     private static BriefingSourceQuery Query(Venture venture, DateTimeOffset now, SessionSpendQuery? spend) => new(

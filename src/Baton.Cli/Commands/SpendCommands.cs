@@ -5,7 +5,7 @@ using Baton.Core.Spend;
 
 namespace Baton.Cli.Commands;
 
-/// <summary><c>baton spend</c> (docs/architecture.md §15 Spend): tokens and cost reported with task results, summed exactly.</summary>
+/// <summary><c>baton spend</c> (docs/architecture.md §15 Spend): tokens and cost reported with task results and read from transcripts, summed exactly.</summary>
 public static class SpendCommands
 {
     public static Command Build(CliRuntime runtime)
@@ -16,7 +16,7 @@ public static class SpendCommands
         by.AcceptOnlyFromAmong("session", "agent", "venture", "day");
         var limit = new Option<int?>("--limit") { Description = "Groups listed (default 100, max 500); the totals count every one." };
         var json = CommonOptions.Json();
-        var command = new Command("spend", "Tokens and cost agents reported with their task results, per session, agent, venture or day.");
+        var command = new Command("spend", "Tokens and cost agents reported (task results, Claude Code transcripts), per session, agent, venture or day.");
         foreach (Option option in new Option[] { venture, since, by, limit, json }) command.Options.Add(option);
         command.SetAction((parse, ct) => Verb.RunAsync(runtime, parse, async (context, token) =>
         {
@@ -44,7 +44,7 @@ public static class SpendCommands
             output.WriteLine($"  {key}{label}  {Totals(g.Totals)}  {Text.Wire(g.FirstAt)} … {Text.Wire(g.LastAt)}");
         }
         if (report.Totals.Reports == 0)
-            output.WriteLine("No usage reported in this period. Spend counts what workers report with their task results (`usage`).");
+            output.WriteLine("No usage reported in this period. Spend counts what workers report with their task results (`usage`) and Claude Code sessions' transcripts (with `baton hooks install`).");
         else
             output.WriteLine(Text.CountLine(report.Groups.Count, report.GroupCount, Text.Snake(report.By), null));
     }

@@ -25,7 +25,7 @@ public static class HookSender
         var (sent, duplicates, dead) = (0, 0, 0);
         while (!ct.IsCancellationRequested)
         {
-            var rows = outbox.Oldest(batchSize);
+            var rows = WithTranscriptUsage(outbox.Oldest(batchSize));
             if (rows.Count == 0) return new SendOutcome(sent, duplicates, dead, 0, null);
             try
             {
@@ -61,6 +61,35 @@ public static class HookSender
             }
         }
         return new SendOutcome(sent, duplicates, dead, outbox.Count(), "cancelled");
+    }
+
+    /// <summary>
+    /// A Claude turn's or session's end goes with the session's cumulative usage, read here from the transcript the
+    /// event names (docs/architecture.md §15 Spend): the sender runs on the hook's machine, detached from the CLI, so
+    /// the hook's own path stays an append. A transcript that cannot be read sends the event without usage. Read at each
+    /// send: a resend after a lost answer may carry a later total, and its id makes it a duplicate anyway.
+    /// </summary>
+    internal static IReadOnlyList<OutboxRow> WithTranscriptUsage(IReadOnlyList<OutboxRow> rows)
+    {
+        List<OutboxRow>? changed = null;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (TranscriptUsage.TranscriptToRead(rows[i].Event) is not { } path
+                || Baton.Local.Transcripts.TranscriptReader.ReadClaudeUsage(path) is not { } usage
+                || !Acceptable(usage))
+                continue;
+            changed ??= [.. rows];
+            changed[i] = rows[i] with { Event = rows[i].Event with { Usage = usage } };
+        }
+        return changed ?? rows;
+    }
+
+    /// <summary>Usage beyond the service's bounds would get the whole event refused: then it goes without.</summary>
+    private static bool Acceptable(HookUsage usage)
+    {
+        var v = new Validator();
+        HookEventRules.ValidateUsage(v, "usage", usage);
+        return !v.HasErrors;
     }
 
     /// <summary>Sends <paramref name="rows"/> and removes those answered for; returns the counts and how many were answered for.</summary>

@@ -34,7 +34,18 @@ public sealed record HookEventInput(
     string? Agent = null,
     string? Venture = null,
     string? Repo = null,
-    JsonObject? Payload = null);
+    JsonObject? Payload = null,
+    HookUsage? Usage = null);
+
+/// <summary>
+/// A session's cumulative token usage so far, as the sender read it from the CLI's own transcript when it forwarded a
+/// turn's end or the session's end (docs/architecture.md §15 Spend): every message counted once. Each report is the
+/// whole session so far, not the turn's part, so spend takes a session's latest report, never the sum of them.
+/// Tokens only: transcripts carry no cost.
+/// </summary>
+/// <param name="CacheReadTokens">Input tokens served from the prompt cache (Claude's <c>cache_read_input_tokens</c>), not part of <see cref="InputTokens"/>.</param>
+/// <param name="CacheCreationTokens">Input tokens written to the prompt cache (Claude's <c>cache_creation_input_tokens</c>), not part of <see cref="InputTokens"/>.</param>
+public sealed record HookUsage(long? InputTokens, long? OutputTokens, long? CacheReadTokens = null, long? CacheCreationTokens = null);
 
 /// <summary>A batch from one outbox, oldest first (at most <see cref="HookEventRules.MaxBatch"/> = 500 events).</summary>
 public sealed record RecordEventsRequest(IReadOnlyList<HookEventInput?>? Events);
@@ -66,7 +77,8 @@ public enum HookEventKind { Tool, Prompt, Waiting, Compaction, SessionStart, Ses
 /// A stored hook event. <see cref="Summary"/> is bounded and secret-scanned; the raw input is never kept.
 /// <see cref="FilePath"/> and <see cref="Command"/> (a tool event's path and the first line of its command) and
 /// <see cref="Message"/> (a turn's last assistant message, a few lines) are bounded and secret-scanned the same way;
-/// Baton's drafted handoffs are built from them.
+/// Baton's drafted handoffs are built from them. <see cref="Usage"/> is the session's cumulative usage the sender read
+/// from the transcript with this event (a turn's or the session's end), when it could.
 /// </summary>
 public sealed record HookEvent(
     string Id,
@@ -84,7 +96,8 @@ public sealed record HookEvent(
     DateTimeOffset ReceivedAt,
     string? FilePath = null,
     string? Command = null,
-    string? Message = null);
+    string? Message = null,
+    HookUsage? Usage = null);
 
 public sealed record EventListRequest(int? Limit = null, string? Cursor = null);
 

@@ -117,7 +117,8 @@ internal sealed class ActivityService(IActivityStore activity, ISessionStore ses
             ReceivedAt: now,
             FilePath: HookEventRules.FilePathOf(kind, e.Payload),
             Command: HookEventRules.CommandOf(kind, e.Payload),
-            Message: HookEventRules.MessageOf(kind, name, e.Payload));
+            Message: HookEventRules.MessageOf(kind, name, e.Payload),
+            Usage: e.Usage);
         var waiting = HookEventRules.WaitingAfter(kind, HookEventRules.WaitingReason(cli, name, e.Payload), summary, occurred);
         return new PendingHookEvent(stored, Empty(e.SessionId), repo, caller.VentureScope,
             occurred < now ? occurred : now, waiting);

@@ -211,6 +211,33 @@ public static class HookEventRules
         v.NoBidiControls($"{prefix}.agent", v.Text($"{prefix}.agent", e.Agent));
         if (!string.IsNullOrEmpty(e.Venture)) v.VentureCode($"{prefix}.venture", e.Venture);
         v.NoBidiControls($"{prefix}.repo", v.Text($"{prefix}.repo", e.Repo));
+        if (e.Usage is { } usage) ValidateUsage(v, $"{prefix}.usage", usage);
+    }
+
+    /// <summary>
+    /// A transcript's usage: input and output tokens required, each count (the cache ones when given) 0 to
+    /// <see cref="Spend.SpendRules.MaxTokensPerReport"/>, like a task result's — so spend's sums stay exact integers.
+    /// </summary>
+    public static void ValidateUsage(Validator v, string prefix, HookUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        ArgumentNullException.ThrowIfNull(usage);
+        Count(v, $"{prefix}.input_tokens", usage.InputTokens, required: true);
+        Count(v, $"{prefix}.output_tokens", usage.OutputTokens, required: true);
+        Count(v, $"{prefix}.cache_read_tokens", usage.CacheReadTokens, required: false);
+        Count(v, $"{prefix}.cache_creation_tokens", usage.CacheCreationTokens, required: false);
+    }
+
+    private static void Count(Validator v, string field, long? value, bool required)
+    {
+        if (value is null)
+        {
+            if (required) v.Add(field, "is required in a usage report (0 when there were none).");
+        }
+        else if (value is < 0 or > Spend.SpendRules.MaxTokensPerReport)
+        {
+            v.Add(field, $"must be 0 to {Spend.SpendRules.MaxTokensPerReport:N0}.");
+        }
     }
 
     private static bool IsWaitingNotification(JsonObject? payload) =>

@@ -144,4 +144,32 @@ public sealed class HookSenderTests : IDisposable
     {
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
+
+    private static string TranscriptLine(string id, long input, long output) =>
+        "{\"type\":\"assistant\",\"message\":{\"id\":\"" + id + "\",\"role\":\"assistant\",\"usage\":{\"input_tokens\":" + input +
+        ",\"cache_creation_input_tokens\":3,\"cache_read_input_tokens\":40,\"output_tokens\":" + output + "}}}";
+
+    [Fact]
+    public async Task Send_ClaudeStopAndSessionEndAsTheHookCapturedThem_GoWithTheTranscriptsCumulativeUsage()
+    {
+        var transcript = Path.Combine(_dir.Path, "claude-session.jsonl");
+        File.WriteAllLines(transcript, [TranscriptLine("msg_1", 10, 5), TranscriptLine("msg_1", 10, 5), TranscriptLine("msg_2", 20, 7)]);
+        var huge = Path.Combine(_dir.Path, "huge.jsonl");
+        File.WriteAllLines(huge, [TranscriptLine("msg_1", 600_000_000_000, 1), TranscriptLine("msg_2", 600_000_000_000, 1)]);
+        string Stdin(string name, string path) =>
+            $$"""{"session_id":"c-1","transcript_path":"{{path.Replace("\\", "\\\\")}}","cwd":"/work/alpha","hook_event_name":"{{name}}"}""";
+        // As the hook appends them: the call as it came, unparsed; the sender reads the transcript, the hook never does.
+        HookOutbox.AppendOnce(_dir.Path, new HookCapture("evt_00001", HookCli.Claude, [], Stdin("PostToolUse", transcript)), Now);
+        HookOutbox.AppendOnce(_dir.Path, new HookCapture("evt_00002", HookCli.Claude, [], Stdin("Stop", transcript)), Now);
+        HookOutbox.AppendOnce(_dir.Path, new HookCapture("evt_00003", HookCli.Claude, [], Stdin("Stop", Path.Combine(_dir.Path, "gone.jsonl"))), Now);
+        HookOutbox.AppendOnce(_dir.Path, new HookCapture("evt_00004", HookCli.Claude, [], Stdin("Stop", huge)), Now);
+        HookOutbox.AppendOnce(_dir.Path, new HookCapture("evt_00005", HookCli.Claude, [], Stdin("SessionEnd", transcript)), Now);
+        using var outbox = Outbox();
+
+        var sent = await HookSender.SendAsync(outbox, _service, _clock, CancellationToken.None);
+
+        Assert.Equal((5, 0L), (sent.Sent, sent.Left));
+        // A missing transcript, and usage beyond what the service takes, send the event without usage: never lose it.
+        Assert.Equal([null, new HookUsage(30, 12, 80, 6), null, null, new HookUsage(30, 12, 80, 6)], _service.Stored.Select(e => e.Usage));
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Baton.Core.Activity;
 using Baton.Core.Common;
 using Baton.Core.Orchestration;
 using Baton.Core.Orchestration.Agents;
@@ -85,5 +87,47 @@ public abstract partial class ServiceContractTests
         Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
         Assert.Equal(["usage.cost_usd", "usage.input_tokens", "usage.output_tokens"], error.Errors!.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(0, spend.Totals.Reports);
+    }
+
+    [Fact]
+    public async Task GetSpend_AnInteractiveSessionsTranscriptReports_CountsItsLatestAndShowsInTheBriefingHeader()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var name = Some.Name("dev");
+        var sod = await services.Sessions.SodAsync(Sod(name), _ct);
+        var native = Guid.NewGuid().ToString();
+        var payload = new JsonObject { ["transcript_path"] = "/home/dev/.claude/projects/-work-alpha/x.jsonl" };
+        var now = DateTimeOffset.UtcNow;
+        // Each report is the session's whole usage so far: the latest counts, not the sum.
+        var answer = await services.Activity.RecordEventsAsync(new RecordEventsRequest(
+        [
+            Hook("Stop", payload, now.AddSeconds(-20), sod.Session.Id, native) with { Usage = new HookUsage(1_000, 100, 50_000, 700) },
+            Hook("PreToolUse", new JsonObject(), now.AddSeconds(-15), sod.Session.Id, native),
+            Hook("Stop", payload, now.AddSeconds(-10), sod.Session.Id, native) with { Usage = new HookUsage(12_000, 345, 90_000, 800) },
+        ]), _ct);
+
+        var bySession = await services.Spend.GetSpendAsync(new SpendRequest("alpha", By: "session"), _ct);
+        var events = await services.Activity.ListSessionEventsAsync(sod.Session.Id, new EventListRequest(), _ct);
+        var again = await services.Sessions.SodAsync(Sod(name), _ct);
+
+        Assert.Equal(3, answer.Stored);
+        Assert.Equal(new SpendTotals(1, 0, 12_000, 345, 0m), bySession.Groups.Single(g => g.Key == sod.Session.Id).Totals);
+        Assert.Equal(new HookUsage(12_000, 345, 90_000, 800), events.Items[0].Usage);
+        // Tokens only: a transcript carries no cost, so the header names none.
+        Assert.Contains($"agent: {name} · spent 12,345 tokens\n", again.Briefing);
+    }
+
+    [Fact]
+    public async Task RecordEvents_UsageBeyondItsBounds_IsValidationFailedNamingEachCount()
+    {
+        await using var services = await CreateServicesAsync();
+
+        var error = await Assert.ThrowsAsync<BatonException>(() => services.Activity.RecordEventsAsync(new RecordEventsRequest(
+            [Hook("Stop", new JsonObject(), DateTimeOffset.UtcNow) with { Usage = new HookUsage(-1, SpendRules.MaxTokensPerReport + 1, null, -2) }]), _ct));
+
+        Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
+        Assert.Equal(["events[0].usage.cache_creation_tokens", "events[0].usage.input_tokens", "events[0].usage.output_tokens"],
+            error.Errors!.Keys.Order(StringComparer.Ordinal));
     }
 }

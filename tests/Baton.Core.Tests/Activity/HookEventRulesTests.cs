@@ -162,4 +162,31 @@ public class HookEventRulesTests
 
         Assert.False(v.HasErrors);
     }
+
+    [Fact]
+    public void Validate_UsageBeyondItsBounds_NamesEachCountByItsPath()
+    {
+        var v = new Validator();
+        var ids = new IdGenerator(TimeProvider.System);
+
+        HookEventRules.Validate(v, "events[1]", new HookEventInput(ids.New(IdGenerator.Event), HookCli.Claude, "Stop", T0,
+            Usage: new HookUsage(null, -1, 1_000_000_000_001, -5)));
+        var error = Assert.Throws<BatonException>(v.ThrowIfAny);
+
+        Assert.Equal(
+            ["events[1].usage.cache_creation_tokens", "events[1].usage.cache_read_tokens", "events[1].usage.input_tokens", "events[1].usage.output_tokens"],
+            error.Errors!.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_UsageAtItsBoundsWithoutCacheCounts_HasNoProblem()
+    {
+        var v = new Validator();
+        var ids = new IdGenerator(TimeProvider.System);
+
+        HookEventRules.Validate(v, "events[0]", new HookEventInput(ids.New(IdGenerator.Event), HookCli.Claude, "Stop", T0,
+            Usage: new HookUsage(0, 1_000_000_000_000)));
+
+        Assert.False(v.HasErrors);
+    }
 }
