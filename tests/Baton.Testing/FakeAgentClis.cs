@@ -86,6 +86,12 @@ public sealed class FakeAgentClis
     /// <summary>Where the runs log themselves when <c>FAKE_AGENT_LOG</c> is this path (<see cref="ApplyTo"/> sets it).</summary>
     public string LogPath { get; }
 
+    /// <summary>
+    /// The variable whose directives one CLI's fake follows on top of its prompt's (<c>FAKE_CLAUDE_DIRECTIVES</c>, …): how a
+    /// test makes one CLI rate-limited while another, given the same task, succeeds.
+    /// </summary>
+    public static string DirectivesVariable(string cli) => $"FAKE_{cli.ToUpperInvariant()}_DIRECTIVES";
+
     /// <summary>Puts the fakes first on PATH for <paramref name="start"/>, has them log to <see cref="LogPath"/> with the variables named.</summary>
     public void ApplyTo(ProcessStartInfo start, params string[] envNames)
     {
@@ -118,7 +124,8 @@ public sealed class FakeAgentClis
     // Shared by the three: the directives, the log line, the modes that are the same everywhere. `all` holds every
     // argument, so a directive anywhere in the prompt counts. jesc escapes a value for a JSON string.
     private const string Prelude = """
-        all="$*"
+        case "$cli" in claude) extra="${FAKE_CLAUDE_DIRECTIVES:-}" ;; gemini) extra="${FAKE_GEMINI_DIRECTIVES:-}" ;; *) extra="${FAKE_CODEX_DIRECTIVES:-}" ;; esac
+        all="$* $extra"
         has() { case "$all" in *"$1"*) return 0 ;; esac; return 1; }
         num() { printf '%s\n' "$all" | sed -n "s/.*\[fake:$1=\([0-9.]*\)\].*/\1/p" | head -n 1; }
         tab=$(printf '\t'); cr=$(printf '\r')

@@ -84,8 +84,8 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
             // The CLI's own config (MCP, hooks) for this run.
             var claudeSettings = WriteClaudeConfig(task);
             var prompt = WorkerRules.Prompt(task, worktree?.Branch ?? "(no repo)", sod.Briefing);
-            var (executable, args) = HeadlessCommand.Arguments(agent.Config, prompt, nativeId ?? Guid.NewGuid().ToString(), task.MaxCostUsd, claudeSettings?.Settings);
-            if (claudeSettings is { } files) args = [.. args, "--mcp-config", files.Mcp];
+            var (executable, args) = HeadlessCommand.Arguments(agent.Config, prompt, nativeId ?? Guid.NewGuid().ToString(), task.MaxCostUsd,
+                claudeSettings?.Settings, claudeSettings?.Mcp);
 
             // 5. Run it.
             var started = Stopwatch.GetTimestamp();

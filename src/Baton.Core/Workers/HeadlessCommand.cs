@@ -40,9 +40,10 @@ public static class HeadlessCommand
 
     /// <param name="sessionId">The UUID the run's session is to have (Claude, Gemini; Codex mints its own).</param>
     /// <param name="maxCostUsd">The task's cost limit, passed where the CLI has a flag for it (<see cref="HasCostFlag"/>).</param>
-    /// <param name="claudeSettingsPath">The settings file the worker generated for the run (hooks, MCP), for Claude.</param>
+    /// <param name="claudeSettingsPath">The settings file the worker generated for the run (hooks), for Claude.</param>
+    /// <param name="claudeMcpConfigPath">The MCP config the worker generated for the run (<c>baton mcp</c>), for Claude.</param>
     public static (string Executable, IReadOnlyList<string> Args) Arguments(
-        WorkerAgentConfig agent, string prompt, string sessionId, double? maxCostUsd, string? claudeSettingsPath)
+        WorkerAgentConfig agent, string prompt, string sessionId, double? maxCostUsd, string? claudeSettingsPath, string? claudeMcpConfigPath = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(prompt);
@@ -60,6 +61,8 @@ public static class HeadlessCommand
             case AgentCli.Claude:
                 args.AddRange(["-p", "--output-format", "stream-json", "--verbose", "--session-id", sessionId]);
                 if (maxCostUsd is { } max) args.AddRange(["--max-budget-usd", max.ToString("0.######", CultureInfo.InvariantCulture)]);
+                // --mcp-config takes several files: a flag must follow it, so it goes before --settings.
+                if (!string.IsNullOrEmpty(claudeMcpConfigPath)) args.AddRange(["--mcp-config", claudeMcpConfigPath]);
                 if (!string.IsNullOrEmpty(claudeSettingsPath)) args.AddRange(["--settings", claudeSettingsPath]);
                 args.AddRange(agent.Args);
                 args.AddRange(["--", prompt]);

@@ -62,7 +62,8 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.DoesNotContain("--bare", run.Argv);
         Assert.Contains("--mcp-config", run.Argv);
         Assert.Contains("--settings", run.Argv);
-        var prompt = run.Argv[run.Argv.ToList().IndexOf("-p") + 1];
+        Assert.Equal("--", run.Argv[^2]); // the prompt last, after --: a prompt starting with "-" is not read as a flag
+        var prompt = run.Argv[^1];
         Assert.Contains("the file exists", prompt);
         Assert.Contains(branch, prompt);
         Assert.Equal(task.Id, run.Env["BATON_TRACK"]);
@@ -97,6 +98,125 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Contains(task.Id, status.Out);
         Assert.Contains("timeout", status.Out);
         Assert.True(Directory.Exists(run.Cwd), "a failed attempt's worktree is kept");
+    }
+
+    [Fact]
+    public async Task WorkerKilledMidTask_LeaseExpires_TheTaskSucceedsOnAnotherMachineOnceAndTheLateResultIsRefused()
+    {
+        var hanging = _world.StartWorker(Config(Agent("claude-a", "claude", weight: 0.9)), "a",
+            new Dictionary<string, string> { [FakeAgentClis.DirectivesVariable("claude")] = FakeAgentClis.Hang });
+        await hanging.WaitForLineAsync("taking tasks");
+        var added = await _world.AddTaskAsync("Survive a dead machine", "Do it");
+        await hanging.WaitForLineAsync("running");
+        var first = await _world.Client.GetTaskAsync(added.Id, TestTimeouts.Token());
+        Assert.Equal(TaskState.Running, first.State);
+        try
+        {
+            hanging.Kill(); // SIGKILL: no report, no release; only the lease can tell
+            var other = _world.StartWorker(Config(Agent("codex-b", "codex", weight: 0.5)), "b");
+            await other.WaitForLineAsync("taking tasks");
+
+            var task = await _world.WaitForTaskAsync(added.Id, t => t.IsFinished, "finished");
+
+            Assert.Equal(TaskState.Succeeded, task.State);
+            var results = (await _world.Client.ListTaskResultsAsync(task.Id, TestTimeouts.Token())).Items;
+            Assert.Equal(2, results.Count);
+            Assert.Equal("timeout", results[0].ErrorType);
+            Assert.Single(results, r => r.Success);
+            var agents = (await _world.Client.ListAgentsAsync(new AgentListRequest(), TestTimeouts.Token())).Items.ToDictionary(a => a.Name, a => a.Id);
+            Assert.Equal(agents["codex-b"], results.Single(r => r.Success).AgentId);
+            // The killed machine's agent comes back with its result: the epoch it holds is stale.
+            var late = await Assert.ThrowsAsync<Baton.Core.Common.BatonException>(() =>
+                _world.Client.CompleteTaskAsync(task.Id, new CompleteTaskRequest(first.Epoch), TestTimeouts.Token()));
+            Assert.Equal(Baton.Core.Common.ErrorCodes.LeaseLost, late.Code);
+            Assert.Single((await _world.Client.ListTaskResultsAsync(task.Id, TestTimeouts.Token())).Items, r => r.Success);
+        }
+        finally
+        {
+            // The hanging CLI had a process group of its own and outlived its killed worker; it is this test's to end.
+            foreach (var run in _world.Agents.Runs.Where(r => r.Cli == "claude"))
+            {
+                foreach (var pid in new[] { run.Pid, run.ChildPid ?? 0 }.Where(p => p > 0 && Alive(p)))
+                    System.Diagnostics.Process.GetProcessById(pid).Kill();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RateLimitedCli_PausesItsAgentUntilTheResetAndTheTaskFailsOverToAnotherCli()
+    {
+        var worker = _world.StartWorker(Config(Agent("claude-1", "claude", weight: 0.9), Agent("codex-1", "codex", weight: 0.8)), "a",
+            new Dictionary<string, string> { [FakeAgentClis.DirectivesVariable("claude")] = FakeAgentClis.RateLimit });
+        await worker.WaitForLineAsync("taking tasks");
+        var before = DateTimeOffset.UtcNow;
+
+        var added = await _world.AddTaskAsync("Fail over", "Do it", maxAttempts: 1);
+        var task = await _world.WaitForTaskAsync(added.Id, t => t.IsFinished, "finished");
+
+        Assert.True(task.State == TaskState.Succeeded, $"{task.State} {task.Error}\n{worker.Output}");
+        var agents = (await _world.Client.ListAgentsAsync(new AgentListRequest(), TestTimeouts.Token())).Items.ToDictionary(a => a.Name);
+        var results = (await _world.Client.ListTaskResultsAsync(task.Id, TestTimeouts.Token())).Items;
+        Assert.Collection(results,
+            r => { Assert.Equal(agents["claude-1"].Id, r.AgentId); Assert.Equal(TaskRules.RateLimitedError, r.ErrorType); },
+            r => { Assert.Equal(agents["codex-1"].Id, r.AgentId); Assert.True(r.Success); });
+        // Paused until the reset the CLI stated (the fake says the hour after next, as Claude words it), not the 15-minute default.
+        Assert.True(agents["claude-1"].Paused);
+        Assert.InRange(agents["claude-1"].PausedUntil!.Value, before.AddMinutes(30), before.AddHours(2));
+        Assert.Contains("rate limited", agents["claude-1"].PauseReason);
+    }
+
+    [Fact]
+    public async Task MaxCost_PassedToClaude_EndsTheRunAsMaxCost()
+    {
+        var worker = _world.StartWorker(Config(Agent("claude-1", "claude")));
+        await worker.WaitForLineAsync("taking tasks");
+
+        var added = await _world.AddTaskAsync("Expensive", "Spend " + FakeAgentClis.Cost(0.75), maxCost: 0.5, maxAttempts: 1);
+        var task = await _world.WaitForTaskAsync(added.Id, t => t.IsFinished, "finished");
+
+        Assert.Equal(TaskState.Dead, task.State);
+        Assert.Equal(Baton.Core.Workers.RunErrors.MaxCost, task.Error!.Type);
+        var run = Assert.Single(_world.Agents.Runs);
+        Assert.Equal("0.5", run.Argv[run.Argv.ToList().IndexOf("--max-budget-usd") + 1]);
+    }
+
+    [Fact]
+    public async Task Sigterm_RunningTaskPastTheGrace_IsReleasedAsWorkerShutdownAndQueuedAtOnce()
+    {
+        var worker = _world.StartWorker(Config(Agent("codex-1", "codex")), "a", (IReadOnlyDictionary<string, string>?)null, "--grace", "1");
+        await worker.WaitForLineAsync("taking tasks");
+        var added = await _world.AddTaskAsync("Long", "Take your time " + FakeAgentClis.Sleep(60), maxAttempts: 1);
+        await worker.WaitForLineAsync("running");
+
+        worker.Terminate();
+        var exit = await worker.WaitForExitAsync();
+
+        Assert.True(exit == 0, worker.Output);
+        var task = await _world.Client.GetTaskAsync(added.Id, TestTimeouts.Token());
+        // Back in the queue at once, its one attempt not spent. With no other agent of the capability the dispatcher
+        // may give it straight back to this (stopped) agent; it is then taken back after the start window.
+        Assert.Contains(task.State, new[] { TaskState.Queued, TaskState.Assigned });
+        Assert.Equal(2, task.MaxAttempts);
+        var result = Assert.Single((await _world.Client.ListTaskResultsAsync(task.Id, TestTimeouts.Token())).Items);
+        Assert.Equal(TaskRules.WorkerShutdownError, result.ErrorType);
+        Assert.False(Alive(Assert.Single(_world.Agents.Runs).Pid), "the stopped run's CLI is gone");
+    }
+
+    [Fact]
+    public async Task Sigterm_RunningTaskWithinTheGrace_FinishesAndIsReportedBeforeTheWorkerExits()
+    {
+        var worker = _world.StartWorker(Config(Agent("codex-1", "codex")), "a", (IReadOnlyDictionary<string, string>?)null, "--grace", "60");
+        await worker.WaitForLineAsync("taking tasks");
+        var added = await _world.AddTaskAsync("Short", "Nearly done " + FakeAgentClis.Sleep(2));
+        await worker.WaitForLineAsync("running");
+
+        worker.Terminate();
+        var exit = await worker.WaitForExitAsync();
+
+        Assert.True(exit == 0, worker.Output);
+        var task = await _world.Client.GetTaskAsync(added.Id, TestTimeouts.Token());
+        Assert.True(task.State == TaskState.Succeeded, $"{task.State} {task.Error}\n{worker.Output}");
+        Assert.Equal(1, task.Attempt);
     }
 
     /// <summary>A process that is gone, or a zombie nobody reaped yet (a container's pid 1 may not), is not alive.</summary>

@@ -19,7 +19,9 @@ public sealed class WorkerWorld : IAsyncDisposable
     private readonly TempDirectory _root = new("baton-worker-");
     private readonly List<WorkerProcess> _workers = [];
 
-    private WorkerWorld()
+    public const string DefaultVentures = """{"ventures":[{"code":"alpha","name":"Project Alpha","org":"example-org","repos":["alpha-console"]}]}""";
+
+    private WorkerWorld(string venturesJson)
     {
         Home = Path.Combine(Root, "home");
         Roots = Path.Combine(Home, "dev");
@@ -41,8 +43,7 @@ public sealed class WorkerWorld : IAsyncDisposable
         Git("remote", "set-head", "origin", "main");
         // The fake agents commit in their worktrees: they need an identity like any machine's git.
         File.WriteAllText(Path.Combine(Home, ".gitconfig"), "[user]\n\temail = agent@example.org\n\tname = Agent\n");
-        File.WriteAllText(Path.Combine(ServerData, "ventures.json"),
-            """{"ventures":[{"code":"alpha","name":"Project Alpha","org":"example-org","repos":["alpha-console"]}]}""");
+        File.WriteAllText(Path.Combine(ServerData, "ventures.json"), venturesJson);
     }
 
     public string Root => _root.Path;
@@ -59,9 +60,9 @@ public sealed class WorkerWorld : IAsyncDisposable
     public BatonHttpClient Client { get; private set; } = null!;
 
     /// <summary>A world with its server started (leases of <paramref name="leaseSeconds"/>).</summary>
-    public static async Task<WorkerWorld> StartAsync(int leaseSeconds = 60)
+    public static async Task<WorkerWorld> StartAsync(int leaseSeconds = 60, string venturesJson = DefaultVentures)
     {
-        var world = new WorkerWorld();
+        var world = new WorkerWorld(venturesJson);
         var start = BatonProcess.StartInfo(world.Root, new Dictionary<string, string> { ["HOME"] = world.Home, ["BATON_DATA_DIR"] = world.ServerData },
             ["serve", "--listen", "127.0.0.1:0", "--rate-limit", "0", "--health-probe-seconds", "0", "--lease-seconds", leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         world.Server = await ServeProcess.StartAsync(start);
@@ -71,7 +72,10 @@ public sealed class WorkerWorld : IAsyncDisposable
     }
 
     /// <summary>Writes <paramref name="workerJson"/> to a data directory of its own and starts <c>baton worker</c> there.</summary>
-    public WorkerProcess StartWorker(string workerJson, string name = "a", params string[] extraArgs)
+    public WorkerProcess StartWorker(string workerJson, string name = "a", params string[] extraArgs) => StartWorker(workerJson, name, null, extraArgs);
+
+    /// <summary>As <see cref="StartWorker(string, string, string[])"/>, with more environment (e.g. <see cref="FakeAgentClis.DirectivesVariable"/>).</summary>
+    public WorkerProcess StartWorker(string workerJson, string name, IReadOnlyDictionary<string, string>? environment, params string[] extraArgs)
     {
         var dataDir = Path.Combine(WorkerData, name);
         Directory.CreateDirectory(dataDir);
@@ -86,6 +90,7 @@ public sealed class WorkerWorld : IAsyncDisposable
             ["GIT_CONFIG_NOSYSTEM"] = "1",
         }, ["worker", "--kill-after", "2", .. extraArgs]);
         Agents.ApplyTo(start, "BATON_TRACK", "BATON_AGENT", "BATON_VENTURE", "BATON_URL", "ALPHA_TOKEN");
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>()) start.Environment[variable] = value;
         var worker = WorkerProcess.Start(start);
         _workers.Add(worker);
         return worker;

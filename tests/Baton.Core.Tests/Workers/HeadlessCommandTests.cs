@@ -21,15 +21,15 @@ public sealed class HeadlessCommandTests
     }
 
     [Fact]
-    public void Arguments_ClaudeWithMaxCostSettingsAndExtraArgs_PassesThemBeforeThePrompt()
+    public void Arguments_ClaudeWithMaxCostMcpConfigSettingsAndExtraArgs_PassesThemBeforeThePrompt()
     {
         var agent = Agent(AgentCli.Claude, "/opt/claude/bin/claude", "--permission-mode", "acceptEdits");
-        var (executable, args) = HeadlessCommand.Arguments(agent, "fix it", Session, 0.75, "/tmp/run/settings.json");
+        var (executable, args) = HeadlessCommand.Arguments(agent, "fix it", Session, 0.75, "/tmp/run/settings.json", "/tmp/run/mcp.json");
 
         Assert.Equal("/opt/claude/bin/claude", executable);
         Assert.Equal(
             ["-p", "--output-format", "stream-json", "--verbose", "--session-id", Session, "--max-budget-usd", "0.75",
-             "--settings", "/tmp/run/settings.json", "--permission-mode", "acceptEdits", "--", "fix it"],
+             "--mcp-config", "/tmp/run/mcp.json", "--settings", "/tmp/run/settings.json", "--permission-mode", "acceptEdits", "--", "fix it"],
             args);
     }
 
