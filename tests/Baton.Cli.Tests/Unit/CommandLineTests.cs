@@ -12,7 +12,7 @@ public sealed class CommandLineTests
     /// Verbs that run a process rather than print an answer: the server, the MCP server, a tmux attach and the resumed
     /// agent CLI; and the hook, which must never print on stdout (the agent CLI would read it as a decision).
     /// </summary>
-    private static readonly string[] ProcessVerbs = ["baton serve", "baton mcp", "baton session", "baton resume", "baton hook claude", "baton hook gemini", "baton hook codex"];
+    private static readonly string[] ProcessVerbs = ["baton serve", "baton mcp", "baton worker", "baton session", "baton resume", "baton hook claude", "baton hook gemini", "baton hook codex"];
 
     [Theory]
     [InlineData("--agnet", "--agent")]
