@@ -51,6 +51,7 @@ internal static class SpendRows<TDialect> where TDialect : ISqlDialect
             SpendGrouping.Agent => ("r.agent_id", "a.name"),
             SpendGrouping.Session => (SessionOf, "NULL"),
             SpendGrouping.Day => ("CAST(r.finished_at / 86400000 AS BIGINT)", "NULL"),
+            SpendGrouping.Task => ("r.task_id", "t.title"),
             _ => ("t.venture", "NULL"),
         };
         var (sessionKey, sessionLabel) = query.By switch
@@ -58,6 +59,8 @@ internal static class SpendRows<TDialect> where TDialect : ISqlDialect
             SpendGrouping.Agent => (AgentOfSession, "s.agent"),
             SpendGrouping.Session => ("s.id", "NULL"),
             SpendGrouping.Day => ("CAST(e.occurred_at / 86400000 AS BIGINT)", "NULL"),
+            // An interactive session's transcript belongs to no task: its spend groups under none.
+            SpendGrouping.Task => ("CAST(NULL AS TEXT)", "NULL"),
             _ => ("s.venture", "NULL"),
         };
         var where = new List<string> { HasUsage, $"r.finished_at <= {P("until")}" };

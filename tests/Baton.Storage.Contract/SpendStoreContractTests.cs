@@ -110,6 +110,26 @@ public abstract class SpendStoreContractTests : StoreContractBase
     }
 
     [Fact]
+    public async Task SumSpend_ByTask_SumsEachTasksAttemptsWithItsTitleAndAnInteractiveSessionUnderNone()
+    {
+        var venture = await GivenVentureAsync();
+        var agent = await GivenAgentAsync();
+        await ReportAsync(venture.Code, agent, T0.AddMinutes(1), new TaskUsage(100, 10, 0.25));
+        await ReportAsync(venture.Code, agent, T0.AddMinutes(2), new TaskUsage(200, 20, 0.5));
+        var dev = await GivenInteractiveSessionAsync(venture, "dev-a", T0);
+        await TurnEndsAsync(dev, T0.AddMinutes(3), new HookUsage(7, 3));
+
+        var byTask = await SumAsync(SpendGrouping.Task);
+
+        Assert.Equal(3, byTask.GroupCount);
+        var tasks = byTask.Groups.Where(g => g.Key is not null).ToList();
+        Assert.Equal([0.5m, 0.25m], tasks.Select(g => g.Totals.CostUsd));
+        Assert.All(tasks, g => Assert.StartsWith("task_", g.Key));
+        Assert.All(tasks, g => Assert.False(string.IsNullOrEmpty(g.Label)));
+        Assert.Equal(new SpendTotals(1, 0, 7, 3, 0m), byTask.Groups.Single(g => g.Key is null).Totals);
+    }
+
+    [Fact]
     public async Task SumSpend_WithAPeriodAndALimit_SumsThePeriodAndTotalsEveryGroupBeyondTheListedOnes()
     {
         var alpha = await GivenVentureAsync();

@@ -3,7 +3,7 @@ namespace Baton.Core.Spend;
 // Requests and answers of spend (issue 15, docs/architecture.md §15 Spend): GET /v1/spend.
 
 /// <summary>What the sums are grouped by: the Baton session a report is attributed to, the agent, the venture, or the UTC day.</summary>
-public enum SpendGrouping { Venture, Agent, Session, Day }
+public enum SpendGrouping { Venture, Agent, Session, Day, Task }
 
 /// <summary>
 /// Spend of <see cref="Venture"/> (every venture the caller may see when null) reported from <see cref="Since"/> on — a

@@ -20,7 +20,7 @@ internal static class SpendApi
         return app;
     }
 
-    /// <summary><c>since</c>: a duration back from now (<c>7d</c>) or a timestamp; <c>by</c>: session, agent, venture (default) or day.</summary>
+    /// <summary><c>since</c>: a duration back from now (<c>7d</c>) or a timestamp; <c>by</c>: session, agent, venture (default), day or task.</summary>
     public static async Task<Ok<SpendReport>> GetSpend(
         BatonServices services, HttpContext http,
         [FromQuery] string? venture,
