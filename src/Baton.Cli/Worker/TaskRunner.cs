@@ -155,7 +155,9 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         {
             var venture = await context.VentureAsync(task.Venture, ct);
             // The worker's own key serves the agent unless the venture's secrets carry one: none is required of them.
-            secrets = await Secrets.FetchAsync(provider, venture.SecretsPath, "dev", context.Workspace.Root, launch.RequiredKeys ?? [], context.Environment, ct);
+            // Checked against the clone the worktree comes from: an env file inside it would be in every worktree.
+            var repoDirectory = task.Repo is null ? context.Workspace.Root : context.Clones.GetValueOrDefault(task.Repo.ToLowerInvariant()) ?? context.Workspace.Root;
+            secrets = await Secrets.FetchAsync(provider, venture.SecretsPath, "dev", repoDirectory, launch.RequiredKeys ?? [], context.Environment, ct);
         }
         var baton = new Dictionary<string, string>
         {

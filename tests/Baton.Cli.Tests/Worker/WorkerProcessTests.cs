@@ -25,6 +25,12 @@ public sealed class WorkerProcessTests : IAsyncLifetime
     [Fact]
     public async Task ClaudeTask_RunsEndToEnd_BranchPushedPrOpenedUsageAndHandoffRecorded()
     {
+        // The venture's secrets come from this machine's launch.json provider, as `baton launch` gets them.
+        var envFile = Path.Combine(_world.Root, "alpha.env");
+        File.WriteAllText(envFile, "ALPHA_TOKEN=s3cret-token\n");
+        Directory.CreateDirectory(_world.WorkerDataDir("a"));
+        File.WriteAllText(Path.Combine(_world.WorkerDataDir("a"), "launch.json"),
+            """{"ventures": {"alpha": {"secrets": {"provider": "env-file", "file": "ENV_FILE"}}}}""".Replace("ENV_FILE", envFile, StringComparison.Ordinal));
         var worker = _world.StartWorker(Config(Agent("claude-1", "claude")));
         await worker.WaitForLineAsync("taking tasks");
 
@@ -68,6 +74,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Contains(branch, prompt);
         Assert.Equal(task.Id, run.Env["BATON_TRACK"]);
         Assert.Equal("claude-1", run.Env["BATON_AGENT"]);
+        Assert.Equal("s3cret-token", run.Env["ALPHA_TOKEN"]);
         Assert.Equal(attempt.NativeSessionId, run.Argv[run.Argv.ToList().IndexOf("--session-id") + 1]);
 
         // A handoff for the task's session, and the worktree is gone (success).
