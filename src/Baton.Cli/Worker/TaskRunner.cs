@@ -222,6 +222,7 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
             reported();
             if (worktree is not null) context.Workspace.Keep(worktree, task.Id, task.Attempt, run.ErrorType, run.ErrorMessage, context.Clock.GetUtcNow());
             await HandoffAsync(task, run, null, sessionId, worktree, kept: worktree is not null);
+            context.Say($"{agent.Config.Name}: {task.Id} closed ({(worktree is null ? "no worktree" : "worktree kept at " + worktree.Path)})");
             return;
         }
 
@@ -283,19 +284,26 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
 
         var keep = !run.Success && worktree is not null;
         await HandoffAsync(task, run, prUrl, sessionId, worktree, keep);
-        if (worktree is null) return;
-        if (keep) context.Workspace.Keep(worktree, task.Id, task.Attempt, run.ErrorType, run.ErrorMessage, context.Clock.GetUtcNow());
-        else
+        var left = "no worktree";
+        if (worktree is not null && keep)
+        {
+            context.Workspace.Keep(worktree, task.Id, task.Attempt, run.ErrorType, run.ErrorMessage, context.Clock.GetUtcNow());
+            left = "worktree kept at " + worktree.Path;
+        }
+        else if (worktree is not null)
         {
             try
             {
                 await context.Workspace.RemoveAsync(worktree, ct);
+                left = "worktree removed";
             }
             catch (WorkspaceException ex)
             {
-                context.Say($"{agent.Config.Name}: {task.Id}'s worktree {worktree.Path} was not removed: {ex.Message}");
+                left = $"worktree {worktree.Path} not removed: {ex.Message}";
             }
         }
+        // The last line of a task's run: after it nothing of this attempt changes on this machine.
+        context.Say($"{agent.Config.Name}: {task.Id} closed ({left})");
     }
 
     private async Task HandoffAsync(BatonTask task, AgentRunResult run, string? prUrl, string? sessionId, Worktree? worktree, bool kept)

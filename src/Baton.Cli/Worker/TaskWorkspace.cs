@@ -136,12 +136,13 @@ public sealed class TaskWorkspace(string dataDir)
 
     private static async Task<string> DefaultBranchAsync(string clone, string? known, CancellationToken ct)
     {
-        // origin/HEAD is what the remote calls its default; a clone made with `git clone` has it. Otherwise the
-        // context's default branch, else main.
+        // The worker read origin/HEAD when it registered the clone's context; asking git again per task costs a process.
+        if (!string.IsNullOrWhiteSpace(known)) return known;
+        // origin/HEAD is what the remote calls its default; a clone made with `git clone` has it. Otherwise main.
         var head = await ExternalCommand.RunOrNullAsync("git", ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], clone, ct);
         if (head is { Succeeded: true } && head.Stdout.Trim() is { Length: > 7 } name && name.StartsWith("origin/", StringComparison.Ordinal))
             return name["origin/".Length..];
-        return string.IsNullOrWhiteSpace(known) ? "main" : known;
+        return "main";
     }
 
     private static async Task<IReadOnlyList<string>> WorktreesOnBranchAsync(string clone, string branch, CancellationToken ct)

@@ -37,6 +37,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         var added = await _world.AddTaskAsync("Add the fake file", "Please add a file. " + FakeAgentClis.Commit,
             payload: """{"open_pr": true, "acceptance_criteria": ["the file exists"]}""");
         var task = await _world.WaitForTaskAsync(added.Id, t => t.IsFinished, "finished");
+        await worker.WaitForLineAsync($"{task.Id} closed"); // the handoff and the worktree's removal come after the report
 
         Assert.True(task.State == TaskState.Succeeded, $"{task.State} {task.Error}\n{worker.Output}");
         var branch = "baton/" + task.Id;
@@ -93,6 +94,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
         var added = await _world.AddTaskAsync("Hang", "Never ends " + FakeAgentClis.IgnoreTerm, timeoutSeconds: 2, maxAttempts: 1);
         var task = await _world.WaitForTaskAsync(added.Id, t => t.IsFinished, "finished");
+        await worker.WaitForLineAsync($"{task.Id} closed");
 
         Assert.Equal(TaskState.Dead, task.State);
         Assert.Equal("timeout", task.Error!.Type);
