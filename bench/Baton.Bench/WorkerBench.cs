@@ -7,7 +7,9 @@ namespace Baton.Bench;
 
 /// <summary>
 /// <c>baton worker</c> end to end (issue 16): N real <c>baton worker</c> processes, each with one custom agent whose
-/// "CLI" is a shell script that finishes at once, take tasks from the bench's server. Figures, per phase (tasks with a
+/// "CLI" is a shell script that finishes at once, take tasks from the bench's server. Each worker stands for a machine:
+/// it has a clone of its own of the one origin (workers sharing a clone take turns at its git lock, which is a
+/// different figure: a machine's own contention). Figures, per phase (tasks with a
 /// repo — fetch, worktree, branch — and tasks without one):
 /// <list type="bullet">
 /// <item>tasks/s end to end (add → succeeded, every task);</item>
@@ -38,10 +40,9 @@ public static class WorkerBench
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", server.Key);
 
             var home = Path.Combine(root, "home");
-            var roots = Path.Combine(home, "dev");
-            Directory.CreateDirectory(roots);
+            Directory.CreateDirectory(home);
             File.WriteAllText(Path.Combine(home, ".gitconfig"), "[user]\n\temail = bench@example.org\n\tname = Bench\n");
-            MakeRepo(root, roots);
+            var origin = MakeOrigin(root);
             var log = Path.Combine(root, "agent.log");
             var agentScript = Path.Combine(root, "agent.sh");
             // The agent: its first and last lines are the timestamps the overhead is measured against.
@@ -54,17 +55,24 @@ public static class WorkerBench
                 Directory.CreateDirectory(data);
                 File.WriteAllText(Path.Combine(data, "worker.json"),
                     $$"""{"agents":[{"name":"wb-{{i}}","cli":"custom","command":"{{agentScript}}","args":["{prompt}"],"capabilities":[{"name":"bench","weight":0.9}],"max_concurrency":2}]}""");
+                var roots = Path.Combine(root, $"machine{i}");
+                Directory.CreateDirectory(roots);
+                Clone(origin, roots);
                 processes.Add(StartWorker(serverDll, server.BaseAddress, server.Key, data, home, roots));
             }
             await WaitForAgentsAsync(http, workers);
 
             var figures = new List<Figure>();
             await RunPhaseAsync(http, log, 2 * workers, withRepo: false, "warm-up"); // JIT and connections, not counted
-            foreach (var withRepo in new[] { true, false })
+            // Saturated: every task added at once, the 2 cores shared by the server, N workers and the agents — tasks/s,
+            // and the overhead including the wait for a core. One at a time: a task is added when the last one is done,
+            // so the overhead is the worker's own path with nothing else running.
+            foreach (var (withRepo, oneAtATime) in new[] { (true, false), (false, false), (true, true), (false, true) })
             {
-                var phase = withRepo ? "with a repo" : "no repo";
-                var (perSecond, toStart, toStored) = await RunPhaseAsync(http, log, tasksPerPhase, withRepo, phase);
-                figures.Add(new($"Worker: tasks/s end to end ({workers} workers × 2, {phase})", $"{perSecond:N1} tasks/s ({tasksPerPhase} tasks)"));
+                var phase = (withRepo ? "with a repo" : "no repo") + (oneAtATime ? ", one at a time" : $", {workers} workers × 2 saturated");
+                var count = oneAtATime ? Math.Min(tasksPerPhase, 100) : tasksPerPhase;
+                var (perSecond, toStart, toStored) = await RunPhaseAsync(http, log, count, withRepo, phase, oneAtATime);
+                if (!oneAtATime) figures.Add(new($"Worker: tasks/s end to end ({phase})", $"{perSecond:N1} tasks/s ({count} tasks)"));
                 figures.Add(new($"Worker: assignment → agent started p50 ({phase})", $"{toStart.Percentile(50):F1} ms"));
                 figures.Add(new($"Worker: assignment → agent started p99 ({phase})", $"{toStart.Percentile(99):F1} ms", "≤ 150 ms", toStart.Percentile(99) <= 150));
                 figures.Add(new($"Worker: agent exit → result stored p50 ({phase})", $"{toStored.Percentile(50):F1} ms"));
@@ -79,11 +87,12 @@ public static class WorkerBench
                 if (!p.HasExited) p.Kill(entireProcessTree: true);
                 p.Dispose();
             }
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { /* best effort: a temp dir */ }
+            if (Environment.GetEnvironmentVariable("BATON_BENCH_KEEP") == "1") Console.Error.WriteLine($"kept {root}");
+            else try { Directory.Delete(root, recursive: true); } catch (IOException) { /* best effort: a temp dir */ }
         }
     }
 
-    private static async Task<(double PerSecond, Samples ToStart, Samples ToStored)> RunPhaseAsync(HttpClient http, string log, int count, bool withRepo, string phase)
+    private static async Task<(double PerSecond, Samples ToStart, Samples ToStored)> RunPhaseAsync(HttpClient http, string log, int count, bool withRepo, string phase, bool oneAtATime = false)
     {
         var started = Stopwatch.GetTimestamp();
         var ids = new List<string>();
@@ -91,8 +100,17 @@ public static class WorkerBench
         {
             var body = new JsonObject { ["venture"] = Venture, ["capability"] = "bench", ["title"] = $"{phase} {i}", ["prompt"] = "finish at once" };
             if (withRepo) body["repo"] = Repo;
-            ids.Add((await PostAsync(http, "/v1/tasks", body))["id"]!.GetValue<string>());
+            var id = (await PostAsync(http, "/v1/tasks", body))["id"]!.GetValue<string>();
+            ids.Add(id);
+            if (oneAtATime) await WaitForAsync(http, [id]);
         }
+        await WaitForAsync(http, ids);
+        var perSecond = count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return (perSecond, await OverheadAsync(http, log, ids, true), await OverheadAsync(http, log, ids, false));
+    }
+
+    private static async Task WaitForAsync(HttpClient http, IReadOnlyList<string> ids)
+    {
         var open = new HashSet<string>(ids);
         while (open.Count > 0)
         {
@@ -103,36 +121,53 @@ public static class WorkerBench
                 if (state == "succeeded") open.Remove(id);
                 else if (state is "failed" or "dead" or "cancelled") throw new InvalidOperationException($"bench task {id} is {state}: {task["error"]?.ToJsonString()}");
             }
-            if (open.Count > 0) await Task.Delay(50);
+            if (open.Count > 0) await Task.Delay(open.Count == 1 ? 5 : 50);
         }
-        var perSecond = count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
 
+    /// <summary>Assignment → agent started (<paramref name="start"/>), or agent exit → result stored, per task.</summary>
+    private static async Task<Samples> OverheadAsync(HttpClient http, string log, IReadOnlyList<string> ids, bool start)
+    {
         var marks = File.ReadAllLines(log).Select(l => l.Split(' ')).Where(p => p.Length == 3)
             .GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.ToDictionary(p => p[1], p => long.Parse(p[2], CultureInfo.InvariantCulture)));
-        var toStart = new Samples();
-        var toStored = new Samples();
+        var samples = new Samples();
         foreach (var id in ids)
         {
-            var events = await GetAsync(http, $"/v1/tasks/{id}/events");
-            var assigned = events["items"]!.AsArray().Last(e => e!["to"]!.GetValue<string>() == "assigned")!["at"]!.GetValue<DateTimeOffset>();
-            var finished = (await GetAsync(http, $"/v1/tasks/{id}"))["finished_at"]!.GetValue<DateTimeOffset>();
             var mark = marks[id];
-            toStart.Add((FromUnixNanos(mark["start"]) - assigned).TotalMilliseconds);
-            toStored.Add((finished - FromUnixNanos(mark["end"])).TotalMilliseconds);
+            if (start)
+            {
+                var events = await GetAsync(http, $"/v1/tasks/{id}/events");
+                var assigned = events["items"]!.AsArray().Last(e => e!["to"]!.GetValue<string>() == "assigned")!["at"]!.GetValue<DateTimeOffset>();
+                samples.Add((FromUnixNanos(mark["start"]) - assigned).TotalMilliseconds);
+            }
+            else
+            {
+                var finished = (await GetAsync(http, $"/v1/tasks/{id}"))["finished_at"]!.GetValue<DateTimeOffset>();
+                samples.Add((finished - FromUnixNanos(mark["end"])).TotalMilliseconds);
+            }
         }
-        return (perSecond, toStart, toStored);
+        return samples;
     }
 
     private static DateTimeOffset FromUnixNanos(long nanos) => DateTimeOffset.UnixEpoch.AddTicks(nanos / 100);
 
-    private static void MakeRepo(string root, string roots)
+    /// <summary>A bare origin with one commit on main.</summary>
+    private static string MakeOrigin(string root)
     {
         var origin = Path.Combine(root, "origin.git");
-        var clone = Path.Combine(roots, "bench-repo");
+        var seed = Path.Combine(root, "seed");
         Git(root, "init", "-q", "--bare", "-b", "main", origin);
+        Git(root, "clone", "-q", origin, seed);
+        Git(seed, "-c", "user.email=b@example.org", "-c", "user.name=B", "commit", "-q", "--allow-empty", "-m", "initial");
+        Git(seed, "push", "-q", "origin", "HEAD:main");
+        return origin;
+    }
+
+    /// <summary>A machine's clone under its roots, whose origin says GitHub and fetches from the bare origin.</summary>
+    private static void Clone(string origin, string roots)
+    {
+        var clone = Path.Combine(roots, "bench-repo");
         Git(roots, "clone", "-q", origin, clone);
-        Git(clone, "-c", "user.email=b@example.org", "-c", "user.name=B", "commit", "-q", "--allow-empty", "-m", "initial");
-        Git(clone, "push", "-q", "origin", "HEAD:main");
         Git(clone, "remote", "set-url", "origin", RemoteUrl);
         Git(clone, "config", $"url.{origin}.insteadOf", RemoteUrl);
         Git(clone, "fetch", "-q", "origin");
@@ -162,8 +197,15 @@ public static class WorkerBench
         start.Environment["BATON_REPO_ROOTS"] = roots;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start baton worker");
         _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
+        // The worker's log (a timing line per task's start-up) stays in its data directory: BATON_BENCH_KEEP=1 keeps them.
+        _ = CopyAsync(process.StandardError, Path.Combine(dataDir, "worker.log"));
         return process;
+    }
+
+    private static async Task CopyAsync(StreamReader from, string path)
+    {
+        await using var to = new StreamWriter(path) { AutoFlush = true };
+        while (await from.ReadLineAsync() is { } line) await to.WriteLineAsync(line);
     }
 
     private static async Task WaitForAgentsAsync(HttpClient http, int count)

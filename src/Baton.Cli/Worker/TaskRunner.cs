@@ -31,23 +31,31 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
 
     private ITaskService Tasks => context.Services.Tasks;
 
-    /// <param name="reported">Called once the attempt is reported (or given up): the agent's slot is free for the next task while the handoff and the worktree's cleanup finish.</param>
-    public async Task RunAsync(BatonTask assigned, CancellationToken shutdown, Action? reported = null)
+    /// <summary>
+    /// 1. Start with the epoch of the assignment (the poll loop does this before it asks again, so the next answer is not
+    /// this task once more); null when the task was taken back meanwhile — it is simply not ours any more.
+    /// </summary>
+    public async Task<BatonTask?> StartAsync(BatonTask assigned)
     {
-        reported ??= () => { };
-        // 1. Start with the epoch of the assignment; a task taken back meanwhile is simply not ours any more.
-        BatonTask task;
         try
         {
-            task = await Tasks.StartTaskAsync(assigned.Id, new LeaseRequest(assigned.Epoch), CancellationToken.None);
+            var task = await Tasks.StartTaskAsync(assigned.Id, new LeaseRequest(assigned.Epoch), CancellationToken.None);
+            context.Say($"{agent.Config.Name}: started {task.Id} \"{task.Title}\" (attempt {task.Attempt} of {task.MaxAttempts}, epoch {task.Epoch})");
+            return task;
         }
         catch (BatonException ex) when (ex.Code is ErrorCodes.LeaseLost or ErrorCodes.NotFound)
         {
             context.Say($"{agent.Config.Name}: {assigned.Id} could not be started ({ex.Message}); leaving it");
-            reported();
-            return;
+            return null;
         }
-        context.Say($"{agent.Config.Name}: started {task.Id} \"{task.Title}\" (attempt {task.Attempt} of {task.MaxAttempts}, epoch {task.Epoch})");
+    }
+
+    /// <summary>2–… A started task, to its report and cleanup.</summary>
+    /// <param name="received">When the assignment reached this worker (<see cref="Stopwatch"/> ticks), for the start-up's timing line.</param>
+    /// <param name="reported">Called once the attempt is reported (or given up): the agent's slot is free for the next task while the handoff and the worktree's cleanup finish.</param>
+    public async Task RunStartedAsync(BatonTask task, long received, CancellationToken shutdown, Action? reported = null)
+    {
+        reported ??= () => { };
 
         using var control = new RunControl();
         using var keeper = new CancellationTokenSource();
@@ -66,7 +74,8 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         {
             // 2–4 at once (none needs another's answer; together they are most of a task's start-up):
             // 2. where the agent works: a fresh worktree for a task with a repo, a scratch directory otherwise;
-            var preparing = PrepareDirectoryAsync(task, w => worktree = w, control.Token);
+            var setup = Stopwatch.GetTimestamp();
+            var preparing = Timed(PrepareDirectoryAsync(task, w => worktree = w, control.Token));
             // 3. SOD for the task's session, so the agent starts warm; its own `baton mcp` resumes the same session
             //    (same agent, venture, repo, and BATON_TRACK = the task id);
             var nativeId = agent.Config.Cli is CliKind.Claude or CliKind.Gemini ? Guid.NewGuid().ToString() : null;
@@ -75,9 +84,10 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
                 NativeSessionId: nativeId, NativeCli: nativeId is null ? null : CliName(agent.Config.Cli)), control.Token);
             // 4. the venture's secrets and the environment.
             var injecting = EnvironmentAsync(task, control.Token);
-            await Task.WhenAll(preparing, opening, injecting);
-            var directory = await preparing;
-            var sod = await opening;
+            var sodTimed = Timed(opening);
+            await Task.WhenAll(preparing, sodTimed, injecting);
+            var (directory, directoryMs) = await preparing;
+            var (sod, sodMs) = await sodTimed;
             sessionId = sod.Session.Id;
             var environment = await injecting;
 
@@ -87,9 +97,11 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
             var (executable, args) = HeadlessCommand.Arguments(agent.Config, prompt, nativeId ?? Guid.NewGuid().ToString(), task.MaxCostUsd,
                 claudeSettings?.Settings, claudeSettings?.Mcp);
 
-            // 5. Run it.
+            // 5. Run it. The start-up's parts are said with the run, for anyone asking where a task's first second went.
+            var timing = $"start {Ms(received, setup)} ms, {(task.Repo is null ? "directory" : "fetch + worktree")} {directoryMs} ms, SOD {sodMs} ms, " +
+                         $"all set up {Ms(setup, Stopwatch.GetTimestamp())} ms";
             var started = Stopwatch.GetTimestamp();
-            run = await RunAgentAsync(task, executable, args, directory, environment, control);
+            run = await RunAgentAsync(task, executable, args, directory, environment, control, timing);
             durationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
         catch (Exception ex) when (ex is WorkspaceException or SecretsException or BatonException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or UsageException
@@ -173,11 +185,11 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
     }
 
     private async Task<AgentRunResult> RunAgentAsync(BatonTask task, string executable, IReadOnlyList<string> args, string directory,
-        IReadOnlyDictionary<string, string> environment, RunControl control)
+        IReadOnlyDictionary<string, string> environment, RunControl control, string timing)
     {
         var reader = AgentOutputReaders.For(agent.Config);
         using var group = ProcessGroup.Start(executable, args, directory, environment);
-        context.Say($"{agent.Config.Name}: {task.Id} running {Path.GetFileName(executable)} as process group {group.Id} in {directory}");
+        context.Say($"{agent.Config.Name}: {task.Id} running {Path.GetFileName(executable)} as process group {group.Id} in {directory} ({timing})");
         using var onStop = control.Token.Register(() => _ = group.StopAsync(context.KillAfter));
         control.StopAfter(TimeSpan.FromSeconds(task.TimeoutSeconds), StopReason.Timeout);
 
@@ -380,6 +392,15 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
             // The report is next: it ends the lease itself.
         }
     }
+
+    private static async Task<(T Value, long Ms)> Timed<T>(Task<T> work)
+    {
+        var from = Stopwatch.GetTimestamp();
+        var value = await work;
+        return (value, Ms(from, Stopwatch.GetTimestamp()));
+    }
+
+    private static long Ms(long from, long to) => (long)Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
 
     private static string CliName(CliKind cli) => cli.ToString().ToLowerInvariant();
 

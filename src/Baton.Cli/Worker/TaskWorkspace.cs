@@ -19,9 +19,11 @@ public sealed class WorkspaceException(string message) : Exception(message);
 /// The git side of a task (docs/architecture.md §16): fetch the clone, make a worktree on <c>baton/&lt;task&gt;</c> from the
 /// freshly fetched <c>origin/&lt;default&gt;</c> ("always branch from origin/main, never local main"), push and open the
 /// pull request, and remove the worktree on success or keep it (with a note beside it) on failure. Git commands on one
-/// clone run one at a time: two tasks fetching the same clone at once would fight over its ref locks. A fetch that
-/// started after a task arrived is fresh enough for it: tasks that queue behind one fetch share it instead of each
-/// fetching again.
+/// clone run one at a time — two tasks fetching the same clone at once would fight over its ref locks, and a fetch
+/// reading <c>.git/worktrees</c> while another task adds or removes a worktree fails — across processes too (two
+/// workers on one machine share its clones): a lock file in the clone's <c>.git</c> held with an exclusive open (an
+/// advisory lock between processes). A fetch that started after a task arrived is fresh enough for it: tasks that
+/// queue behind one fetch share it instead of each fetching again.
 /// </summary>
 public sealed class TaskWorkspace(string dataDir)
 {
@@ -31,6 +33,9 @@ public sealed class TaskWorkspace(string dataDir)
 
         /// <summary>When the last successful fetch started (<see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
         public long LastFetchStarted { get; set; } = long.MinValue;
+
+        /// <summary>The default branch's commit that fetch brought.</summary>
+        public string? LastCommit { get; set; }
     }
 
     private static readonly ConcurrentDictionary<string, CloneState> Clones = new(StringComparer.Ordinal);
@@ -49,14 +54,20 @@ public sealed class TaskWorkspace(string dataDir)
         await state.Gate.WaitAsync(ct);
         try
         {
-            if (state.LastFetchStarted < arrived)
+            using var machineWide = await LockCloneAsync(clone, ct);
+            var defaultBranch = await DefaultBranchAsync(clone, knownDefaultBranch, ct);
+            if (state.LastFetchStarted < arrived || state.LastCommit is null)
             {
                 var fetchStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-                await GitAsync(clone, ct, "fetch", "--quiet", "--prune", "origin");
+                // Only the default branch: the remote then advertises one ref (protocol v2's ref prefixes), not every
+                // baton/* branch workers have pushed — a fetch that stays as fast with a thousand PRs as with none.
+                // Git's automatic maintenance after a fetch is a process of its own; it runs after the task instead
+                // (RemoveAsync), off the path to the agent's start.
+                await GitAsync(clone, ct, "-c", "maintenance.auto=false", "fetch", "--quiet", "--no-tags", "origin", $"+refs/heads/{defaultBranch}:refs/remotes/origin/{defaultBranch}");
+                state.LastCommit = FetchedCommitOrNull(clone) ?? (await GitAsync(clone, ct, "rev-parse", $"refs/remotes/origin/{defaultBranch}")).Trim();
                 state.LastFetchStarted = fetchStarted;
             }
-            var defaultBranch = await DefaultBranchAsync(clone, knownDefaultBranch, ct);
-            var baseCommit = (await GitAsync(clone, ct, "rev-parse", $"refs/remotes/origin/{defaultBranch}")).Trim();
+            var baseCommit = state.LastCommit;
             if (Directory.Exists(path)) await GitAsync(clone, ct, "worktree", "remove", "--force", path);
             string[] add = ["worktree", "add", "--quiet", "--no-track", "-B", branch, path, baseCommit];
             if (!(await ExternalCommand.RunOrNullAsync("git", add, clone, ct) is { Succeeded: true }))
@@ -102,8 +113,45 @@ public sealed class TaskWorkspace(string dataDir)
     /// <summary>Removes the worktree (the branch stays: it may have been pushed).</summary>
     public async Task RemoveAsync(Worktree worktree, CancellationToken ct)
     {
-        await GitAsync(worktree.ClonePath, ct, "worktree", "remove", "--force", worktree.Path);
+        var state = Clones.GetOrAdd(System.IO.Path.GetFullPath(worktree.ClonePath), _ => new CloneState());
+        await state.Gate.WaitAsync(ct);
+        try
+        {
+            using var machineWide = await LockCloneAsync(worktree.ClonePath, ct);
+            await GitAsync(worktree.ClonePath, ct, "worktree", "remove", "--force", worktree.Path);
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+        // The maintenance fetch skipped (it decides by itself whether there is anything to do). Outside the clone's
+        // lock: git's own maintenance is safe beside a fetch, and the next task's start should not wait for it.
+        await GitAsync(worktree.ClonePath, ct, "maintenance", "run", "--auto", "--quiet");
         File.Delete(NoteOf(worktree.Path));
+    }
+
+    /// <summary>
+    /// The clone's lock between processes: <c>.git/baton-worker.lock</c> opened with no sharing (.NET takes an advisory
+    /// <c>flock</c> for that on Unix), retried every 10 ms. A clone whose <c>.git</c> is a file (itself a worktree) is
+    /// locked in the data directory instead.
+    /// </summary>
+    private async Task<FileStream> LockCloneAsync(string clone, CancellationToken ct)
+    {
+        var git = System.IO.Path.Combine(clone, ".git");
+        var path = Directory.Exists(git)
+            ? System.IO.Path.Combine(git, "baton-worker.lock")
+            : System.IO.Path.Combine(Root, $".lock-{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(System.IO.Path.GetFullPath(clone))))[..16]}");
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(10, ct);
+            }
+        }
     }
 
     /// <summary>Keeps the worktree for a person to read, with a note of the attempt beside it.</summary>
@@ -133,6 +181,24 @@ public sealed class TaskWorkspace(string dataDir)
     }
 
     private static string NoteOf(string worktreePath) => worktreePath + ".json";
+
+    /// <summary>
+    /// The commit the fetch just wrote to <c>.git/FETCH_HEAD</c> (its first line starts with it): read instead of asking
+    /// <c>git rev-parse</c> — one process less per task. Null when the file is not there or not as expected.
+    /// </summary>
+    private static string? FetchedCommitOrNull(string clone)
+    {
+        try
+        {
+            var line = File.ReadLines(System.IO.Path.Combine(clone, ".git", "FETCH_HEAD")).FirstOrDefault();
+            var oid = line?.Split('\t')[0].Trim();
+            return oid is { Length: 40 or 64 } && oid.All(Uri.IsHexDigit) ? oid : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     private static async Task<string> DefaultBranchAsync(string clone, string? known, CancellationToken ct)
     {

@@ -84,8 +84,8 @@ public sealed class WorkerHost
 
     /// <summary>
     /// One long poll per agent at a time, and only while it has a free slot (max_concurrency). The server answers the
-    /// oldest task assigned to the agent until it is started, so a task already handed to a slot can come back once
-    /// more: it is skipped, never run twice.
+    /// oldest task assigned to the agent until it is started, so each answer is started before the next poll; a task
+    /// already in a slot that comes back anyway is skipped, never run twice.
     /// </summary>
     private async Task TakeTasksAsync(RegisteredAgent agent, CancellationToken shutdown)
     {
@@ -128,22 +128,26 @@ public sealed class WorkerHost
                 }
                 continue;
             }
+            var received = System.Diagnostics.Stopwatch.GetTimestamp();
             bool fresh;
             lock (running) fresh = task is not null && running.Add(task.Id);
-            if (!fresh)
+            // Started here, before the next poll: the server then answers the next assigned task, not this one again.
+            var started = fresh ? await runner.StartAsync(task!) : null;
+            if (started is null)
             {
+                if (fresh) lock (running) running.Remove(task!.Id);
                 slots.Release();
-                // Handed to a slot and not started yet: the start is a moment away; ask again after it.
-                if (task is not null) await Task.Delay(TimeSpan.FromMilliseconds(20), _context.Clock, CancellationToken.None);
+                // A task already in a slot came back (it should not, once started): never spin on it.
+                if (!fresh && task is not null) await Task.Delay(TimeSpan.FromMilliseconds(20), _context.Clock, CancellationToken.None);
                 continue;
             }
             runs.RemoveAll(r => r.IsCompleted);
-            runs.Add(RunOneAsync(runner, task!, running, slots, shutdown));
+            runs.Add(RunOneAsync(runner, started, received, running, slots, shutdown));
         }
         await Task.WhenAll(runs); // SIGTERM: every running task is reported (or released) before the worker ends
     }
 
-    private async Task RunOneAsync(TaskRunner runner, BatonTask task, HashSet<string> running, SemaphoreSlim slots, CancellationToken shutdown)
+    private async Task RunOneAsync(TaskRunner runner, BatonTask task, long received, HashSet<string> running, SemaphoreSlim slots, CancellationToken shutdown)
     {
         var freed = 0;
         void Free()
@@ -155,7 +159,7 @@ public sealed class WorkerHost
         try
         {
             await Task.Yield(); // the poll loop goes on while this runs
-            await runner.RunAsync(task, shutdown, Free);
+            await runner.RunStartedAsync(task, received, shutdown, Free);
         }
         catch (Exception ex)
         {
