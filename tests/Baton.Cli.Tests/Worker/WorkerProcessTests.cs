@@ -228,6 +228,25 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Equal(1, task.Attempt);
     }
 
+    [Fact]
+    public async Task TwoWorkersOnOneClone_ManyTasksAtOnce_EveryWorktreeIsMadeAndRemovedWithoutGitTrippingOverTheOther()
+    {
+        // Two worker processes on one machine share its clones: a fetch reading .git/worktrees while the other process
+        // adds or removes a worktree fails unless the clone's lock holds between processes too.
+        var a = _world.StartWorker(Config(Agent("claude-a", "claude", maxConcurrency: 3)), "a");
+        var b = _world.StartWorker(Config(Agent("codex-b", "codex", maxConcurrency: 3)), "b");
+        await a.WaitForLineAsync("taking tasks");
+        await b.WaitForLineAsync("taking tasks");
+
+        var added = new List<BatonTask>();
+        for (var i = 0; i < 12; i++) added.Add(await _world.AddTaskAsync($"Parallel {i}", "Commit something " + FakeAgentClis.Commit, maxAttempts: 1));
+        var done = new List<BatonTask>();
+        foreach (var task in added) done.Add(await _world.WaitForTaskAsync(task.Id, t => t.IsFinished, "finished"));
+
+        Assert.All(done, t => Assert.True(t.State == TaskState.Succeeded, $"{t.Id}: {t.State} {t.Error}\n{a.Output}\n{b.Output}"));
+        Assert.Equal(12, _world.Agents.Runs.Select(r => r.Cwd).Distinct().Count());
+    }
+
     /// <summary>A process that is gone, or a zombie nobody reaped yet (a container's pid 1 may not), is not alive.</summary>
     private static bool Alive(int pid)
     {
