@@ -23,7 +23,7 @@ public sealed record ServiceHost(ServicePlatform? Platform = null, IReadOnlyList
 public static class ServiceCommands
 {
     /// <summary>The worker's shutdown grace when none is passed (what `baton worker` gives running tasks after SIGTERM).</summary>
-    public static readonly TimeSpan DefaultGrace = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan DefaultGrace = TimeSpan.FromSeconds(WorkerCommand.DefaultGraceSeconds);
 
     public static Command Build(CliRuntime runtime, ServiceHost? host = null)
     {
