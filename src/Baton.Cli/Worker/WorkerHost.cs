@@ -63,6 +63,9 @@ public sealed class WorkerHost
                 [.. agent.HealthChecks.Select(h => (HealthCheckInput?)new HealthCheckInput(h.Requirement, h.Url, h.Command))],
                 agent.MaxConcurrency), ct);
             agents.Add(new RegisteredAgent(registration.Agent.Id, agent));
+            // Paused by this machine's own last shutdown (below): back to work. A rate limit's pause stays.
+            if (registration.Agent.Paused && registration.Agent.PauseReason?.StartsWith(StoppedReason, StringComparison.Ordinal) == true)
+                await services.Agents.ResumeAgentAsync(registration.Agent.Id, ct);
             context.Say($"agent {agent.Name} ({registration.Agent.Id}, {agent.Cli.ToString().ToLowerInvariant()}) registered: " +
                         $"{string.Join(", ", agent.Capabilities.Select(c => $"{c.Name} {c.Weight:0.##}"))}; up to {agent.MaxConcurrency} at once");
         }
@@ -72,6 +75,9 @@ public sealed class WorkerHost
     /// <summary>Runs until <paramref name="shutdown"/> fires and every running task has been reported.</summary>
     public async Task RunAsync(CancellationToken shutdown)
     {
+        // SIGTERM: pause the agents first, so the tasks released after the grace go to other machines (or wait for
+        // this one's return) instead of straight back to an agent that is going away.
+        using var onShutdown = shutdown.Register(() => _pausing = PauseForShutdownAsync());
         var loops = new List<Task>();
         foreach (var agent in _agents)
         {
@@ -79,7 +85,33 @@ public sealed class WorkerHost
             loops.Add(TakeTasksAsync(agent, shutdown));
         }
         await Task.WhenAll(loops);
+        if (_pausing is { } pausing) await pausing;
         _context.Say("worker stopped: every running task was reported");
+    }
+
+    /// <summary>The pause reason a stopping worker gives its agents; its next start resumes agents paused with it.</summary>
+    public const string StoppedReason = "worker stopped on ";
+
+    /// <summary>How long a stopped worker's agents stay paused if it never comes back (they are offline after 90 s anyway).</summary>
+    private static readonly TimeSpan StoppedPause = TimeSpan.FromHours(1);
+
+    private Task? _pausing;
+
+    private async Task PauseForShutdownAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            try
+            {
+                await _context.Services.Agents.PauseAgentAsync(agent.Id,
+                    new PauseAgentRequest(_context.Clock.GetUtcNow() + StoppedPause, StoppedReason + _context.HostName), CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is BatonException or HttpRequestException or TimeoutException or OperationCanceledException)
+            {
+                // The server is gone too: nothing will be assigned meanwhile anyway.
+                _context.Say($"{agent.Config.Name}: not paused for the shutdown: {ex.Message}");
+            }
+        }
     }
 
     /// <summary>

@@ -202,10 +202,19 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
         Assert.True(exit == 0, worker.Output);
         var task = await _world.Client.GetTaskAsync(added.Id, TestTimeouts.Token());
-        // Back in the queue at once, its one attempt not spent. With no other agent of the capability the dispatcher
-        // may give it straight back to this (stopped) agent; it is then taken back after the start window.
-        Assert.Contains(task.State, new[] { TaskState.Queued, TaskState.Assigned });
+        // Back in the queue at once, its one attempt not spent; not given back to the stopping agent, which paused
+        // itself first (and is resumed when its worker starts again).
+        Assert.Equal(TaskState.Queued, task.State);
         Assert.Equal(2, task.MaxAttempts);
+        var agent = await _world.Client.GetAgentAsync("codex-1", TestTimeouts.Token());
+        Assert.True(agent.Paused);
+        Assert.StartsWith("worker stopped on ", agent.PauseReason);
+
+        var again = _world.StartWorker(Config(Agent("codex-1", "codex")), "a", (IReadOnlyDictionary<string, string>?)null, "--grace", "0");
+        await again.WaitForLineAsync("taking tasks");
+        Assert.False((await _world.Client.GetAgentAsync("codex-1", TestTimeouts.Token())).Paused);
+        again.Terminate(); // it may have taken the task again: stopped and released at once, its CLI's group killed
+        Assert.Equal(0, await again.WaitForExitAsync());
         var result = Assert.Single((await _world.Client.ListTaskResultsAsync(task.Id, TestTimeouts.Token())).Items);
         Assert.Equal(TaskRules.WorkerShutdownError, result.ErrorType);
         Assert.False(Alive(Assert.Single(_world.Agents.Runs).Pid), "the stopped run's CLI is gone");
