@@ -65,13 +65,14 @@ public static class WorkerBench
             var figures = new List<Figure>();
             await RunPhaseAsync(http, log, 2 * workers, withRepo: false, "warm-up"); // JIT and connections, not counted
             // Saturated: every task added at once, the 2 cores shared by the server, N workers and the agents — tasks/s,
-            // and the overhead including the wait for a core. One at a time: a task is added when the last one is done,
-            // so the overhead is the worker's own path with nothing else running.
+            // and the overhead including the wait for a core. One at a time: a task is added when the last one is closed
+            // (its handoff written, its worktree removed: the worker's "closed" line), so the overhead is the worker's
+            // own path with nothing else running.
             foreach (var (withRepo, oneAtATime) in new[] { (true, false), (false, false), (true, true), (false, true) })
             {
                 var phase = (withRepo ? "with a repo" : "no repo") + (oneAtATime ? ", one at a time" : $", {workers} workers × 2 saturated");
                 var count = oneAtATime ? Math.Min(tasksPerPhase, 100) : tasksPerPhase;
-                var (perSecond, toStart, toStored) = await RunPhaseAsync(http, log, count, withRepo, phase, oneAtATime);
+                var (perSecond, toStart, toStored) = await RunPhaseAsync(http, log, count, withRepo, phase, oneAtATime ? root : null);
                 if (!oneAtATime) figures.Add(new($"Worker: tasks/s end to end ({phase})", $"{perSecond:N1} tasks/s ({count} tasks)"));
                 figures.Add(new($"Worker: assignment → agent started p50 ({phase})", $"{toStart.Percentile(50):F1} ms"));
                 figures.Add(new($"Worker: assignment → agent started p99 ({phase})", $"{toStart.Percentile(99):F1} ms", "≤ 150 ms", toStart.Percentile(99) <= 150));
@@ -92,8 +93,10 @@ public static class WorkerBench
         }
     }
 
-    private static async Task<(double PerSecond, Samples ToStart, Samples ToStored)> RunPhaseAsync(HttpClient http, string log, int count, bool withRepo, string phase, bool oneAtATime = false)
+    /// <param name="oneAtATimeRoot">Set: each task is added once the last one is closed (found in the workers' logs under it).</param>
+    private static async Task<(double PerSecond, Samples ToStart, Samples ToStored)> RunPhaseAsync(HttpClient http, string log, int count, bool withRepo, string phase, string? oneAtATimeRoot = null)
     {
+        var oneAtATime = oneAtATimeRoot is not null;
         var started = Stopwatch.GetTimestamp();
         var ids = new List<string>();
         for (var i = 0; i < count; i++)
@@ -102,11 +105,30 @@ public static class WorkerBench
             if (withRepo) body["repo"] = Repo;
             var id = (await PostAsync(http, "/v1/tasks", body))["id"]!.GetValue<string>();
             ids.Add(id);
-            if (oneAtATime) await WaitForAsync(http, [id]);
+            if (oneAtATime)
+            {
+                await WaitForAsync(http, [id]);
+                await WaitForClosedAsync(oneAtATimeRoot!, id);
+            }
         }
         await WaitForAsync(http, ids);
         var perSecond = count / Stopwatch.GetElapsedTime(started).TotalSeconds;
         return (perSecond, await OverheadAsync(http, log, ids, true), await OverheadAsync(http, log, ids, false));
+    }
+
+    private static async Task WaitForClosedAsync(string root, string id)
+    {
+        var marker = $"{id} closed";
+        for (var tries = 0; tries < 2_000; tries++)
+        {
+            foreach (var path in Directory.GetFiles(root, "worker.log", SearchOption.AllDirectories))
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                if ((await new StreamReader(stream).ReadToEndAsync()).Contains(marker, StringComparison.Ordinal)) return;
+            }
+            await Task.Delay(5);
+        }
+        throw new InvalidOperationException($"no worker said {marker} within 10 s");
     }
 
     private static async Task WaitForAsync(HttpClient http, IReadOnlyList<string> ids)

@@ -289,8 +289,12 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         catch (BatonException ex) when (ex.Code == ErrorCodes.LeaseLost)
         {
             // The lease ran out before the report (the sweeper took the task back): the server refused this late result.
+            // A failure keeps its own type for the note and the handoff (a timeout is still a timeout); a refused
+            // success is work another attempt will redo, so its worktree is kept too.
             context.Say($"{agent.Config.Name}: {task.Id}'s result was refused: {ex.Message}");
-            run = run with { Success = false, ErrorType = "lease_lost", ErrorMessage = ex.Message };
+            run = run.Success
+                ? run with { Success = false, ErrorType = "lease_lost", ErrorMessage = ex.Message }
+                : run with { ErrorMessage = $"{run.ErrorMessage} (the report was refused: {ex.Message})" };
         }
         reported();
 
