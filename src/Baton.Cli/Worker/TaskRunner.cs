@@ -281,6 +281,8 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
                     await context.Services.Agents.PauseAgentAsync(agent.Id, new PauseAgentRequest(until, $"rate limited: {Bounded(run.ErrorMessage, 200)}"), ct);
                     context.Say($"{agent.Config.Name}: rate limited; paused until {Timestamp.ToWire(until)}");
                 }
+                if (reason == StopReason.Shutdown)
+                    await context.AgentsPausedForShutdown.Task.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
                 await Tasks.FailTaskAsync(task.Id, new FailTaskRequest(task.Epoch, new ErrorInput(run.ErrorType ?? RunErrors.AgentError, Bounded(run.ErrorMessage, 2_000) ?? "no message"),
                     durationMs, usage, run.NativeSessionId, branch, prUrl), ct);
                 context.Say($"{agent.Config.Name}: {task.Id} failed ({run.ErrorType}: {Bounded(run.ErrorMessage, 300)})");

@@ -55,6 +55,12 @@ public sealed class WorkerContext
     /// <summary>After TERM, a group still alive this long is killed (<see cref="WorkerRules.KillAfter"/>).</summary>
     public TimeSpan KillAfter { get; init; } = WorkerRules.KillAfter;
 
+    /// <summary>
+    /// Completed once a stopping worker has paused its agents: a run released for the shutdown waits for it, so the
+    /// release cannot reach the queue while the agent still takes tasks.
+    /// </summary>
+    public TaskCompletionSource AgentsPausedForShutdown { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private readonly object _logGate = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Venture>>> _ventures = new(StringComparer.Ordinal);
 

@@ -112,6 +112,7 @@ public sealed class WorkerHost
                 _context.Say($"{agent.Config.Name}: not paused for the shutdown: {ex.Message}");
             }
         }
+        _context.AgentsPausedForShutdown.TrySetResult();
     }
 
     /// <summary>
