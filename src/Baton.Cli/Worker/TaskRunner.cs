@@ -320,8 +320,23 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
                 left = $"worktree {worktree.Path} not removed: {ex.Message}";
             }
         }
+        // The run's own files: the CLI config written for it, and a repo-less task's scratch directory once it succeeded.
+        DeleteQuietly(Path.Combine(context.Workspace.Root, ".config", task.Id));
+        if (worktree is null && run.Success) DeleteQuietly(Path.Combine(context.Workspace.Root, task.Id));
         // The last line of a task's run: after it nothing of this attempt changes on this machine.
         context.Say($"{agent.Config.Name}: {task.Id} closed ({left})");
+    }
+
+    private void DeleteQuietly(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            context.Say($"{agent.Config.Name}: {directory} was not removed: {ex.Message}");
+        }
     }
 
     private async Task HandoffAsync(BatonTask task, AgentRunResult run, string? prUrl, string? sessionId, Worktree? worktree, bool kept)

@@ -84,6 +84,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Contains("succeeded", handoff.Summary);
         Assert.Contains("pull/7", handoff.Summary);
         Assert.False(Directory.Exists(run.Cwd), "the worktree of a succeeded task is removed");
+        Assert.False(Directory.Exists(Path.Combine(_world.WorkerDataDir("a"), "worktrees", ".config", task.Id)), "the run's CLI config is removed with it");
     }
 
     [Fact]
