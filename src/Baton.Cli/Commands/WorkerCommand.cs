@@ -62,6 +62,7 @@ public static class WorkerCommand
             throw new UsageException(ex.Message);
         }
         var home = runtime.Environment.GetValueOrDefault("HOME") ?? throw new UsageException("HOME is not set: the worker needs it for the agent CLIs' config.");
+        MissingClis(workerConfig, path, runtime.Environment.GetValueOrDefault("PATH"));
         var roots = BatonMcpOptions.RepoRootsFrom(runtime.Environment.GetValueOrDefault(BatonMcpOptions.RepoRootsVariable), home);
 
         // SIGINT and SIGTERM: stop taking tasks and drain; the process ends when every running task is reported.
@@ -110,6 +111,25 @@ public static class WorkerCommand
             context.Cancel = true;
             stop.Cancel();
         }
+    }
+
+    /// <summary>
+    /// Every agent's CLI must be there before the worker registers it: an agent whose executable is missing would take
+    /// task after task and fail each one. Names each missing one with how to install it.
+    /// </summary>
+    private static void MissingClis(Baton.Core.Workers.WorkerConfig config, string file, string? path)
+    {
+        var missing = new List<string>();
+        foreach (var agent in config.Agents)
+        {
+            var executable = string.IsNullOrWhiteSpace(agent.Command) ? Baton.Core.Workers.HeadlessCommand.DefaultExecutable(agent.Cli) : agent.Command;
+            var found = Path.IsPathRooted(executable) ? File.Exists(executable) : AgentCli.FindOnPathOrNull(executable, path) is not null;
+            if (found) continue;
+            var install = AgentCli.All.FirstOrDefault(c => c.Binary == executable)?.InstallHint;
+            missing.Add($"{agent.Name}: `{executable}` is not {(Path.IsPathRooted(executable) ? "there" : "on PATH")}: " +
+                        (install is null ? "fix \"command\" in " + file : $"install it with `{install}`, or set \"command\" in {file}") + ".");
+        }
+        if (missing.Count > 0) throw new UsageException($"{file}: {missing.Count} agent CLI{(missing.Count == 1 ? " is" : "s are")} missing:\n  " + string.Join("\n  ", missing));
     }
 
     private static async Task<int> StatusAsync(VerbContext context, string? configPath, bool asJson, CancellationToken ct)

@@ -257,6 +257,24 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Equal(12, _world.Agents.Runs.Select(r => r.Cwd).Distinct().Count());
     }
 
+    [Fact]
+    public async Task Start_AnAgentsCliMissing_RefusesWithEachOneNamedAndRegistersNothing()
+    {
+        var worker = _world.StartWorker(Config(
+            Agent("claude-1", "claude"),
+            Agent("codex-1", "codex", extra: ", \"command\": \"codex-nightly\""),
+            Agent("tool-1", "custom", extra: ", \"command\": \"/nonexistent/agent.sh\"")));
+
+        var exit = await worker.WaitForExitAsync();
+
+        Assert.True(exit == 2, worker.Output);
+        Assert.Contains("2 agent CLIs are missing", worker.Output);
+        Assert.Contains("codex-1: `codex-nightly` is not on PATH", worker.Output);
+        Assert.Contains("tool-1: `/nonexistent/agent.sh` is not there", worker.Output);
+        Assert.DoesNotContain("claude-1:", worker.Output); // the fake claude is on PATH
+        Assert.Empty((await _world.Client.ListAgentsAsync(new AgentListRequest(), TestTimeouts.Token())).Items);
+    }
+
     /// <summary>A process that is gone, or a zombie nobody reaped yet (a container's pid 1 may not), is not alive.</summary>
     private static bool Alive(int pid)
     {
