@@ -275,6 +275,26 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Empty((await _world.Client.ListAgentsAsync(new AgentListRequest(), TestTimeouts.Token())).Items);
     }
 
+    [Fact]
+    public async Task CancelWhileRunning_TheNextRenewStopsTheRunAndItsGroupAndNothingIsReported()
+    {
+        var worker = _world.StartWorker(Config(Agent("codex-1", "codex")));
+        await worker.WaitForLineAsync("taking tasks");
+        var added = await _world.AddTaskAsync("Cancelled midway", "Working " + FakeAgentClis.Hang);
+        await worker.WaitForLineAsync("running");
+
+        await _world.Client.CancelTaskAsync(added.Id, new CancelTaskRequest("changed my mind"), TestTimeouts.Token());
+        await worker.WaitForLineAsync($"{added.Id} closed");
+
+        var task = await _world.Client.GetTaskAsync(added.Id, TestTimeouts.Token());
+        Assert.Equal(TaskState.Cancelled, task.State);
+        Assert.Empty((await _world.Client.ListTaskResultsAsync(task.Id, TestTimeouts.Token())).Items); // nothing reported for it
+        var run = Assert.Single(_world.Agents.Runs);
+        Assert.False(Alive(run.Pid), "the cancelled run's CLI is gone");
+        Assert.False(Alive(run.ChildPid!.Value), "and its child with it");
+        Assert.Contains("cancelled; its work is dropped", worker.Output);
+    }
+
     /// <summary>A process that is gone, or a zombie nobody reaped yet (a container's pid 1 may not), is not alive.</summary>
     private static bool Alive(int pid)
     {
