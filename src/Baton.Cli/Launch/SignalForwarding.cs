@@ -117,7 +117,5 @@ public sealed class SignalForwarding : IDisposable
         }
     }
 
-    // DllImport, not LibraryImport: the generated stub would need unsafe code for two ints.
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
+    private static int Kill(int pid, int signal) => Libc.Kill(pid, signal);
 }

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Baton.Cli.Worker;
@@ -150,9 +149,5 @@ public sealed class ProcessGroup : IDisposable
         throw new Win32Exception("neither setsid nor perl is on PATH: the worker needs one to give each agent run a process group of its own");
     }
 
-    private static int KillGroup(int groupId, int signal) => Kill(-groupId, signal);
-
-    // DllImport, not LibraryImport: the generated stub would need unsafe code for two ints.
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
+    private static int KillGroup(int groupId, int signal) => Libc.Kill(-groupId, signal);
 }

@@ -204,11 +204,16 @@ public sealed class TaskWorkspace(string dataDir)
     {
         // The worker read origin/HEAD when it registered the clone's context; asking git again per task costs a process.
         if (!string.IsNullOrWhiteSpace(known)) return known;
-        // origin/HEAD is what the remote calls its default; a clone made with `git clone` has it. Otherwise main.
+        return await OriginDefaultBranchOrNullAsync(clone, ct) ?? "main";
+    }
+
+    /// <summary>What origin calls its default branch (<c>refs/remotes/origin/HEAD</c>, which <c>git clone</c> sets); null when the clone has none.</summary>
+    public static async Task<string?> OriginDefaultBranchOrNullAsync(string clone, CancellationToken ct)
+    {
         var head = await ExternalCommand.RunOrNullAsync("git", ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], clone, ct);
-        if (head is { Succeeded: true } && head.Stdout.Trim() is { Length: > 7 } name && name.StartsWith("origin/", StringComparison.Ordinal))
-            return name["origin/".Length..];
-        return "main";
+        return head is { Succeeded: true } && head.Stdout.Trim() is { Length: > 7 } name && name.StartsWith("origin/", StringComparison.Ordinal)
+            ? name["origin/".Length..]
+            : null;
     }
 
     private static async Task<IReadOnlyList<string>> WorktreesOnBranchAsync(string clone, string branch, CancellationToken ct)

@@ -44,8 +44,7 @@ public sealed class WorkerHost
         {
             var repo = orgRepo.ToLowerInvariant();
             if (!clones.TryAdd(repo, directory)) continue; // the first clone under the roots is the one used
-            var head = await ExternalCommand.RunOrNullAsync("git", ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], directory, ct);
-            var defaultBranch = head is { Succeeded: true } && head.Stdout.Trim().StartsWith("origin/", StringComparison.Ordinal) ? head.Stdout.Trim()["origin/".Length..] : null;
+            var defaultBranch = await TaskWorkspace.OriginDefaultBranchOrNullAsync(directory, ct);
             defaults[repo] = defaultBranch;
             await services.Agents.ReportContextAsync(new ReportContextRequest(machine.Machine.Id, orgRepo, directory, defaultBranch), ct);
         }

@@ -210,15 +210,16 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         var agent = await _world.Client.GetAgentAsync("codex-1", TestTimeouts.Token());
         Assert.True(agent.Paused);
         Assert.StartsWith("worker stopped on ", agent.PauseReason);
+        var result = Assert.Single((await _world.Client.ListTaskResultsAsync(task.Id, TestTimeouts.Token())).Items);
+        Assert.Equal(TaskRules.WorkerShutdownError, result.ErrorType);
+        Assert.False(Alive(Assert.Single(_world.Agents.Runs).Pid), "the stopped run's CLI is gone");
 
+        // Read before the next start: resumed, that worker may take the task again (a second run and result).
         var again = _world.StartWorker(Config(Agent("codex-1", "codex")), "a", (IReadOnlyDictionary<string, string>?)null, "--grace", "0");
         await again.WaitForLineAsync("taking tasks");
         Assert.False((await _world.Client.GetAgentAsync("codex-1", TestTimeouts.Token())).Paused);
         again.Terminate(); // it may have taken the task again: stopped and released at once, its CLI's group killed
         Assert.Equal(0, await again.WaitForExitAsync());
-        var result = Assert.Single((await _world.Client.ListTaskResultsAsync(task.Id, TestTimeouts.Token())).Items);
-        Assert.Equal(TaskRules.WorkerShutdownError, result.ErrorType);
-        Assert.False(Alive(Assert.Single(_world.Agents.Runs).Pid), "the stopped run's CLI is gone");
     }
 
     [Fact]
