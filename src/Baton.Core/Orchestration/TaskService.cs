@@ -26,7 +26,22 @@ internal sealed partial class TaskService(
     public const int DefaultMaxAttempts = 3;
     public const int MaxDependencies = 50;
 
-    public async Task<BatonTask> CreateTaskAsync(CreateTaskRequest request, CancellationToken ct)
+    public Task<BatonTask> CreateTaskAsync(CreateTaskRequest request, CancellationToken ct) => CreateAsync(null, request, ct);
+
+    /// <summary>
+    /// The workflow engine's create (docs/architecture.md §17): the task gets the id the workflow minted and saved before
+    /// asking, so a restart between the two creates it once — when a task with that id exists it is answered as it
+    /// stands and nothing is created. Not on <see cref="ITaskService"/>: only the server's engine mints task ids.
+    /// </summary>
+    public async Task<BatonTask> CreateTaskWithIdAsync(string id, CreateTaskRequest request, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        if (!IdGenerator.IsId(id, IdGenerator.Task)) throw new ArgumentException($"'{id}' is not a task id.", nameof(id));
+        if (await store.FindTaskOrNullAsync(id, ct) is { } existing) return existing;
+        return await CreateAsync(id, request, ct);
+    }
+
+    private async Task<BatonTask> CreateAsync(string? id, CreateTaskRequest request, CancellationToken ct)
     {
         var v = new Validator();
         var ventureCode = v.VentureCode("venture", request.Venture);
@@ -67,7 +82,7 @@ internal sealed partial class TaskService(
         }
 
         var now = core.Now();
-        var draft = new BatonTask(core.Ids.New(IdGenerator.Task), ventureCode, repo, capability, title, string.IsNullOrEmpty(prompt) ? null : prompt, payload,
+        var draft = new BatonTask(id ?? core.Ids.New(IdGenerator.Task), ventureCode, repo, capability, title, string.IsNullOrEmpty(prompt) ? null : prompt, payload,
             priority, timeout, maxAttempts, distinct, request.NotBefore is { } nb ? Timestamp.TruncateToMilliseconds(nb) : null, request.MaxCostUsd,
             string.IsNullOrEmpty(createdBy) ? caller.ActorKeyId : createdBy, now, now, TaskState.Queued, 0, 0, null, null, null, null, null, false,
             null, false, null, null, null, caller.ActorKeyId);
