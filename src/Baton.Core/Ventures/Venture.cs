@@ -22,7 +22,8 @@ public sealed record Venture(
     bool Platform,
     IReadOnlyList<string> NoteTags,
     double? DailyBudgetUsd = null,
-    IReadOnlyList<FollowUpRule>? FollowUps = null)
+    IReadOnlyList<FollowUpRule>? FollowUps = null,
+    Workflows.WorkflowSettings? Workflow = null)
 {
     /// <summary>The venture's follow-up rules, in file order (never null).</summary>
     public IReadOnlyList<FollowUpRule> FollowUps { get; init; } = FollowUps ?? [];
