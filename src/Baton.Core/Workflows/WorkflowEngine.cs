@@ -198,12 +198,15 @@ public sealed class WorkflowEngine
                 var tests = ReadTests(result);
                 var exit = result?["exit_code"] is JsonValue ev && ev.TryGetValue<int>(out var code) ? code : (int?)null;
                 var report = WorkflowReports.Tests(tests);
-                var passed = exit == 0 && tests.Failed == 0 && tests.Problems.Count == 0;
+                // Reports that hold no test at all are not a pass: a test command that ran nothing proved nothing.
+                var ranNone = tests.Reports.Count > 0 && tests.Passed + tests.Failed == 0;
+                var passed = exit == 0 && tests.Failed == 0 && tests.Problems.Count == 0 && !ranNone;
                 if (!passed)
                 {
-                    var why = tests.Failed > 0
-                        ? $"{tests.Failed} of {tests.Passed + tests.Failed} tests failed"
-                        : tests.Problems.Count > 0 ? $"the test reports could not be read: {Clip(tests.Problems[0], 200)}" : $"the test command exited {exit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "without an exit code"}";
+                    var why = tests.Failed > 0 ? $"{tests.Failed} of {tests.Passed + tests.Failed} tests failed"
+                        : tests.Problems.Count > 0 ? $"the test reports could not be read: {Clip(tests.Problems[0], 200)}"
+                        : ranNone ? $"the test reports ({string.Join(", ", tests.Reports)}) hold no test that ran"
+                        : $"the test command exited {exit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "without an exit code"}";
                     var tail = Text(result, "output_tail");
                     var detail = tests.Failed > 0 || string.IsNullOrEmpty(tail) ? report : $"{report}\n\n```\n{Clip(tail, 4_000)}\n```";
                     return await FireAsync(workflow, WorkflowTrigger.TestsFailed, why, detail, settings, ct);
