@@ -21,7 +21,9 @@ public sealed class WorkerWorld : IAsyncDisposable
 
     public const string DefaultVentures = """{"ventures":[{"code":"alpha","name":"Project Alpha","org":"example-org","repos":["alpha-console"]}]}""";
 
-    private WorkerWorld(string venturesJson)
+    private string[] _serveArgs = [];
+
+    private WorkerWorld(string venturesJson, bool fakeGitHub)
     {
         Home = Path.Combine(Root, "home");
         Roots = Path.Combine(Home, "dev");
@@ -32,6 +34,8 @@ public sealed class WorkerWorld : IAsyncDisposable
         foreach (var dir in new[] { Roots, ServerData, WorkerData }) Directory.CreateDirectory(dir);
         Agents = new FakeAgentClis(Path.Combine(Root, "bin"));
         Gh = new FakeGh(Agents.Bin.Directory);
+        // The workflow tests' GitHub: stateful, and first on PATH for the server (its engine runs gh) and the workers.
+        if (fakeGitHub) GitHub = new FakeGitHub(Path.Combine(Root, "gh-bin"));
 
         RealGit.Run(Root, "init", "-q", "--bare", "-b", "main", Origin);
         RealGit.Run(Roots, "clone", "-q", Origin, Clone);
@@ -55,20 +59,43 @@ public sealed class WorkerWorld : IAsyncDisposable
     public string WorkerData { get; }
     public FakeAgentClis Agents { get; }
     public FakeGh Gh { get; }
+    /// <summary>The stateful fake gh, when the world was started with one (workflows); null otherwise.</summary>
+    public FakeGitHub? GitHub { get; }
     public ServeProcess Server { get; private set; } = null!;
     public string AdminKey { get; private set; } = "";
     public BatonHttpClient Client { get; private set; } = null!;
 
     /// <summary>A world with its server started (leases of <paramref name="leaseSeconds"/>).</summary>
-    public static async Task<WorkerWorld> StartAsync(int leaseSeconds = 60, string venturesJson = DefaultVentures)
+    public static async Task<WorkerWorld> StartAsync(int leaseSeconds = 60, string venturesJson = DefaultVentures, bool fakeGitHub = false)
     {
-        var world = new WorkerWorld(venturesJson);
-        var start = BatonProcess.StartInfo(world.Root, new Dictionary<string, string> { ["HOME"] = world.Home, ["BATON_DATA_DIR"] = world.ServerData },
-            ["serve", "--listen", "127.0.0.1:0", "--rate-limit", "0", "--health-probe-seconds", "0", "--lease-seconds", leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        world.Server = await ServeProcess.StartAsync(start);
+        var world = new WorkerWorld(venturesJson, fakeGitHub);
+        world._serveArgs = ["serve", "--rate-limit", "0", "--health-probe-seconds", "0", "--lease-seconds", leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        world.Server = await ServeProcess.StartAsync(world.ServeStart("127.0.0.1:0"));
         world.AdminKey = world.Server.ReadAdminKey();
         world.Client = new BatonHttpClient(new BatonClientOptions { BaseAddress = world.Server.BaseAddress, Key = world.AdminKey });
         return world;
+    }
+
+    private System.Diagnostics.ProcessStartInfo ServeStart(string listen)
+    {
+        var environment = new Dictionary<string, string> { ["HOME"] = Home, ["BATON_DATA_DIR"] = ServerData };
+        if (GitHub is not null) environment["PATH"] = GitHub.Bin.SearchPath;
+        return BatonProcess.StartInfo(Root, environment, [.. _serveArgs, "--listen", listen]);
+    }
+
+    /// <summary>kill -9 of the server: nothing of it runs its shutdown (no flush, no goodbye).</summary>
+    public async Task KillServerAsync()
+    {
+        Server.Kill();
+        await Server.WaitForExitAsync();
+        await Server.DisposeAsync();
+    }
+
+    /// <summary>Starts the server again on the same data directory and port, so the workers and the client find it where it was.</summary>
+    public async Task RestartServerAsync()
+    {
+        var address = Server.BaseAddress;
+        Server = await ServeProcess.StartAsync(ServeStart($"{address.Host}:{address.Port}"));
     }
 
     /// <summary>Writes <paramref name="workerJson"/> to a data directory of its own and starts <c>baton worker</c> there.</summary>
@@ -90,6 +117,7 @@ public sealed class WorkerWorld : IAsyncDisposable
             ["GIT_CONFIG_NOSYSTEM"] = "1",
         }, ["worker", "--kill-after", "2", .. extraArgs]);
         Agents.ApplyTo(start, "BATON_TRACK", "BATON_AGENT", "BATON_VENTURE", "BATON_URL", "ALPHA_TOKEN");
+        if (GitHub is not null) start.Environment["PATH"] = GitHub.Bin.Directory + Path.PathSeparator + start.Environment["PATH"];
         foreach (var (variable, value) in environment ?? new Dictionary<string, string>()) start.Environment[variable] = value;
         var worker = WorkerProcess.Start(start);
         _workers.Add(worker);
