@@ -126,6 +126,29 @@ public sealed class WorkerRulesTests
         Assert.Equal((null, null), WorkerRules.CheckAnswer(WorkerRules.ExpectsPlan, "# Plan\n1. do it"));
 
     [Fact]
+    public void CheckAnswer_VerdictInAFencedBlock_TheVerdict()
+    {
+        var (verdict, problem) = WorkerRules.CheckAnswer(WorkerRules.ExpectsPlanVerdict,
+            "My review:\n```json\n{\"approved\": true, \"concerns\": [], \"suggestions\": [\"log more\"]}\n```");
+
+        Assert.Null(problem);
+        Assert.True(verdict!.Approved);
+        Assert.Equal(["log more"], verdict.Suggestions);
+    }
+
+    [Theory]
+    [InlineData("Looks fine to me, ship it.")]
+    [InlineData("{\"approved\": \"yes\"}")]
+    [InlineData("")]
+    public void CheckAnswer_NoVerdict_AProblemNeverAnApproval(string message)
+    {
+        var (verdict, problem) = WorkerRules.CheckAnswer(WorkerRules.ExpectsPlanVerdict, message);
+
+        Assert.Null(verdict);
+        Assert.StartsWith("the review's answer holds no verdict", problem);
+    }
+
+    [Fact]
     public void CheckAnswer_NothingExpected_FineWhateverTheMessage() =>
         Assert.Equal((null, null), WorkerRules.CheckAnswer(null, ""));
 
