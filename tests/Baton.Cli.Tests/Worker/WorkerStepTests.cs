@@ -229,4 +229,39 @@ public sealed class WorkerStepTests : IAsyncLifetime
         Assert.Empty(_world.Agents.Runs);
         Assert.DoesNotContain($"{task.Id} running", worker.Output);
     }
+
+    [Fact]
+    public async Task CommandTask_PastItsTimeout_IsStoppedAsTimeoutWithItsWholeGroup()
+    {
+        var worker = _world.StartWorker(Config("codex-qa", "codex", "qa"));
+        await worker.WaitForLineAsync("taking tasks");
+        var pids = Path.Combine(_world.Root, "command-pids.txt");
+
+        var added = await _world.AddTaskAsync("Hanging tests", "Run them", capability: "qa", timeoutSeconds: 2, maxAttempts: 1,
+            payload: Payload(new JsonObject { ["run"] = new JsonObject { ["command"] = $"sleep 100000 &\necho \"$$ $!\" > '{pids}'\nwait" } }));
+        var task = await _world.WaitForTaskAsync(added.Id, t => t.IsFinished, "finished");
+        await worker.WaitForLineAsync($"{task.Id} closed");
+
+        Assert.Equal(TaskState.Dead, task.State);
+        Assert.Equal(RunErrors.Timeout, task.Error!.Type);
+        var shellAndChild = File.ReadAllText(pids).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
+        Assert.Equal(2, shellAndChild.Count);
+        Assert.All(shellAndChild, pid => Assert.False(Alive(pid), $"{pid} outlived the command's timeout"));
+    }
+
+    /// <summary>A process that is gone, or a zombie nobody reaped yet, is not alive.</summary>
+    private static bool Alive(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat)) return false;
+        try
+        {
+            var text = File.ReadAllText(stat);
+            return text[(text.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 }
