@@ -18,12 +18,13 @@ public enum StopReason { None, Cancelled, LeaseLost, Timeout, MaxCost, Shutdown 
 
 /// <summary>
 /// One assigned task, start to report (docs/architecture.md §16), read top to bottom: start with the epoch → keep the
-/// lease (renew every ttl/3; a renew that says cancelled, or a lost lease, stops the run) → worktree on
-/// <c>baton/&lt;task&gt;</c> from the fetched default branch → SOD for the task's session → MCP and hooks registered for
-/// the CLI, secrets injected → the CLI headless in a process group of its own, its output read as it streams (the
-/// task's max cost enforced from it) → the result from the CLI's own output → report with the epoch (a rate limit
-/// pauses the agent first) → push and PR when asked → a handoff for the session → worktree removed on success, kept
-/// on failure.
+/// lease (renew every ttl/3; a renew that says cancelled, or a lost lease, stops the run) → the payload's asks read
+/// (a malformed one fails at once as <c>bad_payload</c>; a <c>run</c> is a command, <see cref="RunCommandAsync"/>,
+/// otherwise the agent runs) → worktree on <c>baton/&lt;task&gt;</c> from the fetched default branch, or on the
+/// payload's branch → SOD for the task's session → MCP and hooks registered for the CLI, secrets injected → the CLI
+/// headless in a process group of its own, its output read as it streams (the task's max cost enforced from it) → the
+/// result from the CLI's own output, held to the payload's <c>expects</c> → report with the epoch (a rate limit pauses
+/// the agent first) → push and PR when asked → a handoff for the session → worktree removed on success, kept on failure.
 /// </summary>
 public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
 {
