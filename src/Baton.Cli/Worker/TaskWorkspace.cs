@@ -63,8 +63,12 @@ public sealed class TaskWorkspace(string dataDir)
         {
             using var machineWide = await LockCloneAsync(clone, ct);
             var defaultBranch = await DefaultBranchAsync(clone, knownDefaultBranch, ct);
+            // Never the default branch itself: its worktree would take the clone's own checkout, and its push would land
+            // on it without a review.
+            if (onBranch == defaultBranch)
+                throw new WorkspaceException($"a task may not work on the default branch {defaultBranch} itself: payload.branch must name a branch of its own");
             // A named branch continues origin's when it is there; a task's own branch always starts afresh from the default.
-            var existing = onBranch is null || onBranch == defaultBranch ? null : await FetchAsync(clone, state, onBranch, arrived, mayBeAbsent: true, ct);
+            var existing = onBranch is null ? null : await FetchAsync(clone, state, onBranch, arrived, mayBeAbsent: true, ct);
             var baseCommit = existing ?? await FetchAsync(clone, state, defaultBranch, arrived, mayBeAbsent: false, ct)
                 ?? throw new WorkspaceException($"origin has no branch {defaultBranch}");
             if (Directory.Exists(path)) await GitAsync(clone, ct, "worktree", "remove", "--force", path);

@@ -249,6 +249,22 @@ public sealed class WorkerStepTests : IAsyncLifetime
         Assert.All(shellAndChild, pid => Assert.False(Alive(pid), $"{pid} outlived the command's timeout"));
     }
 
+    [Fact]
+    public async Task BranchTask_OnTheDefaultBranchItself_FailsSetupAndLeavesTheClonesCheckoutAlone()
+    {
+        var worker = _world.StartWorker(Config("codex-1", "codex", "code"));
+        await worker.WaitForLineAsync("taking tasks");
+
+        var added = await _world.AddTaskAsync("On main", "Commit to main " + FakeAgentClis.Commit, maxAttempts: 1, payload: """{"branch": "main", "open_pr": true}""");
+        var task = await _world.WaitForTaskAsync(added.Id, t => t.IsFinished, "finished");
+
+        Assert.Equal(TaskState.Dead, task.State);
+        Assert.Equal("setup_failed", task.Error!.Type);
+        Assert.Contains("may not work on the default branch main", task.Error.Message);
+        Assert.Empty(_world.Agents.Runs);
+        Assert.Equal("main", _world.Git("symbolic-ref", "--short", "HEAD").Trim());
+    }
+
     /// <summary>A process that is gone, or a zombie nobody reaped yet, is not alive.</summary>
     private static bool Alive(int pid)
     {
