@@ -66,6 +66,12 @@ public sealed class FakeAgentClis
             File.WriteAllText(System.IO.Path.Combine(directory, (i + 1).ToString(CultureInfo.InvariantCulture)), answers[i].Directives + "\n" + answers[i].Message);
     }
 
+    /// <summary>
+    /// The variable naming a file of final messages, one a line: each run takes (and removes) the first as what it
+    /// answers — a plan, a review's verdict, a malformed answer — so the attempts of one task can answer differently.
+    /// </summary>
+    public const string AnswersVariable = "FAKE_AGENT_ANSWERS";
+
     /// <summary>Sleeps <paramref name="seconds"/> after its first records, before its final one.</summary>
     public static string Sleep(int seconds) => $"[fake:sleep={seconds}]";
 
@@ -207,6 +213,14 @@ public sealed class FakeAgentClis
         fi
         has '[fake:ignore-term]' && trap '' TERM
         reset_epoch() { now=$(date +%s); echo $(( (now + 3600 + 3599) / 3600 * 3600 )); }
+        # FAKE_AGENT_ANSWERS: a file of final messages, one a line; each run takes the first (a plan, a verdict, a
+        # malformed answer), so the attempts of one task can answer differently. Without one (nor [fake:answers=…]
+        # above), the usual "Done".
+        if [ -n "${FAKE_AGENT_ANSWERS:-}" ] && [ -s "$FAKE_AGENT_ANSWERS" ]; then
+          answer=$(head -n 1 "$FAKE_AGENT_ANSWERS")
+          tail -n +2 "$FAKE_AGENT_ANSWERS" > "$FAKE_AGENT_ANSWERS.rest" && mv "$FAKE_AGENT_ANSWERS.rest" "$FAKE_AGENT_ANSWERS"
+        fi
+        final() { if [ -n "$answer" ]; then jesc "$answer"; else printf 'Done: fake %s finished the task.' "$cli"; fi; }
 
         """;
 
@@ -249,9 +263,8 @@ public sealed class FakeAgentClis
           exit 1
         fi
         has '[fake:commit]' && commit
-        final="Done: fake claude finished the task."; [ -n "$answer" ] && final=$(jesc "$answer")
-        printf '{"type":"assistant","message":{"id":"msg_fake_2","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"%s"}],"usage":{"input_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":%s}},"parent_tool_use_id":null,"session_id":"%s"}\n' "$final" "$final_out" "$sid"
-        printf '{"type":"result","subtype":"success","is_error":false,"duration_ms":2100,"duration_api_ms":1900,"num_turns":3,"result":"%s","stop_reason":"end_turn","session_id":"%s","total_cost_usd":%s,"usage":%s,"modelUsage":{},"permission_denials":[],"terminal_reason":"completed"}\n' "$final" "$sid" "$usd" "$usage"
+        printf '{"type":"assistant","message":{"id":"msg_fake_2","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"%s"}],"usage":{"input_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":%s}},"parent_tool_use_id":null,"session_id":"%s"}\n' "$(final)" "$final_out" "$sid"
+        printf '{"type":"result","subtype":"success","is_error":false,"duration_ms":2100,"duration_api_ms":1900,"num_turns":3,"result":"%s","stop_reason":"end_turn","session_id":"%s","total_cost_usd":%s,"usage":%s,"modelUsage":{},"permission_denials":[],"terminal_reason":"completed"}\n' "$(final)" "$sid" "$usd" "$usage"
         exit 0
         """;
 
@@ -277,7 +290,7 @@ public sealed class FakeAgentClis
         cat <<EOF
         {
           "session_id": "$sid",
-          "response": "Done: fake gemini finished the task.",
+          "response": "$(final)",
           "stats": {
             "models": {
               "gemini-2.5-pro": {
@@ -358,7 +371,7 @@ public sealed class FakeAgentClis
         fi
         has '[fake:commit]' && commit
         if [ -n "$cost" ]; then cached=0; else cached=1000; fi
-        echo '{"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":"Done: fake codex finished the task."}}'
+        printf '{"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":"%s"}}\n' "$(final)"
         echo "{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":$in_tokens,\"cached_input_tokens\":$cached,\"output_tokens\":$out_tokens}}"
         exit 0
         """;

@@ -30,7 +30,10 @@ public sealed class FakeGh
               pr)
                 if [ -f "$dir/unauthenticated" ]; then echo "To get started with GitHub CLI, please run:  gh auth login" >&2; exit 4; fi
                 case "$2" in
-                  create) echo "Creating pull request for baton/x into main in example-org/alpha-console" >&2; echo "https://github.com/example-org/alpha-console/pull/7" ;;
+                  create)
+                    # As real gh answers when the head branch already has an open PR: exit 1, the PR's URL on stderr.
+                    if [ -f "$dir/open-pr.txt" ]; then printf 'a pull request for branch "%s" into branch "%s" already exists:\n' "$4" "$6" >&2; cat "$dir/open-pr.txt" >&2; exit 1; fi
+                    echo "Creating pull request for baton/x into main in example-org/alpha-console" >&2; echo "https://github.com/example-org/alpha-console/pull/7" ;;
                 esac ;;
             esac
             """);
@@ -48,6 +51,17 @@ public sealed class FakeGh
     public string Issues { set => File.WriteAllText(System.IO.Path.Combine(Directory, "issues.json"), value); }
 
     public string Total { set => File.WriteAllText(System.IO.Path.Combine(Directory, "total.txt"), value); }
+
+    /// <summary>The URL of a PR already open for whatever branch <c>pr create</c> is asked for (null: none, a new one is created).</summary>
+    public string? OpenPullRequest
+    {
+        set
+        {
+            var marker = System.IO.Path.Combine(Directory, "open-pr.txt");
+            if (value is null) File.Delete(marker);
+            else File.WriteAllText(marker, value + "\n");
+        }
+    }
 
     public bool Authenticated
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Baton.Cli.Hooks;
 using Baton.Cli.Launch;
@@ -17,12 +18,13 @@ public enum StopReason { None, Cancelled, LeaseLost, Timeout, MaxCost, Shutdown 
 
 /// <summary>
 /// One assigned task, start to report (docs/architecture.md §16), read top to bottom: start with the epoch → keep the
-/// lease (renew every ttl/3; a renew that says cancelled, or a lost lease, stops the run) → worktree on
-/// <c>baton/&lt;task&gt;</c> from the fetched default branch → SOD for the task's session → MCP and hooks registered for
-/// the CLI, secrets injected → the CLI headless in a process group of its own, its output read as it streams (the
-/// task's max cost enforced from it) → the result from the CLI's own output → report with the epoch (a rate limit
-/// pauses the agent first) → push and PR when asked → a handoff for the session → worktree removed on success, kept
-/// on failure.
+/// lease (renew every ttl/3; a renew that says cancelled, or a lost lease, stops the run) → the payload's asks read
+/// (a malformed one fails at once as <c>bad_payload</c>; a <c>run</c> is a command, <see cref="RunCommandAsync"/>,
+/// otherwise the agent runs) → worktree on <c>baton/&lt;task&gt;</c> from the fetched default branch, or on the
+/// payload's branch → SOD for the task's session → MCP and hooks registered for the CLI, secrets injected → the CLI
+/// headless in a process group of its own, its output read as it streams (the task's max cost enforced from it) → the
+/// result from the CLI's own output, held to the payload's <c>expects</c> → report with the epoch (a rate limit pauses
+/// the agent first) → push and PR when asked → a handoff for the session → worktree removed on success, kept on failure.
 /// </summary>
 public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
 {
@@ -59,41 +61,58 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
 
         using var control = new RunControl();
         using var keeper = new CancellationTokenSource();
-        string? sessionId = null;
-        var lease = KeepLeaseAsync(task, control, () => sessionId, keeper.Token);
+        var attempt = new Attempt();
+        var lease = KeepLeaseAsync(task, control, () => attempt.SessionId, keeper.Token);
         // SIGTERM: running tasks get the grace period, then are stopped and released for another machine.
         using var graceTimer = new CancellationTokenSource();
         using var onShutdown = shutdown.Register(() => graceTimer.CancelAfter(context.ShutdownGrace));
         using var onGraceOver = graceTimer.Token.Register(() => control.Stop(StopReason.Shutdown));
 
-        Worktree? worktree = null;
-        AgentRunResult run;
-        long? durationMs = null;
+        // What the payload asks decides the flow: an ask in a shape the worker cannot read fails at once (nothing runs);
+        // a `run` is a command the worker runs itself; anything else is the agent's CLI.
+        var (asks, problem) = WorkerRules.ReadAsks(task);
+        if (asks is null) attempt.Run = new AgentRunResult(false, RunErrors.BadPayload, problem, null, null, null, null);
+        else if (asks.Run is { } command) await RunCommandAsync(task, asks, command, received, control, attempt);
+        else await RunAgentAsync(task, asks, received, control, attempt);
+
+        // 6. Report. From here on the lease ends with the report, so stop renewing.
+        await keeper.CancelAsync();
+        await lease;
+        await ReportAsync(task, attempt, control.Reason, reported);
+    }
+
+    /// <summary>
+    /// 2–5 for an agent: worktree, SOD and secrets at once, the CLI's config, the CLI's run; then its answer held to the
+    /// payload's <c>expects</c> (a review without a verdict is a failed attempt, never an approval).
+    /// </summary>
+    private async Task RunAgentAsync(BatonTask task, TaskAsks asks, long received, RunControl control, Attempt attempt)
+    {
         Task<SodResponse>? opening = null;
         try
         {
             // 2–4 at once (none needs another's answer; together they are most of a task's start-up):
             // 2. where the agent works: a fresh worktree for a task with a repo, a scratch directory otherwise;
             var setup = Stopwatch.GetTimestamp();
-            var preparing = Timed(PrepareDirectoryAsync(task, w => worktree = w, control.Token));
+            var preparing = Timed(PrepareDirectoryAsync(task, asks.Branch, w => attempt.Worktree = w, control.Token));
             // 3. SOD for the task's session, so the agent starts warm; its own `baton mcp` resumes the same session
             //    (same agent, venture, repo, and BATON_TRACK = the task id);
             var nativeId = agent.Config.Cli is CliKind.Claude or CliKind.Gemini ? Guid.NewGuid().ToString() : null;
             opening = OpenSessionAsync(task, new SodRequest(agent.Config.Name, task.Venture, task.Repo,
-                Track: task.Id, Cli: CliName(agent.Config.Cli), Host: context.HostName, Branch: task.Repo is null ? null : WorkerRules.BranchOf(task.Id),
+                Track: task.Id, Cli: CliName(agent.Config.Cli), Host: context.HostName, Branch: task.Repo is null ? null : WorkerRules.BranchOf(task, asks),
                 NativeSessionId: nativeId, NativeCli: nativeId is null ? null : CliName(agent.Config.Cli)), control.Token);
             // 4. the venture's secrets and the environment.
-            var injecting = EnvironmentAsync(task, control.Token);
+            var injecting = EnvironmentAsync(task, null, control.Token);
             var sodTimed = Timed(opening);
             await Task.WhenAll(preparing, sodTimed, injecting);
             var (directory, directoryMs) = await preparing;
             var (sod, sodMs) = await sodTimed;
-            sessionId = sod.Session.Id;
+            attempt.SessionId = sod.Session.Id;
             var environment = await injecting;
 
             // The CLI's own config (MCP, hooks) for this run.
             var claudeSettings = WriteClaudeConfig(task);
-            var prompt = WorkerRules.Prompt(task, worktree?.Branch ?? "(no repo)", sod.Briefing);
+            var worktree = attempt.Worktree;
+            var prompt = WorkerRules.Prompt(task, worktree?.Branch ?? "(no repo)", sod.Briefing, worktree?.BranchExisted ?? false);
             var (executable, args) = HeadlessCommand.Arguments(agent.Config, prompt, nativeId ?? Guid.NewGuid().ToString(), task.MaxCostUsd,
                 claudeSettings?.Settings, claudeSettings?.Mcp);
 
@@ -101,24 +120,81 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
             var timing = $"start {Ms(received, setup)} ms, {(task.Repo is null ? "directory" : "fetch + worktree")} {directoryMs} ms, SOD {sodMs} ms, " +
                          $"all set up {Ms(setup, Stopwatch.GetTimestamp())} ms";
             var started = Stopwatch.GetTimestamp();
-            run = await RunAgentAsync(task, executable, args, directory, environment, control, timing);
-            durationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var run = await RunCliAsync(task, executable, args, directory, environment, control, timing);
+            attempt.DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            attempt.Run = HeldToExpects(asks, run, attempt);
         }
-        catch (Exception ex) when (ex is WorkspaceException or SecretsException or BatonException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or UsageException
-                                       || (ex is OperationCanceledException && control.Reason != StopReason.None))
+        catch (Exception ex) when (IsSetupFailure(ex, control))
         {
             // A session SOD opened while another step failed still gets its handoff, saying what failed.
-            if (sessionId is null && opening is { IsCompletedSuccessfully: true }) sessionId = opening.Result.Session.Id;
-            run = control.Reason != StopReason.None
-                ? Stopped(control.Reason, "before the agent finished setting up")
-                : new AgentRunResult(false, "setup_failed", ex.Message, null, null, null, null);
+            if (attempt.SessionId is null && opening is { IsCompletedSuccessfully: true }) attempt.SessionId = opening.Result.Session.Id;
+            attempt.Run = SetupFailed(ex, control);
         }
-
-        // 6. Report. From here on the lease ends with the report, so stop renewing.
-        await keeper.CancelAsync();
-        await lease;
-        await ReportAsync(task, run, durationMs, worktree, sessionId, control.Reason, reported);
     }
+
+    /// <summary>A succeeded run whose answer is not what <c>expects</c> asks is a <see cref="RunErrors.BadResult"/> failure (retried like any failure); a verdict read is kept for the result.</summary>
+    private static AgentRunResult HeldToExpects(TaskAsks asks, AgentRunResult run, Attempt attempt)
+    {
+        if (!run.Success) return run;
+        var (verdict, problem) = WorkerRules.CheckAnswer(asks.Expects, run.FinalMessage);
+        if (problem is not null) return run with { Success = false, ErrorType = RunErrors.BadResult, ErrorMessage = problem };
+        attempt.Verdict = verdict;
+        return run;
+    }
+
+    /// <summary>
+    /// 2–5 for a command (payload <c>run</c>: QA's tests, a deploy): the worktree and the environment, then
+    /// <c>sh -c</c> in a process group of its own — the task's timeout, a cancellation at the renew and SIGTERM stop
+    /// it as they stop an agent — then the test reports it wrote. No SOD, CLI config or handoff: no agent runs. A
+    /// non-zero exit is only reported (failing tests are a result the engine judges) unless <c>fail_on_exit</c>.
+    /// </summary>
+    private async Task RunCommandAsync(BatonTask task, TaskAsks asks, CommandRun command, long received, RunControl control, Attempt attempt)
+    {
+        try
+        {
+            var setup = Stopwatch.GetTimestamp();
+            var preparing = Timed(PrepareDirectoryAsync(task, asks.Branch, w => attempt.Worktree = w, control.Token));
+            var injecting = EnvironmentAsync(task, new Dictionary<string, string> { ["BATON_TASK_ID"] = task.Id, ["BATON_BRANCH"] = WorkerRules.BranchOf(task, asks) }, control.Token);
+            await Task.WhenAll(preparing, injecting);
+            var (directory, directoryMs) = await preparing;
+            var environment = await injecting;
+            // Reports already there (committed fixtures, say) are not this run's: only files the command wrote count.
+            var before = TestReportFiles.Snapshot(directory, command.Reports);
+
+            var timing = $"a command, no agent; start {Ms(received, setup)} ms, {(task.Repo is null ? "directory" : "fetch + worktree")} {directoryMs} ms, " +
+                         $"all set up {Ms(setup, Stopwatch.GetTimestamp())} ms";
+            var output = new OutputTail(WorkerRules.OutputTailBytes);
+            var started = Stopwatch.GetTimestamp();
+            // stderr joins stdout in the shell itself, so the tail is the output in the order a terminal shows it.
+            var outcome = await RunInGroupAsync(task, "/bin/sh", ["-c", "exec 2>&1\n" + command.Command], directory, environment, control, "sh -c", timing, output.Add);
+            attempt.DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var tail = output.Text();
+
+            if (control.Reason != StopReason.None)
+                attempt.Run = Stopped(control.Reason, $"after {task.TimeoutSeconds} s") with { FinalMessage = tail };
+            else if (command.FailOnExit && outcome.ExitCode != 0)
+                attempt.Run = new AgentRunResult(false, RunErrors.CommandFailed, WorkerRules.CommandFailedMessage(command.Command, outcome.ExitCode, tail), null, null, tail, null);
+            else
+            {
+                attempt.Command = new CommandOutcome(outcome.ExitCode, tail, TestReportFiles.Read(directory, command.Reports, before));
+                attempt.Run = new AgentRunResult(true, null, null, null, null, null, null);
+            }
+        }
+        catch (Exception ex) when (IsSetupFailure(ex, control))
+        {
+            attempt.Run = SetupFailed(ex, control);
+        }
+    }
+
+    /// <summary>What a failure before or around the run is: the git, secrets, server or start-up errors a task can meet, or the run stopped meanwhile.</summary>
+    private static bool IsSetupFailure(Exception ex, RunControl control) =>
+        ex is WorkspaceException or SecretsException or BatonException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or UsageException
+        || (ex is OperationCanceledException && control.Reason != StopReason.None);
+
+    private static AgentRunResult SetupFailed(Exception ex, RunControl control) =>
+        control.Reason != StopReason.None
+            ? Stopped(control.Reason, "before the agent finished setting up")
+            : new AgentRunResult(false, "setup_failed", ex.Message, null, null, null, null);
 
     /// <summary>SOD needs a repo: a task without one works on its venture's primary repo's session tuple.</summary>
     private async Task<SodResponse> OpenSessionAsync(BatonTask task, SodRequest request, CancellationToken ct)
@@ -127,7 +203,7 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         return await context.Services.Sessions.SodAsync(request, ct);
     }
 
-    private async Task<string> PrepareDirectoryAsync(BatonTask task, Action<Worktree> made, CancellationToken ct)
+    private async Task<string> PrepareDirectoryAsync(BatonTask task, string? onBranch, Action<Worktree> made, CancellationToken ct)
     {
         if (task.Repo is null)
         {
@@ -137,7 +213,7 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         }
         var clone = context.Clones.GetValueOrDefault(task.Repo.ToLowerInvariant())
             ?? throw new WorkspaceException($"no clone of {task.Repo} on this machine any more: clone it under BATON_REPO_ROOTS and restart the worker.");
-        var worktree = await context.Workspace.CreateAsync(clone, task.Id, task.Attempt, context.DefaultBranches.GetValueOrDefault(task.Repo.ToLowerInvariant()), ct);
+        var worktree = await context.Workspace.CreateAsync(clone, task.Id, task.Attempt, context.DefaultBranches.GetValueOrDefault(task.Repo.ToLowerInvariant()), onBranch, ct);
         made(worktree);
         return worktree.Path;
     }
@@ -159,7 +235,8 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         return (settings, mcp);
     }
 
-    private async Task<IReadOnlyDictionary<string, string>> EnvironmentAsync(BatonTask task, CancellationToken ct)
+    /// <summary>The agent's environment (a command gets the same, plus <paramref name="extra"/>): the worker's own minus the deny list, the venture's secrets, Baton's variables.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> EnvironmentAsync(BatonTask task, IReadOnlyDictionary<string, string>? extra, CancellationToken ct)
     {
         var launch = context.Launch.For(task.Venture);
         IReadOnlyDictionary<string, string> secrets = new Dictionary<string, string>();
@@ -180,33 +257,46 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
             ["BATON_DATA_DIR"] = context.DataDir,
         };
         if ((secrets.GetValueOrDefault("BATON_KEY") ?? context.Key) is { } key) baton["BATON_KEY"] = key;
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>()) baton[name] = value;
         var deny = ChildEnvironment.DefaultDeny.Concat(launch.DenyEnv ?? []).ToList();
         return ChildEnvironment.Build(context.Environment, deny, secrets, baton);
     }
 
-    private async Task<AgentRunResult> RunAgentAsync(BatonTask task, string executable, IReadOnlyList<string> args, string directory,
+    private async Task<AgentRunResult> RunCliAsync(BatonTask task, string executable, IReadOnlyList<string> args, string directory,
         IReadOnlyDictionary<string, string> environment, RunControl control, string timing)
     {
         var reader = AgentOutputReaders.For(agent.Config);
+        var maxCost = task.MaxCostUsd;
+        var outcome = await RunInGroupAsync(task, executable, args, directory, environment, control, Path.GetFileName(executable), timing, line =>
+        {
+            reader.ReadLine(line);
+            // The worker's own enforcement: whatever the CLI's flags, a run that has spent the task's maximum stops.
+            if (maxCost is { } max && reader.UsageSoFar?.CostUsd is { } spent && spent >= max) control.Stop(StopReason.MaxCost);
+        });
+        var result = reader.Finish(outcome.ExitCode, outcome.StderrTail, context.Clock.GetUtcNow());
+        return control.Reason == StopReason.None ? result : Stopped(control.Reason, $"after {task.TimeoutSeconds} s", result);
+    }
+
+    /// <summary>
+    /// One process (an agent's CLI or a command's shell) in a process group of its own, its stdout fed line by line to
+    /// <paramref name="onLine"/>: whatever stops the run (the task's timeout, a cancellation, a lost lease, a budget, a
+    /// shutdown) stops the whole group.
+    /// </summary>
+    private async Task<ProcessOutcome> RunInGroupAsync(BatonTask task, string executable, IReadOnlyList<string> args, string directory,
+        IReadOnlyDictionary<string, string> environment, RunControl control, string what, string timing, Action<string> onLine)
+    {
         using var group = ProcessGroup.Start(executable, args, directory, environment);
-        context.Say($"{agent.Config.Name}: {task.Id} running {Path.GetFileName(executable)} as process group {group.Id} in {directory} ({timing})");
+        context.Say($"{agent.Config.Name}: {task.Id} running {what} as process group {group.Id} in {directory} ({timing})");
         using var onStop = control.Token.Register(() => _ = group.StopAsync(context.KillAfter));
         control.StopAfter(TimeSpan.FromSeconds(task.TimeoutSeconds), StopReason.Timeout);
 
-        var maxCost = task.MaxCostUsd;
         var lines = Task.Run(async () =>
         {
-            await foreach (var line in group.ReadLinesAsync())
-            {
-                reader.ReadLine(line);
-                // The worker's own enforcement: whatever the CLI's flags, a run that has spent the task's maximum stops.
-                if (maxCost is { } max && reader.UsageSoFar?.CostUsd is { } spent && spent >= max) control.Stop(StopReason.MaxCost);
-            }
+            await foreach (var line in group.ReadLinesAsync()) onLine(line);
         });
         var outcome = await group.WaitAsync(RunEnd.Stopped);
         await lines.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
-        var result = reader.Finish(outcome.ExitCode, outcome.StderrTail, context.Clock.GetUtcNow());
-        return control.Reason == StopReason.None ? result : Stopped(control.Reason, $"after {task.TimeoutSeconds} s", result);
+        return outcome;
     }
 
     private static AgentRunResult Stopped(StopReason reason, string when, AgentRunResult? read = null)
@@ -222,8 +312,9 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         return new AgentRunResult(false, type, message, read?.Usage, read?.NativeSessionId, read?.FinalMessage, null);
     }
 
-    private async Task ReportAsync(BatonTask task, AgentRunResult run, long? durationMs, Worktree? worktree, string? sessionId, StopReason reason, Action reported)
+    private async Task ReportAsync(BatonTask task, Attempt attempt, StopReason reason, Action reported)
     {
+        var (run, worktree, sessionId, durationMs) = (attempt.Run, attempt.Worktree, attempt.SessionId, attempt.DurationMs);
         var ct = CancellationToken.None; // a report is never cut short by the worker's own shutdown
         string? prUrl = null;
         var commits = 0;
@@ -238,14 +329,16 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
             return;
         }
 
-        if (run.Success && worktree is not null)
+        // An agent's work is published; a command's run is only reported. On a branch origin already had, the PR may be
+        // open from an earlier round: gh names it, and with no new commit it is still the task's PR.
+        if (run.Success && worktree is not null && attempt.Command is null)
         {
             try
             {
                 commits = await context.Workspace.CommitCountAsync(worktree, ct);
-                if (WorkerRules.WantsPullRequest(task) && commits > 0)
+                if (WorkerRules.WantsPullRequest(task) && (commits > 0 || worktree.BranchExisted))
                 {
-                    await context.Workspace.PushAsync(worktree, ct);
+                    if (commits > 0) await context.Workspace.PushAsync(worktree, ct);
                     prUrl = await TaskWorkspace.OpenPullRequestAsync(worktree, task.Title,
                         $"{Bounded(run.FinalMessage, 60_000)}\n\n---\nBaton task `{task.Id}` ({task.Venture}), attempt {task.Attempt}, by {agent.Config.Name}.", ct);
                 }
@@ -262,15 +355,9 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         {
             if (run.Success)
             {
-                var result = new JsonObject
-                {
-                    ["final_message"] = Bounded(run.FinalMessage, MaxFinalMessage),
-                    ["branch"] = branch,
-                    ["commits"] = commits,
-                    ["pr_url"] = prUrl,
-                };
+                var result = ResultOf(attempt, branch, commits, prUrl);
                 await Tasks.CompleteTaskAsync(task.Id, new CompleteTaskRequest(task.Epoch, result, durationMs, usage, run.NativeSessionId, branch, prUrl), ct);
-                context.Say($"{agent.Config.Name}: {task.Id} succeeded ({commits} commit{(commits == 1 ? "" : "s")}{(prUrl is null ? "" : ", " + prUrl)})");
+                context.Say($"{agent.Config.Name}: {task.Id} succeeded ({(attempt.Command is { } ran ? $"command exited {ran.ExitCode}; tests {ran.Tests.Passed} passed, {ran.Tests.Failed} failed" : $"{commits} commit{(commits == 1 ? "" : "s")}")}{(prUrl is null ? "" : ", " + prUrl)})");
             }
             else
             {
@@ -325,6 +412,33 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
         if (worktree is null && run.Success) DeleteQuietly(Path.Combine(context.Workspace.Root, task.Id));
         // The last line of a task's run: after it nothing of this attempt changes on this machine.
         context.Say($"{agent.Config.Name}: {task.Id} closed ({left})");
+    }
+
+    /// <summary>
+    /// A succeeded attempt's result: an agent's <c>{final_message, branch, commits, pr_url}</c> (and the review's
+    /// <c>verdict</c> when <c>expects</c> asked for one); a command's <c>{exit_code, output_tail, tests, branch}</c>.
+    /// </summary>
+    private static JsonObject ResultOf(Attempt attempt, string? branch, int commits, string? prUrl)
+    {
+        if (attempt.Command is { } command)
+        {
+            return new JsonObject
+            {
+                ["exit_code"] = command.ExitCode,
+                ["output_tail"] = command.OutputTail,
+                ["tests"] = JsonSerializer.SerializeToNode(command.Tests, BatonJson.Options),
+                ["branch"] = branch,
+            };
+        }
+        var result = new JsonObject
+        {
+            ["final_message"] = Bounded(attempt.Run.FinalMessage, MaxFinalMessage),
+            ["branch"] = branch,
+            ["commits"] = commits,
+            ["pr_url"] = prUrl,
+        };
+        if (attempt.Verdict is { } verdict) result["verdict"] = JsonSerializer.SerializeToNode(verdict, BatonJson.Options);
+        return result;
     }
 
     private void DeleteQuietly(string directory)
@@ -469,3 +583,25 @@ public sealed class RunControl : IDisposable
         _stop.Dispose();
     }
 }
+
+/// <summary>What one attempt came to, for its report: how the run ended, where and how long it ran, its session, and what a command printed or a review answered.</summary>
+internal sealed class Attempt
+{
+    public AgentRunResult Run { get; set; } = new(false, "setup_failed", "the attempt never ran", null, null, null, null);
+
+    public Worktree? Worktree { get; set; }
+
+    /// <summary>The task's session (an agent's run only: a command opens none).</summary>
+    public string? SessionId { get; set; }
+
+    public long? DurationMs { get; set; }
+
+    /// <summary>A command task's exit code, output and tests (null for an agent's run, or a command that did not finish).</summary>
+    public CommandOutcome? Command { get; set; }
+
+    /// <summary>The review's verdict, when the payload expected one.</summary>
+    public Core.Workflows.PlanVerdict? Verdict { get; set; }
+}
+
+/// <summary>What a command task's run came to: its exit code, the tail of its output, and what its test reports said.</summary>
+internal sealed record CommandOutcome(int ExitCode, string OutputTail, Core.Workflows.TestRun Tests);

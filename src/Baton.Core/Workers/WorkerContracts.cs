@@ -74,6 +74,15 @@ public static class RunErrors
 
     /// <summary>The task's timeout passed; the worker killed the process group.</summary>
     public const string Timeout = TaskRules.TimeoutError;
+
+    /// <summary>The task's payload asks for something in a shape the worker cannot read (a <c>run</c> without a command, a bad branch name…): nothing was run.</summary>
+    public const string BadPayload = "bad_payload";
+
+    /// <summary>The agent's run succeeded but its answer is not what the payload's <c>expects</c> asks (no verdict, an empty plan).</summary>
+    public const string BadResult = "bad_result";
+
+    /// <summary>A command task with <c>fail_on_exit</c> (a deploy) exited non-zero.</summary>
+    public const string CommandFailed = "command_failed";
 }
 
 /// <summary>
@@ -90,3 +99,22 @@ public interface IAgentOutputReader
     /// <summary>The run's result from everything read, the exit code and the tail of stderr (for messages).</summary>
     AgentRunResult Finish(int exitCode, string stderrTail, DateTimeOffset now);
 }
+
+/// <summary>
+/// What a task's payload asks of the worker besides the prompt (docs/architecture.md §16; the workflow engine's steps,
+/// §17): the branch to work on, a command to run instead of an agent CLI, and the shape its answer must have.
+/// </summary>
+/// <param name="Branch">The branch to work on instead of <c>baton/&lt;task&gt;</c> (origin's when it has it, else new from the default branch); null: the task's own.</param>
+/// <param name="Run">A command to run with <c>sh -c</c> instead of the agent's CLI; null: the agent runs.</param>
+/// <param name="Expects">What the agent's final message must hold: <see cref="WorkerRules.ExpectsPlanVerdict"/>, <see cref="WorkerRules.ExpectsPlan"/>, or null.</param>
+public sealed record TaskAsks(string? Branch, CommandRun? Run, string? Expects)
+{
+    public static TaskAsks None { get; } = new(null, null, null);
+}
+
+/// <summary>
+/// A command task's <c>run</c>: the command line, the report globs its test reports are read from (relative to the
+/// worktree, <c>**</c> allowed), and whether a non-zero exit fails the attempt (a deploy) or is only reported (a test
+/// run whose tests fail still ran).
+/// </summary>
+public sealed record CommandRun(string Command, IReadOnlyList<string> Reports, bool FailOnExit);

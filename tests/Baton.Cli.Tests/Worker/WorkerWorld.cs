@@ -162,6 +162,27 @@ public sealed class WorkerWorld : IAsyncDisposable
 
     public string Git(params string[] args) => RealGit.Run(Clone, args);
 
+    /// <summary>
+    /// Puts <paramref name="branch"/> on origin as another machine would: main plus one commit adding
+    /// <paramref name="files"/> (path → content), pushed from a scratch clone; answers that commit.
+    /// </summary>
+    public string PushBranchToOrigin(string branch, IReadOnlyDictionary<string, string> files)
+    {
+        var scratch = Path.Combine(Root, "pusher-" + branch.Replace('/', '-'));
+        RealGit.Run(Root, "clone", "-q", Origin, scratch);
+        RealGit.Run(scratch, "checkout", "-q", "-b", branch);
+        foreach (var (path, content) in files)
+        {
+            var full = Path.Combine(scratch, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, content);
+            RealGit.Run(scratch, "add", path);
+        }
+        RealGit.Run(scratch, "-c", "user.email=dev@example.org", "-c", "user.name=Dev", "commit", "-q", "-m", "earlier work on " + branch);
+        RealGit.Run(scratch, "push", "-q", "origin", branch);
+        return RealGit.Run(scratch, "rev-parse", "HEAD").Trim();
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var worker in _workers) await worker.DisposeAsync();
