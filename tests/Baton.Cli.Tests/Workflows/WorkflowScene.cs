@@ -47,13 +47,16 @@ public sealed class WorkflowScene : IAsyncDisposable
         var smoke = new SmokeTargetServer();
         var root = Path.Combine(Path.GetTempPath(), "baton-wf-scripts-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
-        var ventures = $$"""
-            {"ventures":[{"code":"alpha","name":"Project Alpha","org":"example-org","repos":["alpha-console"],
-              "workflow":{"test_command":{{JsonSerializer.Serialize("sh " + Path.Combine(root, "tests.sh"))}},
-                          "deploy_command":{{JsonSerializer.Serialize("sh " + Path.Combine(root, "deploy.sh"))}},
-                          "base_url":{{JsonSerializer.Serialize(smoke.BaseUrl)}},
-                          "max_bounces":{{maxBounces}},"human_gates":{{humanGates}}}}]}
-            """;
+        var workflow = new Dictionary<string, object>
+        {
+            ["test_command"] = "sh " + Path.Combine(root, "tests.sh"),
+            ["deploy_command"] = "sh " + Path.Combine(root, "deploy.sh"),
+            ["base_url"] = smoke.BaseUrl,
+            ["max_bounces"] = maxBounces,
+            ["human_gates"] = JsonDocument.Parse(humanGates).RootElement,
+        };
+        var ventures = "{\"ventures\":[{\"code\":\"alpha\",\"name\":\"Project Alpha\",\"org\":\"example-org\",\"repos\":[\"alpha-console\"],\"workflow\":"
+                       + JsonSerializer.Serialize(workflow) + "}]}";
         var world = await WorkerWorld.StartAsync(leaseSeconds, ventures, fakeGitHub: true);
         var scene = new WorkflowScene(world, smoke) { _scripts = root };
         scene.TestsPass();
