@@ -1,6 +1,6 @@
 namespace Baton.Core.Workflows;
 
-// What the workflow engine needs from outside the store: GitHub (through `gh`: Baton.Local.GitHub.GhCli) and HTTP smoke
+// What the workflow engine needs from outside the store: GitHub (through `gh`: Baton.Local.GitHub.GitHubCli) and HTTP smoke
 // checks (Baton.Local.GitHub.HttpSmokeChecker). Both are ports so the engine's rules are tested without either.
 
 /// <summary>An issue as <c>gh issue view --json number,title,body,state,labels,url</c> gives it.</summary>
