@@ -56,11 +56,12 @@ internal static class WorkflowRows<TDialect> where TDialect : ISqlDialect
 
     /// <summary>
     /// Records what carrying out an effect came to, on a not-done effect only: done (<c>done_at</c> and what gh answered)
-    /// or a failed attempt (the error kept); either way the attempt is counted and the claim released.
+    /// or a failed attempt (the error kept), each counted as an attempt; not done and no error is no attempt at all (the
+    /// engine holding an effect back for its back-off): only the claim is released. The claim is released every time.
     /// </summary>
     public static readonly string RecordEffectSql = $"""
         UPDATE workflow_effects SET
-            attempts = attempts + 1,
+            attempts = attempts + {TDialect.Parameter("attempted")},
             done_at = {TDialect.Parameter("done_at")},
             result_url = {TDialect.Parameter("result_url")},
             last_error = COALESCE({TDialect.Parameter("last_error")}, last_error),
@@ -70,9 +71,10 @@ internal static class WorkflowRows<TDialect> where TDialect : ISqlDialect
 
     public static (string Name, object? Value)[] RecordEffectArgs(string effectId, DateTimeOffset now, bool done, string? resultUrl, string? error) =>
     [
-        Arg("id", effectId), Arg("done_at", done ? Ms(now) : null), Arg("result_url", done ? resultUrl : null),
-        // A success keeps the error of the attempt before it (why it took more than one), a failure records its own.
-        Arg("last_error", done ? null : error ?? "failed (no message)"),
+        Arg("id", effectId), Arg("attempted", done || error is not null ? 1 : 0), Arg("done_at", done ? Ms(now) : null),
+        Arg("result_url", done ? resultUrl : null),
+        // A success keeps the error of the attempt before it (why it took more than one); a failure records its own.
+        Arg("last_error", done ? null : error),
     ];
 
     /// <summary>Effects a claim may take at <c>now</c>: not done, and nobody's claim still running.</summary>

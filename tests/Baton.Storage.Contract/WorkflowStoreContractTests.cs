@@ -293,6 +293,22 @@ public abstract class WorkflowStoreContractTests : StoreContractBase
         Assert.Equal(effects.Select(x => x.Id).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task RecordEffect_NotDoneWithoutAnError_OnlyReleasesTheClaim()
+    {
+        var w = await InsertAsync(T0, effects: Effect(NewWorkflow(T0), T0));
+        var effect = Assert.Single(await Store.ClaimPendingEffectsAsync(T0, T0.AddMinutes(5), 10, Ct));
+        await Store.RecordEffectAsync(effect.Id, T0.AddSeconds(1), done: false, null, "gh: HTTP 502", Ct);
+        Assert.Single(await Store.ClaimPendingEffectsAsync(T0.AddSeconds(2), T0.AddMinutes(5), 10, Ct));
+
+        // Held back for its back-off: not an attempt, and the error stays the last one gh gave.
+        await Store.RecordEffectAsync(effect.Id, T0.AddSeconds(3), done: false, null, null, Ct);
+
+        var released = Assert.Single(await Store.ListWorkflowEffectsAsync(w.Id, Ct));
+        Assert.Equal((1, "gh: HTTP 502", (DateTimeOffset?)null), (released.Attempts, released.LastError, released.DoneAt));
+        Assert.Equal([effect.Id], (await Store.ClaimPendingEffectsAsync(T0.AddSeconds(4), T0.AddMinutes(5), 10, Ct)).Select(x => x.Id));
+    }
+
     private static Sprint NewSprint(DateTimeOffset at, string venture = Venture, SprintState state = SprintState.Running) => new(
         Some.Id(WorkflowIds.Sprint), venture, "example-org/api", SprintMode.Workflow, state,
         [
