@@ -40,7 +40,11 @@ public interface IWorkflowStore
     /// </summary>
     Task<IReadOnlyList<WorkflowEffect>> ClaimPendingEffectsAsync(DateTimeOffset now, DateTimeOffset claimUntil, int limit, CancellationToken ct);
 
-    /// <summary>Marks an effect done (with what gh answered) or records a failed attempt (attempts + 1, the error kept, the claim released).</summary>
+    /// <summary>
+    /// Marks an effect done (with what gh answered; attempts + 1) or records a failed attempt (attempts + 1, the error
+    /// kept, the claim released). Not done and no error only releases the claim (an effect held back for its back-off:
+    /// no attempt counted, the last error kept). An effect already done is left as it is.
+    /// </summary>
     Task RecordEffectAsync(string effectId, DateTimeOffset now, bool done, string? resultUrl, string? error, CancellationToken ct);
 
     Task InsertSprintAsync(Sprint sprint, CancellationToken ct);
