@@ -401,30 +401,36 @@ public sealed class WorkflowEngine
         // In order per workflow, stopping at its first failure: a merge must be done before the issue is closed.
         foreach (var group in claimed.GroupBy(e => e.WorkflowId, StringComparer.Ordinal))
         {
-            foreach (var effect in group.OrderBy(e => e.Id, StringComparer.Ordinal))
+            var ordered = group.OrderBy(e => e.Id, StringComparer.Ordinal).ToList();
+            for (var i = 0; i < ordered.Count; i++)
             {
-                if (_effectRetryAt.TryGetValue(effect.Id, out var at) && at > now)
+                var effect = ordered[i];
+                var held = _effectRetryAt.TryGetValue(effect.Id, out var at) && at > now;
+                if (!held)
                 {
-                    await _store.RecordEffectAsync(effect.Id, now, false, null, null, ct);
-                    break;
+                    try
+                    {
+                        var url = await CarryOutAsync(effect, ct);
+                        await _store.RecordEffectAsync(effect.Id, _core.Now(), true, url, null, ct);
+                        _effectRetryAt.TryRemove(effect.Id, out _);
+                        done++;
+                        continue;
+                    }
+                    catch (GitHubException ex)
+                    {
+                        await _store.RecordEffectAsync(effect.Id, _core.Now(), false, null, Clip(ex.Message, 1_000), ct);
+                        // Back off: 5 s, 10 s, 20 s … at most 5 minutes between tries of one effect.
+                        var wait = TimeSpan.FromSeconds(Math.Min(300, 5 * Math.Pow(2, Math.Min(effect.Attempts, 6))));
+                        _effectRetryAt[effect.Id] = _core.Now() + wait;
+                        problems.Add($"effect {effect.Id} ({effect.Kind} on {effect.Repo}#{effect.Number}) failed, next try in {wait.TotalSeconds:0} s: {ex.Message}");
+                        failed++;
+                    }
                 }
-                try
-                {
-                    var url = await CarryOutAsync(effect, ct);
-                    await _store.RecordEffectAsync(effect.Id, _core.Now(), true, url, null, ct);
-                    _effectRetryAt.TryRemove(effect.Id, out _);
-                    done++;
-                }
-                catch (GitHubException ex)
-                {
-                    await _store.RecordEffectAsync(effect.Id, _core.Now(), false, null, Clip(ex.Message, 1_000), ct);
-                    // Back off: 5 s, 10 s, 20 s … at most 5 minutes between tries of one effect.
-                    var wait = TimeSpan.FromSeconds(Math.Min(300, 5 * Math.Pow(2, Math.Min(effect.Attempts, 6))));
-                    _effectRetryAt[effect.Id] = _core.Now() + wait;
-                    problems.Add($"effect {effect.Id} ({effect.Kind} on {effect.Repo}#{effect.Number}) failed, next try in {wait.TotalSeconds:0} s: {ex.Message}");
-                    failed++;
-                    break;
-                }
+                // This one waits (its back-off, or it just failed): it and the workflow's later ones are released
+                // unrun — no attempt counted — so they are claimable at the next pass, in order.
+                for (var j = held ? i : i + 1; j < ordered.Count; j++)
+                    await _store.RecordEffectAsync(ordered[j].Id, now, false, null, null, ct);
+                break;
             }
         }
         return (done, failed);

@@ -1,3 +1,4 @@
+using Baton.Cli.Tests.Worker;
 using Baton.Core.Orchestration;
 using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Workflows;
@@ -24,9 +25,9 @@ public sealed class SprintProcessTests
         var planned = await scene.World.RunBatonAsync("a", "sprint", "plan", "--venture", "alpha", "--issues", "7");
 
         Assert.NotEqual(0, refused.ExitCode);
-        Assert.Contains("#5 → #6 → #5", refused.Stderr);
+        Assert.Contains("#5 → #6 → #5", refused.Error);
         Assert.Equal(0, planned.ExitCode);
-        Assert.Contains("#7", planned.Stdout);
+        Assert.Contains("#7", planned.Out);
     }
 
     [Fact]
@@ -41,8 +42,8 @@ public sealed class SprintProcessTests
         scene.StartWorker();
 
         var plan = await scene.World.RunBatonAsync("a", "sprint", "plan", "--venture", "alpha", "--issues", "1,2,3,4");
-        Assert.True(plan.ExitCode == 0, plan.Stderr);
-        Assert.Contains("wave 1", plan.Stdout);
+        Assert.True(plan.ExitCode == 0, plan.Error);
+        Assert.Contains("wave 1", plan.Out);
         var started = await scene.World.Client.StartSprintAsync(new StartSprintRequest("alpha", [1, 2, 3, 4], Mode: SprintMode.Task), TestTimeouts.Token());
         var id = started.Sprint.Id;
         Assert.Equal([0, 1, 2, 0], started.Sprint.Items.OrderBy(i => i.Issue).Select(i => i.Wave));
@@ -74,7 +75,7 @@ public sealed class SprintProcessTests
 
         var shown = await scene.World.RunBatonAsync("a", "sprint", "show", id);
         Assert.Equal(0, shown.ExitCode);
-        Assert.Contains("merged 3", shown.Stdout);
+        Assert.Contains("merged 3", shown.Out);
     }
 
     /// <summary>Waits until the issue's try number <paramref name="tries"/> has succeeded with a PR, and answers that PR.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Baton.Cli.Tests.Worker;
 using Baton.Core.Orchestration;
 using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Workflows;
@@ -146,11 +147,11 @@ public sealed class WorkflowProcessTests
         var atReview = await scene.WaitForAsync(id, w => w.Workflow.State == WorkflowState.Review && w.Workflow.WaitingForHuman is not null, "waiting at REVIEW");
         Assert.Contains("the review approved the plan", atReview.Workflow.WaitingForHuman);
         var reject = await scene.World.RunBatonAsync("a", "projects", "reject", id, "--reason", "split the toggle from the theme");
-        Assert.True(reject.ExitCode == 0, reject.Stderr + reject.Stdout);
+        Assert.True(reject.ExitCode == 0, reject.Error + reject.Out);
 
         await scene.WaitForAsync(id, w => w.Workflow.Bounces == 1 && w.Workflow.State == WorkflowState.Review && w.Workflow.WaitingForHuman is not null, "waiting at REVIEW again");
         var advance = await scene.World.RunBatonAsync("a", "projects", "advance", id, "--reason", "fine now");
-        Assert.True(advance.ExitCode == 0, advance.Stderr + advance.Stdout);
+        Assert.True(advance.ExitCode == 0, advance.Error + advance.Out);
         await scene.WaitForAsync(id, w => w.Workflow.State == WorkflowState.Qa && w.Workflow.WaitingForHuman is not null, "waiting at QA");
         Assert.Equal(0, (await scene.World.RunBatonAsync("a", "projects", "advance", id)).ExitCode);
 
