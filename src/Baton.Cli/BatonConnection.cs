@@ -56,6 +56,8 @@ public sealed class BatonConnection : IAsyncDisposable
     public IActivityService Activity { get; private init; } = null!;
     public IClaimService Claims { get; private init; } = null!;
     public Baton.Core.Spend.ISpendService Spend { get; private init; } = null!;
+    public Baton.Core.Workflows.IWorkflowService Workflows { get; private init; } = null!;
+    public Baton.Core.Workflows.ISprintService Sprints { get; private init; } = null!;
 
     /// <summary>Local mode: the open store (test seam, to see what the settings reached); null in server mode.</summary>
     internal Baton.Core.Storage.IBatonStore? LocalStore =>
@@ -89,6 +91,8 @@ public sealed class BatonConnection : IAsyncDisposable
                 Activity = client,
                 Claims = client,
                 Spend = client,
+                Workflows = client,
+                Sprints = client,
             };
         }
 
@@ -109,6 +113,8 @@ public sealed class BatonConnection : IAsyncDisposable
             Activity = local.Activity,
             Claims = local.Claims,
             Spend = local.Spend,
+            Workflows = local.Workflows,
+            Sprints = local.Sprints,
         };
     }
 

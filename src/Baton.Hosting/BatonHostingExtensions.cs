@@ -62,6 +62,7 @@ public static class BatonHostingExtensions
         services.AddSingleton<IBriefingSourceStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<IClaimStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<Baton.Core.Spend.ISpendStore>(sp => sp.GetRequiredService<IBatonStore>());
+        services.AddSingleton<Baton.Core.Workflows.IWorkflowStore>(sp => (Baton.Core.Workflows.IWorkflowStore)sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<BatonServiceFactory>();
 
         services.AddSingleton<IHostedService, PurgeService>();

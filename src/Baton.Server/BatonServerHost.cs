@@ -188,6 +188,8 @@ public static class BatonServerHost
         app.MapActivityApi();
         app.MapClaimsApi();
         app.MapSpendApi();
+        app.MapWorkflowsApi();
+        app.MapSprintsApi();
         return app;
     }
 

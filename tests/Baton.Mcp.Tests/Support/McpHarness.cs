@@ -60,7 +60,7 @@ public sealed class McpHarness : IAsyncDisposable
         Gh = new FakeGh(Path.Combine(Repo.Root, "fake-gh"));
 
         var backend = new BatonBackend(Services.Sessions, Services.Handoffs, Services.Ventures, Services.Notes, Services.Docs,
-            BackendMode.Local, "local: test", KeyConfigured: false, Services.Tasks, Services.Activity, Services.Claims, Services.Spend);
+            BackendMode.Local, "local: test", KeyConfigured: false, Services.Tasks, Services.Activity, Services.Claims, Services.Spend, Services.Workflows);
         var options = new BatonMcpOptions
         {
             WorkingDirectory = Repo.Path,
