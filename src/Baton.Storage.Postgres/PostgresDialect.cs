@@ -5,6 +5,7 @@ global using OrchestrationRows = Baton.Storage.Relational.OrchestrationRows<Bato
 global using ActivityRows = Baton.Storage.Relational.ActivityRows<Baton.Storage.Postgres.PostgresDialect>;
 global using ClaimRows = Baton.Storage.Relational.ClaimRows<Baton.Storage.Postgres.PostgresDialect>;
 global using SpendRows = Baton.Storage.Relational.SpendRows<Baton.Storage.Postgres.PostgresDialect>;
+global using WorkflowRows = Baton.Storage.Relational.WorkflowRows<Baton.Storage.Postgres.PostgresDialect>;
 using System.Data.Common;
 using Baton.Storage.Relational;
 

@@ -169,3 +169,21 @@ public sealed class PostgresSupervisionStoreContractTests : SupervisionStoreCont
         if (_schema is not null) await TestDatabase.DropSchemaAsync(_schema);
     }
 }
+
+/// <summary>The workflow side of the storage contract run against PostgreSQL: a new schema per test.</summary>
+public sealed class PostgresWorkflowStoreContractTests : WorkflowStoreContractTests
+{
+    private string? _schema;
+
+    protected override async Task<IBatonStore> CreateStoreAsync()
+    {
+        (var store, _schema) = await TestDatabase.OpenStoreAsync(Ct);
+        return store;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_schema is not null) await TestDatabase.DropSchemaAsync(_schema);
+    }
+}

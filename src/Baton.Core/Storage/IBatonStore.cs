@@ -11,6 +11,7 @@ using Baton.Core.Requests;
 using Baton.Core.Sessions;
 using Baton.Core.Spend;
 using Baton.Core.Ventures;
+using Baton.Core.Workflows;
 
 
 namespace Baton.Core.Storage;
@@ -23,7 +24,7 @@ namespace Baton.Core.Storage;
 /// Services never take this aggregate: each feature's service takes its own narrow port (<see cref="ISessionStore"/>,
 /// <see cref="IHandoffStore"/>, …), and the composition root hands the one store in as each of them.
 /// </summary>
-public interface IBatonStore : IVentureStore, IKeyStore, ISessionStore, IHandoffStore, IKnowledgeStore, IFleetStore, IAlertStore, IRequestStore, IOrchestrationStore, IActivityStore, IClaimStore, ISpendStore, IBriefingSourceStore, IAsyncDisposable
+public interface IBatonStore : IVentureStore, IKeyStore, ISessionStore, IHandoffStore, IKnowledgeStore, IFleetStore, IAlertStore, IRequestStore, IOrchestrationStore, IActivityStore, IClaimStore, ISpendStore, IBriefingSourceStore, IWorkflowStore, IAsyncDisposable
 {
     /// <summary>"sqlite" or "postgres"; shown by <c>/healthz</c> and the briefing header.</summary>
     string Kind { get; }

@@ -18,8 +18,10 @@ public static class ExternalCommand
     /// <summary>
     /// Runs <paramref name="program"/> in <paramref name="workingDirectory"/> and waits for it. Null when the program is
     /// not installed (not found on <c>PATH</c>); that is an expected outcome the caller reports, not a failure.
+    /// <paramref name="standardInput"/>, when given, is written to the program's stdin (then closed): text too long or
+    /// too raw for an argument, such as an issue comment for <c>gh --body-file -</c>.
     /// </summary>
-    public static async Task<CommandOutput?> RunOrNullAsync(string program, IEnumerable<string> arguments, string workingDirectory, CancellationToken ct)
+    public static async Task<CommandOutput?> RunOrNullAsync(string program, IEnumerable<string> arguments, string workingDirectory, CancellationToken ct, string? standardInput = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -27,6 +29,8 @@ public static class ExternalCommand
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
+            // UTF-8 without a byte order mark: a BOM would be the first character of a comment written through stdin.
+            StandardInputEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
             UseShellExecute = false,
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
@@ -48,10 +52,28 @@ public static class ExternalCommand
 
         using (process)
         {
-            process.StandardInput.Close();
-            // Both pipes are drained at once so the program never blocks on a full one.
+            // Both pipes are drained at once (and before stdin is written) so the program never blocks on a full one.
             var stdout = process.StandardOutput.ReadToEndAsync(ct);
             var stderr = process.StandardError.ReadToEndAsync(ct);
+            if (standardInput is not null)
+            {
+                try
+                {
+                    await process.StandardInput.WriteAsync(standardInput.AsMemory(), ct);
+                }
+                catch (IOException)
+                {
+                    // The program exited without reading it all (it failed early): its exit code and stderr say why.
+                }
+            }
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // As above: closing flushes, and the reader may be gone.
+            }
             try
             {
                 await process.WaitForExitAsync(ct);

@@ -14,6 +14,7 @@ using Baton.Core.Requests;
 using Baton.Core.Sessions;
 using Baton.Core.Storage;
 using Baton.Core.Ventures;
+using Baton.Core.Workflows;
 
 
 namespace Baton.Server.Tests.Support;
@@ -134,6 +135,20 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<LeaseOutcome> FinishTaskAsync(LeaseCall call, AttemptOutcome outcome, CancellationToken ct) => inner.FinishTaskAsync(call, outcome, ct);
     public Task<ChangeOutcome> CancelTaskAsync(string id, DateTimeOffset now, string actor, string reason, CancellationToken ct) => inner.CancelTaskAsync(id, now, actor, reason, ct);
     public Task<ChangeOutcome> RetryTaskAsync(string id, int extraAttempts, DateTimeOffset now, string actor, CancellationToken ct) => inner.RetryTaskAsync(id, extraAttempts, now, actor, ct);
+    public Task InsertWorkflowAsync(Workflow workflow, IReadOnlyList<WorkflowEvent> events, IReadOnlyList<WorkflowEffect> effects, CancellationToken ct) => inner.InsertWorkflowAsync(workflow, events, effects, ct);
+    public Task<Workflow?> FindWorkflowOrNullAsync(string id, CancellationToken ct) => inner.FindWorkflowOrNullAsync(id, ct);
+    public Task<Page<Workflow>> ListWorkflowsAsync(WorkflowQuery query, CancellationToken ct) => inner.ListWorkflowsAsync(query, ct);
+    public Task<IReadOnlyList<Workflow>> ListOpenWorkflowsAsync(int limit, CancellationToken ct) => inner.ListOpenWorkflowsAsync(limit, ct);
+    public virtual Task<bool> UpdateWorkflowAsync(Workflow updated, long expectedVersion, IReadOnlyList<WorkflowEvent> events, IReadOnlyList<WorkflowEffect> effects, CancellationToken ct) => inner.UpdateWorkflowAsync(updated, expectedVersion, events, effects, ct);
+    public Task<IReadOnlyList<WorkflowEvent>> ListWorkflowEventsAsync(string workflowId, CancellationToken ct) => inner.ListWorkflowEventsAsync(workflowId, ct);
+    public Task<IReadOnlyList<WorkflowEffect>> ListWorkflowEffectsAsync(string workflowId, CancellationToken ct) => inner.ListWorkflowEffectsAsync(workflowId, ct);
+    public Task<IReadOnlyList<WorkflowEffect>> ClaimPendingEffectsAsync(DateTimeOffset now, DateTimeOffset claimUntil, int limit, CancellationToken ct) => inner.ClaimPendingEffectsAsync(now, claimUntil, limit, ct);
+    public Task RecordEffectAsync(string effectId, DateTimeOffset now, bool done, string? resultUrl, string? error, CancellationToken ct) => inner.RecordEffectAsync(effectId, now, done, resultUrl, error, ct);
+    public Task InsertSprintAsync(Sprint sprint, CancellationToken ct) => inner.InsertSprintAsync(sprint, ct);
+    public Task<Sprint?> FindSprintOrNullAsync(string id, CancellationToken ct) => inner.FindSprintOrNullAsync(id, ct);
+    public Task<Page<Sprint>> ListSprintsAsync(SprintQuery query, CancellationToken ct) => inner.ListSprintsAsync(query, ct);
+    public Task<IReadOnlyList<Sprint>> ListRunningSprintsAsync(int limit, CancellationToken ct) => inner.ListRunningSprintsAsync(limit, ct);
+    public Task<bool> UpdateSprintAsync(Sprint updated, long expectedVersion, CancellationToken ct) => inner.UpdateSprintAsync(updated, expectedVersion, ct);
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
 

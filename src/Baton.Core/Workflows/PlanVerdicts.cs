@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Baton.Core.Workflows;
+
+/// <summary>Reads a review-plan task's answer (REVIEW).</summary>
+public static partial class PlanVerdicts
+{
+    /// <summary>At most this many concerns and suggestions each are kept, of at most <see cref="MaxEntryLength"/> characters.</summary>
+    public const int MaxEntries = 50;
+    public const int MaxEntryLength = 2_000;
+
+    /// <summary>What a review-plan task is asked to answer (the engine's prompt carries it).</summary>
+    public const string Shape = "{\"approved\": true | false, \"concerns\": [\"one concern per entry\"], \"suggestions\": [\"one suggestion per entry\"]}";
+
+    /// <summary>
+    /// The verdict in a task's result JSON: <c>{approved, concerns, suggestions}</c> at the top, or a JSON object of that
+    /// shape inside its <c>final_message</c> (a fenced block, or the first '{' to the last '}'); null with the problem
+    /// named when there is none (then the attempt is failed, never an approval). A verdict may come with a problem
+    /// too: entries that are not strings are dropped and named, and lists longer than <see cref="MaxEntries"/> cut.
+    /// </summary>
+    public static (PlanVerdict? Verdict, string? Problem) Read(string? resultJsonOrText)
+    {
+        if (string.IsNullOrWhiteSpace(resultJsonOrText)) return (null, "the review gave no answer");
+        var root = Parse(resultJsonOrText);
+        if (root is null)
+        {
+            // Plain text (an agent's last message as it is): a verdict object inside it.
+            root = Embedded(resultJsonOrText);
+        }
+        else if (!root.ContainsKey("approved") && root["final_message"] is JsonValue message && message.TryGetValue<string>(out var text))
+        {
+            root = Embedded(text) ?? root;
+        }
+        if (root is null) return (null, $"the answer holds no verdict object {Shape}");
+
+        bool approved;
+        switch (root["approved"])
+        {
+            case null when !root.ContainsKey("approved"):
+                return (null, $"the answer has no \"approved\" (true or false); expected {Shape}");
+            case JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
+                approved = v.GetValue<bool>();
+                break;
+            case var other:
+                // "true" as a string, 1, null: not a JSON boolean, so not an approval.
+                return (null, $"\"approved\" is {Clip(other?.ToJsonString() ?? "null", 60)}, not true or false");
+        }
+
+        var problems = new List<string>();
+        var concerns = Strings(root, "concerns", problems);
+        var suggestions = Strings(root, "suggestions", problems);
+        if (concerns is null || suggestions is null) return (null, string.Join("; ", problems));
+        return (new PlanVerdict(approved, concerns, suggestions), problems.Count == 0 ? null : string.Join("; ", problems));
+    }
+
+    // A missing (or null) list reads as empty; anything but an array of strings is named.
+    private static List<string>? Strings(JsonObject root, string name, List<string> problems)
+    {
+        var entries = new List<string>();
+        switch (root[name])
+        {
+            case null:
+                return entries;
+            case JsonArray list:
+                var dropped = 0;
+                foreach (var item in list)
+                {
+                    if (item is JsonValue s && s.GetValueKind() == JsonValueKind.String)
+                    {
+                        var entry = s.GetValue<string>().Trim();
+                        if (entry.Length > 0) entries.Add(Clip(entry, MaxEntryLength));
+                    }
+                    else dropped++;
+                }
+                if (dropped > 0) problems.Add($"{dropped} of \"{name}\" {(dropped == 1 ? "is" : "are")} not a string (left out)");
+                if (entries.Count > MaxEntries)
+                {
+                    problems.Add($"kept the first {MaxEntries} of {entries.Count} {name}");
+                    entries = entries.Take(MaxEntries).ToList();
+                }
+                return entries;
+            default:
+                problems.Add($"\"{name}\" is not an array of strings");
+                return null;
+        }
+    }
+
+    private static JsonObject? Embedded(string text)
+    {
+        var fenced = FencedPattern().Matches(text);
+        for (var i = fenced.Count - 1; i >= 0; i--)
+        {
+            if (Parse(fenced[i].Groups[1].Value) is { } block && block.ContainsKey("approved")) return block;
+        }
+        var start = text.IndexOf('{', StringComparison.Ordinal);
+        var end = text.LastIndexOf('}');
+        return start >= 0 && end > start && Parse(text[start..(end + 1)]) is { } found && found.ContainsKey("approved") ? found : null;
+    }
+
+    private static JsonObject? Parse(string json)
+    {
+        try
+        {
+            // Duplicate keys refused while parsing: {"approved": false, "approved": true} is no verdict (and JsonObject
+            // would otherwise throw on first access, outside this catch).
+            return JsonNode.Parse(json, null, new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    [GeneratedRegex(@"```(?:json)?\s*(\{[\s\S]*?\})\s*```")]
+    private static partial Regex FencedPattern();
+}
