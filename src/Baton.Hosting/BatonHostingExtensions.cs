@@ -62,7 +62,9 @@ public static class BatonHostingExtensions
         services.AddSingleton<IBriefingSourceStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<IClaimStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<Baton.Core.Spend.ISpendStore>(sp => sp.GetRequiredService<IBatonStore>());
-        services.AddSingleton<Baton.Core.Workflows.IWorkflowStore>(sp => (Baton.Core.Workflows.IWorkflowStore)sp.GetRequiredService<IBatonStore>());
+        services.AddSingleton<Baton.Core.Workflows.IWorkflowStore>(sp => sp.GetRequiredService<IBatonStore>());
+        // GitHub through the gh on PATH, once per process (workflows, sprints, the engine); tests register their own first.
+        services.TryAddSingleton<Baton.Core.Workflows.IGitHub>(_ => new Baton.Local.GitHub.GitHubCli("gh"));
         services.AddSingleton<BatonServiceFactory>();
 
         services.AddSingleton<IHostedService, PurgeService>();
