@@ -39,6 +39,9 @@ public sealed class McpHarness : IAsyncDisposable
     public FakeGh Gh { get; private set; } = null!;
     public string DataDir => Path.Combine(Repo.Root, "data");
 
+    /// <summary>The store under the services, for a test that plays the workflow engine (a versioned update).</summary>
+    public Baton.Core.Storage.IBatonStore Store => _runtime.Services.GetRequiredService<Baton.Core.Storage.IBatonStore>();
+
     /// <param name="configure">Changes the options (tool set, gh command, repo roots, working directory).</param>
     /// <param name="backend">Changes the backend description (mode, key) while keeping the local services.</param>
     public static async Task<McpHarness> StartAsync(TempGitRepo repo, Func<BatonMcpOptions, BatonMcpOptions>? configure = null,
