@@ -43,6 +43,12 @@ public sealed class BatonOptions
     /// </summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How often the workflow engine runs a pass (docs/architecture.md §17): default 1 s; zero turns the engine off in
+    /// this process (another replica, or none, drives the workflows).
+    /// </summary>
+    public TimeSpan WorkflowPassInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The orchestrator's times and exploration rule (docs/architecture.md §11, §13).</summary>
     public OrchestrationOptions Orchestration { get; set; } = new();
 
@@ -60,6 +66,8 @@ public sealed class BatonOptions
             problems.Add($"IdempotencyRetention: {IdempotencyRetention} must be positive (e.g. 1 hour).");
         if (PurgeInterval <= TimeSpan.Zero)
             problems.Add($"PurgeInterval: {PurgeInterval} must be positive (e.g. 10 minutes).");
+        if (WorkflowPassInterval < TimeSpan.Zero)
+            problems.Add($"WorkflowPassInterval: {WorkflowPassInterval} must be zero (no engine in this process) or positive (e.g. 1 second).");
         problems.AddRange(Orchestration.Validate().Select(p => "Orchestration." + p));
         return problems;
     }

@@ -29,7 +29,7 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
         "id, session_id, venture, repo, track, issue_number, from_agent, to_agent, status, summary, payload, payload_hash, " +
         "payload_size_bytes, source_venture, created_at, actor_key_id, creation_correlation_id, drafted_by, drafted_from";
 
-    public const string VentureColumns = "code, name, org, repos, capabilities, secrets_path, design_spec, platform, note_tags, daily_budget_usd, follow_ups";
+    public const string VentureColumns = "code, name, org, repos, capabilities, secrets_path, design_spec, platform, note_tags, daily_budget_usd, follow_ups, workflow";
 
     public const string ApiKeyColumns = "id, name, role, venture, key_hash, actor_key_id, created_at, revoked_at, created_by";
 
@@ -198,6 +198,9 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
         DailyBudgetUsd: r.IsDBNull(r.GetOrdinal("daily_budget_usd")) ? null : r.GetDouble(r.GetOrdinal("daily_budget_usd")),
         FollowUps: r.StrOrNull("follow_ups") is { } followUps
             ? JsonSerializer.Deserialize<List<FollowUpRule>>(followUps, BatonJson.Options)
+            : null,
+        Workflow: r.StrOrNull("workflow") is { } workflow
+            ? JsonSerializer.Deserialize<Core.Workflows.WorkflowSettings>(workflow, BatonJson.Options)
             : null);
 
     public static (string Name, object? Value)[] VentureArgs(Venture v) =>
@@ -206,6 +209,7 @@ internal static class Rows<TDialect> where TDialect : ISqlDialect
         Arg("capabilities", List(v.Capabilities)), Arg("secrets_path", v.SecretsPath), Arg("design_spec", v.DesignSpec),
         Arg("platform", Bool(v.Platform)), Arg("note_tags", List(v.NoteTags)), Arg("daily_budget_usd", v.DailyBudgetUsd),
         Arg("follow_ups", v.FollowUps.Count == 0 ? null : JsonSerializer.Serialize(v.FollowUps, BatonJson.Options)),
+        Arg("workflow", v.Workflow is null ? null : JsonSerializer.Serialize(v.Workflow, BatonJson.Options)),
     ];
 
     public static Machine Machine(DbDataReader r) => new(

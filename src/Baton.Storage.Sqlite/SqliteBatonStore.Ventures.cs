@@ -19,7 +19,8 @@ public sealed partial class SqliteBatonStore
                         capabilities = excluded.capabilities, secrets_path = excluded.secrets_path,
                         design_spec = excluded.design_spec, platform = excluded.platform, note_tags = excluded.note_tags,
                         daily_budget_usd = excluded.daily_budget_usd,
-                        follow_ups = excluded.follow_ups
+                        follow_ups = excluded.follow_ups,
+                        workflow = excluded.workflow
                     """, Rows.VentureArgs(v));
             }
         }, ct);

@@ -374,4 +374,29 @@ public abstract class WorkflowStoreContractTests : StoreContractBase
         var found = (await Store.FindSprintOrNullAsync(sprint.Id, Ct))!;
         Assert.Equal(results[0] ? (SprintState.Running, 1) : (SprintState.Done, 0), (found.State, found.CurrentWave));
     }
+
+    [Fact]
+    public async Task UpsertVentures_WithWorkflowSettings_ReadsThemBackExactly_AndWithoutAsNull()
+    {
+        var settings = new WorkflowSettings(
+            TestCommand: "npm test -- --reporter=junit\n# and \"more\" ✓", TestReports: ["**/junit*.xml"], DeployCommand: "./deploy.sh",
+            BaseUrl: "https://alpha.example.com", Endpoints: [new SmokeEndpoint("/api/orders"), new SmokeEndpoint("https://cdn.example.com/x", Critical: false)],
+            MaxBounces: 0, HumanGates: [WorkflowState.Qa, WorkflowState.Review], MergeOnAccept: false, PlanCapability: "planner",
+            DeployCommandCapability: "shell");
+        var configured = Some.Venture() with { Workflow = settings };
+        var without = Some.Venture();
+
+        await Store.UpsertVenturesAsync([configured, without], Ct);
+
+        var found = (await Store.FindVentureOrNullAsync(configured.Code, Ct))!.Workflow!;
+        Assert.True(WorkflowSettingsRules.Same(settings, found));
+        Assert.Equal(settings.Endpoints, found.Endpoints!);
+        Assert.Equal(settings.HumanGates, found.HumanGates!);
+        Assert.Equal((settings.TestCommand, settings.MaxBounces, settings.MergeOnAccept, "review-plan"), (found.TestCommand, found.MaxBounces, found.MergeOnAccept, found.ReviewCapability));
+        Assert.Null((await Store.FindVentureOrNullAsync(without.Code, Ct))!.Workflow);
+
+        // The upsert replaces the block too (the file wins at the next start), and takes it away.
+        await Store.UpsertVenturesAsync([configured with { Workflow = null }], Ct);
+        Assert.Null((await Store.FindVentureOrNullAsync(configured.Code, Ct))!.Workflow);
+    }
 }

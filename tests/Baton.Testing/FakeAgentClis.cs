@@ -50,6 +50,22 @@ public sealed class FakeAgentClis
     /// <summary>Streams usage worth <paramref name="usd"/> at <see cref="Price"/> before finishing (Claude also honours <c>--max-budget-usd</c>).</summary>
     public static string Cost(double usd) => $"[fake:cost={usd.ToString("0.######", CultureInfo.InvariantCulture)}]";
 
+    /// <summary>
+    /// Claude only: the run's answer comes from the next file of <paramref name="directory"/> (<c>1</c>, <c>2</c>, … in
+    /// turn; the last one repeats): its first line is more directives (e.g. <see cref="Commit"/>), the rest is the
+    /// final message. <see cref="WriteAnswers"/> writes such a directory. Lets a test script an agent's plans and verdicts.
+    /// </summary>
+    public static string Answers(string directory) => $"[fake:answers={directory}]";
+
+    /// <summary>Writes the answers a run under <see cref="Answers"/> gives, in turn: (directives line, final message).</summary>
+    public static void WriteAnswers(string directory, params (string Directives, string Message)[] answers)
+    {
+        Directory.CreateDirectory(directory);
+        File.Delete(System.IO.Path.Combine(directory, ".next"));
+        for (var i = 0; i < answers.Length; i++)
+            File.WriteAllText(System.IO.Path.Combine(directory, (i + 1).ToString(CultureInfo.InvariantCulture)), answers[i].Directives + "\n" + answers[i].Message);
+    }
+
     /// <summary>Sleeps <paramref name="seconds"/> after its first records, before its final one.</summary>
     public static string Sleep(int seconds) => $"[fake:sleep={seconds}]";
 
@@ -127,6 +143,15 @@ public sealed class FakeAgentClis
         case "$cli" in claude) extra="${FAKE_CLAUDE_DIRECTIVES:-}" ;; gemini) extra="${FAKE_GEMINI_DIRECTIVES:-}" ;; *) extra="${FAKE_CODEX_DIRECTIVES:-}" ;; esac
         all="$* $extra"
         has() { case "$all" in *"$1"*) return 0 ;; esac; return 1; }
+        answer=""
+        adir=$(printf '%s\n' "$all" | sed -n 's/.*\[fake:answers=\([^]]*\)\].*/\1/p' | head -n 1)
+        if [ -n "$adir" ]; then
+          n=$(cat "$adir/.next" 2>/dev/null || echo 1)
+          f="$adir/$n"; [ -f "$f" ] || f=$(ls "$adir" | sort -n | tail -n 1 | sed "s|^|$adir/|")
+          [ -f "$adir/$((n + 1))" ] && echo $((n + 1)) > "$adir/.next"
+          all="$all $(head -n 1 "$f")"
+          answer=$(tail -n +2 "$f")
+        fi
         num() { printf '%s\n' "$all" | sed -n "s/.*\[fake:$1=\([0-9.]*\)\].*/\1/p" | head -n 1; }
         tab=$(printf '\t'); cr=$(printf '\r')
         jesc() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e "s/$tab/\\\\t/g" -e "s/$cr/\\\\r/g" | awk 'BEGIN { ORS = "" } { if (NR > 1) print "\\n"; print }'; }
@@ -224,8 +249,9 @@ public sealed class FakeAgentClis
           exit 1
         fi
         has '[fake:commit]' && commit
-        printf '{"type":"assistant","message":{"id":"msg_fake_2","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"Done: fake claude finished the task."}],"usage":{"input_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":%s}},"parent_tool_use_id":null,"session_id":"%s"}\n' "$final_out" "$sid"
-        printf '{"type":"result","subtype":"success","is_error":false,"duration_ms":2100,"duration_api_ms":1900,"num_turns":3,"result":"Done: fake claude finished the task.","stop_reason":"end_turn","session_id":"%s","total_cost_usd":%s,"usage":%s,"modelUsage":{},"permission_denials":[],"terminal_reason":"completed"}\n' "$sid" "$usd" "$usage"
+        final="Done: fake claude finished the task."; [ -n "$answer" ] && final=$(jesc "$answer")
+        printf '{"type":"assistant","message":{"id":"msg_fake_2","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"%s"}],"usage":{"input_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":%s}},"parent_tool_use_id":null,"session_id":"%s"}\n' "$final" "$final_out" "$sid"
+        printf '{"type":"result","subtype":"success","is_error":false,"duration_ms":2100,"duration_api_ms":1900,"num_turns":3,"result":"%s","stop_reason":"end_turn","session_id":"%s","total_cost_usd":%s,"usage":%s,"modelUsage":{},"permission_denials":[],"terminal_reason":"completed"}\n' "$final" "$sid" "$usd" "$usage"
         exit 0
         """;
 

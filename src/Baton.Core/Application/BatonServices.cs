@@ -102,6 +102,14 @@ public sealed class BatonServiceFactory(
     public Task<(CreatedKey Created, ApiKey Stored)> MintKeyAsync(KeyRole role, string name, string createdBy, CancellationToken ct) =>
         KeyService.MintAsync(keys, _core, role, name, venture: null, createdBy, ct);
 
+    /// <summary>
+    /// The workflow engine (docs/architecture.md §17): it acts as the server itself (<see cref="Workflows.WorkflowEngine.EngineCaller"/>),
+    /// making step tasks through the same task service every caller uses.
+    /// </summary>
+    public Workflows.WorkflowEngine WorkflowEngine(Workflows.IWorkflowStore workflows, Workflows.IGitHub github, Workflows.ISmokeChecker smoke) =>
+        new(workflows, new TaskService(orchestration, ventures, _core, orchestrationOptions, signals, Workflows.WorkflowEngine.EngineCaller),
+            orchestration, ventures, github, smoke, _core);
+
     /// <summary>Webhook deliveries act for no caller: they are authenticated by their signature.</summary>
     public WebhookService Webhooks() => new(alerts, ventures, _core);
 }

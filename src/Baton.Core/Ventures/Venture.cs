@@ -1,3 +1,4 @@
+using Baton.Core.Workflows;
 
 namespace Baton.Core.Ventures;
 
@@ -11,6 +12,7 @@ namespace Baton.Core.Ventures;
 /// <param name="Platform">True for the enterprise-level venture that sees global duties.</param>
 /// <param name="DailyBudgetUsd">Dollars its tasks may spend per UTC day (&gt; 0), or null for no budget: the dispatcher holds a task that could exceed it (<c>BudgetRule</c>).</param>
 /// <param name="FollowUps">Tasks created when a task of a capability succeeds (docs/architecture.md §14 Supervision); null reads as none.</param>
+/// <param name="Workflow">Its project workflows' settings (ventures.json <c>workflow</c>, docs/architecture.md §17); null: <see cref="WorkflowSettings.Default"/>.</param>
 public sealed record Venture(
     string Code,
     string Name,
@@ -22,7 +24,8 @@ public sealed record Venture(
     bool Platform,
     IReadOnlyList<string> NoteTags,
     double? DailyBudgetUsd = null,
-    IReadOnlyList<FollowUpRule>? FollowUps = null)
+    IReadOnlyList<FollowUpRule>? FollowUps = null,
+    WorkflowSettings? Workflow = null)
 {
     /// <summary>The venture's follow-up rules, in file order (never null).</summary>
     public IReadOnlyList<FollowUpRule> FollowUps { get; init; } = FollowUps ?? [];

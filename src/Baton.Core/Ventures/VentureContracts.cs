@@ -17,7 +17,8 @@ public sealed record PutVentureRequest(
     bool? Platform = null,
     IReadOnlyList<string>? NoteTags = null,
     double? DailyBudgetUsd = null,
-    IReadOnlyList<FollowUpRule>? FollowUps = null);
+    IReadOnlyList<FollowUpRule>? FollowUps = null,
+    Workflows.WorkflowSettings? Workflow = null);
 
 public interface IVentureService
 {

@@ -18,5 +18,6 @@ public static class VentureRegistry
     private static bool Same(Venture a, Venture b) =>
         a.Name == b.Name && a.Org == b.Org && a.SecretsPath == b.SecretsPath && a.DesignSpec == b.DesignSpec && a.Platform == b.Platform &&
         a.Repos.SequenceEqual(b.Repos, StringComparer.Ordinal) && a.Capabilities.SequenceEqual(b.Capabilities, StringComparer.Ordinal) &&
-        a.NoteTags.SequenceEqual(b.NoteTags, StringComparer.Ordinal) && a.DailyBudgetUsd == b.DailyBudgetUsd && a.FollowUps.SequenceEqual(b.FollowUps);
+        a.NoteTags.SequenceEqual(b.NoteTags, StringComparer.Ordinal) && a.DailyBudgetUsd == b.DailyBudgetUsd && a.FollowUps.SequenceEqual(b.FollowUps) &&
+        Workflows.WorkflowSettingsRules.Same(a.Workflow, b.Workflow);
 }

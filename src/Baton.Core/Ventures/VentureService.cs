@@ -29,13 +29,18 @@ internal sealed class VentureService(IVentureStore ventures, Caller caller) : IV
             request.Platform ?? false,
             Names(v, "note_tags", request.NoteTags),
             request.DailyBudgetUsd,
-            request.FollowUps?.Where(r => r is not null).ToList());
+            request.FollowUps?.Where(r => r is not null).ToList(),
+            request.Workflow);
         if (Orchestration.Tasks.BudgetRule.BudgetProblem(request.DailyBudgetUsd) is { } budgetProblem) v.Add("daily_budget_usd", budgetProblem);
         for (var i = 0; i < (request.FollowUps?.Count ?? 0); i++)
         {
             if (request.FollowUps![i] is null) v.Add($"follow_ups[{i}]", "must be an object like {\"after\": \"code\", \"create\": \"review\"}.");
         }
         foreach (var (i, problem) in FollowUpTemplates.Problems(venture.FollowUps)) v.Add($"follow_ups[{i}]", problem);
+        if (request.Workflow is { } workflow)
+        {
+            foreach (var (field, problem) in Workflows.WorkflowSettingsRules.Problems(workflow)) v.Add($"workflow.{field}", problem);
+        }
         v.ThrowIfAny();
 
         await ventures.UpsertVenturesAsync([venture], ct);

@@ -49,7 +49,7 @@ public static partial class TestReports
         }
         catch (JsonException e)
         {
-            return Unreadable(relativePath, $"not valid JSON (line {e.LineNumber + 1})");
+            return Unreadable(relativePath, e.LineNumber is { } line ? $"not valid JSON (line {line + 1})" : "not valid JSON");
         }
     }
 
@@ -83,7 +83,8 @@ public static partial class TestReports
         };
         using var reader = XmlReader.Create(new StringReader(content), settings);
         var root = XDocument.Load(reader).Root!;
-        if (root.Name == XName.Get("TestRun", TrxNamespace)) return ReadTrx(path, root);
+        // TRX is namespaced; a tool that writes it without the namespace still writes its shape.
+        if (root.Name.LocalName == "TestRun" && (root.Name.NamespaceName == TrxNamespace || root.Name.NamespaceName.Length == 0)) return ReadTrx(path, root);
         if (root.Name.NamespaceName.Length == 0 && root.Name.LocalName is "testsuites" or "testsuite") return ReadJUnit(path, root);
         return Unreadable(path, $"not JUnit XML, TRX or Playwright JSON (root element <{root.Name.LocalName}>)");
     }
@@ -112,7 +113,7 @@ public static partial class TestReports
 
     private static TestRun ReadTrx(string path, XElement root)
     {
-        XNamespace ns = TrxNamespace;
+        var ns = root.Name.Namespace;
         // The class of each test, by its id: results name the test, definitions name its class.
         var classes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var unitTest in root.Elements(ns + "TestDefinitions").Elements(ns + "UnitTest"))

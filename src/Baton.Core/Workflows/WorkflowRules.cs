@@ -102,6 +102,7 @@ public static class WorkflowRules
     public static (string Repo, int Number)? ParseIssue(string? issue)
     {
         if (string.IsNullOrWhiteSpace(issue)) return null;
+        issue = issue.Trim();
         var hash = issue.LastIndexOf('#');
         if (hash <= 0 || hash == issue.Length - 1) return null;
         var repo = issue[..hash].Trim();

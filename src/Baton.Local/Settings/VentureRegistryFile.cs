@@ -2,6 +2,7 @@ using System.Text.Json;
 using Baton.Core.Common;
 using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Ventures;
+using Baton.Core.Workflows;
 
 namespace Baton.Local.Settings;
 
@@ -107,9 +108,10 @@ public static class VentureRegistryFile
                 }
 
                 var followUps = FollowUps(entry, element, path, lines, problems);
+                var workflow = Workflow(entry, element, path, lines, problems);
 
                 if (code is not null && name is not null && org is not null)
-                    ventures.Add(new Venture(code, name, org, repos, capabilities, Text(entry, "secrets_path"), Text(entry, "design_spec"), platform, noteTags, budget, followUps));
+                    ventures.Add(new Venture(code, name, org, repos, capabilities, Text(entry, "secrets_path"), Text(entry, "design_spec"), platform, noteTags, budget, followUps, workflow));
             }
 
             if (problems.Count > 0)
@@ -182,12 +184,158 @@ public static class VentureRegistryFile
         return rules;
     }
 
+    /// <summary>
+    /// <c>workflow</c>: a venture's project workflow settings (docs/architecture.md §3, §17), every key optional. Types
+    /// are checked here, field by field at its own line; what the values may be is <see cref="WorkflowSettingsRules"/>,
+    /// which <c>PUT /v1/ventures</c> applies too.
+    /// </summary>
+    private static WorkflowSettings? Workflow(JsonElement entry, string element, string path, Dictionary<string, int> lines, List<string> problems)
+    {
+        if (!entry.TryGetProperty("workflow", out var block) || block.ValueKind == JsonValueKind.Null) return null;
+        var field = $"{element}.workflow";
+        var before = problems.Count;
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        // A problem of the key (max_bounces, endpoints[1].url; "" for the block), at that key's line.
+        void Add(string key, string problem)
+        {
+            var at = key.Length == 0 ? field : $"{field}.{key}";
+            refused.Add(key);
+            problems.Add($"{path}:{JsonLines.LineOrEnclosing(lines, at)}: {at}: {problem}");
+        }
+
+        if (block.ValueKind != JsonValueKind.Object)
+        {
+            Add("", "must be an object like {\"test_command\": \"npm test\", \"base_url\": \"https://alpha.example.com\"}.");
+            return null;
+        }
+        foreach (var member in block.EnumerateObject().Where(m => !WorkflowFields.Contains(m.Name)))
+            problems.Add($"{path}:{JsonLines.LineOrEnclosing(lines, $"{field}.{member.Name}")}: {field}: {Unknown(member.Name, WorkflowFields)}");
+
+        string? Str(string key)
+        {
+            if (!block.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            if (value.ValueKind == JsonValueKind.String) return value.GetString();
+            Add(key, "must be a string.");
+            return null;
+        }
+
+        bool? Flag(JsonElement container, string key, string at)
+        {
+            if (!container.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
+            Add(at, "must be true or false.");
+            return null;
+        }
+
+        IReadOnlyList<string>? reports = null;
+        if (block.TryGetProperty("test_reports", out var r) && r.ValueKind != JsonValueKind.Null)
+        {
+            if (r.ValueKind != JsonValueKind.Array || r.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
+                Add("test_reports", "must be an array of globs, like [\"**/TEST-*.xml\"].");
+            else reports = r.EnumerateArray().Select(v => v.GetString()!).ToList();
+        }
+
+        List<SmokeEndpoint>? endpoints = null;
+        if (block.TryGetProperty("endpoints", out var e) && e.ValueKind != JsonValueKind.Null)
+        {
+            if (e.ValueKind != JsonValueKind.Array)
+                Add("endpoints", "must be an array of {\"url\": \"/api/health\", \"critical\": true} objects.");
+            else
+            {
+                endpoints = [];
+                var index = 0;
+                foreach (var item in e.EnumerateArray())
+                {
+                    var at = $"endpoints[{index}]";
+                    index++;
+                    if (item.ValueKind != JsonValueKind.Object)
+                    {
+                        Add(at, "must be an object like {\"url\": \"/api/health\", \"critical\": true}.");
+                        endpoints.Add(new SmokeEndpoint(""));
+                        continue;
+                    }
+                    foreach (var member in item.EnumerateObject().Where(m => !EndpointFields.Contains(m.Name)))
+                        problems.Add($"{path}:{JsonLines.LineOrEnclosing(lines, $"{field}.{at}.{member.Name}")}: {field}.{at}: {Unknown(member.Name, EndpointFields)}");
+                    var url = "";
+                    if (item.TryGetProperty("url", out var u) && u.ValueKind != JsonValueKind.Null)
+                    {
+                        if (u.ValueKind == JsonValueKind.String) url = u.GetString()!.Trim();
+                        else Add($"{at}.url", "must be a string: an absolute http(s) URL or a path starting with '/'.");
+                    }
+                    endpoints.Add(new SmokeEndpoint(url, Flag(item, "critical", $"{at}.critical") ?? true));
+                }
+            }
+        }
+
+        int? maxBounces = null;
+        if (block.TryGetProperty("max_bounces", out var m) && m.ValueKind != JsonValueKind.Null)
+        {
+            if (m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out var n)) maxBounces = n;
+            else Add("max_bounces", $"must be a whole number 0–{WorkflowSettingsRules.MaxMaxBounces}.");
+        }
+
+        List<WorkflowState>? gates = null;
+        if (block.TryGetProperty("human_gates", out var g) && g.ValueKind != JsonValueKind.Null)
+        {
+            if (g.ValueKind != JsonValueKind.Array)
+                Add("human_gates", $"must be an array of gates ({WorkflowSettingsRules.GateList}).");
+            else
+            {
+                gates = [];
+                var index = 0;
+                foreach (var item in g.EnumerateArray())
+                {
+                    var at = $"human_gates[{index}]";
+                    index++;
+                    var name = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
+                    if (WorkflowSettingsRules.GateOrNull(name) is { } gate)
+                    {
+                        if (!gates.Contains(gate)) gates.Add(gate);
+                    }
+                    else Add(at, $"{(name is null ? "must be a string" : $"\"{name}\" is not a gate")}; the gates are {WorkflowSettingsRules.GateList}.");
+                }
+            }
+        }
+
+        var defaults = WorkflowSettings.Default;
+        var settings = new WorkflowSettings(
+            TestCommand: Str("test_command"),
+            TestReports: reports,
+            DeployCommand: Str("deploy_command"),
+            BaseUrl: Str("base_url")?.Trim(),
+            Endpoints: endpoints,
+            MaxBounces: maxBounces,
+            HumanGates: gates,
+            MergeOnAccept: Flag(block, "merge_on_accept", "merge_on_accept") ?? defaults.MergeOnAccept,
+            PlanCapability: Str("plan_capability") ?? defaults.PlanCapability,
+            ReviewCapability: Str("review_capability") ?? defaults.ReviewCapability,
+            CodeCapability: Str("code_capability") ?? defaults.CodeCapability,
+            QaCapability: Str("qa_capability") ?? defaults.QaCapability,
+            DeployCapability: Str("deploy_capability") ?? defaults.DeployCapability,
+            DeployCommandCapability: Str("deploy_command_capability") ?? defaults.DeployCommandCapability);
+        // What the types above already refused (an endpoint that is not an object) is not judged again.
+        foreach (var (key, problem) in WorkflowSettingsRules.Problems(settings).ToList())
+        {
+            if (!refused.Any(k => key == k || key.StartsWith(k + ".", StringComparison.Ordinal))) Add(key, problem);
+        }
+        return problems.Count == before ? settings : null;
+    }
+
     /// <summary>A template as written (not trimmed: a prompt's lines are the author's); null when absent or not a string.</summary>
     private static string? RawText(JsonElement entry, string name) =>
         entry.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>The fields a venture entry may have (docs/architecture.md §3).</summary>
-    private static readonly string[] Fields = ["code", "name", "org", "repos", "capabilities", "secrets_path", "design_spec", "platform", "note_tags", "daily_budget_usd", "follow_ups"];
+    private static readonly string[] Fields = ["code", "name", "org", "repos", "capabilities", "secrets_path", "design_spec", "platform", "note_tags", "daily_budget_usd", "follow_ups", "workflow"];
+
+    /// <summary>The keys of a venture's <c>workflow</c> block (docs/architecture.md §3).</summary>
+    private static readonly string[] WorkflowFields =
+    [
+        "test_command", "test_reports", "deploy_command", "base_url", "endpoints", "max_bounces", "human_gates", "merge_on_accept",
+        "plan_capability", "review_capability", "code_capability", "qa_capability", "deploy_capability", "deploy_command_capability",
+    ];
+
+    private static readonly string[] EndpointFields = ["url", "critical"];
 
     private static readonly string[] FollowUpFields = ["after", "create", "title", "prompt", "priority"];
 

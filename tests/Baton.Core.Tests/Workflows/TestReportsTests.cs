@@ -199,6 +199,31 @@ public sealed class TestReportsTests
     }
 
     [Fact]
+    public void Read_JsonNestedDeeperThanAnyReport_IsAProblemNotACrash()
+    {
+        var deep = "{\"suites\":" + new string('[', 10_000) + new string(']', 10_000) + "}";
+
+        Assert.Contains("not valid JSON", Assert.Single(TestReports.Read("deep.json", deep).Problems));
+    }
+
+    [Fact]
+    public void Read_XmlNestedDeeply_ReadsWithoutOverflowing()
+    {
+        var deep = "<testsuites>" + string.Concat(Enumerable.Repeat("<testsuite name=\"s\">", 20_000)) + "<testcase name=\"t\"/>"
+            + string.Concat(Enumerable.Repeat("</testsuite>", 20_000)) + "</testsuites>";
+
+        Assert.Equal(1, TestReports.Read("deep.xml", deep).Passed);
+    }
+
+    [Fact]
+    public void Read_TrxWithoutItsNamespace_IsStillRead()
+    {
+        const string trx = """<TestRun><Results><UnitTestResult testId="t1" testName="A" outcome="Passed" /></Results></TestRun>""";
+
+        Assert.Equal(1, TestReports.Read("a.trx", trx).Passed);
+    }
+
+    [Fact]
     public void Read_ReportOverTheSizeCap_IsRefusedUnread()
     {
         var huge = "<testsuite>" + new string(' ', TestReports.MaxReportChars) + "</testsuite>";

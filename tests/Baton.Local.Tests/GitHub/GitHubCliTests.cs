@@ -191,6 +191,19 @@ public sealed class GitHubCliTests : IDisposable
         Assert.Equal(["issue", "close", "15", "--repo", Repo, "--comment", "Verified: every smoke check passed."], _gh.CallsOf("issue close").Single());
     }
 
+    [Fact]
+    public async Task CloseIssue_AlreadyClosed_SucceedsWithoutASecondComment()
+    {
+        // An effect is carried out at least once: closing again must not fail the retry.
+        _gh.AddIssue(Repo, 18, "twice", "");
+        await _cli.CloseIssueAsync(Repo, 18, "Verified.", TestTimeouts.Token());
+
+        await _cli.CloseIssueAsync(Repo, 18, "Verified.", TestTimeouts.Token());
+
+        Assert.True(_gh.IsClosed(Repo, 18));
+        Assert.Equal(["Verified."], _gh.Comments(Repo, 18));
+    }
+
     [Theory]
     [InlineData(PullRequestState.Open)]
     [InlineData(PullRequestState.Merged)]
