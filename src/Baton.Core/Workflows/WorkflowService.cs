@@ -228,7 +228,7 @@ internal sealed class WorkflowService(
         return gates;
     }
 
-    internal static WorkflowSettings SettingsOf(Venture venture) => WorkflowSettings.Default;
+    internal static WorkflowSettings SettingsOf(Venture venture) => venture.Workflow ?? WorkflowSettings.Default;
 
     internal static string Snake(TaskState state) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString());
 

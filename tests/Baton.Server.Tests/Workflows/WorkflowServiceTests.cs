@@ -49,6 +49,8 @@ public sealed class WorkflowServiceTests : IAsyncLifetime
             new Venture("alpha", "Project Alpha", "example-org", ["alpha-console"], [], null, null, false, []),
             new Venture("beta", "Project Beta", "example-org", ["beta-web"], [], null, null, false, []),
             new Venture("gamma", "Project Gamma", "other-org", ["gamma-app"], [], null, null, false, []),
+            new Venture("delta", "Project Delta", "other-org", ["delta-app"], [], null, null, false, [],
+                Workflow: new WorkflowSettings(MaxBounces: 4, HumanGates: [WorkflowState.Qa], MergeOnAccept: false)),
         ], _ct);
         _services = _runtime.For(Caller.Local(IdGenerator.NewCorrelationId()));
     }
@@ -105,6 +107,28 @@ public sealed class WorkflowServiceTests : IAsyncLifetime
         Assert.Empty(_gh.Calls);
     }
 
+    [Fact]
+    public async Task StartAndAdvance_VentureWorkflowSettings_GiveTheDefaultsAndTheMergeRule()
+    {
+        var defaults = (await _services.Workflows.StartWorkflowAsync(new StartWorkflowRequest(Venture: "delta", Title: "settings"), _ct)).Workflow;
+        var given = (await _services.Workflows.StartWorkflowAsync(new StartWorkflowRequest(Venture: "delta", Title: "given", MaxBounces: 1, HumanGates: []), _ct)).Workflow;
+        _gh.AddIssue("other-org/delta-app", 5, "Ship it", "");
+        var withIssue = (await _services.Workflows.StartWorkflowAsync(new StartWorkflowRequest(Issue: "other-org/delta-app#5"), _ct)).Workflow;
+        var moved = await MoveAsync(withIssue, WorkflowState.Validate);
+        await _store.UpdateWorkflowAsync(moved with { PrUrl = "https://github.com/other-org/delta-app/pull/9", Version = moved.Version + 1 }, moved.Version, [], [], _ct);
+
+        var accepted = await _services.Workflows.AdvanceWorkflowAsync(withIssue.Id, new GateDecisionRequest("checked by hand"), _ct);
+
+        Assert.Equal(4, defaults.MaxBounces);
+        Assert.Equal([WorkflowState.Qa], defaults.HumanGates);
+        Assert.Equal((1, 0), (given.MaxBounces, given.HumanGates.Count));
+        Assert.Equal("delta", withIssue.Venture);
+        Assert.Equal(WorkflowState.Accepted, accepted.Workflow.State);
+        // MergeOnAccept false: the issue is closed, the PR is left for a person to merge.
+        Assert.DoesNotContain(accepted.Effects, e => e.Kind == WorkflowEffectKind.MergePullRequest);
+        Assert.Contains(accepted.Effects, e => e.Kind == WorkflowEffectKind.CloseIssue && e.Number == 5);
+    }
+
     [Theory]
     [InlineData("example-org/alpha-console")]
     [InlineData("alpha-console#42")]
@@ -128,7 +152,7 @@ public sealed class WorkflowServiceTests : IAsyncLifetime
             _services.Workflows.StartWorkflowAsync(new StartWorkflowRequest(Issue: "stranger/elsewhere#3", Venture: "nope"), _ct));
 
         Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
-        Assert.Equal("no venture owns stranger/elsewhere: pass venture (known: alpha, beta, gamma).", error.Errors!["venture"][0]);
+        Assert.Equal("no venture owns stranger/elsewhere: pass venture (known: alpha, beta, delta, gamma).", error.Errors!["venture"][0]);
         Assert.Equal(ErrorCodes.VentureNotFound, unknown.Code);
         Assert.Empty(_gh.Calls);
     }
