@@ -219,11 +219,14 @@ public static class WorkflowCommands
 
     private static Command BuildDiagram(CliRuntime runtime)
     {
+        var json = CommonOptions.Json();
         var command = new Command("diagram", "Print the workflow's transition table as a Mermaid state diagram.");
+        command.Options.Add(json);
         command.SetAction((parse, ct) =>
         {
             // The table is compiled in: no store, no server.
-            runtime.Out.Write(WorkflowMachine.Mermaid());
+            if (parse.GetValue(json)) Verb.WriteJson(runtime.Out, new WorkflowDiagramResult(WorkflowMachine.Mermaid(), WorkflowMachine.Transitions));
+            else runtime.Out.Write(WorkflowMachine.Mermaid());
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;
@@ -422,3 +425,6 @@ public static class WorkflowCommands
         return command;
     }
 }
+
+/// <summary><c>baton projects diagram --json</c>: the Mermaid text and the table's rows it is drawn from.</summary>
+public sealed record WorkflowDiagramResult(string Mermaid, IReadOnlyList<WorkflowTransition> Transitions);

@@ -114,6 +114,11 @@ public abstract partial class WorkflowProcessTests : IAsyncLifetime
 
         Assert.True(diagram.ExitCode == 0, diagram.ToString());
         Assert.Equal(WorkflowMachine.Mermaid(), diagram.Out);
+        var json = await Workspace.RunAsync("projects", "diagram", "--json");
+        using var document = JsonDocument.Parse(json.Out);
+        Assert.Equal(WorkflowMachine.Mermaid(), document.RootElement.GetProperty("mermaid").GetString());
+        Assert.Equal(WorkflowMachine.Transitions.Count, document.RootElement.GetProperty("transitions").GetArrayLength());
+        Assert.Equal("IN_PROGRESS", document.RootElement.GetProperty("transitions")[2].GetProperty("to").GetString());
     }
 
     [Fact]
