@@ -163,7 +163,7 @@ public static class PostgresBench
                 false, now, now, "bench", "bench"), CancellationToken.None);
 
         var core = new BatonCore(TimeProvider.System, new Random(1), ids, new CoreOptions());
-        var sessions = new BatonServiceFactory(store, store, store, store, store, store, store, store, store, new OrchestrationOptions(), new OrchestrationSignals(), store, store, store, core)
+        var sessions = new BatonServiceFactory(store, store, store, store, store, store, store, store, store, new OrchestrationOptions(), new OrchestrationSignals(), store, store, store, store, new Baton.Local.GitHub.GitHubCli(), core)
             .For(Caller.Local(IdGenerator.NewCorrelationId())).Sessions;
         SodRequest Sod(int i) => new($"sod-agent-{i % 100}", "v01", "repo01", Branch: "main");
         for (var i = 0; i < 100; i++) await sessions.SodAsync(Sod(i), CancellationToken.None); // warm-up

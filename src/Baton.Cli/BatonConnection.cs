@@ -56,6 +56,8 @@ public sealed class BatonConnection : IAsyncDisposable
     public IActivityService Activity { get; private init; } = null!;
     public IClaimService Claims { get; private init; } = null!;
     public Baton.Core.Spend.ISpendService Spend { get; private init; } = null!;
+    public Baton.Core.Workflows.IWorkflowService Workflows { get; private init; } = null!;
+    public Baton.Core.Workflows.ISprintService Sprints { get; private init; } = null!;
 
     /// <summary>Local mode: the open store (test seam, to see what the settings reached); null in server mode.</summary>
     internal Baton.Core.Storage.IBatonStore? LocalStore =>
@@ -89,12 +91,16 @@ public sealed class BatonConnection : IAsyncDisposable
                 Activity = client,
                 Claims = client,
                 Spend = client,
+                Workflows = client,
+                Sprints = client,
             };
         }
 
         var store = StoreOptionsOf(settings);
         var services = new ServiceCollection().AddBaton(
-            new BatonOptions { StaleAfter = settings.StaleAfter, ServerLabel = store.LocalLabel, VenturesFile = settings.VenturesFileOrNull() },
+            // The workflow engine runs only in `baton serve` (docs/architecture.md §17): several `baton mcp` processes on
+            // one data directory would otherwise each drive the workflows and run gh.
+            new BatonOptions { StaleAfter = settings.StaleAfter, ServerLabel = store.LocalLabel, VenturesFile = settings.VenturesFileOrNull(), WorkflowPassInterval = TimeSpan.Zero },
             store);
         // The file is the team's source of truth: local mode applies it on every run, as the server does at start.
         var runtime = await BatonRuntime.StartAsync(services, ct, background: longRunning);
@@ -109,6 +115,8 @@ public sealed class BatonConnection : IAsyncDisposable
             Activity = local.Activity,
             Claims = local.Claims,
             Spend = local.Spend,
+            Workflows = local.Workflows,
+            Sprints = local.Sprints,
         };
     }
 

@@ -406,7 +406,8 @@ public sealed partial class BatonHttpClient : ISessionService, IHandoffService, 
     /// own timed-out first attempt: waiting lets the server finish and then replay the first answer).
     /// </summary>
     private static bool IsTransient(HttpStatusCode status, string code) =>
-        status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
+        // github_failed is a 502 too, but it is gh's answer (not found, not authenticated): asking again gets the same.
+        (status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout && code != ErrorCodes.GitHubFailed)
         || code == ErrorCodes.IdempotencyKeyInFlight;
 
     private static T Deserialize<T>(byte[] bytes, Uri url)

@@ -63,12 +63,16 @@ public static class BatonHostingExtensions
         services.AddSingleton<IClaimStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<Baton.Core.Spend.ISpendStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<Baton.Core.Workflows.IWorkflowStore>(sp => sp.GetRequiredService<IBatonStore>());
+        // GitHub through the gh on PATH, once per process (workflows, sprints, the engine); tests register their own first.
+        services.TryAddSingleton<Baton.Core.Workflows.IGitHub>(_ => new Baton.Local.GitHub.GitHubCli("gh"));
+        services.TryAddSingleton<Baton.Core.Workflows.ISmokeChecker>(_ => new Baton.Local.GitHub.HttpSmokeChecker());
         services.AddSingleton<BatonServiceFactory>();
 
         services.AddSingleton<IHostedService, PurgeService>();
         services.AddSingleton<IHostedService, DispatchService>();
         services.AddSingleton<IHostedService, AssignmentFeedService>();
         services.AddSingleton<IHostedService, HealthProbeService>();
+        services.AddSingleton<IHostedService, WorkflowDriverService>();
         if (options.WatchVenturesFile && options.VenturesFile is not null)
         {
             services.AddSingleton<VenturesFileWatcher>();

@@ -15,8 +15,6 @@ namespace Baton.Hosting;
 /// </summary>
 internal sealed class WorkflowDriverService(
     BatonServiceFactory factory,
-    IWorkflowStore workflows,
-    IGitHub github,
     ISmokeChecker smoke,
     BatonOptions options,
     TimeProvider clock,
@@ -25,7 +23,7 @@ internal sealed class WorkflowDriverService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.WorkflowPassInterval <= TimeSpan.Zero) return;
-        var engine = factory.WorkflowEngine(workflows, github, smoke);
+        var engine = factory.WorkflowEngine(smoke);
         using var timer = new PeriodicTimer(options.WorkflowPassInterval, clock);
         try
         {

@@ -24,6 +24,7 @@ public enum BackendMode { Server, Local }
 /// <param name="Activity">Hook events and the waiting queue (<c>waiting</c>); null when not offered.</param>
 /// <param name="Claims">Claims (<c>claim</c>, <c>release</c>, <c>claims</c>); null when not offered.</param>
 /// <param name="Spend">Spend (<c>spend</c>); null when not offered.</param>
+/// <param name="Workflows">Project workflows (<c>project_status</c>); null when not offered.</param>
 public sealed record BatonBackend(
     ISessionService Sessions,
     IHandoffService Handoffs,
@@ -36,4 +37,5 @@ public sealed record BatonBackend(
     ITaskService? Tasks = null,
     IActivityService? Activity = null,
     IClaimService? Claims = null,
-    ISpendService? Spend = null);
+    ISpendService? Spend = null,
+    Baton.Core.Workflows.IWorkflowService? Workflows = null);

@@ -68,6 +68,7 @@ public sealed class ToolContext(BackendSource backend, BatonMcpOptions options, 
     public async Task<Baton.Core.Activity.IActivityService> ActivityAsync(CancellationToken ct) => (await BackendAsync(ct)).Activity ?? throw NotOffered("the waiting queue");
     public async Task<Baton.Core.Claims.IClaimService> ClaimsAsync(CancellationToken ct) => (await BackendAsync(ct)).Claims ?? throw NotOffered("claims");
     public async Task<Baton.Core.Spend.ISpendService> SpendAsync(CancellationToken ct) => (await BackendAsync(ct)).Spend ?? throw NotOffered("spend");
+    public async Task<Baton.Core.Workflows.IWorkflowService> WorkflowsAsync(CancellationToken ct) => (await BackendAsync(ct)).Workflows ?? throw NotOffered("project workflows");
 
     private ToolProblem NotOffered(string what) => new(McpErrorCodes.NotAvailable,
         $"This Baton backend ({Backend.Label}) does not offer {what} yet. Upgrade the server, or unset BATON_URL to use local mode.");

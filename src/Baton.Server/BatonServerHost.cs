@@ -114,6 +114,7 @@ public static class BatonServerHost
 
         var services = builder.Services;
         services.AddSingleton(hooks.Clock);
+        if (hooks.GitHub is not null) services.AddSingleton(hooks.GitHub);
         services.AddBaton(
             new BatonOptions
             {
@@ -188,6 +189,8 @@ public static class BatonServerHost
         app.MapActivityApi();
         app.MapClaimsApi();
         app.MapSpendApi();
+        app.MapWorkflowsApi();
+        app.MapSprintsApi();
         return app;
     }
 
@@ -232,4 +235,7 @@ internal sealed class ServerHooks
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public Func<IBatonStore, IBatonStore>? WrapStore { get; init; }
+
+    /// <summary>GitHub for workflows and sprints (a fake gh in tests); null: the gh on PATH.</summary>
+    public Baton.Core.Workflows.IGitHub? GitHub { get; init; }
 }

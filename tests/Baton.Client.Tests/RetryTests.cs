@@ -184,3 +184,26 @@ public sealed class RetryTests
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>A 502 that is gh's own answer (issue 17) is not a gateway hiccup: asking again gets the same.</summary>
+public sealed class GitHubFailedRetryTests
+{
+    [Fact]
+    public async Task StartWorkflow_502GitHubFailed_IsNotRetriedAndKeepsGhsMessage()
+    {
+        await using var server = await FakeServer.StartAsync((context, seen) => FakeServer.Json(context, 502,
+            """{"type":"urn:baton:problem:github_failed","title":"GitHub (gh) failed","status":502,"code":"github_failed","detail":"gh could not read issue a/b#1: HTTP 401: Bad credentials"}""",
+            "application/problem+json"));
+        using var client = new BatonHttpClient(new BatonClientOptions
+        {
+            BaseAddress = server.BaseAddress, Key = "bk_test", Delay = new RecordedDelays().Delay, Random = new Random(7),
+        });
+
+        var error = await Assert.ThrowsAsync<BatonException>(() =>
+            client.StartWorkflowAsync(new Baton.Core.Workflows.StartWorkflowRequest(Issue: "a/b#1"), TestTimeouts.Token()));
+
+        Assert.Equal(ErrorCodes.GitHubFailed, error.Code);
+        Assert.Contains("Bad credentials", error.Detail);
+        Assert.Equal(1, server.Calls);
+    }
+}

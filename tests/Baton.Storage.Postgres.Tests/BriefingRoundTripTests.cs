@@ -90,7 +90,7 @@ public sealed class BriefingRoundTripTests : IAsyncLifetime
     private BatonServices Services()
     {
         var core = new BatonCore(_clock, new Random(7), new IdGenerator(_clock), new CoreOptions { StaleAfter = StaleAfter });
-        return new BatonServiceFactory(_store, _store, _store, _store, _store, _store, _store, _store, _store, new OrchestrationOptions(), new OrchestrationSignals(), _store, _store, _store, core).For(Caller.Local(IdGenerator.NewCorrelationId()));
+        return new BatonServiceFactory(_store, _store, _store, _store, _store, _store, _store, _store, _store, new OrchestrationOptions(), new OrchestrationSignals(), _store, _store, _store, _store, new Baton.Local.GitHub.GitHubCli("gh"), core).For(Caller.Local(IdGenerator.NewCorrelationId()));
     }
 
     private static SodRequest Sod(Core.Ventures.Venture venture, string agent) =>

@@ -34,6 +34,7 @@ public static class BatonCli
         root.Subcommands.Add(FleetCommands.Build(runtime));
         root.Subcommands.Add(AgentCommands.Build(runtime));
         root.Subcommands.Add(TaskCommands.Build(runtime));
+        foreach (var command in WorkflowCommands.Build(runtime)) root.Subcommands.Add(command);
         root.Subcommands.Add(WorkerCommand.Build(runtime));
         foreach (var command in ActivityCommands.Build(runtime)) root.Subcommands.Add(command);
         foreach (var command in ClaimCommands.Build(runtime)) root.Subcommands.Add(command);

@@ -38,7 +38,7 @@ public static class McpCommand
                     ? new BackgroundHookSender(settings.DataDir, activity, TimeProvider.System, runtime.Error)
                     : null;
                 return new OpenedBackend(new BatonBackend(services.Sessions, services.Handoffs, services.Ventures, services.Notes, services.Docs,
-                    mode, services.Label, keyConfigured, services.Tasks, services.Activity, services.Claims, services.Spend), new ClosesInOrder(sender, services));
+                    mode, services.Label, keyConfigured, services.Tasks, services.Activity, services.Claims, services.Spend, services.Workflows), new ClosesInOrder(sender, services));
             });
             var options = new BatonMcpOptions
             {

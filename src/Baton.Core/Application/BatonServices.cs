@@ -11,6 +11,7 @@ using Baton.Core.Orchestration;
 using Baton.Core.Sessions;
 using Baton.Core.Spend;
 using Baton.Core.Ventures;
+using Baton.Core.Workflows;
 
 namespace Baton.Core.Application;
 
@@ -29,7 +30,9 @@ public sealed record BatonServices(
     ITaskService Tasks,
     IActivityService Activity,
     IClaimService Claims,
-    ISpendService Spend);
+    ISpendService Spend,
+    IWorkflowService Workflows,
+    ISprintService Sprints);
 
 /// <summary>
 /// Makes <see cref="BatonServices"/> for a caller from the store's narrow ports. One per process, made by the
@@ -51,6 +54,8 @@ public sealed class BatonServiceFactory(
     IBriefingSourceStore briefingSources,
     IClaimStore claims,
     ISpendStore spend,
+    IWorkflowStore workflows,
+    IGitHub github,
     BatonCore core)
 {
     private BatonCore _core = core;
@@ -69,6 +74,8 @@ public sealed class BatonServiceFactory(
         var core = _core;
         var briefing = new SodBriefing(briefingSources, core.Options);
         var drafter = new HandoffDrafter(activity, sessions, handoffs, core, caller);
+        // Workflows read and cancel their step tasks as this caller, so a scoped key reaches only its venture's.
+        var tasks = new TaskService(orchestration, ventures, core, orchestrationOptions, signals, caller);
         return new BatonServices(
             new SessionService(sessions, ventures, briefing, new SodClaims(claims, core, caller), drafter, core, caller),
             new HandoffService(handoffs, ventures, core, caller),
@@ -80,10 +87,12 @@ public sealed class BatonServiceFactory(
             new AlertService(alerts, ventures, core, caller),
             new CadenceService(alerts, ventures, core, caller),
             new AgentService(orchestration, machines, core, orchestrationOptions, signals, caller),
-            new TaskService(orchestration, ventures, core, orchestrationOptions, signals, caller),
+            tasks,
             new ActivityService(activity, sessions, ventures, drafter, core, caller),
             new ClaimService(claims, sessions, ventures, core, caller),
-            new SpendService(spend, core, caller));
+            new SpendService(spend, core, caller),
+            new WorkflowService(workflows, tasks, ventures, github, core, caller),
+            new SprintService(workflows, tasks, ventures, github, core, caller));
     }
 
     /// <summary>
@@ -97,7 +106,7 @@ public sealed class BatonServiceFactory(
     /// The workflow engine (docs/architecture.md §17): it acts as the server itself (<see cref="Workflows.WorkflowEngine.EngineCaller"/>),
     /// making step tasks through the same task service every caller uses.
     /// </summary>
-    public Workflows.WorkflowEngine WorkflowEngine(Workflows.IWorkflowStore workflows, Workflows.IGitHub github, Workflows.ISmokeChecker smoke) =>
+    public Workflows.WorkflowEngine WorkflowEngine(Workflows.ISmokeChecker smoke) =>
         new(workflows, new TaskService(orchestration, ventures, _core, orchestrationOptions, signals, Workflows.WorkflowEngine.EngineCaller),
             orchestration, ventures, github, smoke, _core);
 

@@ -32,6 +32,8 @@ public static class BatonJson
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
         options.NumberHandling = JsonNumberHandling.Strict;
+        // Before the enum converter: workflow states are written as the diagram and labels name them (IN_PROGRESS).
+        options.Converters.Add(new Baton.Core.Workflows.WorkflowStateJsonConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.Converters.Add(new UtcTimestampConverter());
         options.Converters.Add(new NullableUtcTimestampConverter());

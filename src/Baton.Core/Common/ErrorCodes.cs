@@ -33,6 +33,10 @@ public static class ErrorCodes
     public const string TaskStateConflict = "task_state_conflict";
     public const string ClaimConflict = "claim_conflict";
     public const string ClaimNotFound = "claim_not_found";
+    public const string WorkflowNotFound = "workflow_not_found";
+    public const string WorkflowStateConflict = "workflow_state_conflict";
+    public const string SprintNotFound = "sprint_not_found";
+    public const string GitHubFailed = "github_failed";
     public const string SecretDetected = "secret_detected";
     public const string PayloadTooLarge = "payload_too_large";
     public const string RequestTooLarge = "request_too_large";
@@ -76,6 +80,10 @@ public static class ErrorCodes
         [TaskStateConflict] = (409, "The task's state does not allow this"),
         [ClaimConflict] = (409, "Another live session holds a conflicting claim"),
         [ClaimNotFound] = (404, "Unknown claim"),
+        [WorkflowNotFound] = (404, "Unknown workflow"),
+        [WorkflowStateConflict] = (409, "The workflow's state does not allow this"),
+        [SprintNotFound] = (404, "Unknown sprint"),
+        [GitHubFailed] = (502, "GitHub (gh) failed"),
         [PayloadTooLarge] = (413, "The handoff payload is too large"),
         [RequestTooLarge] = (413, "The request body is too large"),
         [IdempotencyKeyReused] = (422, "This Idempotency-Key was used with a different request"),

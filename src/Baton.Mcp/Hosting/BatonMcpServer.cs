@@ -19,7 +19,7 @@ public static class BatonMcpServer
 
     /// <summary>Every tool of <c>--tools all</c> (the default).</summary>
     public static readonly IReadOnlyList<string> AllTools =
-        [.. CoreTools, "preflight", "ventures", "plan", "doc_audit", "note", "create_issue", "task_create", "tasks", "task_status", "claim", "release", "claims", "spend"];
+        [.. CoreTools, "preflight", "ventures", "plan", "doc_audit", "note", "create_issue", "task_create", "tasks", "task_status", "claim", "release", "claims", "spend", "project_status"];
 
     /// <summary>
     /// Registers the services, tools and prompts. The transport is the caller's: stdio for the real process, a stream
@@ -50,7 +50,7 @@ public static class BatonMcpServer
         builder.WithTools<SessionTools>().WithTools<KnowledgeTools>().WithTools<WorkQueueTools>().WithTools<ActivityTools>();
         if (options.Tools == ToolSet.All)
         {
-            builder.WithTools<SetupTools>().WithTools<KnowledgeEditTools>().WithTools<IssueTools>().WithTools<TaskTools>().WithTools<ClaimTools>().WithTools<SpendTools>();
+            builder.WithTools<SetupTools>().WithTools<KnowledgeEditTools>().WithTools<IssueTools>().WithTools<TaskTools>().WithTools<ClaimTools>().WithTools<SpendTools>().WithTools<WorkflowTools>();
         }
         builder.WithPrompts<SessionPrompts>();
         return builder;

@@ -39,6 +39,9 @@ public sealed class McpHarness : IAsyncDisposable
     public FakeGh Gh { get; private set; } = null!;
     public string DataDir => Path.Combine(Repo.Root, "data");
 
+    /// <summary>The store under the services, for a test that plays the workflow engine (a versioned update).</summary>
+    public Baton.Core.Storage.IBatonStore Store => _runtime.Services.GetRequiredService<Baton.Core.Storage.IBatonStore>();
+
     /// <param name="configure">Changes the options (tool set, gh command, repo roots, working directory).</param>
     /// <param name="backend">Changes the backend description (mode, key) while keeping the local services.</param>
     public static async Task<McpHarness> StartAsync(TempGitRepo repo, Func<BatonMcpOptions, BatonMcpOptions>? configure = null,
@@ -60,7 +63,7 @@ public sealed class McpHarness : IAsyncDisposable
         Gh = new FakeGh(Path.Combine(Repo.Root, "fake-gh"));
 
         var backend = new BatonBackend(Services.Sessions, Services.Handoffs, Services.Ventures, Services.Notes, Services.Docs,
-            BackendMode.Local, "local: test", KeyConfigured: false, Services.Tasks, Services.Activity, Services.Claims, Services.Spend);
+            BackendMode.Local, "local: test", KeyConfigured: false, Services.Tasks, Services.Activity, Services.Claims, Services.Spend, Services.Workflows);
         var options = new BatonMcpOptions
         {
             WorkingDirectory = Repo.Path,

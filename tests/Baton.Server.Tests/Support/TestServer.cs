@@ -42,7 +42,7 @@ internal sealed class TestServer : IAsyncDisposable
     public IBatonStore Store => Server.Store;
 
     public static async Task<TestServer> StartAsync(
-        Action<ServerOptions>? configure = null, TimeProvider? clock = null, Func<IBatonStore, IBatonStore>? wrapStore = null)
+        Action<ServerOptions>? configure = null, TimeProvider? clock = null, Func<IBatonStore, IBatonStore>? wrapStore = null, Baton.Core.Workflows.IGitHub? github = null)
     {
         var dataDir = new TempDirectory(DataDirPrefix);
         await File.WriteAllTextAsync(Path.Combine(dataDir.Path, "ventures.json"), VenturesJson);
@@ -50,7 +50,7 @@ internal sealed class TestServer : IAsyncDisposable
         configure?.Invoke(options);
 
         var output = new StringWriter();
-        var hooks = new ServerHooks { Clock = clock ?? TimeProvider.System, WrapStore = wrapStore };
+        var hooks = new ServerHooks { Clock = clock ?? TimeProvider.System, WrapStore = wrapStore, GitHub = github };
         var server = await BatonServerHost.StartWithHooksAsync(options, output, hooks, CancellationToken.None);
         var adminKey = (await File.ReadAllTextAsync(server.AdminKeyPath!)).Trim();
         return new TestServer(dataDir, server, output, adminKey);
