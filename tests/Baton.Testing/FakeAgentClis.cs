@@ -44,7 +44,7 @@ public sealed class FakeAgentClis
     /// <summary>Prints only lines that are not the CLI's format, and exits 0.</summary>
     public const string Garbage = "[fake:garbage]";
 
-    /// <summary>Creates and commits <c>baton-fake-&lt;cli&gt;.txt</c> in its working directory (a git worktree), then succeeds.</summary>
+    /// <summary>Appends a line to <c>baton-fake-&lt;cli&gt;.txt</c> in its working directory (a git worktree) and commits it, then succeeds.</summary>
     public const string Commit = "[fake:commit]";
 
     /// <summary>Streams usage worth <paramref name="usd"/> at <see cref="Price"/> before finishing (Claude also honours <c>--max-budget-usd</c>).</summary>
@@ -199,7 +199,8 @@ public sealed class FakeAgentClis
         }
         commit() {
           f="baton-fake-$cli.txt"
-          printf 'written by the fake %s\n' "$cli" > "$f"
+          # Appended, so a second run on a branch that has the file still has something to commit.
+          printf 'written by the fake %s (pid %s)\n' "$cli" "$$" >> "$f"
           git add "$f" && git -c user.name=fake-agent -c user.email=fake-agent@example.invalid -c commit.gpgsign=false commit -q -m "fake $cli: add $f" > /dev/null 2>&1 \
             || { echo "fake $cli: git commit failed" >&2; exit 1; }
         }

@@ -75,7 +75,7 @@ public sealed class SprintProcessTests
 
         var shown = await scene.World.RunBatonAsync("a", "sprint", "show", id);
         Assert.Equal(0, shown.ExitCode);
-        Assert.Contains("merged 3", shown.Out);
+        Assert.Contains("Report: 4 issues · 3 merged · 1 failed · 2 retried", shown.Out);
     }
 
     /// <summary>Waits until the issue's try number <paramref name="tries"/> has succeeded with a PR, and answers that PR.</summary>
