@@ -34,6 +34,7 @@ public static class Verb
         ["--rate-limit"] = BatonSettingsLoader.RateLimitVariable,
         ["--stale-minutes"] = BatonSettingsLoader.StaleMinutesVariable,
         ["--health-probe-seconds"] = BatonSettingsLoader.HealthProbeSecondsVariable,
+        ["--workflow-pass-seconds"] = BatonSettingsLoader.WorkflowPassSecondsVariable,
         ["--lease-seconds"] = BatonSettingsLoader.LeaseSecondsVariable,
         ["--agent"] = BatonSettingsLoader.AgentVariable,
         ["--store"] = BatonSettingsLoader.StoreVariable,

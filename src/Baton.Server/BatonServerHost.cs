@@ -126,6 +126,7 @@ public static class BatonServerHost
                 RequestLogRetention = options.RequestLogRetention,
                 IdempotencyRetention = options.IdempotencyRetention,
                 Orchestration = new OrchestrationOptions { HealthProbeInterval = options.HealthProbeInterval, LeaseTtl = options.LeaseTtl },
+                WorkflowPassInterval = options.WorkflowPassInterval,
             },
             options.StoreOptions(dataDir));
         if (hooks.WrapStore is not null) services.DecorateStore(hooks.WrapStore);

@@ -34,6 +34,9 @@ public sealed class ServerOptions
     /// <summary>How often agents' health-check URLs are probed (§14). Default 30 s; zero: this server probes nothing.</summary>
     public TimeSpan HealthProbeInterval { get; set; } = new OrchestrationOptions().HealthProbeInterval;
 
+    /// <summary>How often the workflow engine runs a pass (docs/architecture.md §17); zero: this server drives no workflows.</summary>
+    public TimeSpan WorkflowPassInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a start or renew holds a running task (<see cref="OrchestrationOptions.LeaseTtl"/>, 60 s).</summary>
     public TimeSpan LeaseTtl { get; set; } = new OrchestrationOptions().LeaseTtl;
 

@@ -16,13 +16,14 @@ public static class ServeCommand
         var rateLimit = new Option<string>("--rate-limit") { Description = "Requests a minute per key (default 100, 0 = off). Env BATON_RATE_LIMIT." };
         var staleMinutes = new Option<string>("--stale-minutes") { Description = "Minutes without a heartbeat before a session is stale (default 45). Env BATON_STALE_MINUTES." };
         var healthProbeSeconds = new Option<string>("--health-probe-seconds") { Description = "Seconds between probes of agents' health-check URLs (default 30; 0: this server probes nothing). Env BATON_HEALTH_PROBE_SECONDS." };
+        var workflowPassSeconds = new Option<string>("--workflow-pass-seconds") { Description = "Seconds between passes of the workflow engine (default 1; 0: this server drives no workflows). Env BATON_WORKFLOW_PASS_SECONDS." };
         var leaseSeconds = new Option<string>("--lease-seconds") { Description = "Seconds a start or renew holds a running task; workers renew every third (default 60). Env BATON_LEASE_SECONDS." };
         var store = new Option<string>("--store") { Description = "sqlite (default: a file in the data directory) or postgres (several replicas may share one database). Env BATON_STORE." };
         var storeUrl = new Option<string>("--store-url") { Description = "PostgreSQL connection string or postgres://user:pass@host/db URL for --store postgres. Env BATON_STORE_URL." };
         var durability = new Option<string>("--durability") { Description = "normal (default: a commit survives a killed process) or full (also power loss, an fsync per commit; SQLite). Env BATON_DURABILITY." };
         var command = new Command("serve", "Run the Baton server on the store in the data directory. On a fresh data directory it writes an admin key " +
                                            "to <data-dir>/admin.key and prints that path (never the key). Stops on Ctrl+C or SIGTERM.");
-        foreach (Option option in new Option[] { listen, venturesFile, rateLimit, staleMinutes, healthProbeSeconds, leaseSeconds, store, storeUrl, durability }) command.Options.Add(option);
+        foreach (Option option in new Option[] { listen, venturesFile, rateLimit, staleMinutes, healthProbeSeconds, workflowPassSeconds, leaseSeconds, store, storeUrl, durability }) command.Options.Add(option);
         command.SetAction((parse, ct) => Verb.RunWithSettingsAsync(runtime, parse, (settings, token) => ServeAsync(settings, runtime, token), ct));
         return command;
     }
@@ -37,6 +38,7 @@ public static class ServeCommand
             StaleAfter = settings.StaleAfter,
             RateLimitPerMinute = settings.RateLimit,
             HealthProbeInterval = TimeSpan.FromSeconds(settings.HealthProbeSeconds),
+            WorkflowPassInterval = TimeSpan.FromSeconds(settings.WorkflowPassSeconds),
             LeaseTtl = TimeSpan.FromSeconds(settings.LeaseSeconds),
             Store = settings.Store,
             StoreUrl = settings.StoreUrl,

@@ -72,6 +72,8 @@ public static class WorkflowCommands
             }
             var w = info.Workflow;
             context.Out.WriteLine($"Started {w.Id} for {w.Venture}: \"{w.Title}\"{(w.Issue is null ? "" : " from " + w.Issue)} — {WorkflowMachine.Name(w.State)}, branch {w.Branch}.");
+            if (!context.Settings.IsServerMode)
+                context.Out.WriteLine("Local mode: it waits in CREATE until `baton serve` runs on this data directory (the workflow engine lives there).");
             context.Out.WriteLine($"`baton projects show {w.Id}` follows it.");
             return ExitCodes.Ok;
         }, ct));
@@ -286,7 +288,12 @@ public static class WorkflowCommands
                 for (var wave = 0; wave < info.Sprint.WaveCount; wave++)
                     context.Out.WriteLine($"wave {wave + 1}: {string.Join(", ", info.Sprint.Items.Where(i => i.Wave == wave).Select(i => $"#{i.Issue} {i.Title}"))}");
             }
-            if (!parse.GetValue(detach))
+            // Local mode has no engine (it runs only in `baton serve`, docs/architecture.md §17): following would wait
+            // forever, so the sprint is left stored and the verb says what moves it.
+            var follow = !parse.GetValue(detach) && context.Settings.IsServerMode;
+            if (!parse.GetValue(detach) && !context.Settings.IsServerMode && !asJson)
+                context.Out.WriteLine("Local mode: the sprint is stored; it runs once `baton serve` runs on this data directory (the workflow engine lives there). Not following it.");
+            if (follow)
             {
                 var seen = Lines(info.Sprint);
                 while (info.Sprint.State != SprintState.Done)
@@ -306,7 +313,7 @@ public static class WorkflowCommands
                 Verb.WriteJson(context.Out, info);
                 return ExitCodes.Ok;
             }
-            if (parse.GetValue(detach)) context.Out.WriteLine($"`baton sprint show {info.Sprint.Id}` follows it.");
+            if (!follow) context.Out.WriteLine($"`baton sprint show {info.Sprint.Id}` follows it.");
             else WriteReport(context.Out, info);
             return ExitCodes.Ok;
         }, ct));

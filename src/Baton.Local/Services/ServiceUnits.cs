@@ -33,7 +33,7 @@ public static class ServiceUnits
     /// </summary>
     public static readonly string[] PassedVariables =
         ["BATON_URL", "BATON_REPO_ROOTS", "BATON_AGENT", "BATON_LISTEN", "BATON_STORE", "BATON_DURABILITY", "BATON_VENTURES_FILE",
-         "BATON_STALE_MINUTES", "BATON_HEALTH_PROBE_SECONDS", "BATON_RATE_LIMIT", "BATON_DEFAULT_AGENT", "DOTNET_ROOT"];
+         "BATON_STALE_MINUTES", "BATON_HEALTH_PROBE_SECONDS", "BATON_WORKFLOW_PASS_SECONDS", "BATON_RATE_LIMIT", "BATON_DEFAULT_AGENT", "DOTNET_ROOT"];
 
     /// <summary>Variables that are secrets: never inline in a unit (systemd shows units to every local user), only in the 0600 file.</summary>
     public static readonly string[] SecretVariables = ["BATON_KEY", "BATON_STORE_URL", "INFISICAL_TOKEN"];

@@ -16,6 +16,7 @@ public sealed class BatonSettings
     public const int DefaultStaleMinutes = 45;
     public const int DefaultRateLimit = 100;
     public const int DefaultHealthProbeSeconds = 30;
+    public const int DefaultWorkflowPassSeconds = 1;
     public const int DefaultLeaseSeconds = 60;
     public const string NormalDurability = "normal";
     public const string FullDurability = "full";
@@ -49,6 +50,12 @@ public sealed class BatonSettings
     /// 0: this server probes nothing (a replica kept off outside networks; results then come from workers only). Default 30.
     /// </summary>
     public int HealthProbeSeconds { get; set; } = DefaultHealthProbeSeconds;
+
+    /// <summary>
+    /// <c>BATON_WORKFLOW_PASS_SECONDS</c>: how often the server's workflow engine runs a pass (docs/architecture.md §17);
+    /// 0: this server drives no workflows (another replica does, or a test wants them to stand still). Default 1.
+    /// </summary>
+    public int WorkflowPassSeconds { get; set; } = DefaultWorkflowPassSeconds;
 
     /// <summary>
     /// <c>BATON_LEASE_SECONDS</c>: how long a start or renew holds a running task (docs/architecture.md §14); workers
@@ -128,6 +135,11 @@ public sealed class BatonSettings
         if (HealthProbeSeconds is < 0 or (> 0 and < 5))
         {
             problems.Add($"{BatonSettingsLoader.HealthProbeSecondsVariable}{From(BatonSettingsLoader.HealthProbeSecondsVariable)} is {HealthProbeSeconds}: expected a whole number of seconds, 0 (the server probes nothing) or 5 or more (a probe may take 5 s; default {DefaultHealthProbeSeconds}).");
+        }
+
+        if (WorkflowPassSeconds < 0)
+        {
+            problems.Add($"{BatonSettingsLoader.WorkflowPassSecondsVariable}{From(BatonSettingsLoader.WorkflowPassSecondsVariable)} is {WorkflowPassSeconds}: expected a whole number of seconds, 0 (this server drives no workflows) or more (default {DefaultWorkflowPassSeconds}).");
         }
 
         if (LeaseSeconds < 3)

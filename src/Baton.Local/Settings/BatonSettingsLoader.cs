@@ -21,6 +21,7 @@ public static class BatonSettingsLoader
     public const string AgentVariable = "BATON_AGENT";
     public const string StaleMinutesVariable = "BATON_STALE_MINUTES";
     public const string HealthProbeSecondsVariable = "BATON_HEALTH_PROBE_SECONDS";
+    public const string WorkflowPassSecondsVariable = "BATON_WORKFLOW_PASS_SECONDS";
     public const string LeaseSecondsVariable = "BATON_LEASE_SECONDS";
     public const string RateLimitVariable = "BATON_RATE_LIMIT";
     public const string VenturesFileVariable = "BATON_VENTURES_FILE";
@@ -33,7 +34,7 @@ public static class BatonSettingsLoader
     public static IReadOnlyList<string> Variables { get; } =
     [
         UrlVariable, KeyVariable, DataDirVariable, ListenVariable, StoreVariable, StoreUrlVariable,
-        AgentVariable, StaleMinutesVariable, HealthProbeSecondsVariable, LeaseSecondsVariable, RateLimitVariable, VenturesFileVariable, DurabilityVariable,
+        AgentVariable, StaleMinutesVariable, HealthProbeSecondsVariable, WorkflowPassSecondsVariable, LeaseSecondsVariable, RateLimitVariable, VenturesFileVariable, DurabilityVariable,
     ];
 
     /// <summary>The command-line flag that sets each variable, for messages that say where a value came from.</summary>
@@ -44,6 +45,7 @@ public static class BatonSettingsLoader
         [AgentVariable] = "--agent",
         [StaleMinutesVariable] = "--stale-minutes",
         [HealthProbeSecondsVariable] = "--health-probe-seconds",
+        [WorkflowPassSecondsVariable] = "--workflow-pass-seconds",
         [LeaseSecondsVariable] = "--lease-seconds",
         [RateLimitVariable] = "--rate-limit",
         [VenturesFileVariable] = "--ventures-file",
@@ -78,6 +80,8 @@ public static class BatonSettingsLoader
             "a whole number of minutes, 1 or more (default 45)", flags, environment, fileValues, settings);
         settings.HealthProbeSeconds = PickInt(HealthProbeSecondsVariable, BatonSettings.DefaultHealthProbeSeconds,
             "a whole number of seconds, 0 (the server probes nothing) or 5 or more (default 30)", flags, environment, fileValues, settings);
+        settings.WorkflowPassSeconds = PickInt(WorkflowPassSecondsVariable, BatonSettings.DefaultWorkflowPassSeconds,
+            "a whole number of seconds, 0 (this server drives no workflows) or more (default 1)", flags, environment, fileValues, settings);
         settings.LeaseSeconds = PickInt(LeaseSecondsVariable, BatonSettings.DefaultLeaseSeconds,
             "a whole number of seconds, 3 or more (default 60)", flags, environment, fileValues, settings);
         settings.RateLimit = PickInt(RateLimitVariable, BatonSettings.DefaultRateLimit,

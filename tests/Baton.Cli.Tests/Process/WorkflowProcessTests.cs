@@ -194,7 +194,7 @@ public sealed class ServerWorkflowProcessTests : WorkflowProcessTests
     public override async Task InitializeAsync()
     {
         _server = await ServeProcess.StartAsync(Workspace.StartInfo(new Dictionary<string, string> { ["PATH"] = Gh.Bin.SearchPath },
-            ["serve", "--listen", "127.0.0.1:0", "--rate-limit", "0", "--health-probe-seconds", "0"]));
+            ["serve", "--listen", "127.0.0.1:0", "--rate-limit", "0", "--health-probe-seconds", "0", "--workflow-pass-seconds", "0"]));
         Workspace.Environment["BATON_URL"] = _server.BaseAddress.ToString();
         Workspace.Environment["BATON_KEY"] = _server.ReadAdminKey();
     }

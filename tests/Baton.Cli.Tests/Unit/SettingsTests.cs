@@ -97,11 +97,13 @@ public sealed class SettingsTests : IDisposable
             ("BATON_STORE", "mysql"),
             ("BATON_RATE_LIMIT", "-5"),
             ("BATON_HEALTH_PROBE_SECONDS", "3"),
+            ("BATON_WORKFLOW_PASS_SECONDS", "-1"),
             ("BATON_URL", "ftp://x")));
 
         var problems = settings.Validate();
 
-        Assert.Equal(6, problems.Count);
+        Assert.Equal(7, problems.Count);
+        Assert.Contains(problems, p => p.Contains("BATON_WORKFLOW_PASS_SECONDS") && p.Contains("0 (this server drives no workflows)"));
         Assert.Contains(problems, p => p.Contains("BATON_HEALTH_PROBE_SECONDS") && p.Contains("0 (the server probes nothing) or 5 or more"));
         Assert.Contains(problems, p => p.Contains("BATON_LISTEN") && p.Contains("host:port") && p.Contains("environment"));
         Assert.Contains(problems, p => p.Contains("BATON_STALE_MINUTES") && p.Contains("'soon'") && p.Contains("whole number"));
