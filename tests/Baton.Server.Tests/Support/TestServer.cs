@@ -46,7 +46,8 @@ internal sealed class TestServer : IAsyncDisposable
     {
         var dataDir = new TempDirectory(DataDirPrefix);
         await File.WriteAllTextAsync(Path.Combine(dataDir.Path, "ventures.json"), VenturesJson);
-        var options = new ServerOptions { DataDir = dataDir.Path, Listen = "127.0.0.1:0" };
+        // The workflow engine stands still unless a test turns it on: route tests move workflows themselves.
+        var options = new ServerOptions { DataDir = dataDir.Path, Listen = "127.0.0.1:0", WorkflowPassInterval = TimeSpan.Zero };
         configure?.Invoke(options);
 
         var output = new StringWriter();

@@ -40,7 +40,7 @@ public sealed class WorkflowServiceTests : IAsyncLifetime
         _gh = new FakeGitHub(Path.Combine(_temp.Path, "bin"));
         var composition = new ServiceCollection()
             .AddSingleton<IGitHub>(new GitHubCli(_gh.Path, _temp.Path))
-            .AddBaton(new BatonOptions(), new StoreOptions { DataDir = Path.Combine(_temp.Path, "data") })
+            .AddBaton(new BatonOptions { WorkflowPassInterval = TimeSpan.Zero }, new StoreOptions { DataDir = Path.Combine(_temp.Path, "data") })
             .DecorateStore(inner => new RacingStore(inner, this));
         _runtime = await BatonRuntime.StartAsync(composition, _ct);
         _store = _runtime.Services.GetRequiredService<IBatonStore>();
