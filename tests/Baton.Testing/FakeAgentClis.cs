@@ -51,7 +51,7 @@ public sealed class FakeAgentClis
     public static string Cost(double usd) => $"[fake:cost={usd.ToString("0.######", CultureInfo.InvariantCulture)}]";
 
     /// <summary>
-    /// Claude only: the run's answer comes from the next file of <paramref name="directory"/> (<c>1</c>, <c>2</c>, … in
+    /// The run's answer (every CLI's final message) comes from the next file of <paramref name="directory"/> (<c>1</c>, <c>2</c>, … in
     /// turn; the last one repeats): its first line is more directives (e.g. <see cref="Commit"/>), the rest is the
     /// final message. <see cref="WriteAnswers"/> writes such a directory. Lets a test script an agent's plans and verdicts.
     /// </summary>
@@ -65,12 +65,6 @@ public sealed class FakeAgentClis
         for (var i = 0; i < answers.Length; i++)
             File.WriteAllText(System.IO.Path.Combine(directory, (i + 1).ToString(CultureInfo.InvariantCulture)), answers[i].Directives + "\n" + answers[i].Message);
     }
-
-    /// <summary>
-    /// The variable naming a file of final messages, one a line: each run takes (and removes) the first as what it
-    /// answers — a plan, a review's verdict, a malformed answer — so the attempts of one task can answer differently.
-    /// </summary>
-    public const string AnswersVariable = "FAKE_AGENT_ANSWERS";
 
     /// <summary>Sleeps <paramref name="seconds"/> after its first records, before its final one.</summary>
     public static string Sleep(int seconds) => $"[fake:sleep={seconds}]";
@@ -214,13 +208,6 @@ public sealed class FakeAgentClis
         fi
         has '[fake:ignore-term]' && trap '' TERM
         reset_epoch() { now=$(date +%s); echo $(( (now + 3600 + 3599) / 3600 * 3600 )); }
-        # FAKE_AGENT_ANSWERS: a file of final messages, one a line; each run takes the first (a plan, a verdict, a
-        # malformed answer), so the attempts of one task can answer differently. Without one (nor [fake:answers=…]
-        # above), the usual "Done".
-        if [ -n "${FAKE_AGENT_ANSWERS:-}" ] && [ -s "$FAKE_AGENT_ANSWERS" ]; then
-          answer=$(head -n 1 "$FAKE_AGENT_ANSWERS")
-          tail -n +2 "$FAKE_AGENT_ANSWERS" > "$FAKE_AGENT_ANSWERS.rest" && mv "$FAKE_AGENT_ANSWERS.rest" "$FAKE_AGENT_ANSWERS"
-        fi
         final() { if [ -n "$answer" ]; then jesc "$answer"; else printf 'Done: fake %s finished the task.' "$cli"; fi; }
 
         """;

@@ -101,8 +101,8 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Equal("timeout", task.Error!.Type);
         var run = Assert.Single(_world.Agents.Runs);
         Assert.NotNull(run.ChildPid);
-        Assert.False(Alive(run.Pid), $"the CLI {run.Pid} outlived its timeout");
-        Assert.False(Alive(run.ChildPid!.Value), $"its child {run.ChildPid} outlived its timeout (an orphan)");
+        Assert.False(WorkerWorld.Alive(run.Pid), $"the CLI {run.Pid} outlived its timeout");
+        Assert.False(WorkerWorld.Alive(run.ChildPid!.Value), $"its child {run.ChildPid} outlived its timeout (an orphan)");
 
         var status = await _world.RunBatonAsync("a", "worker", "status");
         Assert.Contains(task.Id, status.Out);
@@ -146,7 +146,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
             // The hanging CLI had a process group of its own and outlived its killed worker; it is this test's to end.
             foreach (var run in _world.Agents.Runs.Where(r => r.Cli == "claude"))
             {
-                foreach (var pid in new[] { run.Pid, run.ChildPid ?? 0 }.Where(p => p > 0 && Alive(p)))
+                foreach (var pid in new[] { run.Pid, run.ChildPid ?? 0 }.Where(p => p > 0 && WorkerWorld.Alive(p)))
                     System.Diagnostics.Process.GetProcessById(pid).Kill();
             }
         }
@@ -212,7 +212,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.StartsWith("worker stopped on ", agent.PauseReason);
         var result = Assert.Single((await _world.Client.ListTaskResultsAsync(task.Id, TestTimeouts.Token())).Items);
         Assert.Equal(TaskRules.WorkerShutdownError, result.ErrorType);
-        Assert.False(Alive(Assert.Single(_world.Agents.Runs).Pid), "the stopped run's CLI is gone");
+        Assert.False(WorkerWorld.Alive(Assert.Single(_world.Agents.Runs).Pid), "the stopped run's CLI is gone");
 
         // Read before the next start: resumed, that worker may take the task again (a second run and result).
         var again = _world.StartWorker(Config(Agent("codex-1", "codex")), "a", (IReadOnlyDictionary<string, string>?)null, "--grace", "0");
@@ -291,24 +291,8 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Equal(TaskState.Cancelled, task.State);
         Assert.Empty((await _world.Client.ListTaskResultsAsync(task.Id, TestTimeouts.Token())).Items); // nothing reported for it
         var run = Assert.Single(_world.Agents.Runs);
-        Assert.False(Alive(run.Pid), "the cancelled run's CLI is gone");
-        Assert.False(Alive(run.ChildPid!.Value), "and its child with it");
+        Assert.False(WorkerWorld.Alive(run.Pid), "the cancelled run's CLI is gone");
+        Assert.False(WorkerWorld.Alive(run.ChildPid!.Value), "and its child with it");
         Assert.Contains("cancelled; its work is dropped", worker.Output);
-    }
-
-    /// <summary>A process that is gone, or a zombie nobody reaped yet (a container's pid 1 may not), is not alive.</summary>
-    private static bool Alive(int pid)
-    {
-        var stat = $"/proc/{pid}/stat";
-        if (!File.Exists(stat)) return false;
-        try
-        {
-            var text = File.ReadAllText(stat);
-            return text[(text.LastIndexOf(')') + 2)] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 }

@@ -184,11 +184,11 @@ public sealed class WorkerStepTests : IAsyncLifetime
     [Fact]
     public async Task ReviewTask_MalformedVerdictThenAGoodOne_TheFirstAttemptFailsAsBadResultAndTheRetryCarriesTheVerdict()
     {
-        var answers = Path.Combine(_world.Root, "answers.txt");
-        File.WriteAllText(answers, "Looks fine to me, ship it.\n" +
-                                   """{"approved": false, "concerns": ["no rollback plan"], "suggestions": ["add a feature flag"]}""" + "\n");
+        var answers = Path.Combine(_world.Root, "answers");
+        FakeAgentClis.WriteAnswers(answers, ("", "Looks fine to me, ship it."),
+            ("", """{"approved": false, "concerns": ["no rollback plan"], "suggestions": ["add a feature flag"]}"""));
         var worker = _world.StartWorker(Config("codex-review", "codex", "review-plan"), "a",
-            new Dictionary<string, string> { [FakeAgentClis.AnswersVariable] = answers });
+            new Dictionary<string, string> { [FakeAgentClis.DirectivesVariable("codex")] = FakeAgentClis.Answers(answers) });
         await worker.WaitForLineAsync("taking tasks");
 
         var added = await _world.AddTaskAsync("Review the plan", "Review it", capability: "review-plan", maxAttempts: 2,
@@ -246,7 +246,7 @@ public sealed class WorkerStepTests : IAsyncLifetime
         Assert.Equal(RunErrors.Timeout, task.Error!.Type);
         var shellAndChild = File.ReadAllText(pids).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
         Assert.Equal(2, shellAndChild.Count);
-        Assert.All(shellAndChild, pid => Assert.False(Alive(pid), $"{pid} outlived the command's timeout"));
+        Assert.All(shellAndChild, pid => Assert.False(WorkerWorld.Alive(pid), $"{pid} outlived the command's timeout"));
     }
 
     [Fact]
@@ -263,21 +263,5 @@ public sealed class WorkerStepTests : IAsyncLifetime
         Assert.Contains("may not work on the default branch main", task.Error.Message);
         Assert.Empty(_world.Agents.Runs);
         Assert.Equal("main", _world.Git("symbolic-ref", "--short", "HEAD").Trim());
-    }
-
-    /// <summary>A process that is gone, or a zombie nobody reaped yet, is not alive.</summary>
-    private static bool Alive(int pid)
-    {
-        var stat = $"/proc/{pid}/stat";
-        if (!File.Exists(stat)) return false;
-        try
-        {
-            var text = File.ReadAllText(stat);
-            return text[(text.LastIndexOf(')') + 2)] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 }

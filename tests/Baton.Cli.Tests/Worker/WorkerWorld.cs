@@ -162,6 +162,22 @@ public sealed class WorkerWorld : IAsyncDisposable
 
     public string Git(params string[] args) => RealGit.Run(Clone, args);
 
+    /// <summary>A process that is gone, or a zombie nobody reaped yet (a container's pid 1 may not), is not alive.</summary>
+    public static bool Alive(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat)) return false;
+        try
+        {
+            var text = File.ReadAllText(stat);
+            return text[(text.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Puts <paramref name="branch"/> on origin as another machine would: main plus one commit adding
     /// <paramref name="files"/> (path → content), pushed from a scratch clone; answers that commit.

@@ -109,6 +109,8 @@ public class SupervisionRulesTests
     [InlineData("""{"verdict":"lgtm"}""", "verdict \"lgtm\" is not approve, request_changes or reject")]
     [InlineData("""{"verdict":3}""", "verdict 3 is not approve, request_changes or reject")]
     [InlineData("""[1]""", "the result is not an object with a verdict")]
+    [InlineData("""{"verdict":"approve","verdict":"reject"}""", "the result is not an object with a verdict")]
+    [InlineData("""{"final_message":"```json\n{\"verdict\":\"approve\",\"verdict\":\"reject\"}\n```"}""", "the result has no \"verdict\" (approve, request_changes or reject)")]
     public void ReadReport_NoValidVerdict_IsNoneWithTheProblemNamed(string result, string problem)
     {
         var report = SupervisionRules.ReadReport(result);

@@ -261,7 +261,9 @@ public static partial class SupervisionRules
     {
         try
         {
-            return JsonNode.Parse(json) as JsonObject;
+            // Duplicate keys refused while parsing: a review's message may hold {"verdict": "approve", "verdict": "reject"},
+            // and a JsonObject with duplicates throws on first access, outside this catch.
+            return JsonNode.Parse(json, null, new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
         }
         catch (JsonException)
         {
