@@ -96,6 +96,9 @@ public sealed partial class PostgresBatonStore
         return claimed;
     }
 
+    public Task ReleaseEffectClaimsAsync(CancellationToken ct) =>
+        WriteAsync(db => db.ExecuteAsync(WorkflowRows.ReleaseClaimsSql, ct), ct);
+
     public Task RecordEffectAsync(string effectId, DateTimeOffset now, bool done, string? resultUrl, string? error, CancellationToken ct) =>
         WriteAsync(db => db.ExecuteAsync(WorkflowRows.RecordEffectSql, ct, WorkflowRows.RecordEffectArgs(effectId, now, done, resultUrl, error)), ct);
 

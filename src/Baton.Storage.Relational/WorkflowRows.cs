@@ -78,6 +78,9 @@ internal static class WorkflowRows<TDialect> where TDialect : ISqlDialect
     ];
 
     /// <summary>Effects a claim may take at <c>now</c>: not done, and nobody's claim still running.</summary>
+    /// <summary>Every claim on an effect not done, released (<c>IWorkflowStore.ReleaseEffectClaimsAsync</c>).</summary>
+    public const string ReleaseClaimsSql = "UPDATE workflow_effects SET claimed_until = NULL WHERE done_at IS NULL AND claimed_until IS NOT NULL";
+
     public static readonly string Claimable =
         $"done_at IS NULL AND (claimed_until IS NULL OR claimed_until <= {TDialect.Parameter("now")})";
 

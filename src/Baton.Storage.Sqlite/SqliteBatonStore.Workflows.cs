@@ -83,6 +83,9 @@ public sealed partial class SqliteBatonStore
         return claimed;
     }
 
+    public Task ReleaseEffectClaimsAsync(CancellationToken ct) =>
+        WriteAsync(db => { db.Execute(WorkflowRows.ReleaseClaimsSql); }, ct);
+
     public Task RecordEffectAsync(string effectId, DateTimeOffset now, bool done, string? resultUrl, string? error, CancellationToken ct) =>
         WriteAsync(db => { db.Execute(WorkflowRows.RecordEffectSql, WorkflowRows.RecordEffectArgs(effectId, now, done, resultUrl, error)); }, ct);
 

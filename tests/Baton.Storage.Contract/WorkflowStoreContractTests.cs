@@ -309,6 +309,21 @@ public abstract class WorkflowStoreContractTests : StoreContractBase
         Assert.Equal([effect.Id], (await Store.ClaimPendingEffectsAsync(T0.AddSeconds(4), T0.AddMinutes(5), 10, Ct)).Select(x => x.Id));
     }
 
+    [Fact]
+    public async Task ReleaseEffectClaims_ClaimedAndDoneEffects_ClaimsEndDoneOnesStayDone()
+    {
+        var w = await InsertAsync(T0, effects: [Effect(NewWorkflow(T0), T0), Effect(NewWorkflow(T0), T0.AddSeconds(1))]);
+        var claimed = await Store.ClaimPendingEffectsAsync(T0, T0.AddMinutes(5), 10, Ct);
+        await Store.RecordEffectAsync(claimed[0].Id, T0.AddSeconds(2), done: true, null, null, Ct);
+        Assert.Empty(await Store.ClaimPendingEffectsAsync(T0.AddSeconds(3), T0.AddMinutes(5), 10, Ct)); // the other one is still claimed
+
+        await Store.ReleaseEffectClaimsAsync(Ct);
+
+        Assert.Equal([claimed[1].Id], (await Store.ClaimPendingEffectsAsync(T0.AddSeconds(4), T0.AddMinutes(5), 10, Ct)).Select(x => x.Id));
+        var effects = await Store.ListWorkflowEffectsAsync(w.Id, Ct);
+        Assert.NotNull(effects.Single(e => e.Id == claimed[0].Id).DoneAt);
+    }
+
     private static Sprint NewSprint(DateTimeOffset at, string venture = Venture, SprintState state = SprintState.Running) => new(
         Some.Id(WorkflowIds.Sprint), venture, "example-org/api", SprintMode.Workflow, state,
         [

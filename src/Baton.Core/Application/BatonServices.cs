@@ -108,7 +108,9 @@ public sealed class BatonServiceFactory(
     /// </summary>
     public Workflows.WorkflowEngine WorkflowEngine(Workflows.ISmokeChecker smoke) =>
         new(workflows, new TaskService(orchestration, ventures, _core, orchestrationOptions, signals, Workflows.WorkflowEngine.EngineCaller),
-            orchestration, ventures, github, smoke, _core);
+            orchestration, ventures, github, smoke, _core,
+            // A store several replicas share has several engines; SQLite has exactly one (the one server on the file).
+            soleEngine: workflows is not Storage.IBatonStore { SharedByReplicas: true });
 
     /// <summary>Webhook deliveries act for no caller: they are authenticated by their signature.</summary>
     public WebhookService Webhooks() => new(alerts, ventures, _core);

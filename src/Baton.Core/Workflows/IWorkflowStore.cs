@@ -41,6 +41,13 @@ public interface IWorkflowStore
     Task<IReadOnlyList<WorkflowEffect>> ClaimPendingEffectsAsync(DateTimeOffset now, DateTimeOffset claimUntil, int limit, CancellationToken ct);
 
     /// <summary>
+    /// Releases every claim on an effect not done. Only for a store one engine drives (SQLite: one server per data
+    /// directory), at that engine's start: a server killed while holding claims would otherwise hold those effects
+    /// until the claims end. Where several replicas share the store their claims are live; they are left to expire.
+    /// </summary>
+    Task ReleaseEffectClaimsAsync(CancellationToken ct);
+
+    /// <summary>
     /// Marks an effect done (with what gh answered; attempts + 1) or records a failed attempt (attempts + 1, the error
     /// kept, the claim released). Not done and no error only releases the claim (an effect held back for its back-off:
     /// no attempt counted, the last error kept). An effect already done is left as it is.

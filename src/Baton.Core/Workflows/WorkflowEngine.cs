@@ -18,13 +18,16 @@ public sealed record WorkflowPass(int Changes, int EffectsDone, int EffectsFaile
 /// task's result and fire the trigger it means, or run VALIDATE's smoke checks. Then it carries out the GitHub
 /// effects the changes wrote (the outbox), then moves the sprints. Every change is saved with the version read, so a
 /// human's advance, or another replica's pass, that got there first wins and this pass leaves that workflow alone.
-/// <c>WorkflowDriverService</c> (Baton.Hosting) runs a pass every second while the server runs.
+/// <c>WorkflowDriverService</c> (Baton.Hosting) runs a pass every second while the server runs. One instance per process,
+/// its passes one at a time (it keeps in-process pacing state).
 /// </summary>
 public sealed class WorkflowEngine
 {
     private const int PassLimit = 500;
-    private const int EffectsPerPass = 50;
-    private static readonly TimeSpan EffectClaim = TimeSpan.FromMinutes(2);
+    // A claim covers a pass's effects (gh answers within its 60 s timeout, usually in about a second). It is also how
+    // long a replica killed while holding claims delays those effects; a sole engine releases them at its start.
+    private const int EffectsPerPass = 10;
+    private static readonly TimeSpan EffectClaim = TimeSpan.FromSeconds(75);
     private static readonly TimeSpan SmokeTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PullRequestCheckEvery = TimeSpan.FromSeconds(10);
 
@@ -35,6 +38,8 @@ public sealed class WorkflowEngine
     private readonly IGitHub _github;
     private readonly ISmokeChecker _smoke;
     private readonly BatonCore _core;
+    private readonly bool _soleEngine;
+    private bool _started;
 
     // In-process pacing only (losing it on restart costs at most an early retry): when a failed effect may be tried
     // again, and when a sprint item's PR was last asked about.
@@ -42,8 +47,9 @@ public sealed class WorkflowEngine
     private readonly ConcurrentDictionary<string, DateTimeOffset> _prCheckedAt = new(StringComparer.Ordinal);
 
     internal WorkflowEngine(IWorkflowStore store, TaskService tasks, IOrchestrationStore orchestration, IVentureStore ventures,
-        IGitHub github, ISmokeChecker smoke, BatonCore core)
+        IGitHub github, ISmokeChecker smoke, BatonCore core, bool soleEngine)
     {
+        _soleEngine = soleEngine;
         _store = store;
         _tasks = tasks;
         _orchestration = orchestration;
@@ -58,6 +64,12 @@ public sealed class WorkflowEngine
 
     public async Task<WorkflowPass> RunPassAsync(CancellationToken ct)
     {
+        if (!_started)
+        {
+            // The one engine of its store (SQLite): claims left by a killed predecessor are nobody's now.
+            if (_soleEngine) await _store.ReleaseEffectClaimsAsync(ct);
+            _started = true;
+        }
         var problems = new List<string>();
         var changes = 0;
         foreach (var workflow in await _store.ListOpenWorkflowsAsync(PassLimit, ct))

@@ -66,10 +66,12 @@ public sealed class WorkerWorld : IAsyncDisposable
     public BatonHttpClient Client { get; private set; } = null!;
 
     /// <summary>A world with its server started (leases of <paramref name="leaseSeconds"/>).</summary>
-    public static async Task<WorkerWorld> StartAsync(int leaseSeconds = 60, string venturesJson = DefaultVentures, bool fakeGitHub = false)
+    /// <param name="postgresUrl">A PostgreSQL connection string: the server runs on it (<c>--store postgres</c>) instead of its SQLite file.</param>
+    public static async Task<WorkerWorld> StartAsync(int leaseSeconds = 60, string venturesJson = DefaultVentures, bool fakeGitHub = false, string? postgresUrl = null)
     {
         var world = new WorkerWorld(venturesJson, fakeGitHub);
-        world._serveArgs = ["serve", "--rate-limit", "0", "--health-probe-seconds", "0", "--lease-seconds", leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        world._serveArgs = ["serve", "--rate-limit", "0", "--health-probe-seconds", "0", "--lease-seconds", leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            .. postgresUrl is null ? Array.Empty<string>() : ["--store", "postgres", "--store-url", postgresUrl]];
         world.Server = await ServeProcess.StartAsync(world.ServeStart("127.0.0.1:0"));
         world.AdminKey = world.Server.ReadAdminKey();
         world.Client = new BatonHttpClient(new BatonClientOptions { BaseAddress = world.Server.BaseAddress, Key = world.AdminKey });

@@ -186,7 +186,9 @@ public sealed class WorkflowProcessTests
             killedIn.Add($"{WorkflowMachine.Name(state)} (step task {seen.Workflow.StepTaskId ?? "none yet"})");
             await scene.World.RestartServerAsync();
         }
-        var done = await scene.WaitForStateAsync(id, WorkflowState.Accepted);
+        await scene.WaitForStateAsync(id, WorkflowState.Accepted);
+        // SQLite has one engine: claims the killed servers held were released at each start, nothing waits them out.
+        var done = await scene.WaitForEffectsAsync(id);
 
         var tasks = await scene.StepTasksAsync(id);
         Assert.True(tasks.Select(t => t.Capability).SequenceEqual(["plan", "review-plan", "code", "qa", "deploy"]),

@@ -42,7 +42,7 @@ public sealed class WorkflowScene : IAsyncDisposable
     public string AnswersOf(string agent) => Path.Combine(Answers, agent);
 
     /// <summary>A world whose venture runs workflows with these settings (max_bounces, human gates).</summary>
-    public static async Task<WorkflowScene> StartAsync(int maxBounces = 2, string humanGates = "[]", int leaseSeconds = 10)
+    public static async Task<WorkflowScene> StartAsync(int maxBounces = 2, string humanGates = "[]", int leaseSeconds = 10, string? postgresUrl = null)
     {
         var smoke = new SmokeTargetServer();
         var root = Path.Combine(Path.GetTempPath(), "baton-wf-scripts-" + Guid.NewGuid().ToString("N")[..8]);
@@ -57,7 +57,7 @@ public sealed class WorkflowScene : IAsyncDisposable
         };
         var ventures = "{\"ventures\":[{\"code\":\"alpha\",\"name\":\"Project Alpha\",\"org\":\"example-org\",\"repos\":[\"alpha-console\"],\"workflow\":"
                        + JsonSerializer.Serialize(workflow) + "}]}";
-        var world = await WorkerWorld.StartAsync(leaseSeconds, ventures, fakeGitHub: true);
+        var world = await WorkerWorld.StartAsync(leaseSeconds, ventures, fakeGitHub: true, postgresUrl);
         var scene = new WorkflowScene(world, smoke) { _scripts = root };
         scene.TestsPass();
         scene.DeployWorks();
@@ -114,9 +114,10 @@ public sealed class WorkflowScene : IAsyncDisposable
         World.Client.StartWorkflowAsync(new StartWorkflowRequest(Issue, MaxBounces: maxBounces), TestTimeouts.Token());
 
     /// <summary>Polls the workflow (the server's answer, not a guessed sleep) until <paramref name="done"/> holds.</summary>
-    public async Task<WorkflowInfo> WaitForAsync(string id, Func<WorkflowInfo, bool> done, string what)
+    /// <param name="within">How long to wait (default <see cref="TestTimeouts.Default"/>).</param>
+    public async Task<WorkflowInfo> WaitForAsync(string id, Func<WorkflowInfo, bool> done, string what, TimeSpan? within = null)
     {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        using var timeout = new CancellationTokenSource(within ?? TestTimeouts.Default);
         WorkflowInfo? info = null;
         while (true)
         {
@@ -154,8 +155,8 @@ public sealed class WorkflowScene : IAsyncDisposable
     }
 
     /// <summary>Waits until every GitHub effect of the workflow is done (the outbox drained).</summary>
-    public Task<WorkflowInfo> WaitForEffectsAsync(string id) =>
-        WaitForAsync(id, w => w.Effects.Count > 0 && w.Effects.All(e => e.DoneAt is not null), "done with its GitHub effects");
+    public Task<WorkflowInfo> WaitForEffectsAsync(string id, TimeSpan? within = null) =>
+        WaitForAsync(id, w => w.Effects.Count > 0 && w.Effects.All(e => e.DoneAt is not null), "done with its GitHub effects", within);
 
     public async ValueTask DisposeAsync()
     {

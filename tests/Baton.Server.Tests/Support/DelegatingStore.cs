@@ -143,6 +143,7 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<IReadOnlyList<WorkflowEvent>> ListWorkflowEventsAsync(string workflowId, CancellationToken ct) => inner.ListWorkflowEventsAsync(workflowId, ct);
     public Task<IReadOnlyList<WorkflowEffect>> ListWorkflowEffectsAsync(string workflowId, CancellationToken ct) => inner.ListWorkflowEffectsAsync(workflowId, ct);
     public Task<IReadOnlyList<WorkflowEffect>> ClaimPendingEffectsAsync(DateTimeOffset now, DateTimeOffset claimUntil, int limit, CancellationToken ct) => inner.ClaimPendingEffectsAsync(now, claimUntil, limit, ct);
+    public Task ReleaseEffectClaimsAsync(CancellationToken ct) => inner.ReleaseEffectClaimsAsync(ct);
     public Task RecordEffectAsync(string effectId, DateTimeOffset now, bool done, string? resultUrl, string? error, CancellationToken ct) => inner.RecordEffectAsync(effectId, now, done, resultUrl, error, ct);
     public Task InsertSprintAsync(Sprint sprint, CancellationToken ct) => inner.InsertSprintAsync(sprint, ct);
     public Task<Sprint?> FindSprintOrNullAsync(string id, CancellationToken ct) => inner.FindSprintOrNullAsync(id, ct);
