@@ -167,14 +167,17 @@ public sealed class RetryTests
         using var client = new BatonHttpClient(new BatonClientOptions
         {
             BaseAddress = server.BaseAddress,
-            AttemptTimeout = TimeSpan.FromMilliseconds(300),
+            AttemptTimeout = TimeSpan.FromSeconds(1),
             Delay = new RecordedDelays().Delay,
         });
 
         var ventures = await client.ListVenturesAsync(TestTimeouts.Token());
 
         Assert.Empty(ventures);
-        Assert.Equal(2, server.Calls);
+        // The hung first attempt timed out and was retried until one answered. On a loaded machine a later attempt can
+        // miss its timeout too (it failed once at load 15–19 with exactly-2 asserted and a 300 ms timeout), which is
+        // the same behaviour once more, so the count is a range: at least the retry, at most every attempt.
+        Assert.InRange(server.Calls, 2, new BatonClientOptions { BaseAddress = server.BaseAddress }.MaxAttempts);
     }
 
     private static int FreeLoopbackPort()

@@ -76,7 +76,7 @@ public static class RunErrors
     public const string Timeout = TaskRules.TimeoutError;
 
     /// <summary>The task's payload asks for something in a shape the worker cannot read (a <c>run</c> without a command, a bad branch name…): nothing was run.</summary>
-    public const string BadPayload = "bad_payload";
+    public const string BadPayload = TaskRules.BadPayloadError;
 
     /// <summary>The agent's run succeeded but its answer is not what the payload's <c>expects</c> asks (no verdict, an empty plan).</summary>
     public const string BadResult = "bad_result";

@@ -208,6 +208,19 @@ public sealed class TaskRulesTests
     }
 
     [Fact]
+    public void Finish_BadPayloadWithAttemptsLeft_IsDeadAtOnce()
+    {
+        var running = Running(out _, maxAttempts: 3);
+
+        var dead = Granted(TaskRules.Finish(running, 1, Failure(TaskRules.BadPayloadError), T.AddSeconds(30), new Random(1), Worker));
+
+        Assert.Equal(TaskState.Dead, dead.Task.State);
+        Assert.Null(dead.Task.RetryAt);
+        Assert.Contains("no retry can mend it", dead.Change!.Event!.Reason, StringComparison.Ordinal);
+        Assert.False(TaskRules.IsPermanent("bad_result")); // an agent's answer may be right the next time
+    }
+
+    [Fact]
     public void Finish_AfterTheLeaseExpired_IsLost_TheAttemptIsSweptAsATimeout()
     {
         var running = Running(out _);

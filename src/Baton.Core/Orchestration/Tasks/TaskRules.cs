@@ -66,6 +66,15 @@ public static class TaskRules
     /// <summary>A worker stopping released the attempt (issue 16): back to the queue at once, for another machine.</summary>
     public const string WorkerShutdownError = "worker_shutdown";
 
+    /// <summary>A worker could not read what the payload asks (issue 17's step tasks: a <c>run</c> without a command…): no retry can succeed.</summary>
+    public const string BadPayloadError = "bad_payload";
+
+    /// <summary>
+    /// True for the error types that no retry can mend (<see cref="BadPayloadError"/>): the task is dead at once,
+    /// whatever attempts it has left, rather than failing the same way max_attempts times.
+    /// </summary>
+    public static bool IsPermanent(string? errorType) => errorType is BadPayloadError;
+
     /// <summary>
     /// True for the error types that send a running task back to the queue at once (<see cref="RateLimitedError"/>,
     /// <see cref="WorkerShutdownError"/>): they say nothing about the task or the agent's skill, so the attempt is not
@@ -316,7 +325,8 @@ public static class TaskRules
     private static TaskChange FailAttempt(BatonTask task, TaskError error, AttemptOutcome? outcome, DateTimeOffset now, Random random, string actor)
     {
         if (RequeuesAtOnce(error.Type)) return Released(task, error, outcome, now, actor);
-        var spent = task.Attempt >= task.MaxAttempts;
+        var permanent = IsPermanent(error.Type);
+        var spent = permanent || task.Attempt >= task.MaxAttempts;
         var retryAt = spent ? (DateTimeOffset?)null : now + Backoff.Delay(task.Attempt) + Backoff.Jitter(random);
         var after = task with
         {
@@ -329,7 +339,9 @@ public static class TaskRules
             FinishedAt = spent ? now : null,
             UpdatedAt = now,
         };
-        var reason = spent
+        var reason = permanent
+            ? $"attempt {task.Attempt} of {task.MaxAttempts} failed ({error.Type}); no retry can mend it, so it is dead at once"
+            : spent
             ? $"attempt {task.Attempt} of {task.MaxAttempts} failed ({error.Type}); no attempts left"
             : $"attempt {task.Attempt} of {task.MaxAttempts} failed ({error.Type}); retry at {Timestamp.ToWire(retryAt!.Value)}";
         var duration = outcome?.DurationMs ?? DurationSinceStart(task, now);
