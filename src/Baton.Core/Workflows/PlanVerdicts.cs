@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using Baton.Core.Common;
 
 namespace Baton.Core.Workflows;
 
 /// <summary>Reads a review-plan task's answer (REVIEW).</summary>
-public static partial class PlanVerdicts
+public static class PlanVerdicts
 {
     /// <summary>At most this many concerns and suggestions each are kept, of at most <see cref="MaxEntryLength"/> characters.</summary>
     public const int MaxEntries = 50;
@@ -23,15 +23,15 @@ public static partial class PlanVerdicts
     public static (PlanVerdict? Verdict, string? Problem) Read(string? resultJsonOrText)
     {
         if (string.IsNullOrWhiteSpace(resultJsonOrText)) return (null, "the review gave no answer");
-        var root = Parse(resultJsonOrText);
+        var root = AnswerJson.ParseObjectOrNull(resultJsonOrText);
         if (root is null)
         {
             // Plain text (an agent's last message as it is): a verdict object inside it.
-            root = Embedded(resultJsonOrText);
+            root = AnswerJson.FindObjectWith(resultJsonOrText, "approved");
         }
         else if (!root.ContainsKey("approved") && root["final_message"] is JsonValue message && message.TryGetValue<string>(out var text))
         {
-            root = Embedded(text) ?? root;
+            root = AnswerJson.FindObjectWith(text, "approved") ?? root;
         }
         if (root is null) return (null, $"the answer holds no verdict object {Shape}");
 
@@ -87,34 +87,6 @@ public static partial class PlanVerdicts
         }
     }
 
-    private static JsonObject? Embedded(string text)
-    {
-        var fenced = FencedPattern().Matches(text);
-        for (var i = fenced.Count - 1; i >= 0; i--)
-        {
-            if (Parse(fenced[i].Groups[1].Value) is { } block && block.ContainsKey("approved")) return block;
-        }
-        var start = text.IndexOf('{', StringComparison.Ordinal);
-        var end = text.LastIndexOf('}');
-        return start >= 0 && end > start && Parse(text[start..(end + 1)]) is { } found && found.ContainsKey("approved") ? found : null;
-    }
-
-    private static JsonObject? Parse(string json)
-    {
-        try
-        {
-            // Duplicate keys refused while parsing: {"approved": false, "approved": true} is no verdict (and JsonObject
-            // would otherwise throw on first access, outside this catch).
-            return JsonNode.Parse(json, null, new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    [GeneratedRegex(@"```(?:json)?\s*(\{[\s\S]*?\})\s*```")]
-    private static partial Regex FencedPattern();
 }

@@ -133,7 +133,7 @@ public static partial class SupervisionRules
         ArgumentNullException.ThrowIfNull(payload);
         // Cheap refusal first: almost every completion's payload names no review.
         if (!payload.Contains("\"reviews\"", StringComparison.Ordinal)) return null;
-        return Parse(payload)?[ReviewsKey] is JsonValue value && value.TryGetValue<string>(out var id) && IdGenerator.IsId(id, IdGenerator.Task) ? id : null;
+        return AnswerJson.ParseObjectOrNull(payload)?[ReviewsKey] is JsonValue value && value.TryGetValue<string>(out var id) && IdGenerator.IsId(id, IdGenerator.Task) ? id : null;
     }
 
     /// <summary>The rule keys in a payload's <see cref="ChainKey"/> (none when absent or malformed).</summary>
@@ -141,7 +141,7 @@ public static partial class SupervisionRules
     {
         ArgumentNullException.ThrowIfNull(payload);
         if (!payload.Contains(ChainKey, StringComparison.Ordinal)) return [];
-        return Parse(payload)?[ChainKey] is JsonArray list
+        return AnswerJson.ParseObjectOrNull(payload)?[ChainKey] is JsonArray list
             ? list.OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var s) ? s : null).OfType<string>().ToList()
             : [];
     }
@@ -155,9 +155,9 @@ public static partial class SupervisionRules
     /// </summary>
     public static ReviewReport ReadReport(string? result)
     {
-        var root = result is null ? null : Parse(result);
+        var root = result is null ? null : AnswerJson.ParseObjectOrNull(result);
         if (root is null) return new ReviewReport(ReviewVerdict.None, [], null, "the result is not an object with a verdict");
-        if (!root.ContainsKey("verdict") && root["final_message"] is JsonValue message && message.TryGetValue<string>(out var text) && Embedded(text) is { } inner)
+        if (!root.ContainsKey("verdict") && root["final_message"] is JsonValue message && message.TryGetValue<string>(out var text) && AnswerJson.FindObjectWith(text, "verdict") is { } inner)
             root = inner;
 
         var problems = new List<string>();
@@ -248,29 +248,6 @@ public static partial class SupervisionRules
         _ => null,
     };
 
-    private static JsonObject? Embedded(string text)
-    {
-        var fenced = FencedPattern().Matches(text);
-        if (fenced.Count > 0 && Parse(fenced[^1].Groups[1].Value) is { } block && block.ContainsKey("verdict")) return block;
-        var start = text.IndexOf('{', StringComparison.Ordinal);
-        var end = text.LastIndexOf('}');
-        return start >= 0 && end > start && Parse(text[start..(end + 1)]) is { } found && found.ContainsKey("verdict") ? found : null;
-    }
-
-    private static JsonObject? Parse(string json)
-    {
-        try
-        {
-            // Duplicate keys refused while parsing: a review's message may hold {"verdict": "approve", "verdict": "reject"},
-            // and a JsonObject with duplicates throws on first access, outside this catch.
-            return JsonNode.Parse(json, null, new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static TaskEvent Note(BatonTask task, DateTimeOffset now, string actor, string reason) =>
@@ -279,6 +256,4 @@ public static partial class SupervisionRules
     [GeneratedRegex(@"\{([A-Za-z0-9_]+)\}")]
     private static partial Regex PlaceholderPattern();
 
-    [GeneratedRegex(@"```(?:json)?\s*(\{[\s\S]*?\})\s*```")]
-    private static partial Regex FencedPattern();
 }
