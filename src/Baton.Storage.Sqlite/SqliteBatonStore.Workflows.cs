@@ -72,6 +72,10 @@ public sealed partial class SqliteBatonStore
 
     public async Task<IReadOnlyList<WorkflowEffect>> ClaimPendingEffectsAsync(DateTimeOffset now, DateTimeOffset claimUntil, int limit, CancellationToken ct)
     {
+        // The engine asks every second and there is usually nothing to claim: a read answers that without a turn of the
+        // writer, which heartbeats and every other write queue for.
+        if (await ReadAsync(db => db.Scalar($"SELECT EXISTS (SELECT 1 FROM workflow_effects WHERE {WorkflowRows.Claimable})", ("$now", Rows.Ms(now))), ct).ConfigureAwait(false) == 0)
+            return [];
         // One statement in one write: the writer runs writes one at a time, so two claims never take the same effect.
         var claimed = await WriteAsync(db => db.List($"""
             UPDATE workflow_effects SET claimed_until = $until

@@ -540,7 +540,7 @@ public sealed class TaskRunner(WorkerContext context, RegisteredAgent agent)
     private static string CliName(CliKind cli) => cli.ToString().ToLowerInvariant();
 
     private static string? Bounded(string? text, int max) =>
-        text is null ? null : text.Length <= max ? text : text[..(max - 1)] + "…";
+        text is null ? null : DisplayText.Clip(text, max);
 }
 
 /// <summary>The first reason a run was stopped for, and the token that stops it.</summary>

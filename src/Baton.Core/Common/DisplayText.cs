@@ -30,6 +30,13 @@ public static class DisplayText
         return false;
     }
 
+    /// <summary>At most <paramref name="max"/> characters: a longer text is cut and ends with "…" (which counts as one).</summary>
+    public static string Clip(string text, int max)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length <= max ? text : text[..(max - 1)] + "…";
+    }
+
     /// <summary>
     /// <paramref name="text"/> made safe to show: line endings (CRLF, CR, U+2028, U+2029) become <c>\n</c>, hidden
     /// characters are removed, and a lone surrogate (half a character) becomes U+FFFD.

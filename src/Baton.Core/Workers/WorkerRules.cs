@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Baton.Core.Common;
 using Baton.Core.Orchestration.Tasks;
 
 namespace Baton.Core.Workers;
@@ -326,7 +327,7 @@ public static class WorkerRules
         var text = $"Task {task.Id} \"{task.Title}\" attempt {task.Attempt} {outcome}." +
                    (prUrl is null ? "" : $" PR: {prUrl}.") +
                    (string.IsNullOrWhiteSpace(run.FinalMessage) ? "" : " " + run.FinalMessage.Trim());
-        return text.Length <= max ? text : text[..(max - 1)] + "…";
+        return DisplayText.Clip(text, max);
     }
 
     private static JsonObject? Payload(BatonTask task)

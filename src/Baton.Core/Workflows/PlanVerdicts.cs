@@ -45,7 +45,7 @@ public static class PlanVerdicts
                 break;
             case var other:
                 // "true" as a string, 1, null: not a JSON boolean, so not an approval.
-                return (null, $"\"approved\" is {Clip(other?.ToJsonString() ?? "null", 60)}, not true or false");
+                return (null, $"\"approved\" is {DisplayText.Clip(other?.ToJsonString() ?? "null", 60)}, not true or false");
         }
 
         var problems = new List<string>();
@@ -70,7 +70,7 @@ public static class PlanVerdicts
                     if (item is JsonValue s && s.GetValueKind() == JsonValueKind.String)
                     {
                         var entry = s.GetValue<string>().Trim();
-                        if (entry.Length > 0) entries.Add(Clip(entry, MaxEntryLength));
+                        if (entry.Length > 0) entries.Add(DisplayText.Clip(entry, MaxEntryLength));
                     }
                     else dropped++;
                 }
@@ -87,6 +87,5 @@ public static class PlanVerdicts
         }
     }
 
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
 }

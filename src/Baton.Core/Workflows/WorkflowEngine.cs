@@ -104,10 +104,10 @@ public sealed class WorkflowEngine
     private async Task<int> AdvanceAsync(Workflow workflow, CancellationToken ct)
     {
         var changes = 0;
+        var venture = await VentureRules.FindOrThrowAsync(_ventures, workflow.Venture, ct);
+        var settings = venture.Workflow ?? WorkflowSettings.Default;
         for (var i = 0; i < 4 && !workflow.IsFinished && workflow.WaitingForHuman is null; i++)
         {
-            var venture = await VentureRules.FindOrThrowAsync(_ventures, workflow.Venture, ct);
-            var settings = venture.Workflow ?? WorkflowSettings.Default;
             var next = await DecideAsync(workflow, venture, settings, ct);
             if (next is null) break;
             if (!await _store.UpdateWorkflowAsync(next.Workflow, workflow.Version, next.Events, next.Effects, ct)) break; // someone else moved it
@@ -169,7 +169,7 @@ public sealed class WorkflowEngine
             case TaskState.Dead or TaskState.Cancelled:
                 var error = task.Error is { } e ? $"{e.Type}: {e.Message}" : task.State.ToString().ToLowerInvariant();
                 return await FireAsync(workflow, WorkflowTrigger.Fail,
-                    $"the {task.Capability} task {task.Id} is {(task.State == TaskState.Dead ? "dead" : "cancelled")} ({Clip(error, 300)})", null, settings, ct);
+                    $"the {task.Capability} task {task.Id} is {(task.State == TaskState.Dead ? "dead" : "cancelled")} ({DisplayText.Clip(error, 300)})", null, settings, ct);
             default:
                 return null; // still open: waiting, queued, assigned, running, or failed and waiting for its retry
         }
@@ -185,7 +185,7 @@ public sealed class WorkflowEngine
                 var plan = (Text(result, "plan") ?? Text(result, "final_message"))?.Trim();
                 if (string.IsNullOrEmpty(plan))
                     return await FireAsync(workflow, WorkflowTrigger.Fail, $"the plan task {task.Id} answered no plan", null, settings, ct);
-                return await FireAsync(workflow with { Plan = Clip(plan, 60_000) }, WorkflowTrigger.Planned, $"planned by {task.AssignedAgent} ({task.Id})", null, settings, ct);
+                return await FireAsync(workflow with { Plan = DisplayText.Clip(plan, 60_000) }, WorkflowTrigger.Planned, $"planned by {task.AssignedAgent} ({task.Id})", null, settings, ct);
             }
             case WorkflowState.Review:
             {
@@ -195,7 +195,7 @@ public sealed class WorkflowEngine
                 var detail = VerdictMarkdown(verdict);
                 if (!verdict.Approved)
                     return await FireAsync(workflow, WorkflowTrigger.PlanRejected,
-                        $"the review did not approve the plan: {Clip(verdict.Concerns.Count == 0 ? "no concerns given" : string.Join("; ", verdict.Concerns), 500)}", detail, settings, ct);
+                        $"the review did not approve the plan: {DisplayText.Clip(verdict.Concerns.Count == 0 ? "no concerns given" : string.Join("; ", verdict.Concerns), 500)}", detail, settings, ct);
                 return await PassGateAsync(workflow, WorkflowTrigger.Approved, $"the review approved the plan ({task.Id})", detail, settings, ct);
             }
             case WorkflowState.InProgress:
@@ -216,11 +216,11 @@ public sealed class WorkflowEngine
                 if (!passed)
                 {
                     var why = tests.Failed > 0 ? $"{tests.Failed} of {tests.Passed + tests.Failed} tests failed"
-                        : tests.Problems.Count > 0 ? $"the test reports could not be read: {Clip(tests.Problems[0], 200)}"
+                        : tests.Problems.Count > 0 ? $"the test reports could not be read: {DisplayText.Clip(tests.Problems[0], 200)}"
                         : ranNone ? $"the test reports ({string.Join(", ", tests.Reports)}) hold no test that ran"
                         : $"the test command exited {exit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "without an exit code"}";
                     var tail = Text(result, "output_tail");
-                    var detail = tests.Failed > 0 || string.IsNullOrEmpty(tail) ? report : $"{report}\n\n```\n{Clip(tail, 4_000)}\n```";
+                    var detail = tests.Failed > 0 || string.IsNullOrEmpty(tail) ? report : $"{report}\n\n```\n{DisplayText.Clip(tail, 4_000)}\n```";
                     return await FireAsync(workflow, WorkflowTrigger.TestsFailed, why, detail, settings, ct);
                 }
                 var summary = tests.Reports.Count == 0
@@ -232,7 +232,7 @@ public sealed class WorkflowEngine
             {
                 var tail = Text(result, "output_tail") ?? Text(result, "final_message");
                 return await FireAsync(workflow, WorkflowTrigger.Deployed, $"deployed by {task.AssignedAgent} ({task.Id})",
-                    string.IsNullOrWhiteSpace(tail) ? null : $"```\n{Clip(tail.Trim(), 4_000)}\n```", settings, ct);
+                    string.IsNullOrWhiteSpace(tail) ? null : $"```\n{DisplayText.Clip(tail.Trim(), 4_000)}\n```", settings, ct);
             }
             default:
                 throw new InvalidOperationException($"workflow {workflow.Id} has a step task in state {WorkflowMachine.Name(workflow.State)}");
@@ -251,7 +251,7 @@ public sealed class WorkflowEngine
         var failed = results.Where(r => r.Critical && !r.Passed).ToList();
         if (failed.Count > 0)
             return await FireAsync(workflow, WorkflowTrigger.ValidationFailed,
-                $"{failed.Count} critical endpoint{(failed.Count == 1 ? "" : "s")} failed: {Clip(string.Join(", ", failed.Select(f => $"{f.Url} ({f.Error})")), 400)}", report, settings, ct);
+                $"{failed.Count} critical endpoint{(failed.Count == 1 ? "" : "s")} failed: {DisplayText.Clip(string.Join(", ", failed.Select(f => $"{f.Url} ({f.Error})")), 400)}", report, settings, ct);
         return await PassGateAsync(workflow, WorkflowTrigger.Validated, $"every critical endpoint answered ({results.Count} checked)", report, settings, ct);
     }
 
@@ -344,7 +344,7 @@ public sealed class WorkflowEngine
             default:
                 throw new InvalidOperationException($"{WorkflowMachine.Name(workflow.State)} has no step task");
         }
-        return new CreateTaskRequest(workflow.Venture, capability, Clip(title, 200), workflow.Repo, prompt, payload,
+        return new CreateTaskRequest(workflow.Venture, capability, DisplayText.Clip(title, 200), workflow.Repo, prompt, payload,
             CreatedBy: $"workflow:{workflow.Id}");
     }
 
@@ -430,7 +430,7 @@ public sealed class WorkflowEngine
                     }
                     catch (GitHubException ex)
                     {
-                        await _store.RecordEffectAsync(effect.Id, _core.Now(), false, null, Clip(ex.Message, 1_000), ct);
+                        await _store.RecordEffectAsync(effect.Id, _core.Now(), false, null, DisplayText.Clip(ex.Message, 1_000), ct);
                         // Back off: 5 s, 10 s, 20 s … at most 5 minutes between tries of one effect.
                         var wait = TimeSpan.FromSeconds(Math.Min(300, 5 * Math.Pow(2, Math.Min(effect.Attempts, 6))));
                         _effectRetryAt[effect.Id] = _core.Now() + wait;
@@ -543,18 +543,15 @@ public sealed class WorkflowEngine
         {
             if (await _store.FindWorkflowOrNullAsync(run, ct) is not null) return;
             var issue = await _github.GetIssueAsync(sprint.Repo, item.Issue, ct);
-            var now = _core.Now();
-            var workflow = new Workflow(run, sprint.Venture, sprint.Repo, $"{sprint.Repo}#{item.Issue}", Clip(issue.Title, 200), issue.Body,
-                WorkflowState.Create, 0, settings.MaxBounces ?? WorkflowMachine.DefaultMaxBounces, settings.HumanGates ?? [], WorkflowIds.BranchOf(run),
-                null, null, 0, null, null, item.Runs.Count > 1 ? item.Reason : null, sprint.Id, $"sprint:{sprint.Id}", now, now, null, 1);
-            var created = new WorkflowEvent(run, 1, now, null, WorkflowState.Create, "created", WorkflowRules.EngineActor,
-                $"sprint {sprint.Id}, wave {item.Wave + 1}{(item.Runs.Count > 1 ? ", retry" : "")}", null, null);
-            await _store.InsertWorkflowAsync(workflow, [created], [], ct);
+            var change = WorkflowRules.Create(run, sprint.Venture, sprint.Repo, $"{sprint.Repo}#{item.Issue}", DisplayText.Clip(issue.Title, 200), issue.Body,
+                settings.MaxBounces ?? WorkflowMachine.DefaultMaxBounces, settings.HumanGates ?? [], sprint.Id, item.Runs.Count > 1 ? item.Reason : null,
+                $"sprint:{sprint.Id}", WorkflowRules.EngineActor, $"sprint {sprint.Id}, wave {item.Wave + 1}{(item.Runs.Count > 1 ? ", retry" : "")}", _core.Now());
+            await _store.InsertWorkflowAsync(change.Workflow, change.Events, change.Effects, ct);
             return;
         }
         var body = (await _github.GetIssueAsync(sprint.Repo, item.Issue, ct)).Body;
         var branch = $"baton/{sprint.Id.Replace('_', '-').ToLowerInvariant()}-{item.Issue}";
-        await _tasks.CreateTaskWithIdAsync(run, new CreateTaskRequest(sprint.Venture, settings.CodeCapability, Clip($"#{item.Issue} {item.Title}", 200), sprint.Repo,
+        await _tasks.CreateTaskWithIdAsync(run, new CreateTaskRequest(sprint.Venture, settings.CodeCapability, DisplayText.Clip($"#{item.Issue} {item.Title}", 200), sprint.Repo,
             $"Resolve {sprint.Repo}#{item.Issue} \"{item.Title}\" on branch {branch}. Commit your work with tests; the worker pushes it and opens the pull request.\n\n## The issue\n\n{body}" +
             (item.Runs.Count > 1 && item.Reason is { } why ? $"\n\n## The first try failed\n\n{why}" : ""),
             new JsonObject { ["sprint"] = sprint.Id, ["issue"] = item.Issue, ["branch"] = branch, ["open_pr"] = true },
@@ -602,8 +599,8 @@ public sealed class WorkflowEngine
 
         // Failed: one retry per issue, then it is failed for good.
         if (item.Runs.Count < 2)
-            return item with { Runs = [.. item.Runs, MintRun(sprint)], PrUrl = pr ?? item.PrUrl, Reason = Clip($"retried after: {failure}", 1_000) };
-        return item with { State = SprintItemState.Failed, PrUrl = pr ?? item.PrUrl, Reason = Clip(failure!, 1_000) };
+            return item with { Runs = [.. item.Runs, MintRun(sprint)], PrUrl = pr ?? item.PrUrl, Reason = DisplayText.Clip($"retried after: {failure}", 1_000) };
+        return item with { State = SprintItemState.Failed, PrUrl = pr ?? item.PrUrl, Reason = DisplayText.Clip(failure!, 1_000) };
     }
 
     // ---- small readers ----
@@ -623,5 +620,4 @@ public sealed class WorkflowEngine
 
     private static string? Text(JsonObject? o, string key) => o?[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Baton.Core.Common;
 
 namespace Baton.Core.Workflows;
 
@@ -65,6 +66,21 @@ public static class WorkflowRules
         var events = new List<WorkflowEvent> { new(workflow.Id, lastSeq + 1, now, from, to, firedName, actor, why, workflow.StepTaskId, detail) };
         var effects = IssueEffects(updated, from, firedName, why, detail, settings, now, newEffectId);
         return new WorkflowChange(updated, events, effects);
+    }
+
+    /// <summary>
+    /// A new workflow in CREATE (version 1, step 0, on its own branch) with its <c>created</c> event: the engine fires
+    /// Start on its next pass. Started by a person (WorkflowService) or by a sprint's wave (the engine).
+    /// </summary>
+    /// <param name="reason">What its first plan must answer (a sprint's retry says why the first try failed); null for a fresh start.</param>
+    /// <param name="why">The created event's reason: where it was started from.</param>
+    public static WorkflowChange Create(string id, string venture, string? repo, string? issue, string title, string? body, int maxBounces,
+        IReadOnlyList<WorkflowState> humanGates, string? sprintId, string? reason, string createdBy, string actor, string why, DateTimeOffset now)
+    {
+        var workflow = new Workflow(id, venture, repo, issue, title, string.IsNullOrEmpty(body) ? null : body, WorkflowState.Create, 0, maxBounces,
+            humanGates, WorkflowIds.BranchOf(id), null, null, 0, null, null, reason, sprintId, createdBy, now, now, null, 1);
+        var created = new WorkflowEvent(id, 1, now, null, WorkflowState.Create, "created", actor, why, null, null);
+        return new WorkflowChange(workflow, [created], []);
     }
 
     /// <summary>A step task minted for the current state: the step counter grows and the task is named before it is created.</summary>
@@ -138,7 +154,7 @@ public static class WorkflowRules
         {
             var what = from == WorkflowState.Qa ? "Tests failed" : "Deployed service failed its smoke checks";
             effects.Add(Effect(newEffectId(), updated, WorkflowEffectKind.CreateIssue, issue, now,
-                title: Clip($"{what}: #{issue.Number} {updated.Title}", 200),
+                title: DisplayText.Clip($"{what}: #{issue.Number} {updated.Title}", 200),
                 body: $"{what} for #{issue.Number} (workflow `{updated.Id}`{(updated.PrUrl is null ? "" : $", {updated.PrUrl}")}, branch `{updated.Branch}`).\n\n{reason}\n\n{detail}",
                 labels: ["bug"]));
         }
@@ -157,7 +173,7 @@ public static class WorkflowRules
         if (!string.IsNullOrWhiteSpace(detail)) sb.Append(detail.Trim()).Append("\n\n");
         sb.Append("<sub>Baton workflow `").Append(workflow.Id).Append("`, step ").Append(workflow.Step)
           .Append(", returns to planning ").Append(workflow.Bounces).Append('/').Append(workflow.MaxBounces).Append("</sub>");
-        return Clip(sb.ToString(), 60_000);
+        return DisplayText.Clip(sb.ToString(), 60_000);
     }
 
     private static WorkflowEffect Effect(string id, Workflow workflow, WorkflowEffectKind kind, (string Repo, int Number) issue, DateTimeOffset now,
@@ -166,5 +182,4 @@ public static class WorkflowRules
 
     private static string Ordinal(int n) => n switch { 1 => "1st", 2 => "2nd", 3 => "3rd", _ => $"{n}th" };
 
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

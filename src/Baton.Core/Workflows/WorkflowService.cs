@@ -69,14 +69,11 @@ internal sealed class WorkflowService(
 
         var now = core.Now();
         var id = core.Ids.New(WorkflowIds.Workflow);
-        var workflow = new Workflow(id, venture.Code, repo, issueText, title!, string.IsNullOrEmpty(body) ? null : body, WorkflowState.Create, 0,
-            request.MaxBounces ?? settings.MaxBounces ?? WorkflowMachine.DefaultMaxBounces,
-            gates ?? settings.HumanGates?.ToList() ?? [],
-            WorkflowIds.BranchOf(id), null, null, 0, null, null, null, null, caller.ActorKeyId, now, now, null, 1);
-        var created = new WorkflowEvent(id, 1, now, null, WorkflowState.Create, "created", caller.ActorKeyId,
-            issueText is null ? "started from the API" : $"started from {issueText}", null, null);
-        await store.InsertWorkflowAsync(workflow, [created], [], ct);
-        return new WorkflowInfo(workflow, [created], [], null);
+        var change = WorkflowRules.Create(id, venture.Code, repo, issueText, title!, body,
+            request.MaxBounces ?? settings.MaxBounces ?? WorkflowMachine.DefaultMaxBounces, gates ?? settings.HumanGates?.ToList() ?? [],
+            sprintId: null, reason: null, caller.ActorKeyId, caller.ActorKeyId, issueText is null ? "started from the API" : $"started from {issueText}", now);
+        await store.InsertWorkflowAsync(change.Workflow, change.Events, change.Effects, ct);
+        return new WorkflowInfo(change.Workflow, change.Events, change.Effects, null);
     }
 
     public async Task<WorkflowInfo> GetWorkflowAsync(string id, CancellationToken ct)
@@ -232,5 +229,5 @@ internal sealed class WorkflowService(
 
     internal static string Snake(TaskState state) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString());
 
-    private static string Clip(string? text, int max) => text is null ? "" : text.Length <= max ? text : text[..(max - 1)] + "…";
+    private static string Clip(string? text, int max) => text is null ? "" : DisplayText.Clip(text, max);
 }

@@ -77,8 +77,8 @@ public static partial class SupervisionRules
                 ["pr_url"] = prUrl,
                 [ChainKey] = new JsonArray([.. chain.Append(rule.Key).Select(k => (JsonNode?)JsonValue.Create(k))]),
             };
-            var title = Clip(Render(rule.Title ?? DefaultTitle(rule.Create), values), MaxTitle);
-            var prompt = Clip(Render(rule.Prompt ?? DefaultPrompt, values), MaxPrompt);
+            var title = DisplayText.Clip(Render(rule.Title ?? DefaultTitle(rule.Create), values), MaxTitle);
+            var prompt = DisplayText.Clip(Render(rule.Prompt ?? DefaultPrompt, values), MaxPrompt);
             drafts.Add(new BatonTask(newTaskId(), completed.Venture, completed.Repo, rule.Create, title, prompt, CanonicalJson.Serialize(payload),
                 rule.Priority ?? completed.Priority, TimeoutSeconds, MaxAttempts, [], null, null,
                 CreatedByPrefix + completed.Id, now, now, TaskState.Queued, 0, 0, null, null, null, null, null, false, null, false, null, null, null,
@@ -171,7 +171,7 @@ public static partial class SupervisionRules
                 verdict = parsed;
                 break;
             case var other:
-                problems.Add($"verdict {Clip(other.ToJsonString(), 60)} is not approve, request_changes or reject");
+                problems.Add($"verdict {DisplayText.Clip(other.ToJsonString(), 60)} is not approve, request_changes or reject");
                 break;
         }
 
@@ -186,7 +186,7 @@ public static partial class SupervisionRules
                 {
                     if (item is JsonValue s && s.TryGetValue<string>(out var concern))
                     {
-                        if (concern.Trim().Length > 0) concerns.Add(Clip(concern.Trim(), MaxConcernLength));
+                        if (concern.Trim().Length > 0) concerns.Add(DisplayText.Clip(concern.Trim(), MaxConcernLength));
                     }
                     else dropped++;
                 }
@@ -208,7 +208,7 @@ public static partial class SupervisionRules
             case null:
                 break;
             case JsonValue s when s.TryGetValue<string>(out var words):
-                summary = words.Trim().Length == 0 ? null : Clip(words.Trim(), MaxSummaryLength);
+                summary = words.Trim().Length == 0 ? null : DisplayText.Clip(words.Trim(), MaxSummaryLength);
                 break;
             default:
                 problems.Add("\"summary\" is not a string");
@@ -248,7 +248,6 @@ public static partial class SupervisionRules
         _ => null,
     };
 
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static TaskEvent Note(BatonTask task, DateTimeOffset now, string actor, string reason) =>
         new(task.Id, now, task.State, task.State, actor, reason, task.Attempt, task.Epoch, task.AssignedAgent, task.Probe, null);
