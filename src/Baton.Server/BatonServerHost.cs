@@ -6,6 +6,7 @@ using Baton.Core.Storage;
 using Baton.Hosting;
 using Baton.Local.Settings;
 using Baton.Server.Api;
+using Baton.Server.Dashboard;
 using Baton.Server.Hosting;
 using Baton.Server.Http;
 using Microsoft.AspNetCore.Builder;
@@ -192,6 +193,8 @@ public static class BatonServerHost
         app.MapSpendApi();
         app.MapWorkflowsApi();
         app.MapSprintsApi();
+        Dashboard.DashboardAssets.Map(app);
+        app.MapDashboard();
         return app;
     }
 

@@ -1,12 +1,14 @@
 using Baton.Core.Common;
 using Baton.Core.Keys;
+using Baton.Server.Dashboard;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Baton.Server.Http;
 
 /// <summary>
-/// <c>Authorization: Bearer &lt;key&gt;</c> on every route except the health check and the OpenAPI document. A
+/// <c>Authorization: Bearer &lt;key&gt;</c> on every route except the health check, the OpenAPI document and the
+/// dashboard's assets; dashboard routes (<see cref="DashboardRoute"/>) also take the sign-in cookie or the local operator. A
 /// missing, unknown or revoked key is 401 with <c>WWW-Authenticate: Bearer</c>. A valid key becomes the request's
 /// <see cref="Caller"/>. A route marked <see cref="AdminOnly"/> refuses any other role here (403), before the body is
 /// read or bound; checks that depend on the request (venture scope, the doc-healing exception) belong to the
@@ -22,7 +24,38 @@ internal sealed class AuthMiddleware(RequestDelegate next, KeyCache keys)
             return;
         }
 
+        var dashboard = http.GetEndpoint()?.Metadata.GetMetadata<DashboardRoute>();
+        if (dashboard is { Anonymous: true })
+        {
+            await next(http);
+            return;
+        }
+
         var presented = BearerKeyOrNull(http.Request.Headers.Authorization.ToString());
+        if (presented is null && dashboard is not null)
+        {
+            // A dashboard route: the sign-in cookie, or the operator on this machine (docs/decisions/0033-dashboard.md).
+            presented = DashboardAuth.CookieKeyOrNull(http);
+            if (presented is null)
+            {
+                if (!DashboardAuth.IsLocalOperator(http))
+                {
+                    await DashboardAuth.ChallengeAsync(http, dashboard, "Sign in with an API key to see the dashboard.");
+                    return;
+                }
+                await ContinueAsAsync(http, DashboardAuth.LocalOperator(http.Baton().CorrelationId));
+                return;
+            }
+            var cookieKey = await keys.FindLiveKeyOrNullAsync(KeyHashing.Hash(presented), http.RequestAborted);
+            if (cookieKey is null)
+            {
+                DashboardAuth.ForgetCookie(http);
+                await DashboardAuth.ChallengeAsync(http, dashboard, "The key you signed in with is unknown or revoked: sign in again.");
+                return;
+            }
+            await ContinueAsAsync(http, new Caller(cookieKey.ActorKeyId, cookieKey.Role, cookieKey.Venture, http.Baton().CorrelationId));
+            return;
+        }
         if (presented is null)
         {
             await RejectAsync(http, "Send an API key as 'Authorization: Bearer <key>'. An admin creates keys with `baton keys create`.");
@@ -38,11 +71,15 @@ internal sealed class AuthMiddleware(RequestDelegate next, KeyCache keys)
             return;
         }
 
-        var feature = http.Baton();
-        feature.Caller = new Caller(key.ActorKeyId, key.Role, key.Venture, feature.CorrelationId);
-        http.RequestServices.GetRequiredService<RequestCaller>().Caller = feature.Caller;
+        await ContinueAsAsync(http, new Caller(key.ActorKeyId, key.Role, key.Venture, http.Baton().CorrelationId));
+    }
+
+    private async Task ContinueAsAsync(HttpContext http, Caller caller)
+    {
+        http.Baton().Caller = caller;
+        http.RequestServices.GetRequiredService<RequestCaller>().Caller = caller;
         // Authorization before anything looks at the body: throws forbidden, which the outer error layer answers.
-        if (http.GetEndpoint()?.Metadata.GetMetadata<AdminOnly>() is { } adminOnly) feature.Caller.EnsureAdmin(adminOnly.Operation);
+        if (http.GetEndpoint()?.Metadata.GetMetadata<AdminOnly>() is { } adminOnly) caller.EnsureAdmin(adminOnly.Operation);
         await next(http);
     }
 
@@ -52,7 +89,8 @@ internal sealed class AuthMiddleware(RequestDelegate next, KeyCache keys)
     /// </summary>
     internal static bool IsPublic(PathString path) =>
         path.Equals("/healthz", StringComparison.OrdinalIgnoreCase) || path.Equals("/openapi/v1.json", StringComparison.OrdinalIgnoreCase) ||
-        path.Equals(Api.WebhooksApi.GitHubPath, StringComparison.OrdinalIgnoreCase);
+        path.Equals(Api.WebhooksApi.GitHubPath, StringComparison.OrdinalIgnoreCase) ||
+        path.StartsWithSegments(DashboardAssets.PathPrefix, StringComparison.OrdinalIgnoreCase);
 
     private static string? BearerKeyOrNull(string header)
     {

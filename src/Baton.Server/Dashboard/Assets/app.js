@@ -1,0 +1,2 @@
+// CONTRACT PLACEHOLDER (issue 18): the shell's builder writes the live-refresh script.
+"use strict";
