@@ -95,6 +95,9 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
         inner.RecordEventsAsync(events, now, staleAfter, ct);
     public Task<Page<HookEvent>> ListSessionEventsAsync(string sessionId, PageRequest page, CancellationToken ct) => inner.ListSessionEventsAsync(sessionId, page, ct);
     public Task<Page<WaitingSession>> ListWaitingAsync(WaitingQuery query, CancellationToken ct) => inner.ListWaitingAsync(query, ct);
+
+    public Task<IReadOnlyList<HookEvent>> LatestSessionEventsAsync(IReadOnlyList<string> sessionIds, string? venture, CancellationToken ct) =>
+        inner.LatestSessionEventsAsync(sessionIds, venture, ct);
     public Task<int> PurgeEventsAsync(DateTimeOffset before, CancellationToken ct) => inner.PurgeEventsAsync(before, ct);
     public Task<AgentUpsert> UpsertAgentAsync(Agent candidate, CancellationToken ct) => inner.UpsertAgentAsync(candidate, ct);
     public Task<Agent?> FindAgentOrNullAsync(string id, CancellationToken ct) => inner.FindAgentOrNullAsync(id, ct);
