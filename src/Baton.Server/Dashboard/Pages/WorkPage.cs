@@ -19,7 +19,7 @@ namespace Baton.Server.Dashboard.Pages;
 /// </summary>
 internal static partial class WorkPage
 {
-    /// <summary>Tasks a queue page shows.</summary>
+    /// <summary>Tasks a queue page shows unless the query's <c>limit</c> (1–200) says otherwise.</summary>
     private const int PageSize = 50;
 
     private const int ListSize = 20;
@@ -116,10 +116,12 @@ internal static partial class WorkPage
         var venture = context.Query("venture");
         var capability = context.Query("capability");
         var agent = context.Query("agent");
+        var limitText = context.Query("limit");
+        var limit = int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= PageRequest.MaxLimit ? n : PageSize;
         Page<BatonTask> page;
         try
         {
-            page = await context.Services.Tasks.ListTasksAsync(new TaskListRequest(venture, state, capability, agent, PageSize, context.Query("cursor")), ct);
+            page = await context.Services.Tasks.ListTasksAsync(new TaskListRequest(venture, state, capability, agent, limit, context.Query("cursor")), ct);
         }
         catch (BatonException e)
         {
@@ -128,8 +130,8 @@ internal static partial class WorkPage
         var count = Count.Slice(page.Items.Count, page.Total);
         var next = page.NextCursor is null
             ? Html.Empty
-            : Html.Of($"""<p class="pager"><a rel="next" href="{Html.Url("/work" + QueryOf(("state", stateText), ("venture", venture), ("capability", capability), ("agent", agent), ("cursor", page.NextCursor)))}">Next page</a></p>""");
-        var cursorNote = context.Query("cursor") is null ? Html.Empty : Html.Of($""" <a href="{Html.Url("/work" + QueryOf(("state", stateText), ("venture", venture), ("capability", capability), ("agent", agent)))}">first page</a>""");
+            : Html.Of($"""<p class="pager"><a rel="next" href="{Html.Url("/work" + QueryOf(("state", stateText), ("venture", venture), ("capability", capability), ("agent", agent), ("limit", limitText), ("cursor", page.NextCursor)))}">Next page</a></p>""");
+        var cursorNote = context.Query("cursor") is null ? Html.Empty : Html.Of($""" <a href="{Html.Url("/work" + QueryOf(("state", stateText), ("venture", venture), ("capability", capability), ("agent", agent), ("limit", limitText)))}">first page</a>""");
         if (page.Items.Count == 0)
             return Html.Of($"""<p class="empty">No tasks{(state is null && venture is null && capability is null && agent is null ? "" : " match these filters")}.</p>{cursorNote}""");
         var names = await AgentNamesAsync(context, ct);
