@@ -116,6 +116,9 @@ internal static class WorkMarkup
         return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
     }
 
+    /// <summary>An honest count and its noun, plural unless the whole is one: "showing 50 of 10,000 tasks", "1 task".</summary>
+    public static string Counted(Count count, string noun) => $"{count} {((count.Total ?? count.Shown) == 1 ? noun : noun + "s")}";
+
     /// <summary>A service's refusal in words, inside a panel.</summary>
     public static Html Refusal(BatonException e) => Html.Of($"""<p class="error" role="alert">{e.Detail}</p>""");
 

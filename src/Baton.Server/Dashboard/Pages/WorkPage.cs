@@ -137,7 +137,7 @@ internal static partial class WorkPage
         var names = await AgentNamesAsync(context, ct);
         var rows = Html.Join(page.Items.Select(t => TaskRow(t, names, context.Now)));
         return Html.Of($"""
-            <p class="count" data-count>{count.ToString()} tasks{cursorNote}</p>
+            <p class="count" data-count>{Counted(count, "task")}{cursorNote}</p>
             <table class="tasks">
             <thead><tr><th scope="col">Task</th><th scope="col">Title</th><th scope="col">Venture</th><th scope="col">Repo</th><th scope="col">Capability</th><th scope="col">Priority</th><th scope="col">State</th><th scope="col">Agent</th><th scope="col">Attempts</th><th scope="col">Updated</th><th scope="col">Created</th></tr></thead>
             <tbody>
@@ -185,7 +185,7 @@ internal static partial class WorkPage
             <tr data-id="{w.Id}"><td>{WorkflowLink(w.Id)}</td><td>{w.Venture}</td><td title="{w.Title}">{DisplayText.Clip(DisplayText.Clean(w.Title), 80)}</td><td>{OrDash(w.Issue)}</td><td>{Status(w.State)}</td><td>{w.Bounces} of {w.MaxBounces}</td><td>{Time(w.UpdatedAt, context.Now)}</td></tr>
             """)));
         return Html.Of($"""
-            <p class="count" data-count>{Count.Slice(shown.Count, page.Total).ToString()} workflows</p>
+            <p class="count" data-count>{Counted(Count.Slice(shown.Count, page.Total), "workflow")}</p>
             <table class="workflows">
             <thead><tr><th scope="col">Workflow</th><th scope="col">Venture</th><th scope="col">Title</th><th scope="col">Issue</th><th scope="col">State</th><th scope="col">Bounces</th><th scope="col">Updated</th></tr></thead>
             <tbody>
@@ -212,7 +212,7 @@ internal static partial class WorkPage
             <tr data-id="{s.Id}"><td>{SprintLink(s.Id)}</td><td>{s.Venture}</td><td>{s.Repo}</td><td>{Status(s.State == SprintState.Done ? "done" : "running")}</td><td>{WaveProgress(s)}</td><td>{ItemProgress(s)}</td><td>{Time(s.UpdatedAt, context.Now)}</td></tr>
             """)));
         return Html.Of($"""
-            <p class="count" data-count>{Count.Slice(shown.Count, page.Total).ToString()} sprints</p>
+            <p class="count" data-count>{Counted(Count.Slice(shown.Count, page.Total), "sprint")}</p>
             <table class="sprints">
             <thead><tr><th scope="col">Sprint</th><th scope="col">Venture</th><th scope="col">Repo</th><th scope="col">State</th><th scope="col">Waves</th><th scope="col">Items</th><th scope="col">Updated</th></tr></thead>
             <tbody>
