@@ -2,6 +2,7 @@ using Baton.Core.Application;
 using Baton.Core.Common;
 using Baton.Server.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Baton.Server.Dashboard;
@@ -22,4 +23,10 @@ internal sealed record DashboardContext(HttpContext Http, Caller Caller, BatonSe
     public string? Query(string name) => Http.Request.Query.TryGetValue(name, out var v) && v.ToString().Trim() is { Length: > 0 } s ? s : null;
 
     public bool IsAdmin => Caller.IsAdmin;
+
+    /// <summary>
+    /// The id a detail page is about: from its path (<c>/work/tasks/{id}</c>) or, when one of its panels is
+    /// refreshed through <c>/panels</c>, from <c>?id=</c> — the panel's section carries it (<c>data-query</c>).
+    /// </summary>
+    public string? SubjectId => Http.GetRouteValue("id") as string ?? Query("id");
 }

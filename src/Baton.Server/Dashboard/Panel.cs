@@ -14,8 +14,10 @@ internal sealed record Panel(string Name, string Title, IReadOnlyList<string> Re
     public async Task<Html> RenderSectionAsync(DashboardContext context, CancellationToken ct)
     {
         var content = await Render(context, ct);
+        // A detail page's id is in its path, which /panels does not see: the section carries it for the script.
+        var query = context.SubjectId is { } id ? "id=" + Uri.EscapeDataString(id) : "";
         return Html.Of($"""
-            <section class="panel" id="panel-{Name}" data-panel="{Name}" data-refresh-on="{string.Join(' ', RefreshOn)}" aria-labelledby="panel-{Name}-title">
+            <section class="panel" id="panel-{Name}" data-panel="{Name}" data-refresh-on="{string.Join(' ', RefreshOn)}" data-query="{query}" aria-labelledby="panel-{Name}-title">
             <h2 id="panel-{Name}-title">{Title}</h2>
             {content}
             </section>

@@ -166,9 +166,13 @@ public sealed class WorkPageTests
         await using var server = await StartAsync();
         var id = await AddTaskAsync(server.Admin, "alpha", title: "Refresh me");
 
+        var page = await PageAsync(server.Admin, $"/work/tasks/{id}");
         var panel = await PageAsync(server.Admin, $"/panels/task?id={id}");
 
+        // The script refreshes with the section's data-query: the page's path is not in the refresh's URL.
+        Assert.Contains($"data-panel=\"task\" data-refresh-on=\"task\" data-query=\"id={id}\"", page);
         Assert.Contains("data-panel=\"task\"", panel);
+        Assert.Contains($"data-query=\"id={id}\"", panel);
         Assert.Contains("<dt>Title</dt><dd>Refresh me</dd>", panel);
     }
 

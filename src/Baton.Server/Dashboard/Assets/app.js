@@ -82,6 +82,12 @@
     var names = Array.from(stale);
     stale.clear();
     var query = new URLSearchParams(window.location.search);
+    // A detail page's panels name its id (data-query): its path is not part of the refresh's URL.
+    names.forEach(function (name) {
+      var section = document.getElementById("panel-" + name);
+      var own = section && section.getAttribute("data-query");
+      if (own) new URLSearchParams(own).forEach(function (value, key) { query.set(key, value); });
+    });
     query.set("names", names.join(","));
     inFlight = true;
     lastRequestAt = Date.now();

@@ -107,7 +107,7 @@ internal static class WorkMarkup
     };
 
     /// <summary>The id of a detail page: from its route, or — for a panel refreshed through <c>/panels</c>, which has no such route — the query's <c>id</c>.</summary>
-    public static string? IdOf(DashboardContext context) => context.Http.GetRouteValue("id") as string ?? context.Query("id");
+    public static string? IdOf(DashboardContext context) => context.SubjectId;
 
     /// <summary>A query string of the given filters (empty ones left out), for links that keep them.</summary>
     public static string QueryOf(params (string Name, string? Value)[] values)
