@@ -57,7 +57,8 @@ public sealed class EventStreamTests
         var sessionId = await SodAsync(server, server.Admin, "claude-laptop");
         await using var stream = await SseStream.OpenAsync(server.Client(null), "/v1/events/stream?kinds=hook_event");
 
-        var hookEvent = $$"""{"id":"{{Ids.New(IdGenerator.Event)}}","cli":"claude","event":"PreToolUse","occurred_at":"{{Timestamp.ToWire(DateTimeOffset.UtcNow)}}","native_session_id":"n-1","session_id":"{{sessionId}}","payload":{"tool_name":"Bash","tool_input":{"command":"make"}}}""";
+        const string payload = """{"tool_name":"Bash","tool_input":{"command":"make"}}""";
+        var hookEvent = $$"""{"id":"{{Some.Id(IdGenerator.Event)}}","cli":"claude","event":"PreToolUse","occurred_at":"{{Timestamp.ToWire(DateTimeOffset.UtcNow)}}","native_session_id":"n-1","session_id":"{{sessionId}}","payload":{{payload}}}""";
         using var post = await server.Admin.PostAsync("/v1/events", TestServer.Json($$"""{"events":[{{hookEvent}}]}"""));
         Assert.Equal(HttpStatusCode.OK, post.StatusCode);
 
