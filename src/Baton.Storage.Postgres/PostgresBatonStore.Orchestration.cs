@@ -34,14 +34,14 @@ public sealed partial class PostgresBatonStore
     /// <summary>The advisory-lock key dispatch passes share across replicas ("dispatch" in ASCII).</summary>
     private const long DispatchLockKey = 0x6469737061746368;
 
-    /// <summary>Assignments committed by any replica, heard over <c>LISTEN</c> (see <see cref="AssignmentListener"/>).</summary>
+    /// <summary>Assignments committed by any replica, heard over <c>LISTEN</c> (see <see cref="NotificationListener"/>).</summary>
     public async Task<IAsyncDisposable> ListenForAssignmentsAsync(Action<string> onAssigned, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(onAssigned);
         EnsureUsable();
         try
         {
-            return await AssignmentListener.StartAsync(new Npgsql.NpgsqlConnectionStringBuilder(_connectionString), onAssigned, ct).ConfigureAwait(false);
+            return await NotificationListener.StartAsync(new Npgsql.NpgsqlConnectionStringBuilder(_connectionString), NotificationListener.AssignmentChannel, onAssigned, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (PostgresFailures.Translate(ex, _location) is { } failure)
         {
@@ -386,7 +386,7 @@ public sealed partial class PostgresBatonStore
         if (assignments.Count > 0)
         {
             // Delivered at commit, to every replica's listener: a long poll waiting on another replica wakes.
-            await db.ExecuteAsync($"SELECT pg_notify('{AssignmentListener.Channel}', agent) FROM unnest(@agents) agent", ct,
+            await db.ExecuteAsync($"SELECT pg_notify('{NotificationListener.AssignmentChannel}', agent) FROM unnest(@agents) agent", ct,
                 ("agents", assignments.Select(a => a.AgentId).Distinct(StringComparer.Ordinal).ToArray())).ConfigureAwait(false);
         }
         var nextDue = (await db.ListAsync($"""

@@ -6,6 +6,7 @@ global using ActivityRows = Baton.Storage.Relational.ActivityRows<Baton.Storage.
 global using ClaimRows = Baton.Storage.Relational.ClaimRows<Baton.Storage.Postgres.PostgresDialect>;
 global using SpendRows = Baton.Storage.Relational.SpendRows<Baton.Storage.Postgres.PostgresDialect>;
 global using WorkflowRows = Baton.Storage.Relational.WorkflowRows<Baton.Storage.Postgres.PostgresDialect>;
+global using ChangeRows = Baton.Storage.Relational.ChangeRows<Baton.Storage.Postgres.PostgresDialect>;
 using System.Data.Common;
 using Baton.Storage.Relational;
 

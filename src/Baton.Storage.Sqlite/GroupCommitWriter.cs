@@ -21,6 +21,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly int _maxGroupSize;
     private readonly Func<Exception, Exception> _mapFailure;
+    private readonly Action _committed;
     private readonly Channel<WriteOp> _queue =
         Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly Task _loop;
@@ -29,11 +30,13 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private long _opCount;
 
     /// <param name="mapFailure">Turns what SQLite threw into what callers are told (a full or read-only disk becomes a storage failure).</param>
-    public GroupCommitWriter(SqliteConnection connection, int maxGroupSize, Func<Exception, Exception> mapFailure)
+    /// <param name="committed">Called on the loop after each group commits (the change log's wake-up); must return at once.</param>
+    public GroupCommitWriter(SqliteConnection connection, int maxGroupSize, Func<Exception, Exception> mapFailure, Action? committed = null)
     {
         _connection = connection;
         _maxGroupSize = maxGroupSize;
         _mapFailure = mapFailure;
+        _committed = committed ?? (() => { });
         _loop = Task.Run(RunAsync);
     }
 
@@ -182,6 +185,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         Interlocked.Increment(ref _commitCount);
         Interlocked.Add(ref _opCount, group.Count);
         foreach (var op in group) op.Publish();
+        _committed();
     }
 
     private static void TryRollBack(Db db)

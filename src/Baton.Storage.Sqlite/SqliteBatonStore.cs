@@ -139,7 +139,7 @@ public sealed partial class SqliteBatonStore : IBatonStore
             throw;
         }
 
-        _writer = new GroupCommitWriter(connection, _options.MaxGroupSize, error => SqliteFailures.Map(error, DataDirectory));
+        _writer = new GroupCommitWriter(connection, _options.MaxGroupSize, error => SqliteFailures.Map(error, DataDirectory), RaiseChanged);
     }
 
     public async ValueTask DisposeAsync()

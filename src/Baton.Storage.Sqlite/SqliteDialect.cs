@@ -6,6 +6,7 @@ global using ActivityRows = Baton.Storage.Relational.ActivityRows<Baton.Storage.
 global using ClaimRows = Baton.Storage.Relational.ClaimRows<Baton.Storage.Sqlite.SqliteDialect>;
 global using SpendRows = Baton.Storage.Relational.SpendRows<Baton.Storage.Sqlite.SqliteDialect>;
 global using WorkflowRows = Baton.Storage.Relational.WorkflowRows<Baton.Storage.Sqlite.SqliteDialect>;
+global using ChangeRows = Baton.Storage.Relational.ChangeRows<Baton.Storage.Sqlite.SqliteDialect>;
 using System.Data.Common;
 using System.Text.Json;
 using Baton.Core.Common;

@@ -1,5 +1,6 @@
 using Baton.Core.Activity;
 using Baton.Core.Alerts;
+using Baton.Core.Changes;
 using Baton.Core.Briefing;
 using Baton.Core.Claims;
 using Baton.Core.Fleet;
@@ -24,7 +25,7 @@ namespace Baton.Core.Storage;
 /// Services never take this aggregate: each feature's service takes its own narrow port (<see cref="ISessionStore"/>,
 /// <see cref="IHandoffStore"/>, …), and the composition root hands the one store in as each of them.
 /// </summary>
-public interface IBatonStore : IVentureStore, IKeyStore, ISessionStore, IHandoffStore, IKnowledgeStore, IFleetStore, IAlertStore, IRequestStore, IOrchestrationStore, IActivityStore, IClaimStore, ISpendStore, IBriefingSourceStore, IWorkflowStore, IAsyncDisposable
+public interface IBatonStore : IVentureStore, IKeyStore, ISessionStore, IHandoffStore, IKnowledgeStore, IFleetStore, IAlertStore, IRequestStore, IOrchestrationStore, IActivityStore, IClaimStore, ISpendStore, IBriefingSourceStore, IWorkflowStore, IChangeStore, IAsyncDisposable
 {
     /// <summary>"sqlite" or "postgres"; shown by <c>/healthz</c> and the briefing header.</summary>
     string Kind { get; }

@@ -1,5 +1,6 @@
 using Baton.Core.Activity;
 using Baton.Core.Alerts;
+using Baton.Core.Changes;
 using Baton.Core.Briefing;
 using Baton.Core.Claims;
 using Baton.Core.Common;
@@ -96,6 +97,10 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<Page<HookEvent>> ListSessionEventsAsync(string sessionId, PageRequest page, CancellationToken ct) => inner.ListSessionEventsAsync(sessionId, page, ct);
     public Task<Page<WaitingSession>> ListWaitingAsync(WaitingQuery query, CancellationToken ct) => inner.ListWaitingAsync(query, ct);
     public Task<int> PurgeEventsAsync(DateTimeOffset before, CancellationToken ct) => inner.PurgeEventsAsync(before, ct);
+    public Task<IReadOnlyList<Change>> ReadChangesAsync(long afterSeq, int limit, CancellationToken ct) => inner.ReadChangesAsync(afterSeq, limit, ct);
+    public Task<long> LatestChangeSeqAsync(CancellationToken ct) => inner.LatestChangeSeqAsync(ct);
+    public Task<int> PurgeChangesAsync(DateTimeOffset before, CancellationToken ct) => inner.PurgeChangesAsync(before, ct);
+    public Task<IAsyncDisposable> ListenForChangesAsync(Action onChanged, CancellationToken ct) => inner.ListenForChangesAsync(onChanged, ct);
     public Task<AgentUpsert> UpsertAgentAsync(Agent candidate, CancellationToken ct) => inner.UpsertAgentAsync(candidate, ct);
     public Task<Agent?> FindAgentOrNullAsync(string id, CancellationToken ct) => inner.FindAgentOrNullAsync(id, ct);
     public Task<Agent?> FindAgentByNameOrNullAsync(string name, CancellationToken ct) => inner.FindAgentByNameOrNullAsync(name, ct);

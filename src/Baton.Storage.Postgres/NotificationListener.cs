@@ -3,33 +3,42 @@ using Npgsql;
 namespace Baton.Storage.Postgres;
 
 /// <summary>
-/// <c>LISTEN</c> on the assignment channel over a connection of its own, outside the pool (a pooled connection is
+/// <c>LISTEN</c> on one notification channel over a connection of its own, outside the pool (a pooled connection is
 /// never reset here, so a LISTEN left on one would outlive its listener and leave the server queueing notifications
-/// nobody reads). A dispatch pass sends one <c>pg_notify</c> per agent it assigned to, inside its transaction, so a
-/// notification arrives only for an assignment that committed. Keepalives make a silently dropped connection fail
-/// its wait; the loop then reconnects after <see cref="RetryDelay"/>.
+/// nobody reads). Notifications are sent inside the writers' transactions, so one arrives only for a write that
+/// committed. Keepalives make a silently dropped connection fail its wait; the loop then reconnects after
+/// <see cref="RetryDelay"/> (notifications sent meanwhile are lost: every user also reads on a timer).
+/// Used for <see cref="AssignmentChannel"/> (the assignment feed) and <see cref="ChangesChannel"/> (the change log).
 /// </summary>
-internal sealed class AssignmentListener : IAsyncDisposable
+internal sealed class NotificationListener : IAsyncDisposable
 {
-    /// <summary>The notification channel; the payload is the agent id.</summary>
-    public const string Channel = "baton_task_assigned";
+    /// <summary>A dispatch pass's assignments; the payload is the agent id.</summary>
+    public const string AssignmentChannel = "baton_task_assigned";
+
+    /// <summary>The change log's triggers (migration 0015); the payload is empty, so a transaction's changes fold into one.</summary>
+    public const string ChangesChannel = "baton_changes";
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly string _connectionString;
-    private readonly Action<string> _onAssigned;
+    private readonly string _channel;
+    private readonly Action<string> _onNotified;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private int _disposed;
 
-    private AssignmentListener(string connectionString, Action<string> onAssigned)
+    private NotificationListener(string connectionString, string channel, Action<string> onNotified)
     {
         _connectionString = connectionString;
-        _onAssigned = onAssigned;
+        _channel = channel;
+        _onNotified = onNotified;
     }
 
-    /// <summary>Connects and listens; returns once <c>LISTEN</c> is in place.</summary>
-    public static async Task<AssignmentListener> StartAsync(NpgsqlConnectionStringBuilder settings, Action<string> onAssigned, CancellationToken ct)
+    /// <summary>
+    /// Connects and listens on <paramref name="channel"/> (a constant of this class: it is put into the LISTEN as is);
+    /// returns once <c>LISTEN</c> is in place. <paramref name="onNotified"/> gets each payload.
+    /// </summary>
+    public static async Task<NotificationListener> StartAsync(NpgsqlConnectionStringBuilder settings, string channel, Action<string> onNotified, CancellationToken ct)
     {
         var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
         {
@@ -38,7 +47,7 @@ internal sealed class AssignmentListener : IAsyncDisposable
             // Prepared statements and auto-prepare mean nothing on a connection that only waits.
             MaxAutoPrepare = 0,
         };
-        var listener = new AssignmentListener(builder.ConnectionString, onAssigned);
+        var listener = new NotificationListener(builder.ConnectionString, channel, onNotified);
         var connection = await listener.ConnectAsync(ct).ConfigureAwait(false);
         listener._loop = Task.Run(() => listener.RunAsync(connection), CancellationToken.None);
         return listener;
@@ -58,8 +67,8 @@ internal sealed class AssignmentListener : IAsyncDisposable
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            connection.Notification += (_, e) => _onAssigned(e.Payload);
-            await using var command = new NpgsqlCommand($"LISTEN {Channel}", connection);
+            connection.Notification += (_, e) => _onNotified(e.Payload);
+            await using var command = new NpgsqlCommand($"LISTEN {_channel}", connection);
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return connection;
         }
