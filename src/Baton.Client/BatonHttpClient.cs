@@ -234,6 +234,13 @@ public sealed partial class BatonHttpClient : ISessionService, IHandoffService, 
             ("limit", request.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("cursor", request.Cursor)), null, ct);
 
+    public async Task<IReadOnlyList<HookEvent>> LatestSessionEventsAsync(IReadOnlyList<string> sessionIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sessionIds);
+        if (sessionIds.Count == 0) return [];
+        return await SendAsync<List<HookEvent>>(HttpMethod.Get, "v1/events/latest" + Query(("sessions", string.Join(',', sessionIds))), null, ct);
+    }
+
     // ---- agents and contexts (issue 14) ----
 
     public Task<AgentRegistration> RegisterAgentAsync(RegisterAgentRequest request, CancellationToken ct) =>

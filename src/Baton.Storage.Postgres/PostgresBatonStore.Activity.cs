@@ -78,6 +78,14 @@ public sealed partial class PostgresBatonStore
                 rows.Where(r => r.Item is not null).Select(r => r.Item!).ToList(), rows.Count > 0 ? rows[0].Total : 0, limit, offset));
     }
 
+    public Task<IReadOnlyList<HookEvent>> LatestSessionEventsAsync(IReadOnlyList<string> sessionIds, string? venture, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sessionIds);
+        if (sessionIds.Count == 0) return Task.FromResult<IReadOnlyList<HookEvent>>([]);
+        var (sql, args) = ActivityRows.LatestSessionEvents([.. sessionIds.Distinct(StringComparer.Ordinal)], venture);
+        return RunAsync<IReadOnlyList<HookEvent>>(async db => await db.ListAsync(sql, ActivityRows.Event, ct, args).ConfigureAwait(false), ct);
+    }
+
     public Task<int> PurgeEventsAsync(DateTimeOffset before, CancellationToken ct) =>
         RunAsync(async db =>
             await db.ExecuteAsync(ActivityRows.PurgeEventsSql, ct, ActivityRows.BeforeArg(before)).ConfigureAwait(false)

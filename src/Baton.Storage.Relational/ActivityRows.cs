@@ -203,6 +203,24 @@ internal static class ActivityRows<TDialect> where TDialect : ISqlDialect
             [.. args, Arg("page_limit", limit + 1), Arg("page_offset", offset)], [.. args], limit, offset);
     }
 
+    /// <summary>
+    /// The newest event of each session in <paramref name="sessionIds"/> (one statement: the index on
+    /// <c>(session_id, id)</c> answers the per-session maximum), optionally only under <paramref name="venture"/>.
+    /// </summary>
+    public static (string Sql, (string Name, object? Value)[] Args) LatestSessionEvents(IReadOnlyList<string> sessionIds, string? venture)
+    {
+        ArgumentNullException.ThrowIfNull(sessionIds);
+        var names = sessionIds.Select((_, i) => "s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var scope = venture is null ? "" : $" AND venture = {P("venture")}";
+        var sql = $"""
+            SELECT {EventColumns} FROM hook_events WHERE id IN (
+                SELECT max(id) FROM hook_events WHERE session_id IN ({string.Join(", ", names.Select(P))}) GROUP BY session_id){scope}
+            """;
+        (string Name, object? Value)[] args =
+            [.. names.Zip(sessionIds, (n, id) => Arg(n, id)), .. venture is null ? [] : new[] { Arg("venture", venture) }];
+        return (sql, args);
+    }
+
     /// <summary>The purge: events older than the retention, and waits of sessions that have had no event since then.</summary>
     public static readonly string PurgeEventsSql = $"DELETE FROM hook_events WHERE occurred_at < {P("before")}";
 

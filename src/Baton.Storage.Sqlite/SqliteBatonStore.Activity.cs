@@ -66,6 +66,14 @@ public sealed partial class SqliteBatonStore
         return OffsetPaging.PageOf(db.List(page, ActivityRows.Waiting, pageArgs), total, limit, offset);
     }
 
+    public Task<IReadOnlyList<HookEvent>> LatestSessionEventsAsync(IReadOnlyList<string> sessionIds, string? venture, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sessionIds);
+        if (sessionIds.Count == 0) return Task.FromResult<IReadOnlyList<HookEvent>>([]);
+        var (sql, args) = ActivityRows.LatestSessionEvents([.. sessionIds.Distinct(StringComparer.Ordinal)], venture);
+        return ReadAsync<IReadOnlyList<HookEvent>>(db => db.List(sql, ActivityRows.Event, args), ct);
+    }
+
     public Task<int> PurgeEventsAsync(DateTimeOffset before, CancellationToken ct) =>
         WriteAsync(db => db.Execute(ActivityRows.PurgeEventsSql, ActivityRows.BeforeArg(before))
             + db.Execute(ActivityRows.PurgeWaitingSql, ActivityRows.BeforeArg(before)), ct);

@@ -308,6 +308,42 @@ public abstract class ActivityStoreContractTests : StoreContractBase
     }
 
     [Fact]
+    public async Task LatestSessionEvents_AnswersTheNewestEventOfEachNamedSessionThatHasOne()
+    {
+        var venture = await GivenVentureAsync();
+        var first = await GivenSessionAsync(venture, T0);
+        var second = await GivenSessionAsync(venture, T0, agent: "second-agent");
+        var quiet = await GivenSessionAsync(venture, T0, agent: "quiet-agent");
+        var unnamed = await GivenSessionAsync(venture, T0, agent: "unnamed-agent");
+        var firstEvents = Enumerable.Range(0, 3).Select(i => Pending(T0.AddSeconds(i), first.Id)).ToArray();
+        // Ids are minted in this order, as one outbox mints them: the last made is the newest.
+        var secondFirst = Pending(T0.AddSeconds(4), second.Id);
+        var secondLast = Waits(T0.AddSeconds(5), second.Id);
+        await RecordAsync(T0.AddMinutes(1), [.. firstEvents, secondFirst, secondLast, Pending(T0.AddSeconds(6), unnamed.Id)]);
+
+        var latest = await Store.LatestSessionEventsAsync([first.Id, second.Id, quiet.Id, Some.Id(IdGenerator.Session)], null, Ct);
+
+        var expected = new[] { (first.Id, firstEvents[^1].Event.Id), (second.Id, secondLast.Event.Id) }.OrderBy(p => p.Item1, StringComparer.Ordinal);
+        Assert.Equal(expected, latest.Select(e => (e.SessionId!, e.Id)).OrderBy(p => p.Item1, StringComparer.Ordinal));
+        Assert.Equal(HookEventKind.Waiting, latest.Single(e => e.SessionId == second.Id).Kind);
+        Assert.Empty(await Store.LatestSessionEventsAsync([], null, Ct));
+    }
+
+    [Fact]
+    public async Task LatestSessionEvents_WithAVenture_AnswersOnlyThatVenturesEvents()
+    {
+        var alpha = await GivenVentureAsync();
+        var beta = await GivenVentureAsync();
+        var inAlpha = await GivenSessionAsync(alpha, T0);
+        var inBeta = await GivenSessionAsync(beta, T0);
+        await RecordAsync(T0.AddMinutes(1), Pending(T0.AddSeconds(1), inAlpha.Id), Pending(T0.AddSeconds(2), inBeta.Id));
+
+        var latest = await Store.LatestSessionEventsAsync([inAlpha.Id, inBeta.Id], beta.Code, Ct);
+
+        Assert.Equal(inBeta.Id, Assert.Single(latest).SessionId);
+    }
+
+    [Fact]
     public async Task ListSessionEvents_WhenTheCursorIsNotAnEventId_RefusesIt()
     {
         var error = await Assert.ThrowsAsync<BatonException>(() =>

@@ -133,4 +133,11 @@ public interface IActivityService
 
     /// <summary>Sessions waiting for a human now, longest wait first, with an exact total.</summary>
     Task<Page<WaitingSession>> ListWaitingAsync(WaitingListRequest request, CancellationToken ct);
+
+    /// <summary>
+    /// The last hook event of each named session (at most <see cref="PageRequest.MaxLimit"/> ids: a page of sessions)
+    /// that has one — what each is doing now. A venture-scoped caller gets only its venture's; sessions without an
+    /// event (or outside the scope) are absent.
+    /// </summary>
+    Task<IReadOnlyList<HookEvent>> LatestSessionEventsAsync(IReadOnlyList<string> sessionIds, CancellationToken ct);
 }

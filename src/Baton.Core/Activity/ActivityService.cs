@@ -76,6 +76,18 @@ internal sealed class ActivityService(IActivityStore activity, ISessionStore ses
         return page with { Items = [.. page.Items.Select(w => WithWaited(w, now))] };
     }
 
+    public async Task<IReadOnlyList<HookEvent>> LatestSessionEventsAsync(IReadOnlyList<string> sessionIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sessionIds);
+        var v = new Validator();
+        if (sessionIds.Count > PageRequest.MaxLimit)
+            v.Add("sessions", $"must name at most {PageRequest.MaxLimit} sessions (got {sessionIds.Count}): ask for a page at a time.");
+        else if (sessionIds.Any(string.IsNullOrWhiteSpace)) v.Add("sessions", "must be session ids, not empty.");
+        v.ThrowIfAny();
+        if (sessionIds.Count == 0) return [];
+        return await activity.LatestSessionEventsAsync(sessionIds, caller.ScopeFilter(null), ct);
+    }
+
     /// <summary>
     /// A compaction or session end of a matched session drafts its handoff once the batch is stored. A duplicate drafts
     /// too: the draft is idempotent per (session, trigger event), so a sender retrying a batch whose answer was lost —

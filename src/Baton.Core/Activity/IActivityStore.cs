@@ -31,6 +31,13 @@ public interface IActivityStore
     /// </summary>
     Task<Page<WaitingSession>> ListWaitingAsync(WaitingQuery query, CancellationToken ct);
 
+    /// <summary>
+    /// The newest event (highest id) of each of <paramref name="sessionIds"/> that has any, in one query (a page of
+    /// sessions on the dashboard, never a query per row); with <paramref name="venture"/> set, only events stored under
+    /// that venture. Sessions without events are absent from the answer; the order is unspecified.
+    /// </summary>
+    Task<IReadOnlyList<HookEvent>> LatestSessionEventsAsync(IReadOnlyList<string> sessionIds, string? venture, CancellationToken ct);
+
     /// <summary>Deletes events that happened before <paramref name="before"/>; returns how many.</summary>
     Task<int> PurgeEventsAsync(DateTimeOffset before, CancellationToken ct);
 }

@@ -22,6 +22,7 @@ internal static class ActivityApi
         v1.MapPost("/events", RecordEvents);
         v1.MapGet("/sessions/{id}/events", ListSessionEvents);
         v1.MapGet("/waiting", ListWaiting);
+        v1.MapGet("/events/latest", LatestSessionEvents);
         return app;
     }
 
@@ -39,6 +40,12 @@ internal static class ActivityApi
         [FromQuery] string? cursor,
         CancellationToken ct) =>
         TypedResults.Ok(await services.Activity.ListSessionEventsAsync(id, new EventListRequest(QueryValues.LimitOrNull(limit), cursor), ct));
+
+    /// <summary>The last event of each session named in <c>sessions</c> (comma-separated ids, at most 200).</summary>
+    public static async Task<Ok<IReadOnlyList<HookEvent>>> LatestSessionEvents(
+        BatonServices services, [FromQuery] string? sessions, CancellationToken ct) =>
+        TypedResults.Ok(await services.Activity.LatestSessionEventsAsync(
+            [.. (sessions ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)], ct));
 
     public static async Task<Ok<Page<WaitingSession>>> ListWaiting(
         BatonServices services, HttpContext http,

@@ -27,7 +27,32 @@ internal static class DashboardEndpoints
         SpendPage.Map(dashboard);
         AdminPage.Map(dashboard);
         dashboard.MapGet("/panels/{name}", RenderPanel).DashboardFragment();
+        dashboard.MapGet("/panels", RenderPanels).DashboardFragment();
+        SignInPage.Map(dashboard);
         return app;
+    }
+
+    /// <summary>The most panels one request may ask for: more than any page has.</summary>
+    private const int MaxPanelsPerRequest = 20;
+
+    /// <summary>
+    /// <c>/panels?names=a,b&amp;…the page's query</c>: several sections in one answer, one after another — what the
+    /// script asks for when changes made some of a page's panels stale, so a page costs one request per refresh
+    /// however many of its panels changed.
+    /// </summary>
+    private static async Task<IResult> RenderPanels(HttpContext http, CancellationToken ct)
+    {
+        var names = http.Request.Query["names"].ToString()
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count == 0 || names.Count > MaxPanelsPerRequest)
+            return new HtmlResult(Html.Of($"<p>Name 1 to {MaxPanelsPerRequest} panels: /panels?names=a,b.</p>"), StatusCodes.Status400BadRequest);
+        var unknown = names.Where(n => !Panels.ContainsKey(n)).ToList();
+        if (unknown.Count > 0)
+            return new HtmlResult(Html.Of($"<p>There is no panel {string.Join(", ", unknown)}.</p>"), StatusCodes.Status404NotFound);
+        var context = DashboardContext.For(http);
+        var sections = new List<Html>(names.Count);
+        foreach (var name in names) sections.Add(await Panels[name].RenderSectionAsync(context, ct));
+        return new HtmlResult(Html.Join(sections));
     }
 
     private static async Task<IResult> RenderPanel(string name, HttpContext http, CancellationToken ct)

@@ -54,4 +54,6 @@ internal sealed class FakeActivityService : IActivityService
     public Task<Page<HookEvent>> ListSessionEventsAsync(string sessionId, EventListRequest request, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<Page<WaitingSession>> ListWaitingAsync(WaitingListRequest request, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<HookEvent>> LatestSessionEventsAsync(IReadOnlyList<string> sessionIds, CancellationToken ct) => throw new NotSupportedException();
 }

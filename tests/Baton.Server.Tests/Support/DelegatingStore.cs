@@ -96,6 +96,9 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
         inner.RecordEventsAsync(events, now, staleAfter, ct);
     public Task<Page<HookEvent>> ListSessionEventsAsync(string sessionId, PageRequest page, CancellationToken ct) => inner.ListSessionEventsAsync(sessionId, page, ct);
     public Task<Page<WaitingSession>> ListWaitingAsync(WaitingQuery query, CancellationToken ct) => inner.ListWaitingAsync(query, ct);
+
+    public Task<IReadOnlyList<HookEvent>> LatestSessionEventsAsync(IReadOnlyList<string> sessionIds, string? venture, CancellationToken ct) =>
+        inner.LatestSessionEventsAsync(sessionIds, venture, ct);
     public Task<int> PurgeEventsAsync(DateTimeOffset before, CancellationToken ct) => inner.PurgeEventsAsync(before, ct);
     public Task<IReadOnlyList<Change>> ReadChangesAsync(long afterSeq, int limit, CancellationToken ct) => inner.ReadChangesAsync(afterSeq, limit, ct);
     public Task<long> LatestChangeSeqAsync(CancellationToken ct) => inner.LatestChangeSeqAsync(ct);
