@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -63,6 +64,9 @@ public sealed partial class BatonHttpClient : ISessionService, IHandoffService, 
 
     public Task<SodResponse> SodAsync(SodRequest request, CancellationToken ct) =>
         SendAsync<SodResponse>(HttpMethod.Post, "v1/sod", request, ct);
+
+    public Task<BriefingPreview> PreviewBriefingAsync(BriefingPreviewRequest request, CancellationToken ct) =>
+        SendAsync<BriefingPreview>(HttpMethod.Post, "v1/briefing/preview", request, ct);
 
     public Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct) =>
         SendAsync<HeartbeatResponse>(HttpMethod.Post, $"v1/sessions/{Segment(sessionId)}/heartbeat", new JsonObject(), ct);
@@ -186,6 +190,10 @@ public sealed partial class BatonHttpClient : ISessionService, IHandoffService, 
 
     public Task<ListResult<DocSummary>> ListDocsAsync(string? venture, CancellationToken ct) =>
         SendAsync<ListResult<DocSummary>>(HttpMethod.Get, "v1/docs" + Query(("venture", venture)), null, ct);
+
+    public Task<ListResult<DocHit>> SearchDocsAsync(DocSearchRequest request, CancellationToken ct) =>
+        SendAsync<ListResult<DocHit>>(HttpMethod.Get, "v1/docs/search" + Query(("q", request.Q), ("venture", request.Venture),
+            ("limit", request.Limit?.ToString(CultureInfo.InvariantCulture))), null, ct);
 
     public Task<DocAuditResult> AuditAsync(string venture, CancellationToken ct) =>
         SendAsync<DocAuditResult>(HttpMethod.Get, "v1/docs/audit" + Query(("venture", venture)), null, ct);

@@ -32,7 +32,8 @@ internal sealed record BriefingInput(
     BriefingQueue? Queue = null,
     ListResult<WaitingSession>? Waiting = null,
     ListResult<Claim>? Claims = null,
-    SpendTotals? Spend = null);
+    SpendTotals? Spend = null,
+    bool Preview = false);
 
 /// <summary>
 /// The orchestrator's side of a briefing (issue 14): the venture's exact task counts per state, and the venture's open
@@ -160,7 +161,11 @@ internal static class BriefingBuilder
         var text = new StringBuilder();
         text.Append($"# {F(v.Name)} ({BriefingText.Inline(v.Code)})\n");
         text.Append($"- repo: {repo} · branch: {(s.Branch is null ? "(unknown)" : F(s.Branch))} · track: {F(s.Track)}\n");
-        text.Append($"- session: {BriefingText.Inline(s.Id)} ({(input.Resumed ? "resumed" : "new")}) · agent: {F(s.Agent)}");
+        // A preview (the dashboard's "what will my agent see") was composed for a session that was never stored: its
+        // header says so instead of naming an id nobody can use.
+        text.Append(input.Preview
+            ? $"- session: none (preview: no session was created) · agent: {F(s.Agent)}"
+            : $"- session: {BriefingText.Inline(s.Id)} ({(input.Resumed ? "resumed" : "new")}) · agent: {F(s.Agent)}");
         // The session's spend so far, when it has any: a few words, left out once the fields are squeezed below
         // SpendMinFieldChars, so the smallest headers — what the 1,000-character budget is sized on — stay as they were.
         if (fieldChars >= SpendMinFieldChars && SpendRules.HeaderText(input.Spend) is { } spent) text.Append($" · {spent}");

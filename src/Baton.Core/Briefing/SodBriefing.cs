@@ -24,27 +24,55 @@ internal sealed class SodBriefing(IBriefingSourceStore store, CoreOptions option
 
     public async Task<SodBriefingResult> StartAndComposeAsync(SodBriefingRequest request, Func<SodOutcome, Task<SodSettlement>> settle, CancellationToken ct)
     {
-        var (venture, now) = (request.Venture, request.Now);
-        var query = QueryFor(venture, request.Candidate, request.DocsFormat, now, request.StaleAfter);
-        var start = await store.StartOrResumeSessionAndReadBriefingAsync(request.Candidate, now, request.StaleAfter, query, ct);
+        var query = QueryFor(request.Venture, request.Candidate, request.DocsFormat, request.Now, request.StaleAfter);
+        var start = await store.StartOrResumeSessionAndReadBriefingAsync(request.Candidate, request.Now, request.StaleAfter, query, ct);
         var settled = await settle(start.Outcome);
         var session = settled.Session;
         var sources = start.Sources;
 
         var others = OthersThan(session, sources.ActiveSessions);
-        var addressed = new ListResult<Handoff>(sources.AddressedHandoffs.Items, sources.AddressedHandoffs.Total);
         var last = settled.Synthesized ?? sources.LastHandoff;
-        var knowledge = Knowledge(venture, sources, request.DocsFormat, now);
-        var queue = Queue(sources.Queue);
-        var text = BriefingBuilder.Build(new BriefingInput(
-            venture, session, start.Outcome.Resumed, request.ServerLabel, last, addressed, others, request.BudgetChars, now,
-            knowledge, Operations(venture, sources, now), queue,
-            sources.Waiting is { } waiting ? new ListResult<WaitingSession>(waiting.Items, waiting.Total) : null,
-            sources.Claims is { } claims ? new ListResult<Claim>(claims.Items, claims.Total) : null,
-            sources.Spend));
+        var (text, addressed, knowledge) = Compose(request, session, start.Outcome.Resumed, last, others, sources, preview: false);
 
         return new SodBriefingResult(start.Outcome, session, last, addressed, others, text,
             new ListResult<DocSummary>(knowledge.Docs, knowledge.Docs.Count), knowledge.Audit, knowledge.Notes);
+    }
+
+    /// <summary>
+    /// The briefing a SOD for the candidate would show right now, read from the same sources in one snapshot
+    /// (<see cref="IBriefingSourceStore.ReadBriefingSourcesAsync"/>) and composed by the same builder — but with no
+    /// write: the candidate is not stored, nothing is resumed or synthesized, and the header says it is a preview.
+    /// The tuple's active session, if there is one, is what SOD would resume, so it is not among the "others"; it is
+    /// left out of the items and the total when it is among those read (always, unless more than a page of the
+    /// venture's sessions are active — then the total may count it).
+    /// </summary>
+    public async Task<string> PreviewAsync(SodBriefingRequest request, CancellationToken ct)
+    {
+        var candidate = request.Candidate;
+        var query = QueryFor(request.Venture, candidate, request.DocsFormat, request.Now, request.StaleAfter);
+        var sources = await store.ReadBriefingSourcesAsync(query, ct);
+        var active = sources.ActiveSessions.Items;
+        bool Own(Session s) => s.Agent == candidate.Agent && s.Repo == candidate.Repo && s.Track == candidate.Track;
+        var own = active.Count(Own);
+        var others = new ListResult<Session>([.. active.Where(s => !Own(s)).Take(SodListLimit)], Math.Max(0, sources.ActiveSessions.Total - own));
+        return Compose(request, candidate, resumed: false, sources.LastHandoff, others, sources, preview: true).Text;
+    }
+
+    private (string Text, ListResult<Handoff> Addressed, BriefingKnowledge Knowledge) Compose(SodBriefingRequest request, Session session, bool resumed,
+        Handoff? last, ListResult<Session> others, BriefingSources sources, bool preview)
+    {
+        var (venture, now) = (request.Venture, request.Now);
+        var addressed = new ListResult<Handoff>(sources.AddressedHandoffs.Items, sources.AddressedHandoffs.Total);
+        var knowledge = Knowledge(venture, sources, request.DocsFormat, now);
+        var queue = Queue(sources.Queue);
+        var text = BriefingBuilder.Build(new BriefingInput(
+            venture, session, resumed, request.ServerLabel, last, addressed, others, request.BudgetChars, now,
+            knowledge, Operations(venture, sources, now), queue,
+            sources.Waiting is { } waiting ? new ListResult<WaitingSession>(waiting.Items, waiting.Total) : null,
+            sources.Claims is { } claims ? new ListResult<Claim>(claims.Items, claims.Total) : null,
+            sources.Spend,
+            Preview: preview));
+        return (text, addressed, knowledge);
     }
 
     /// <summary>

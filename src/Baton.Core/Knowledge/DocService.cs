@@ -65,6 +65,26 @@ internal sealed partial class DocService(IKnowledgeStore knowledge, IVentureStor
         return new ListResult<DocSummary>(docs, docs.Count);
     }
 
+    public async Task<ListResult<DocHit>> SearchDocsAsync(DocSearchRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var q = v.Required("q", request.Q, 500);
+        var limit = v.Range("limit", request.Limit, 1, PageRequest.MaxLimit, PageRequest.DefaultLimit);
+        v.ThrowIfAny();
+
+        var index = await ListDocsAsync(request.Venture, ct);
+        var words = DocSearch.Words(q);
+        // Every doc of the index is read and judged, so the total is exact. Docs are few (a venture's operational
+        // documents, not a corpus), which is why this reads them one by one rather than asking the store to search.
+        var hits = new List<DocHit>();
+        foreach (var summary in index.Items)
+        {
+            var doc = await knowledge.FindDocOrNullAsync(summary.Scope, summary.Name, null, ct);
+            if (doc is not null && DocSearch.Match(doc, words) is { } snippet) hits.Add(new DocHit(DocSummary.From(doc), snippet));
+        }
+        return new ListResult<DocHit>([.. hits.Take(limit)], hits.Count);
+    }
+
     public async Task<DocAuditResult> AuditAsync(string venture, CancellationToken ct)
     {
         caller.EnsureMayActFor(venture);

@@ -14,6 +14,16 @@ public sealed record CreateNoteRequest(string? Venture, string? Title, string? C
 
 public sealed record UpdateNoteRequest(string? Title = null, string? Content = null, IReadOnlyList<string>? Tags = null);
 
+/// <summary>
+/// A docs search: <see cref="Q"/> is plain words (required), every one of which a doc must hold in its name, title or
+/// content; among the docs <see cref="Venture"/> sees (its own and global ones; every doc when null). At most
+/// <see cref="Limit"/> hits (default 20, at most 200), with the exact number of docs that match.
+/// </summary>
+public sealed record DocSearchRequest(string? Q, string? Venture = null, int? Limit = null);
+
+/// <summary>A docs search hit: the doc's summary and a snippet of its content, matched words marked <c>**like this**</c>.</summary>
+public sealed record DocHit(DocSummary Doc, string Snippet);
+
 /// <summary>A note search: <see cref="Q"/> is plain words; <see cref="IncludeGlobal"/> defaults to true.</summary>
 public sealed record NoteSearchRequest(
     string? Q = null,
@@ -63,6 +73,8 @@ public interface IDocService
     Task<Doc> GetDocAsync(string scope, string name, int? version, CancellationToken ct);
     /// <summary>The index a venture sees: its own docs and the global ones (all docs when <paramref name="venture"/> is null).</summary>
     Task<ListResult<DocSummary>> ListDocsAsync(string? venture, CancellationToken ct);
+    /// <summary>Docs holding every word of the query, in index order, with the exact number that match (<see cref="DocSearchRequest"/>).</summary>
+    Task<ListResult<DocHit>> SearchDocsAsync(DocSearchRequest request, CancellationToken ct);
     Task<DocAuditResult> AuditAsync(string venture, CancellationToken ct);
     Task<IReadOnlyList<DocRequirement>> ListRequirementsAsync(CancellationToken ct);
     /// <summary>Creates (id null) or replaces a requirement (admin).</summary>

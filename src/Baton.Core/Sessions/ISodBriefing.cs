@@ -22,6 +22,12 @@ internal interface ISodBriefing
     /// newest own handoff, written after the snapshot).
     /// </summary>
     Task<SodBriefingResult> StartAndComposeAsync(SodBriefingRequest request, Func<SodOutcome, Task<SodSettlement>> settle, CancellationToken ct);
+
+    /// <summary>
+    /// The briefing text a SOD for <see cref="SodBriefingRequest.Candidate"/> would show now, from the same reads in one
+    /// snapshot, composed the same way — writing nothing (the candidate is never stored); its header says it is a preview.
+    /// </summary>
+    Task<string> PreviewAsync(SodBriefingRequest request, CancellationToken ct);
 }
 
 /// <summary>The session as settled after SOD's write, and the handoff synthesized for the session it found abandoned, if any.</summary>

@@ -53,6 +53,24 @@ public sealed record SodResponse(
     ListResult<Note>? Notes = null,
     SodIssueClaim? IssueClaim = null);
 
+/// <summary>
+/// What a briefing preview is for (the dashboard's "what will my agent see"): the venture, and optionally the agent,
+/// repo (default: the venture's first), track, budget and docs format a SOD would pass.
+/// </summary>
+public sealed record BriefingPreviewRequest(
+    string? Venture,
+    string? Agent = null,
+    string? Repo = null,
+    string? Track = null,
+    int? BudgetChars = null,
+    DocsFormat? DocsFormat = null);
+
+/// <summary>
+/// The briefing a SOD with these fields would show right now (no session was created), the fields as normalised
+/// (repo with the venture's org), and the budget it was fitted to.
+/// </summary>
+public sealed record BriefingPreview(string Venture, string Agent, string Repo, string Track, int BudgetChars, string Briefing);
+
 public sealed record HeartbeatResponse(Session Session, HeartbeatPlan Heartbeat);
 
 public sealed record UpdateSessionRequest(string? Branch = null, string? CommitSha = null, int? IssueNumber = null, JsonObject? Meta = null);
@@ -78,6 +96,11 @@ public interface ISessionService
 {
     /// <summary>Start of day: resume-or-create the session and build the briefing (docs/architecture.md §4, §6).</summary>
     Task<SodResponse> SodAsync(SodRequest request, CancellationToken ct);
+    /// <summary>
+    /// The briefing a SOD would show right now for these fields, read from the same sources in one snapshot and composed
+    /// the same way, writing nothing: no session is created or resumed, and the header says it is a preview.
+    /// </summary>
+    Task<BriefingPreview> PreviewBriefingAsync(BriefingPreviewRequest request, CancellationToken ct);
     Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct);
     /// <summary>Changes branch, commit, issue or meta; counts as a heartbeat.</summary>
     Task<HeartbeatResponse> UpdateAsync(string sessionId, UpdateSessionRequest request, CancellationToken ct);

@@ -91,6 +91,34 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
             b.Docs, b.DocAudit, b.Notes, issueClaim);
     }
 
+    public async Task<BriefingPreview> PreviewBriefingAsync(BriefingPreviewRequest request, CancellationToken ct)
+    {
+        var v = new Validator();
+        var ventureCode = v.Required("venture", request.Venture, 12);
+        var agent = v.NoBidiControls("agent", v.Text("agent", request.Agent, 100)) is { Length: > 0 } a ? a : PreviewAgent;
+        var repo = v.NoBidiControls("repo", v.Text("repo", request.Repo, 200));
+        var track = v.NoBidiControls("track", v.Text("track", request.Track, 100)) is { Length: > 0 } t ? t : Session.DefaultTrack;
+        var budget = v.Range("budget_chars", request.BudgetChars, BriefingBudget.MinChars, BriefingBudget.MaxChars, core.Options.DefaultBudgetChars);
+        v.ThrowIfAny();
+
+        caller.EnsureMayActFor(ventureCode);
+        var venture = await VentureRules.FindOrThrowAsync(ventures, ventureCode, ct);
+        var now = core.Now();
+        // The session SOD would create, never stored: the briefing reads and shows it, nothing writes it.
+        var candidate = new Session(
+            Id: "", Agent: agent, Cli: null, Host: null, Venture: venture.Code,
+            Repo: repo is null ? venture.PrimaryRepo : VentureRules.NormalizeRepo(repo, venture), Track: track,
+            IssueNumber: null, Branch: null, CommitSha: null, Status: SessionStatus.Active, EndReason: null,
+            CreatedAt: now, LastHeartbeatAt: now, EndedAt: null, ActorKeyId: caller.ActorKeyId,
+            CreationCorrelationId: caller.CorrelationId, Meta: null);
+        var text = await briefing.PreviewAsync(
+            new SodBriefingRequest(venture, candidate, budget, request.DocsFormat ?? DocsFormat.Index, core.Options.ServerLabel, now, core.Options.StaleAfter), ct);
+        return new BriefingPreview(venture.Code, agent, candidate.Repo, track, budget, text);
+    }
+
+    /// <summary>The agent a preview names when none was given (no registered agent can be called this: it has spaces).</summary>
+    public const string PreviewAgent = "any agent";
+
     public async Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct) =>
         await TouchAsync(sessionId, update: null, ct);
 

@@ -18,6 +18,7 @@ internal static class DocsApi
         // The audit is a literal segment, which routing prefers over parameters; it also has one segment fewer than
         // {scope}/{name}, so "audit" can never be read as a scope.
         v1.MapGet("/docs/audit", Audit);
+        v1.MapGet("/docs/search", SearchDocs);
         v1.MapGet("/docs", ListDocs);
         v1.MapGet("/docs/{scope}/{name}", GetDoc);
         // Under /admin because uploading is an admin task; agent keys still reach the handler, because the service
@@ -40,6 +41,15 @@ internal static class DocsApi
         var docs = await services.Docs.ListDocsAsync(string.IsNullOrEmpty(venture) ? null : venture, ct);
         http.NoteVenture(venture);
         return TypedResults.Ok(docs);
+    }
+
+    public static async Task<Ok<ListResult<DocHit>>> SearchDocs(BatonServices services, HttpContext http,
+        [FromQuery] string? q, [FromQuery] string? venture, [FromQuery] string? limit, CancellationToken ct)
+    {
+        var hits = await services.Docs.SearchDocsAsync(
+            new DocSearchRequest(q, string.IsNullOrEmpty(venture) ? null : venture, QueryValues.WholeNumberOrNull("limit", limit)), ct);
+        http.NoteVenture(venture);
+        return TypedResults.Ok(hits);
     }
 
     public static async Task<Ok<Doc>> GetDoc(string scope, string name, BatonServices services, HttpContext http, [FromQuery] string? version, CancellationToken ct)

@@ -16,6 +16,7 @@ internal static class SessionsApi
     {
         var v1 = app.MapGroup("/v1").WithTags("Sessions");
         v1.MapPost("/sod", StartOfDay);
+        v1.MapPost("/briefing/preview", PreviewBriefing);
         v1.MapPost("/sessions/{id}/heartbeat", Heartbeat);
         v1.MapPost("/sessions/{id}/update", Update);
         v1.MapPost("/eod", EndOfDay);
@@ -28,6 +29,14 @@ internal static class SessionsApi
     {
         var answer = await services.Sessions.SodAsync(request, ct);
         http.NoteVenture(answer.Session.Venture);
+        return TypedResults.Ok(answer);
+    }
+
+    /// <summary>The briefing a SOD would show now; writes nothing (a POST for its body, like SOD's).</summary>
+    public static async Task<Ok<BriefingPreview>> PreviewBriefing(BriefingPreviewRequest request, BatonServices services, HttpContext http, CancellationToken ct)
+    {
+        var answer = await services.Sessions.PreviewBriefingAsync(request, ct);
+        http.NoteVenture(answer.Venture);
         return TypedResults.Ok(answer);
     }
 
