@@ -50,7 +50,9 @@ public sealed class PagesTests(SeededDashboard dashboard) : IClassFixture<Seeded
         await Expect(page.Locator($"tr[data-id=\"{dashboard.World.LiveSessionId}\"]")).ToBeVisibleAsync();
         await Expect(page.Locator($"tr[data-id=\"{dashboard.World.WaitingSessionId}\"]").First).ToBeVisibleAsync();
         await Expect(page.GetByText("Approve? demo").First).ToBeVisibleAsync();
-        await Expect(page.Locator("code[data-copy]").First).ToContainTextAsync(dashboard.World.WaitingSessionId);
+        var waiting = page.Locator($"tr[data-id=\"{dashboard.World.WaitingSessionId}\"]").First;
+        await Expect(waiting.Locator("code[data-copy]", new() { HasText = $"baton resume {dashboard.World.WaitingSessionId}" })).ToBeVisibleAsync();
+        await Expect(waiting.Locator("code[data-copy] + button[data-copy-target]").First).ToHaveTextAsync("Copy");
         await Expect(page.Locator("time[datetime]").First).ToBeVisibleAsync();
         watch.AssertClean("/");
     }
