@@ -18,10 +18,13 @@ public class SeededDashboard : IAsyncLifetime
     /// <summary>The text put in every user field.</summary>
     protected virtual string Text => "demo";
 
+    /// <summary>The venture registry the server starts with.</summary>
+    protected virtual string VenturesJson => DashboardServer.VenturesJson;
+
     public async Task InitializeAsync()
     {
         if (Chromium.SkipReason is not null) return;
-        _server = await DashboardServer.StartAsync();
+        _server = await DashboardServer.StartAsync(venturesJson: VenturesJson);
         _world = await Seed.WorldAsync(_server, Text);
     }
 
@@ -36,4 +39,8 @@ public class SeededDashboard : IAsyncLifetime
 public sealed class XssDashboard : SeededDashboard
 {
     protected override string Text => Seed.Xss;
+
+    /// <summary>A venture's display name is user-supplied too (the registry file).</summary>
+    protected override string VenturesJson =>
+        DashboardServer.VenturesJson.Replace("\"Project Beta\"", System.Text.Json.JsonSerializer.Serialize("Beta " + Seed.Xss), StringComparison.Ordinal);
 }
