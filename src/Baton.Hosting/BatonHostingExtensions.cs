@@ -63,6 +63,8 @@ public static class BatonHostingExtensions
         services.AddSingleton<IClaimStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<Baton.Core.Spend.ISpendStore>(sp => sp.GetRequiredService<IBatonStore>());
         services.AddSingleton<Baton.Core.Workflows.IWorkflowStore>(sp => sp.GetRequiredService<IBatonStore>());
+        services.AddSingleton<Baton.Core.Changes.IChangeStore>(sp => sp.GetRequiredService<IBatonStore>());
+        services.AddSingleton<ChangeHub>();
         // GitHub through the gh on PATH, once per process (workflows, sprints, the engine); tests register their own first.
         services.TryAddSingleton<Baton.Core.Workflows.IGitHub>(_ => new Baton.Local.GitHub.GitHubCli("gh"));
         services.TryAddSingleton<Baton.Core.Workflows.ISmokeChecker>(_ => new Baton.Local.GitHub.HttpSmokeChecker());
@@ -73,6 +75,7 @@ public static class BatonHostingExtensions
         services.AddSingleton<IHostedService, AssignmentFeedService>();
         services.AddSingleton<IHostedService, HealthProbeService>();
         services.AddSingleton<IHostedService, WorkflowDriverService>();
+        services.AddSingleton<IHostedService, ChangeFeedService>();
         if (options.WatchVenturesFile && options.VenturesFile is not null)
         {
             services.AddSingleton<VenturesFileWatcher>();

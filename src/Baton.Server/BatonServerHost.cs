@@ -193,6 +193,7 @@ public static class BatonServerHost
         app.MapSpendApi();
         app.MapWorkflowsApi();
         app.MapSprintsApi();
+        app.MapEventsApi();
         Dashboard.DashboardAssets.Map(app);
         app.MapDashboard();
         return app;

@@ -187,3 +187,21 @@ public sealed class PostgresWorkflowStoreContractTests : WorkflowStoreContractTe
         if (_schema is not null) await TestDatabase.DropSchemaAsync(_schema);
     }
 }
+
+/// <summary>The change-log side of the storage contract run against PostgreSQL: a new schema per test.</summary>
+public sealed class PostgresChangeStoreContractTests : ChangeStoreContractTests
+{
+    private string? _schema;
+
+    protected override async Task<IBatonStore> CreateStoreAsync()
+    {
+        (var store, _schema) = await TestDatabase.OpenStoreAsync(Ct);
+        return store;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_schema is not null) await TestDatabase.DropSchemaAsync(_schema);
+    }
+}
