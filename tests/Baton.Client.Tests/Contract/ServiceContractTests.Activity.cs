@@ -119,6 +119,28 @@ public abstract partial class ServiceContractTests
     }
 
     [Fact]
+    public async Task LatestSessionEvents_AnswersEachNamedSessionsLastEvent()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var busy = (await services.Sessions.SodAsync(Sod(Some.Agent()), _ct)).Session;
+        var quiet = (await services.Sessions.SodAsync(Sod(Some.Agent()), _ct)).Session;
+        var now = DateTimeOffset.UtcNow;
+        await services.Activity.RecordEventsAsync(new RecordEventsRequest(
+        [
+            Hook("PreToolUse", Payload("""{"tool_name":"Bash","tool_input":{"command":"make"}}"""), now.AddSeconds(-2), busy.Id),
+            Hook("PreToolUse", Payload("""{"tool_name":"Bash","tool_input":{"command":"dotnet test"}}"""), now.AddSeconds(-1), busy.Id),
+        ]), _ct);
+
+        var latest = await services.Activity.LatestSessionEventsAsync([busy.Id, quiet.Id], _ct);
+        var none = await services.Activity.LatestSessionEventsAsync([], _ct);
+
+        var last = Assert.Single(latest);
+        Assert.Equal((busy.Id, "Bash: dotnet test"), (last.SessionId, last.Summary));
+        Assert.Empty(none);
+    }
+
+    [Fact]
     public async Task ListSessionEvents_UnknownSession_IsSessionNotFound()
     {
         await using var services = await CreateServicesAsync();

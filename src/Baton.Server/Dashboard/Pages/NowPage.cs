@@ -157,7 +157,7 @@ internal static class NowPage
         {
             HookEventKind.Tool => last.Summary ?? last.Tool ?? last.Event,
             HookEventKind.Prompt => "prompt: " + (last.Summary ?? ""),
-            HookEventKind.Waiting => "waiting: " + (last.Summary ?? last.Event),
+            HookEventKind.Waiting => last.Summary ?? last.Event, // the status word says it waits
             _ => last.Summary is { Length: > 0 } summary ? $"{last.Event}: {summary}" : last.Event,
         };
         var status = last.Kind == HookEventKind.Waiting ? DashboardText.Status("waiting") : Html.Empty;
