@@ -72,6 +72,12 @@ internal static class WorkMarkup
         return Html.Of($"""<details class="clipped"><summary>{DisplayText.Clip(clean, max)}</summary><pre>{clean}</pre></details>""");
     }
 
+    /// <summary>
+    /// Indented, and with the characters JSON would escape for HTML's sake left as they are: the text is HTML-escaped
+    /// where it is put, so a reader sees <c>&lt;</c> rather than <c>\u003C</c>.
+    /// </summary>
+    private static readonly JsonSerializerOptions ReadableJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>A JSON object indented for reading, in a <c>&lt;pre&gt;</c> (escaped like any text).</summary>
     public static Html Json(string? json)
     {
@@ -79,7 +85,7 @@ internal static class WorkMarkup
         string pretty;
         try
         {
-            pretty = JsonNode.Parse(json)?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? json;
+            pretty = JsonNode.Parse(json)?.ToJsonString(ReadableJson) ?? json;
         }
         catch (JsonException)
         {
@@ -109,6 +115,9 @@ internal static class WorkMarkup
         var parts = values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => Uri.EscapeDataString(v.Name) + "=" + Uri.EscapeDataString(v.Value!)).ToList();
         return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
     }
+
+    /// <summary>An honest count and its noun, plural unless the whole is one: "showing 50 of 10,000 tasks", "1 task".</summary>
+    public static string Counted(Count count, string noun) => $"{count} {((count.Total ?? count.Shown) == 1 ? noun : noun + "s")}";
 
     /// <summary>A service's refusal in words, inside a panel.</summary>
     public static Html Refusal(BatonException e) => Html.Of($"""<p class="error" role="alert">{e.Detail}</p>""");

@@ -100,7 +100,7 @@ internal static partial class WorkPage
                 <li data-id="{id}-{i + 1}"><p class="event">{Time(e.At, context.Now)} {from} → {Status(e.To)}{probe} · by {e.Actor}{agent} · attempt {e.Attempt}, epoch {e.Epoch}</p><p class="reason">{Clipped(e.Reason, 300)}</p>{cards}</li>
                 """);
         }));
-        return Html.Of($"""<p class="count" data-count>{Count.All(events.Items.Count).ToString()} events</p><ol class="timeline">{items}</ol>""");
+        return Html.Of($"""<p class="count" data-count>{Counted(Count.All(events.Items.Count), "event")}</p><ol class="timeline">{items}</ol>""");
     });
 
     /// <summary>Every candidate's score card at one assignment: the factors of the product, the tie-breakers, why one was left out, chosen or probe.</summary>
@@ -121,7 +121,7 @@ internal static partial class WorkPage
         }));
         return Html.Of($"""
             <table class="score-cards">
-            <caption>Score cards of the {Count.All(cards.Count).ToString()} candidates</caption>
+            <caption>Score cards of {Counted(Count.All(cards.Count), "candidate")}</caption>
             <thead><tr><th scope="col">Agent</th><th scope="col">Weight</th><th scope="col">Dependency health</th><th scope="col">Rolling success</th><th scope="col">Recency</th><th scope="col">Preferred</th><th scope="col">Score</th><th scope="col">Running</th><th scope="col">Excluded</th><th scope="col">Chosen</th></tr></thead>
             <tbody>
             {rows}
@@ -159,7 +159,7 @@ internal static partial class WorkPage
         var final = FinalMessage(task.Result);
         var finalHtml = final is null ? Html.Empty : Html.Of($"""<h3>Final message</h3>{Clipped(final, 300)}""");
         return Html.Join([
-            Html.Of($"""<p class="count" data-count>{Count.All(results.Items.Count).ToString()} finished attempts; attempt {task.Attempt} of {task.MaxAttempts}</p>"""),
+            Html.Of($"""<p class="count" data-count>{Counted(Count.All(results.Items.Count), "finished attempt")}; attempt {task.Attempt} of {task.MaxAttempts}</p>"""),
             resultsHtml,
             finalHtml,
             Reviews(reviews.Items, names, context.Now),

@@ -82,7 +82,7 @@ internal static partial class WorkPage
                 """);
         return Html.Of($"""
             <h3>Events</h3>
-            <p class="count" data-count>{Count.All(info.Events.Count).ToString()} events</p>
+            <p class="count" data-count>{Counted(Count.All(info.Events.Count), "event")}</p>
             <table class="workflow-events">
             <thead><tr><th scope="col">#</th><th scope="col">At</th><th scope="col">From → to</th><th scope="col">Trigger</th><th scope="col">Actor</th><th scope="col">Reason</th><th scope="col">Task</th><th scope="col">Detail</th></tr></thead>
             <tbody>
@@ -90,7 +90,7 @@ internal static partial class WorkPage
             </tbody>
             </table>
             <h3>Pending GitHub effects</h3>
-            <p class="count" data-count>{Count.All(pending.Count).ToString()} pending, {info.Effects.Count - pending.Count} done</p>
+            <p class="count" data-count>{Count.All(pending.Count).ToString()} pending, {Count.All(info.Effects.Count - pending.Count).ToString()} done</p>
             {effects}
             """);
     });

@@ -19,7 +19,7 @@ namespace Baton.Server.Dashboard.Pages;
 /// </summary>
 internal static partial class WorkPage
 {
-    /// <summary>Tasks a queue page shows.</summary>
+    /// <summary>Tasks a queue page shows unless the query's <c>limit</c> (1–200) says otherwise.</summary>
     private const int PageSize = 50;
 
     private const int ListSize = 20;
@@ -116,10 +116,12 @@ internal static partial class WorkPage
         var venture = context.Query("venture");
         var capability = context.Query("capability");
         var agent = context.Query("agent");
+        var limitText = context.Query("limit");
+        var limit = int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= PageRequest.MaxLimit ? n : PageSize;
         Page<BatonTask> page;
         try
         {
-            page = await context.Services.Tasks.ListTasksAsync(new TaskListRequest(venture, state, capability, agent, PageSize, context.Query("cursor")), ct);
+            page = await context.Services.Tasks.ListTasksAsync(new TaskListRequest(venture, state, capability, agent, limit, context.Query("cursor")), ct);
         }
         catch (BatonException e)
         {
@@ -128,14 +130,14 @@ internal static partial class WorkPage
         var count = Count.Slice(page.Items.Count, page.Total);
         var next = page.NextCursor is null
             ? Html.Empty
-            : Html.Of($"""<p class="pager"><a rel="next" href="{Html.Url("/work" + QueryOf(("state", stateText), ("venture", venture), ("capability", capability), ("agent", agent), ("cursor", page.NextCursor)))}">Next page</a></p>""");
-        var cursorNote = context.Query("cursor") is null ? Html.Empty : Html.Of($""" <a href="{Html.Url("/work" + QueryOf(("state", stateText), ("venture", venture), ("capability", capability), ("agent", agent)))}">first page</a>""");
+            : Html.Of($"""<p class="pager"><a rel="next" href="{Html.Url("/work" + QueryOf(("state", stateText), ("venture", venture), ("capability", capability), ("agent", agent), ("limit", limitText), ("cursor", page.NextCursor)))}">Next page</a></p>""");
+        var cursorNote = context.Query("cursor") is null ? Html.Empty : Html.Of($""" <a href="{Html.Url("/work" + QueryOf(("state", stateText), ("venture", venture), ("capability", capability), ("agent", agent), ("limit", limitText)))}">first page</a>""");
         if (page.Items.Count == 0)
             return Html.Of($"""<p class="empty">No tasks{(state is null && venture is null && capability is null && agent is null ? "" : " match these filters")}.</p>{cursorNote}""");
         var names = await AgentNamesAsync(context, ct);
         var rows = Html.Join(page.Items.Select(t => TaskRow(t, names, context.Now)));
         return Html.Of($"""
-            <p class="count" data-count>{count.ToString()} tasks{cursorNote}</p>
+            <p class="count" data-count>{Counted(count, "task")}{cursorNote}</p>
             <table class="tasks">
             <thead><tr><th scope="col">Task</th><th scope="col">Title</th><th scope="col">Venture</th><th scope="col">Repo</th><th scope="col">Capability</th><th scope="col">Priority</th><th scope="col">State</th><th scope="col">Agent</th><th scope="col">Attempts</th><th scope="col">Updated</th><th scope="col">Created</th></tr></thead>
             <tbody>
@@ -183,7 +185,7 @@ internal static partial class WorkPage
             <tr data-id="{w.Id}"><td>{WorkflowLink(w.Id)}</td><td>{w.Venture}</td><td title="{w.Title}">{DisplayText.Clip(DisplayText.Clean(w.Title), 80)}</td><td>{OrDash(w.Issue)}</td><td>{Status(w.State)}</td><td>{w.Bounces} of {w.MaxBounces}</td><td>{Time(w.UpdatedAt, context.Now)}</td></tr>
             """)));
         return Html.Of($"""
-            <p class="count" data-count>{Count.Slice(shown.Count, page.Total).ToString()} workflows</p>
+            <p class="count" data-count>{Counted(Count.Slice(shown.Count, page.Total), "workflow")}</p>
             <table class="workflows">
             <thead><tr><th scope="col">Workflow</th><th scope="col">Venture</th><th scope="col">Title</th><th scope="col">Issue</th><th scope="col">State</th><th scope="col">Bounces</th><th scope="col">Updated</th></tr></thead>
             <tbody>
@@ -210,7 +212,7 @@ internal static partial class WorkPage
             <tr data-id="{s.Id}"><td>{SprintLink(s.Id)}</td><td>{s.Venture}</td><td>{s.Repo}</td><td>{Status(s.State == SprintState.Done ? "done" : "running")}</td><td>{WaveProgress(s)}</td><td>{ItemProgress(s)}</td><td>{Time(s.UpdatedAt, context.Now)}</td></tr>
             """)));
         return Html.Of($"""
-            <p class="count" data-count>{Count.Slice(shown.Count, page.Total).ToString()} sprints</p>
+            <p class="count" data-count>{Counted(Count.Slice(shown.Count, page.Total), "sprint")}</p>
             <table class="sprints">
             <thead><tr><th scope="col">Sprint</th><th scope="col">Venture</th><th scope="col">Repo</th><th scope="col">State</th><th scope="col">Waves</th><th scope="col">Items</th><th scope="col">Updated</th></tr></thead>
             <tbody>
