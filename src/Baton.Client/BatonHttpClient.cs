@@ -295,6 +295,11 @@ public sealed partial class BatonHttpClient : ISessionService, IHandoffService, 
     public Task<ListResult<RepoContext>> ListContextsAsync(string? machineId, string? repo, CancellationToken ct) =>
         SendAsync<ListResult<RepoContext>>(HttpMethod.Get, "v1/contexts" + Query(("machine_id", machineId), ("repo", repo)), null, ct);
 
+    public Task<ListResult<ResultHistory>> ListResultHistoryAsync(ResultHistoryRequest request, CancellationToken ct) =>
+        SendAsync<ListResult<ResultHistory>>(HttpMethod.Get, "v1/agent-history" + Query(
+            ("agent_id", request.AgentIds is null ? null : string.Join(',', request.AgentIds)),
+            ("per_capability", request.PerCapability?.ToString(System.Globalization.CultureInfo.InvariantCulture))), null, ct);
+
     // ---- tasks (issue 14) ----
 
     public Task<BatonTask> CreateTaskAsync(CreateTaskRequest request, CancellationToken ct) =>

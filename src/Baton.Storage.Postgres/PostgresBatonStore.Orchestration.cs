@@ -148,6 +148,18 @@ public sealed partial class PostgresBatonStore
         }, ct);
     }
 
+    public Task<IReadOnlyList<ResultHistory>> ListResultHistoryAsync(IReadOnlyList<string> agentIds, int perCapability, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(agentIds);
+        var ids = agentIds.Distinct(StringComparer.Ordinal).ToArray();
+        return RunAsync<IReadOnlyList<ResultHistory>>(async db =>
+        {
+            if (ids.Length == 0) return [];
+            var rows = await db.ListAsync(OrchestrationRows.HistorySql("agent_id = ANY (@ids)"), OrchestrationRows.Sample, ct, ("ids", ids), ("per", perCapability)).ConfigureAwait(false);
+            return OrchestrationRows.Histories(rows);
+        }, ct);
+    }
+
     /// <summary>
     /// One transaction holds the round: <c>pg_try_advisory_xact_lock</c> on a key of its own (the dispatcher's passes
     /// take theirs the same way, blocking; a probe round instead skips when another replica's is under way, since that

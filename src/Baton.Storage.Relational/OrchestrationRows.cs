@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Baton.Core.Common;
+using Baton.Core.Orchestration;
 using Baton.Core.Orchestration.Agents;
 using Baton.Core.Orchestration.Dispatch;
 using Baton.Core.Orchestration.Supervision;
@@ -248,6 +249,24 @@ internal static class OrchestrationRows<TDialect> where TDialect : ISqlDialect
         Arg("verdict", Rows<TDialect>.Text(x.Verdict)), Arg("concerns", ToJson(x.Concerns)), Arg("summary", x.Summary),
         Arg("problem", x.Problem), Arg("at", Ms(x.At)),
     ];
+
+    /// <summary>
+    /// The dashboard's history read (<c>IOrchestrationStore.ListResultHistoryAsync</c>), one statement on both stores:
+    /// each (agent, capability)'s scored results numbered newest first by a window, the first <c>per</c> kept.
+    /// <paramref name="agentCondition"/> restricts <c>agent_id</c> (the dialect's list or array test).
+    /// </summary>
+    public static string HistorySql(string agentCondition) => $"""
+        SELECT agent_id, capability, success, finished_at FROM (
+            SELECT agent_id, capability, success, finished_at, seq,
+                   ROW_NUMBER() OVER (PARTITION BY agent_id, capability ORDER BY finished_at DESC, seq DESC) AS n
+            FROM task_results WHERE {agentCondition} AND {ScoredResult()}) h
+        WHERE h.n <= {TDialect.Parameter("per")}
+        ORDER BY agent_id, capability, finished_at DESC, seq DESC
+        """;
+
+    /// <summary>The history rows (in <see cref="HistorySql"/>'s order) as one list per (agent, capability).</summary>
+    public static IReadOnlyList<ResultHistory> Histories(IEnumerable<(string AgentId, string Capability, ResultSample Sample)> rows) =>
+        [.. rows.GroupBy(s => (s.AgentId, s.Capability)).Select(g => new ResultHistory(g.Key.AgentId, g.Key.Capability, [.. g.Select(s => s.Sample)]))];
 
     /// <summary>A scoring sample: (agent, capability, success, finished_at) as the history query selects them.</summary>
     public static (string AgentId, string Capability, ResultSample Sample) Sample(DbDataReader r) =>

@@ -54,6 +54,9 @@ internal static class SpendRows<TDialect> where TDialect : ISqlDialect
             SpendGrouping.Task => ("r.task_id", "t.title"),
             _ => ("t.venture", "NULL"),
         };
+        // By venture and day the day is a second grouping column (NULL, one group, otherwise).
+        var day = query.By == SpendGrouping.VentureDay ? "CAST(r.finished_at / 86400000 AS BIGINT)" : "CAST(NULL AS BIGINT)";
+        var sessionDay = query.By == SpendGrouping.VentureDay ? "CAST(e.occurred_at / 86400000 AS BIGINT)" : "CAST(NULL AS BIGINT)";
         var (sessionKey, sessionLabel) = query.By switch
         {
             SpendGrouping.Agent => (AgentOfSession, "s.agent"),
@@ -81,11 +84,14 @@ internal static class SpendRows<TDialect> where TDialect : ISqlDialect
         }
         // Grouped by day the key is the day's number (its text is made when read), newest first; otherwise the largest
         // spend first, the reports of no known session after the named ones.
-        var order = query.By == SpendGrouping.Day
-            ? "u.group_key DESC"
-            : "cost_micros DESC, tokens DESC, u.group_key IS NULL, u.group_key";
+        var order = query.By switch
+        {
+            SpendGrouping.Day => "u.group_key DESC",
+            SpendGrouping.VentureDay => "u.day_key DESC, u.group_key",
+            _ => "cost_micros DESC, tokens DESC, u.group_key IS NULL, u.group_key",
+        };
         var sql = $"""
-            SELECT u.group_key AS u_key, MAX(u.label) AS label,
+            SELECT u.group_key AS u_key, MAX(u.label) AS label, u.day_key AS day_key,
                    COUNT(*) AS reports, COUNT(u.micros) AS with_cost,
                    COALESCE(SUM(u.input_tokens), 0) AS input_tokens, COALESCE(SUM(u.output_tokens), 0) AS output_tokens,
                    COALESCE(SUM(u.micros), 0) AS cost_micros,
@@ -96,14 +102,14 @@ internal static class SpendRows<TDialect> where TDialect : ISqlDialect
                    SUM(COALESCE(SUM(u.input_tokens), 0)) OVER () AS all_input, SUM(COALESCE(SUM(u.output_tokens), 0)) OVER () AS all_output,
                    SUM(COALESCE(SUM(u.micros), 0)) OVER () AS all_micros,
                    MIN(MIN(u.finished_at)) OVER () AS all_first, MAX(MAX(u.finished_at)) OVER () AS all_last
-            FROM (SELECT {key} AS group_key, {label} AS label, r.input_tokens, r.output_tokens, {Micros} AS micros, r.finished_at
+            FROM (SELECT {key} AS group_key, {label} AS label, {day} AS day_key, r.input_tokens, r.output_tokens, {Micros} AS micros, r.finished_at
                   FROM task_results r JOIN tasks t ON t.id = r.task_id LEFT JOIN agents a ON a.id = r.agent_id
                   WHERE {string.Join(" AND ", where)}
                   UNION ALL
-                  SELECT {sessionKey}, {sessionLabel}, e.usage_input_tokens, e.usage_output_tokens, CAST(NULL AS BIGINT), e.occurred_at
+                  SELECT {sessionKey}, {sessionLabel}, {sessionDay}, e.usage_input_tokens, e.usage_output_tokens, CAST(NULL AS BIGINT), e.occurred_at
                   FROM hook_events e JOIN sessions s ON s.id = e.session_id
                   WHERE {string.Join(" AND ", sessionWhere)}) u
-            GROUP BY u.group_key
+            GROUP BY u.group_key, u.day_key
             ORDER BY {order}
             LIMIT {P("limit")}
             """;
@@ -117,14 +123,22 @@ internal static class SpendRows<TDialect> where TDialect : ISqlDialect
         var keyOrdinal = r.GetOrdinal("u_key");
         string? key = r.IsDBNull(keyOrdinal) ? null
             : by == SpendGrouping.Day
-                ? DateTimeOffset.FromUnixTimeMilliseconds(checked(Convert.ToInt64(r.GetValue(keyOrdinal), CultureInfo.InvariantCulture) * 86_400_000)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                ? DayText(Convert.ToInt64(r.GetValue(keyOrdinal), CultureInfo.InvariantCulture))
                 : Convert.ToString(r.GetValue(keyOrdinal), CultureInfo.InvariantCulture);
-        var group = new SpendGroup(key, r.StrOrNull("label"),
+        var dayOrdinal = r.GetOrdinal("day_key");
+        var label = by == SpendGrouping.VentureDay && !r.IsDBNull(dayOrdinal)
+            ? DayText(Convert.ToInt64(r.GetValue(dayOrdinal), CultureInfo.InvariantCulture))
+            : r.StrOrNull("label");
+        var group = new SpendGroup(key, label,
             Totals(r, "reports", "with_cost", "input_tokens", "output_tokens", "cost_micros"), Time(r, "first_at"), Time(r, "last_at"));
         var sums = new SpendSums(Totals(r, "all_reports", "all_with_cost", "all_input", "all_output", "all_micros"),
             Long(r, "group_count"), [], Time(r, "all_first"), Time(r, "all_last"));
         return (group, sums);
     }
+
+    /// <summary>A day's number (days since 1970-01-01, UTC) as <c>2026-12-01</c>.</summary>
+    private static string DayText(long day) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(checked(day * 86_400_000)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Every group read: the totals from the window columns (an empty period: none).</summary>
     public static SpendSums Sums(IReadOnlyList<(SpendGroup Group, SpendSums Sums)> rows) =>

@@ -121,6 +121,19 @@ public sealed partial class SqliteBatonStore
         }, ct);
     }
 
+    public Task<IReadOnlyList<ResultHistory>> ListResultHistoryAsync(IReadOnlyList<string> agentIds, int perCapability, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(agentIds);
+        return ReadAsync<IReadOnlyList<ResultHistory>>(db =>
+        {
+            if (agentIds.Count == 0) return [];
+            var filter = new Filter();
+            var condition = $"agent_id IN ({filter.Parameters("agent", agentIds.Distinct(StringComparer.Ordinal).ToList())})";
+            return OrchestrationRows.Histories(db.List(OrchestrationRows.HistorySql(condition), OrchestrationRows.Sample,
+                [.. filter.Args, Filter.Arg("per", perCapability)]));
+        }, ct);
+    }
+
     /// <summary>
     /// One process writes a SQLite file (the server), so one round at a time in this store is one at a time: a flag,
     /// not a lock, so a round that finds another under way skips at once. The probes run between the read and the

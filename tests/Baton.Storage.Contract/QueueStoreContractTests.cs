@@ -56,6 +56,40 @@ public abstract partial class QueueStoreContractTests : StoreContractBase
     // ---- agents and contexts ----
 
     [Fact]
+    public async Task ListResultHistory_SeveralAgents_AnswersEachCapabilitysNewestScoredResultsNewestFirstUpToTheLimit()
+    {
+        var deployer = await AgentAsync(capability: "deploy-service", maxConcurrency: 1);
+        var reviewer = await AgentAsync(capability: "review", maxConcurrency: 1);
+        var idle = await AgentAsync(capability: "deploy-service", maxConcurrency: 1, at: T0.AddSeconds(-100));
+        // Offline (no heartbeat for 100 s): no task reaches it, so it has no history.
+        var at = T0;
+        async Task RunAsync(string capability, AttemptOutcome outcome)
+        {
+            at = at.AddSeconds(10);
+            var task = await Store.InsertTaskAsync(SomeTasks.Task(at, "alpha", capability: capability), "creator-key", Ct);
+            var running = await RunningAsync(task, at.AddSeconds(1));
+            await Store.FinishTaskAsync(Call(running, at.AddSeconds(2)), outcome, Ct);
+        }
+        await RunAsync("deploy-service", Success());
+        await RunAsync("deploy-service", Failure());
+        await RunAsync("deploy-service", Success());
+        // Given back at once: says nothing of the agent's skill, so scoring (and this history) leaves it out.
+        await RunAsync("deploy-service", Failure("rate_limited"));
+        await RunAsync("review", Failure());
+
+        var all = await Store.ListResultHistoryAsync([deployer.Id, reviewer.Id, idle.Id], 20, Ct);
+        var two = await Store.ListResultHistoryAsync([deployer.Id], 2, Ct);
+
+        var expected = new[] { (deployer.Id, "deploy-service"), (reviewer.Id, "review") }.OrderBy(x => x.Item1, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, all.Select(h => (h.AgentId, h.Capability)));
+        var deploys = all.Single(h => h.AgentId == deployer.Id).Results;
+        Assert.Equal([true, false, true], deploys.Select(r => r.Success));
+        Assert.True(deploys[0].At > deploys[1].At && deploys[1].At > deploys[2].At);
+        Assert.Equal([false], all.Single(h => h.AgentId == reviewer.Id).Results.Select(r => r.Success));
+        Assert.Equal([true, false], Assert.Single(two).Results.Select(r => r.Success));
+    }
+
+    [Fact]
     public async Task UpsertAgent_SameNameAgain_KeepsIdAndRegisteredAtAndReplacesCapabilities()
     {
         var first = SomeTasks.Agent(T0, weight: 0.5);

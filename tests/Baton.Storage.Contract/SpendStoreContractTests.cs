@@ -110,6 +110,35 @@ public abstract class SpendStoreContractTests : StoreContractBase
     }
 
     [Fact]
+    public async Task SumSpend_ByVentureDay_GroupsEachVenturesDaysNewestDayFirstWithTheDayAsLabel()
+    {
+        var alpha = await GivenVentureAsync();
+        var beta = await GivenVentureAsync();
+        var agent = await GivenAgentAsync();
+        await ReportAsync(alpha.Code, agent, T0.AddMinutes(1), new TaskUsage(100, 10, 0.1));
+        await ReportAsync(alpha.Code, agent, T0.AddMinutes(2), new TaskUsage(100, 10, 0.2));
+        await ReportAsync(alpha.Code, agent, T0.AddDays(1).AddMinutes(1), new TaskUsage(1, 1, 1.0));
+        await ReportAsync(beta.Code, agent, T0.AddMinutes(3), new TaskUsage(5, 5, null));
+        var dev = await GivenInteractiveSessionAsync(beta, "dev-a", T0);
+        await TurnEndsAsync(dev, T0.AddDays(1).AddMinutes(5), new HookUsage(7, 3));
+
+        var sums = await SumAsync(SpendGrouping.VentureDay);
+
+        var ordered = new[] { alpha.Code, beta.Code }.Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(4, sums.GroupCount);
+        Assert.Equal(new SpendTotals(5, 3, 213, 29, 1.3m), sums.Totals);
+        Assert.Equal(
+            [(ordered[0], "2026-03-02"), (ordered[1], "2026-03-02"), (ordered[0], "2026-03-01"), (ordered[1], "2026-03-01")],
+            sums.Groups.Select(g => (g.Key!, g.Label!)));
+        Assert.Equal(new SpendTotals(2, 2, 200, 20, 0.3m), sums.Groups.Single(g => g.Key == alpha.Code && g.Label == "2026-03-01").Totals);
+        Assert.Equal(new SpendTotals(1, 0, 7, 3, 0m), sums.Groups.Single(g => g.Key == beta.Code && g.Label == "2026-03-02").Totals);
+
+        var onlyAlpha = await SumAsync(SpendGrouping.VentureDay, venture: alpha.Code, limit: 1);
+        Assert.Equal(2, onlyAlpha.GroupCount);
+        Assert.Equal([(alpha.Code, "2026-03-02")], onlyAlpha.Groups.Select(g => (g.Key!, g.Label!)));
+    }
+
+    [Fact]
     public async Task SumSpend_ByTask_SumsEachTasksAttemptsWithItsTitleAndAnInteractiveSessionUnderNone()
     {
         var venture = await GivenVentureAsync();

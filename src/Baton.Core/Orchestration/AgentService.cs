@@ -154,6 +154,21 @@ internal sealed partial class AgentService(
         return new ListResult<RepoContext>(contexts, contexts.Count);
     }
 
+    public async Task<ListResult<ResultHistory>> ListResultHistoryAsync(ResultHistoryRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var v = new Validator();
+        var ids = (request.AgentIds ?? []).Where(id => !string.IsNullOrWhiteSpace(id)).Select(id => id.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0) v.Add("agent_ids", "must name at least one agent id (agent_…).");
+        if (ids.Count > PageRequest.MaxLimit) v.Add("agent_ids", $"must name at most {PageRequest.MaxLimit} agents (got {ids.Count}).");
+        foreach (var id in ids.Where(id => !IdGenerator.IsId(id, IdGenerator.Agent)).Take(1))
+            v.Add("agent_ids", $"'{id}' is not an agent id (agent_…).");
+        var per = v.Range("per_capability", request.PerCapability, 1, ResultHistoryRequest.MaxPerCapability, ResultHistoryRequest.DefaultPerCapability);
+        v.ThrowIfAny();
+        var histories = await store.ListResultHistoryAsync(ids, per, ct);
+        return new ListResult<ResultHistory>(histories, histories.Count);
+    }
+
     /// <summary>A repo as <c>org/name</c> (a trailing <c>.git</c> or <c>/</c> dropped), the form contexts and tasks are matched on.</summary>
     internal static string Repo(Validator v, string field, string? value)
     {

@@ -60,6 +60,13 @@ public interface IOrchestrationStore
     Task<IReadOnlyDictionary<string, AgentLoad>> GetAgentLoadsAsync(IReadOnlyList<string> agentIds, CancellationToken ct);
 
     /// <summary>
+    /// One statement: for each of <paramref name="agentIds"/> and each capability it has results for, its newest
+    /// <paramref name="perCapability"/> results that scoring counts (<c>rate_limited</c> and <c>worker_shutdown</c> left
+    /// out), newest first (finished_at, then insertion order); ordered by agent id, then capability.
+    /// </summary>
+    Task<IReadOnlyList<ResultHistory>> ListResultHistoryAsync(IReadOnlyList<string> agentIds, int perCapability, CancellationToken ct);
+
+    /// <summary>
     /// One round of server-side health probes, at most one at a time across every process sharing the store (a
     /// round already under way elsewhere: <see cref="HealthProbeRound.Ran"/> false, nothing done). Reads the agents not
     /// removed and their latest results, asks <see cref="HealthProbes.Due"/> which URL checks are due at

@@ -73,6 +73,20 @@ public sealed record NextTaskResponse(BatonTask? Task);
 /// <summary>A clone of a repo on a machine (<c>baton fleet register</c>, workers' repo roots).</summary>
 public sealed record ReportContextRequest(string? MachineId, string? Repo, string? LocalPath, string? DefaultBranch = null, DateTimeOffset? LastFetchedAt = null);
 
+/// <summary>
+/// The result history of agents for a dashboard's score and trend (<c>GET /v1/agent-history</c>): for each of
+/// <see cref="AgentIds"/> (1–200) and each capability it has results for, its newest <see cref="PerCapability"/>
+/// (1–100, default 40) results — the ones scoring reads (attempts given back at once left out), newest first.
+/// </summary>
+public sealed record ResultHistoryRequest(IReadOnlyList<string>? AgentIds, int? PerCapability = null)
+{
+    public const int DefaultPerCapability = 40;
+    public const int MaxPerCapability = 100;
+}
+
+/// <summary>One agent's newest results for one capability, newest first (what <see cref="Dispatch.Scoring"/> reads).</summary>
+public sealed record ResultHistory(string AgentId, string Capability, IReadOnlyList<ResultSample> Results);
+
 public interface IAgentService
 {
     /// <summary>Registers the agent or updates the one with the same name; counts as a heartbeat.</summary>
@@ -90,6 +104,8 @@ public interface IAgentService
     Task<NextTaskResponse> NextTaskAsync(string id, NextTaskRequest request, CancellationToken ct);
     Task<RepoContext> ReportContextAsync(ReportContextRequest request, CancellationToken ct);
     Task<ListResult<RepoContext>> ListContextsAsync(string? machineId, string? repo, CancellationToken ct);
+    /// <summary>The agents' newest scored results per capability, in one read (any key: agents are the fleet's).</summary>
+    Task<ListResult<ResultHistory>> ListResultHistoryAsync(ResultHistoryRequest request, CancellationToken ct);
 }
 
 /// <summary>A new task. Venture, capability and title are required; the rest have the defaults of docs/architecture.md §14.</summary>

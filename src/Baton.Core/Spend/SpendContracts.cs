@@ -2,8 +2,12 @@ namespace Baton.Core.Spend;
 
 // Requests and answers of spend (issue 15, docs/architecture.md §15 Spend): GET /v1/spend.
 
-/// <summary>What the sums are grouped by: the Baton session a report is attributed to, the agent, the venture, or the UTC day.</summary>
-public enum SpendGrouping { Venture, Agent, Session, Day, Task }
+/// <summary>
+/// What the sums are grouped by: the Baton session a report is attributed to, the agent, the venture, the UTC day,
+/// the task, or the venture and UTC day at once (<see cref="VentureDay"/>: key the venture, label the day — the
+/// dashboard's chart, in one read).
+/// </summary>
+public enum SpendGrouping { Venture, Agent, Session, Day, Task, VentureDay }
 
 /// <summary>
 /// Spend of <see cref="Venture"/> (every venture the caller may see when null) reported from <see cref="Since"/> on — a
@@ -27,7 +31,8 @@ public sealed record SpendTotals(long Reports, long ReportsWithCost, long InputT
 
 /// <summary>
 /// One group's sums. <see cref="Key"/>: the venture code, agent id, session id (null: reports no Baton session is known
-/// for) or day (<c>2026-12-01</c>, UTC); <see cref="Label"/>: the agent's name when grouped by agent.
+/// for) or day (<c>2026-12-01</c>, UTC); <see cref="Label"/>: the agent's name when grouped by agent, the task's title
+/// by task, the day (<c>2026-12-01</c>, UTC) when grouped by venture and day (then the key is the venture).
 /// <see cref="FirstAt"/>/<see cref="LastAt"/>: the group's first and last report.
 /// </summary>
 public sealed record SpendGroup(string? Key, string? Label, SpendTotals Totals, DateTimeOffset FirstAt, DateTimeOffset LastAt);

@@ -43,7 +43,7 @@ public static partial class SpendRules
         return null;
     }
 
-    /// <summary><c>by</c>: <c>venture</c> (also when null or blank), <c>agent</c>, <c>session</c>, <c>day</c> or <c>task</c>, any case.</summary>
+    /// <summary><c>by</c>: <c>venture</c> (also when null or blank), <c>agent</c>, <c>session</c>, <c>day</c>, <c>task</c> or <c>venture_day</c>, any case.</summary>
     public static SpendGrouping Grouping(Validator v, string field, string? text)
     {
         ArgumentNullException.ThrowIfNull(v);
@@ -54,8 +54,9 @@ public static partial class SpendRules
             case "session": return SpendGrouping.Session;
             case "day": return SpendGrouping.Day;
             case "task": return SpendGrouping.Task;
+            case "venture_day": return SpendGrouping.VentureDay;
             default:
-                v.Add(field, $"'{text}' must be one of session, agent, venture, day, task.");
+                v.Add(field, $"'{text}' must be one of session, agent, venture, day, task, venture_day.");
                 return SpendGrouping.Venture;
         }
     }

@@ -31,6 +31,8 @@ internal static class AgentsApi
         v1.MapPost("/agents/{id}/next", Next);
         v1.MapPost("/contexts", ReportContext);
         v1.MapGet("/contexts", ListContexts);
+        // Not under /agents/: an agent may be named "history".
+        v1.MapGet("/agent-history", ListResultHistory);
         return app;
     }
 
@@ -52,6 +54,19 @@ internal static class AgentsApi
         CancellationToken ct) =>
         TypedResults.Ok(await services.Agents.ListAgentsAsync(
             new AgentListRequest(QueryValues.BooleanOrNull("include_removed", includeRemoved), QueryValues.LimitOrNull(limit), cursor), ct));
+
+    /// <summary>
+    /// The agents' newest scored results per capability (<c>agent_id</c> repeated or comma-separated, 1–200;
+    /// <c>per_capability</c> 1–100, default 40): the history behind a score and its trend, in one read.
+    /// </summary>
+    public static async Task<Ok<ListResult<ResultHistory>>> ListResultHistory(
+        BatonServices services,
+        [FromQuery(Name = "agent_id")] string[]? agentIds,
+        [FromQuery(Name = "per_capability")] string? perCapability,
+        CancellationToken ct) =>
+        TypedResults.Ok(await services.Agents.ListResultHistoryAsync(new ResultHistoryRequest(
+            (agentIds ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
+            QueryValues.WholeNumberOrNull("per_capability", perCapability)), ct));
 
     /// <summary>By id (<c>agent_…</c>) or by name.</summary>
     public static async Task<Ok<AgentInfo>> GetAgent(string id, BatonServices services, CancellationToken ct) =>

@@ -60,6 +60,34 @@ public abstract partial class ServiceContractTests
     }
 
     [Fact]
+    public async Task ListResultHistory_FinishedAttempts_ReadBackNewestFirstAndBadRequestsAlike()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var agent = (await services.Agents.RegisterAgentAsync(Reviewer(Some.Name("reviewer")), _ct)).Agent.Id;
+        foreach (var success in new[] { true, false })
+        {
+            await services.Tasks.CreateTaskAsync(new CreateTaskRequest("alpha", "code-review", "Review", MaxAttempts: 1), _ct);
+            var task = (await services.Agents.NextTaskAsync(agent, new NextTaskRequest(25), _ct)).Task!;
+            await services.Tasks.StartTaskAsync(task.Id, new LeaseRequest(task.Epoch), _ct);
+            if (success) await services.Tasks.CompleteTaskAsync(task.Id, new CompleteTaskRequest(task.Epoch), _ct);
+            else await services.Tasks.FailTaskAsync(task.Id, new FailTaskRequest(task.Epoch, new ErrorInput("tests_failed", "red")), _ct);
+        }
+
+        var history = await services.Agents.ListResultHistoryAsync(new ResultHistoryRequest([agent]), _ct);
+        var one = await services.Agents.ListResultHistoryAsync(new ResultHistoryRequest([agent], PerCapability: 1), _ct);
+        var none = await Assert.ThrowsAsync<BatonException>(() => services.Agents.ListResultHistoryAsync(new ResultHistoryRequest([]), _ct));
+        var bad = await Assert.ThrowsAsync<BatonException>(() => services.Agents.ListResultHistoryAsync(new ResultHistoryRequest(["nope"], 101), _ct));
+
+        var item = Assert.Single(history.Items);
+        Assert.Equal((agent, "code-review"), (item.AgentId, item.Capability));
+        Assert.Equal([false, true], item.Results.Select(r => r.Success));
+        Assert.Equal([false], Assert.Single(one.Items).Results.Select(r => r.Success));
+        Assert.Equal(ErrorCodes.ValidationFailed, none.Code);
+        Assert.Equal(["agent_ids", "per_capability"], bad.Errors!.Keys.Order());
+    }
+
+    [Fact]
     public async Task StartTask_StaleEpoch_IsLeaseLostAndChangesNothing()
     {
         await using var services = await CreateServicesAsync();

@@ -57,6 +57,23 @@ public abstract partial class ServiceContractTests
     }
 
     [Fact]
+    public async Task GetSpend_ByVentureDay_GroupsEachVenturesDayWithTheDayAsLabelAlike()
+    {
+        await using var services = await CreateServicesAsync();
+        await SeedVenturesAsync(services);
+        var agent = (await services.Agents.RegisterAgentAsync(new RegisterAgentRequest(Some.Name("worker"), AgentCli.Claude, [new CapabilityInput("spend-test", 0.8)]), _ct)).Agent;
+        await CompleteWithUsageAsync(services, agent.Id, new UsageInput(10, 1, 0.1), null);
+        await CompleteWithUsageAsync(services, agent.Id, new UsageInput(20, 2, 0.2), null);
+
+        var report = await services.Spend.GetSpendAsync(new SpendRequest(Since: "7d", By: "venture_day"), _ct);
+
+        Assert.Equal(SpendGrouping.VentureDay, report.By);
+        var group = Assert.Single(report.Groups);
+        Assert.Equal(("alpha", report.Until.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), (group.Key, group.Label));
+        Assert.Equal(new SpendTotals(2, 2, 30, 3, 0.3m), group.Totals);
+    }
+
+    [Fact]
     public async Task GetSpend_BadGroupingOrPeriod_IsValidationFailedNamingTheField()
     {
         await using var services = await CreateServicesAsync();

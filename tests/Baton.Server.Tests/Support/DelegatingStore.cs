@@ -113,6 +113,7 @@ internal class DelegatingStore(IBatonStore inner) : IBatonStore
     public Task<Page<Agent>> ListAgentsAsync(AgentQuery query, CancellationToken ct) => inner.ListAgentsAsync(query, ct);
     public Task<Agent?> RecordHealthAsync(string agentId, HealthResult result, CancellationToken ct) => inner.RecordHealthAsync(agentId, result, ct);
     public Task<IReadOnlyDictionary<string, AgentLoad>> GetAgentLoadsAsync(IReadOnlyList<string> agentIds, CancellationToken ct) => inner.GetAgentLoadsAsync(agentIds, ct);
+    public Task<IReadOnlyList<ResultHistory>> ListResultHistoryAsync(IReadOnlyList<string> agentIds, int perCapability, CancellationToken ct) => inner.ListResultHistoryAsync(agentIds, perCapability, ct);
     public Task<HealthProbeRound> RunHealthProbesAsync(DateTimeOffset now, TimeSpan interval,
         Func<IReadOnlyList<HealthProbe>, CancellationToken, Task<IReadOnlyList<ProbedHealth>>> probe, CancellationToken ct) =>
         inner.RunHealthProbesAsync(now, interval, probe, ct);
