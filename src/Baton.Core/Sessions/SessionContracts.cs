@@ -63,7 +63,11 @@ public sealed record BriefingPreviewRequest(
     string? Repo = null,
     string? Track = null,
     int? BudgetChars = null,
-    DocsFormat? DocsFormat = null);
+    DocsFormat? DocsFormat = null)
+{
+    /// <summary>The agent a preview names when none was given (no registered agent can be called this: it has a space).</summary>
+    public const string AnyAgent = "any agent";
+}
 
 /// <summary>
 /// The briefing a SOD with these fields would show right now (no session was created), the fields as normalised

@@ -95,7 +95,7 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
     {
         var v = new Validator();
         var ventureCode = v.Required("venture", request.Venture, 12);
-        var agent = v.NoBidiControls("agent", v.Text("agent", request.Agent, 100)) is { Length: > 0 } a ? a : PreviewAgent;
+        var agent = v.NoBidiControls("agent", v.Text("agent", request.Agent, 100)) is { Length: > 0 } a ? a : BriefingPreviewRequest.AnyAgent;
         var repo = v.NoBidiControls("repo", v.Text("repo", request.Repo, 200));
         var track = v.NoBidiControls("track", v.Text("track", request.Track, 100)) is { Length: > 0 } t ? t : Session.DefaultTrack;
         var budget = v.Range("budget_chars", request.BudgetChars, BriefingBudget.MinChars, BriefingBudget.MaxChars, core.Options.DefaultBudgetChars);
@@ -115,9 +115,6 @@ internal sealed class SessionService(ISessionStore sessions, IVentureStore ventu
             new SodBriefingRequest(venture, candidate, budget, request.DocsFormat ?? DocsFormat.Index, core.Options.ServerLabel, now, core.Options.StaleAfter), ct);
         return new BriefingPreview(venture.Code, agent, candidate.Repo, track, budget, text);
     }
-
-    /// <summary>The agent a preview names when none was given (no registered agent can be called this: it has spaces).</summary>
-    public const string PreviewAgent = "any agent";
 
     public async Task<HeartbeatResponse> HeartbeatAsync(string sessionId, CancellationToken ct) =>
         await TouchAsync(sessionId, update: null, ct);
