@@ -66,6 +66,7 @@ public sealed class PagesTests(SeededDashboard dashboard) : IClassFixture<Seeded
         foreach (var id in new[] { dashboard.World.QueuedTaskId, dashboard.World.RunningTaskId, dashboard.World.SucceededTaskId, dashboard.World.FailedTaskId })
             await Expect(page.Locator($"tr[data-id=\"{id}\"]").First).ToBeVisibleAsync();
         await Expect(page.Locator("main")).ToContainTextAsync("Ship the login fix demo");
+        await Expect(page.Locator("main .count").Filter(new() { HasText = "tasks" }).First).ToHaveTextAsync("4 tasks");
         watch.AssertClean("/work");
     }
 

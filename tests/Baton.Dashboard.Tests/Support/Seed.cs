@@ -50,12 +50,12 @@ public static class Seed
             new { agent = "dev-claude", venture, repo, track = "main", branch = "feat/login", cli = "claude", host = "laptop-1", issue_number = 42 });
         var liveId = live.GetProperty("session").GetProperty("id").GetString()!;
         var waiting = await DashboardServer.PostAsync(admin, "/v1/sod",
-            new { agent = "reviewer-codex", venture, repo, track = "review", branch = "main", cli = "codex", host = "desktop-2" });
+            new { agent = "reviewer-claude", venture, repo, track = "review", branch = "main", cli = "claude", host = "desktop-2" });
         var waitingId = waiting.GetProperty("session").GetProperty("id").GetString()!;
         await DashboardServer.PostAsync(admin, $"/v1/sessions/{liveId}/heartbeat", null);
 
         await FirstAcceptedAsync(admin, "/v1/events", "hook event tool", took, refused,
-            Events(HookEvent(liveId, "PreToolUse", new { tool_name = "Bash" + text, tool_input = new { command = "make " + text } })),
+            Events(HookEvent(liveId, "PreToolUse", new { tool_name = "Bash" + (text == Xss ? text : ""), tool_input = new { command = "make " + text } })),
             Events(HookEvent(liveId, "PreToolUse", new { tool_name = "Bash", tool_input = new { command = "make" } })));
         await FirstAcceptedAsync(admin, "/v1/events", "hook event message", took, refused,
             Events(HookEvent(waitingId, "Notification", new { message = "Approve? " + text }, cli: "claude")),
