@@ -92,7 +92,7 @@ public sealed class ChangeSubscription : IDisposable
 {
     private readonly ChangeHub _hub;
     private readonly Channel<Change> _channel = Channel.CreateBounded<Change>(
-        new BoundedChannelOptions(ChangeHub.SubscriberCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(ChangeHub.SubscriberCapacity) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
     private volatile bool _fellBehind;
 
     internal ChangeSubscription(ChangeHub hub) => _hub = hub;
