@@ -91,6 +91,7 @@ public sealed class SignInTests
     [InlineData("/\\evil.example/")]
     [InlineData("/\t/evil.example/")]
     [InlineData("javascript:alert(1)")]
+    [InlineData("/sign-out")]
     public async Task SignIn_WithANextOffThisServer_RedirectsHomeInstead(string next)
     {
         await using var server = await TestServer.StartAsync();

@@ -20,16 +20,31 @@
   var BUSY_COUNT = 20;
   var LOW_REMAINING = 15;
   var BATCH_DELAY_MS = 150; // a burst of events (one hook batch) becomes one request
-  var REOPEN_DELAY_MS = 5000;
+  var FIRST_BACKOFF_MS = 5000; // after a failed refresh or a closed stream, doubling up to MAX_BACKOFF_MS
+  var MAX_BACKOFF_MS = 60000;
   var TIME_TICK_MS = 30000;
 
   var stale = new Set();
+  var held = new Set(); // stale panels left alone while someone is typing in them, refreshed when focus leaves
   var recent = []; // times of recent refresh requests (ms)
   var lastRequestAt = 0;
   var pausedUntil = 0;
   var timer = null;
   var inFlight = false;
   var source = null;
+  var refreshBackoff = 0;
+  var streamBackoff = 0;
+
+  function nextBackoff(current) {
+    return current === 0 ? FIRST_BACKOFF_MS : Math.min(current * 2, MAX_BACKOFF_MS);
+  }
+
+  // A refresh that could not be made: keep its panels stale and wait before the next try.
+  function failed(names) {
+    names.forEach(function (n) { stale.add(n); });
+    refreshBackoff = nextBackoff(refreshBackoff);
+    pausedUntil = Math.max(pausedUntil, Date.now() + refreshBackoff);
+  }
 
   function panels() {
     return Array.prototype.slice.call(document.querySelectorAll("section[data-panel]"));
@@ -79,10 +94,11 @@
           window.location.reload();
           return null;
         }
-        if (response.status === 429) {
-          names.forEach(function (n) { stale.add(n); });
+        if (response.status === 429 || response.status >= 500) {
+          failed(names);
           return null;
         }
+        refreshBackoff = 0;
         if (!response.ok) return null;
         return response.text();
       })
@@ -90,8 +106,8 @@
         if (typeof text === "string") swap(text);
       })
       .catch(function () {
-        // The server is unreachable: try these panels again with the next event or reconnect.
-        names.forEach(function (n) { stale.add(n); });
+        // The server is unreachable: try these panels again later.
+        failed(names);
       })
       .finally(function () {
         inFlight = false;
@@ -112,10 +128,10 @@
     parsed.querySelectorAll("section[data-panel]").forEach(function (fresh) {
       var current = document.getElementById(fresh.id);
       if (!current) return;
-      // Someone is typing or choosing inside this panel: leave it, and refresh it with the next change.
+      // Someone is typing or choosing inside this panel: leave it, and refresh it when the focus leaves it.
       var active = document.activeElement;
       if (active && current.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName)) {
-        stale.add(fresh.getAttribute("data-panel"));
+        held.add(fresh.getAttribute("data-panel"));
         return;
       }
       current.replaceWith(document.importNode(fresh, true));
@@ -137,17 +153,21 @@
     panels().forEach(function (section) { kindsOf(section).forEach(function (k) { kinds.add(k); }); });
     if (kinds.size === 0 || typeof window.EventSource !== "function") return;
     source = new EventSource("/v1/events/stream");
-    source.addEventListener("open", function () { setStatus("live", "live"); });
+    source.addEventListener("open", function () {
+      streamBackoff = 0;
+      setStatus("live", "live");
+    });
     source.addEventListener("error", function () {
       if (source.readyState === EventSource.CLOSED) {
         // The server refused the stream (signed out) or is gone: the browser will not retry a closed stream.
         // Open a new one later (it cannot resume: Last-Event-ID is lost) and read every panel again then.
         setStatus("reconnecting…", "reconnecting");
         source = null;
+        streamBackoff = nextBackoff(streamBackoff);
         setTimeout(function () {
           open();
           markStale(null);
-        }, REOPEN_DELAY_MS);
+        }, streamBackoff);
       } else {
         setStatus("reconnecting…", "reconnecting");
       }
@@ -158,6 +178,13 @@
       source.addEventListener(kind, function () { markStale(kind); });
     });
   }
+
+  document.addEventListener("focusout", function () {
+    if (held.size === 0) return;
+    held.forEach(function (n) { stale.add(n); });
+    held.clear();
+    schedule();
+  });
 
   document.addEventListener("visibilitychange", function () {
     // Hidden: events still mark panels stale, but nothing is fetched; on return, one refresh brings them all.

@@ -98,7 +98,8 @@ internal static class SignInPage
         if (next.Length > 1 && next[1] is '/' or '\\') return "/";
         // A control character (a tab or newline browsers strip) could turn "/\t/evil" into "//evil".
         if (next.Any(c => char.IsControl(c) || c == '\\')) return "/";
-        return next.StartsWith(Path, StringComparison.OrdinalIgnoreCase) ? "/" : next;
+        // Back to the form, or to sign-out (a POST a redirect would turn into a GET), is nowhere to go.
+        return next.StartsWith(Path, StringComparison.OrdinalIgnoreCase) || next.StartsWith(SignOutPath, StringComparison.OrdinalIgnoreCase) ? "/" : next;
     }
 
     private static Html Form(HttpContext http, string next, string? error)
