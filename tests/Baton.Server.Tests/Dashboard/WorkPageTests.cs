@@ -224,6 +224,38 @@ public sealed class WorkPageTests
     }
 
     [Fact]
+    public async Task TaskPage_ReviewedTask_ShowsTheReviewsVerdictConcernsAndSummary_Escaped()
+    {
+        await using var server = await StartAsync();
+        await PostAsync(server.Admin, "/v1/agents", """{"name":"coder","cli":"claude","capabilities":[{"name":"code","weight":0.9}]}""");
+        await PostAsync(server.Admin, "/v1/agents", """{"name":"reviewer","cli":"claude","capabilities":[{"name":"review","weight":0.9}]}""");
+        using (var put = await server.Admin.PutAsync("/v1/ventures/alpha", TestServer.Json("""
+            {"name":"Project Alpha","org":"example-org","repos":["alpha-console"],"follow_ups":[{"after":"code","create":"review"}]}
+            """)))
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        var code = await AddTaskAsync(server.Admin, "alpha", title: "Add paging", capability: "code");
+        await Eventually.ValueAsync(async () => await TestServer.ReadJsonAsync(await server.Admin.GetAsync($"/v1/tasks/{code}")),
+            t => t.GetProperty("state").GetString() == "assigned", $"{code} assigned");
+        await PostAsync(server.Admin, $"/v1/tasks/{code}/start", """{"epoch":1}""");
+        await PostAsync(server.Admin, $"/v1/tasks/{code}/complete", """{"epoch":1,"result":{},"pr_url":"https://github.com/example-org/alpha-console/pull/9"}""");
+        var review = (await TestServer.ReadJsonAsync(await server.Admin.GetAsync("/v1/tasks?capability=review"))).GetProperty("items")[0].GetProperty("id").GetString()!;
+        await Eventually.ValueAsync(async () => await TestServer.ReadJsonAsync(await server.Admin.GetAsync($"/v1/tasks/{review}")),
+            t => t.GetProperty("state").GetString() == "assigned", $"{review} assigned");
+        await PostAsync(server.Admin, $"/v1/tasks/{review}/start", """{"epoch":1}""");
+        await PostAsync(server.Admin, $"/v1/tasks/{review}/complete",
+            $$"""{"epoch":1,"result":{"verdict":"request_changes","concerns":[{{J(Xss)}}],"summary":{{J("Almost. " + Xss)}} } }""");
+
+        var html = await PageAsync(server.Admin, $"/work/tasks/{code}");
+
+        Assert.Contains("<h3>Reviews</h3>", html);
+        Assert.Contains($"<tr data-id=\"{review}\"><td><a href=\"/work/tasks/{review}\">", html);
+        Assert.Contains("<span class=\"status status-request_changes\">request_changes</span>", html);
+        Assert.Contains("<ul><li>&lt;script&gt;alert(1)&lt;/script&gt;", html);
+        Assert.Contains("<a href=\"https://github.com/example-org/alpha-console/pull/9\" rel=\"noreferrer\">", html);
+        AssertInert(html);
+    }
+
+    [Fact]
     public async Task WorkflowPage_InReview_DrawsTheDiagramWithReviewCurrentAndThePathTaken_AndXssInert()
     {
         await using var server = await StartAsync();
