@@ -133,20 +133,29 @@ public sealed partial class FleetPageTests
     }
 
     [Fact]
-    public async Task Fleet_NoHeartbeatPastTheThreshold_JudgesTheAgentOfflineOnReadAndSaysSince()
+    public async Task Fleet_NoHeartbeatPastTheThreshold_JudgesTheAgentAndThenItsMachineOfflineOnReadAndSaysSince()
     {
         var clock = new ManualClock();
         await using var server = await TestServer.StartAsync(clock: clock);
-        var agent = await AgentAsync(server.Admin, "sleeper", """[{"name":"review","weight":0.8}]""");
-        var before = Row(await PageAsync(server.Admin), agent);
+        var machine = (await PostAsync(server.Admin, "/v1/machines", """{"hostname":"idle-01"}""")).GetProperty("machine").GetProperty("id").GetString()!;
+        var agent = await AgentAsync(server.Admin, "sleeper", """[{"name":"review","weight":0.8}]""", machine);
+        var before = await PageAsync(server.Admin);
 
-        clock.Advance(AgentRules.DefaultOfflineAfter + TimeSpan.FromSeconds(1));
-        var after = Row(await PageAsync(server.Admin), agent);
+        // The machine is not heard from again, but its agent is: the machine stays online while its agent is.
+        clock.Advance(AgentRules.DefaultOfflineAfter - TimeSpan.FromSeconds(30));
+        await PostAsync(server.Admin, $"/v1/agents/{agent}/heartbeat", "{}");
+        clock.Advance(TimeSpan.FromSeconds(31));
+        var agentAlive = await PageAsync(server.Admin);
+        clock.Advance(AgentRules.DefaultOfflineAfter);
+        var after = await PageAsync(server.Admin);
 
-        Assert.Contains("status-online", before, StringComparison.Ordinal);
-        Assert.Contains("status-offline", after, StringComparison.Ordinal);
-        Assert.Contains("no heartbeat since <time datetime=", after, StringComparison.Ordinal);
-        Assert.Contains("1 min ago", after, StringComparison.Ordinal);
+        Assert.Contains("status-online", Row(before, agent), StringComparison.Ordinal);
+        Assert.Contains("status-online", Row(before, machine), StringComparison.Ordinal);
+        Assert.Contains("status-online", Row(agentAlive, machine), StringComparison.Ordinal);
+        Assert.Contains("status-offline", Row(after, agent), StringComparison.Ordinal);
+        Assert.Contains("no heartbeat since <time datetime=", Row(after, agent), StringComparison.Ordinal);
+        Assert.Contains("2 min ago", Row(after, agent), StringComparison.Ordinal);
+        Assert.Contains("status-offline", Row(after, machine), StringComparison.Ordinal);
     }
 
     [Fact]

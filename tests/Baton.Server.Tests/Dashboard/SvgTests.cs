@@ -75,6 +75,18 @@ public sealed partial class SvgTests
     }
 
     [Fact]
+    public void BarChart_ManyBars_LabelsEveryNthDayEndingWithTheNewest()
+    {
+        var bars = Enumerable.Range(1, 30).Select(d => new Bar($"2026-11-{d:00}", d, $"${d}")).ToList();
+
+        var svg = BarChart.Render(bars, "cost", null, null, v => $"{v}").ToString();
+
+        var labels = Regex.Matches(svg, "<text class=\"bar-label\"[^>]*>([^<]*)</text>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(30, Regex.Matches(svg, "<rect class=\"bar").Count);
+        Assert.Equal(["11-03", "11-06", "11-09", "11-12", "11-15", "11-18", "11-21", "11-24", "11-27", "11-30"], labels);
+    }
+
+    [Fact]
     public void BarChart_WithoutAThreshold_DrawsNoLineAndNoBarOver()
     {
         var svg = BarChart.Render([new Bar("2026-12-01", 5.0, "$5.00")], "cost", null, null, v => $"{v}").ToString();

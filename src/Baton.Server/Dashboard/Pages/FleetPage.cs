@@ -54,10 +54,11 @@ internal static class FleetPage
 
         var rows = machines.Items.Select(m =>
         {
-            // A machine has no status of its own: it is seen when it registers or heartbeats, judged like an agent's.
-            var status = context.Now - m.LastSeenAt >= offlineAfter ? "offline" : "online";
             var repos = contexts.Items.Where(c => c.MachineId == m.Id).OrderBy(c => c.Repo, StringComparer.Ordinal).ToList();
             var onIt = agents.Items.Where(a => a.MachineId == m.Id).ToList();
+            // A machine has no status of its own, and nothing heartbeats it on a schedule (workers heartbeat their
+            // agents): it is online while it was seen within the agents' offline threshold or an agent on it is not offline.
+            var status = context.Now - m.LastSeenAt < offlineAfter || onIt.Any(a => a.Status != AgentStatus.Offline) ? "online" : "offline";
             var repoCell = repos.Count == 0
                 ? Html.Of($"""<span class="none">none</span>""")
                 : Html.Of($"""<ul class="repos">{Html.Join(repos.Select(r => Html.Of($"""<li><span class="repo">{r.Repo}</span> <span class="path">{r.LocalPath}</span></li>"""))) }</ul>""");

@@ -13,8 +13,11 @@ internal sealed record Bar(string Label, double Value, string ValueText);
 internal static class BarChart
 {
     public const int Height = 160;
-    public const int BarWidth = 18;
-    public const int Gap = 6;
+    public const int BarWidth = 22;
+    public const int Gap = 10;
+
+    /// <summary>At most this many labels under the axis: with more bars, every n-th is labelled (the newest always).</summary>
+    public const int MaxLabels = 10;
     public const int Left = 56;
     public const int Right = 12;
     public const int Top = 14;
@@ -35,13 +38,15 @@ internal static class BarChart
         var baseline = Top + plot;
         double Y(double value) => baseline - Math.Clamp(value / max, 0, 1) * plot;
 
+        var labelEvery = (bars.Count + MaxLabels - 1) / MaxLabels;
         var rects = Html.Join(bars.Select((b, i) =>
         {
+            var labelled = labelEvery <= 1 || (bars.Count - 1 - i) % labelEvery == 0;
             var x = Left + Gap + i * (BarWidth + Gap);
             var y = Y(b.Value);
             var over = threshold is > 0 && b.Value > threshold.Value;
             var cls = over ? "bar bar-over" : "bar";
-            return Html.Of($"""<g class="bar-group"><rect class="{cls}" x="{x}" y="{Sparkline.N(y)}" width="{BarWidth}" height="{Sparkline.N(baseline - y)}"><title>{b.Label}: {b.ValueText}{(over ? " (over budget)" : "")}</title></rect><text class="bar-label" x="{Sparkline.N(x + BarWidth / 2.0)}" y="{baseline + 14}" text-anchor="middle">{Short(b.Label)}</text></g>""");
+            return Html.Of($"""<g class="bar-group"><rect class="{cls}" x="{x}" y="{Sparkline.N(y)}" width="{BarWidth}" height="{Sparkline.N(baseline - y)}"><title>{b.Label}: {b.ValueText}{(over ? " (over budget)" : "")}</title></rect>{(labelled ? Html.Of($"""<text class="bar-label" x="{Sparkline.N(x + BarWidth / 2.0)}" y="{baseline + 14}" text-anchor="middle">{Short(b.Label)}</text>""") : Html.Empty)}</g>""");
         }));
         var line = threshold is > 0
             ? Html.Of($"""<line class="threshold" x1="{Left}" x2="{width - Right}" y1="{Sparkline.N(Y(threshold.Value))}" y2="{Sparkline.N(Y(threshold.Value))}" stroke="currentColor" stroke-dasharray="4 3"/><text class="threshold-label" x="{width - Right}" y="{Sparkline.N(Y(threshold.Value) - 3)}" text-anchor="end">{thresholdText}</text>""")
