@@ -115,7 +115,7 @@ public sealed class HostTests
             "/v1/sod", "/v1/eod", "/v1/sessions/{id}/heartbeat", "/v1/handoffs", "/v1/ventures/{code}", "/v1/admin/keys/{id}",
             "/v1/notes", "/v1/notes/{id}", "/v1/notes/{id}/archive", "/v1/docs", "/v1/docs/audit", "/v1/docs/{scope}/{name}",
             "/v1/admin/docs/{scope}/{name}", "/v1/admin/doc-requirements", "/v1/admin/doc-requirements/{id}",
-            "/v1/events", "/v1/sessions/{id}/events", "/v1/waiting", "/v1/spend",
+            "/v1/events", "/v1/sessions/{id}/events", "/v1/waiting", "/v1/spend", "/v1/briefing/preview", "/v1/docs/search",
         ];
         foreach (var route in routes)
             Assert.True(paths.TryGetProperty(route, out _), $"{route} missing from the OpenAPI document");

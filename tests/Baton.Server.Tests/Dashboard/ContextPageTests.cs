@@ -95,6 +95,22 @@ public sealed partial class ContextPageTests
     }
 
     [Fact]
+    public async Task Context_HandoffWithALongList_CarriesTheFirstFiftyEntriesAndSaysWhereTheRestAre()
+    {
+        await using var server = await TestServer.StartAsync();
+        var id = IdOf(await HandoffAsync(server, "alpha", "Many steps", nextSteps: [.. Enumerable.Range(1, 60).Select(i => $"step-{i}-end")]));
+
+        var (_, html) = await GetPageAsync(server.Client(null), "/context?venture=alpha");
+        var row = RowOf(PanelOf(html, "handoffs"), id);
+
+        Assert.Contains("<h3>Next (60)</h3>", row);
+        Assert.Contains("<details><summary>55 more</summary>", row);
+        Assert.Contains("step-50-end", row);
+        Assert.DoesNotContain("step-51-end", row);
+        Assert.Contains("showing 50 of 60 entries on this page; all of them: <code>baton handoffs --venture alpha --json</code>", row);
+    }
+
+    [Fact]
     public async Task Context_ManyHandoffs_SaysShowingOfTheExactTotal()
     {
         await using var server = await TestServer.StartAsync();

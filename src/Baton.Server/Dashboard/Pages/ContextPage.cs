@@ -31,6 +31,9 @@ internal static class ContextPage
     /// <summary>Entries of one handoff list shown before the rest go behind a <c>&lt;details&gt;</c>.</summary>
     internal const int ListEntriesShown = 5;
 
+    /// <summary>Entries of one handoff list the page carries at most (the rest: the CLI).</summary>
+    internal const int MaxEntries = 50;
+
     /// <summary>Every query field a panel reads: each form carries the others' values, so no filter is lost.</summary>
     private static readonly string[] QueryFields = ["venture", "q", "agent", "repo", "track", "budget"];
 
@@ -148,7 +151,7 @@ internal static class ContextPage
             <p class="handoff-title">{cross}<strong>{(title.Length == 0 ? "(no summary)" : title)}</strong></p>
             <p class="facts">{Html.Join(Html.Trusted(" · "), facts)}</p>
             {(rest.Length == 0 ? Html.Empty : Clipped(rest, "handoff-text"))}
-            {HandoffLists(h.Payload)}
+            {HandoffLists(h.Payload, h.Venture)}
             </td>
             </tr>
             """);
@@ -162,7 +165,7 @@ internal static class ContextPage
     };
 
     /// <summary>The handoff's lists in the order an agent reads them, each entry clipped, the entries past the first few behind a details.</summary>
-    private static Html HandoffLists(string payload)
+    private static Html HandoffLists(string payload, string venture)
     {
         (string Key, string Label)[] lists =
         [
@@ -175,9 +178,14 @@ internal static class ContextPage
             if (!json.RootElement.TryGetProperty(key, out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0) continue;
             var entries = list.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? DisplayText.Clean(e.GetString() ?? "") : e.GetRawText()).ToList();
             var shown = Html.Join(entries.Take(ListEntriesShown).Select(e => Html.Of($"<li>{Clipped(e, "entry")}</li>")));
+            // A list may hold 200 entries of 4,000 characters: the page carries the first MaxEntries, and says where the rest are.
+            var rest = entries.Skip(ListEntriesShown).Take(MaxEntries - ListEntriesShown).Select(e => Html.Of($"<li>{Clipped(e, "entry")}</li>"));
+            var beyond = entries.Count > MaxEntries
+                ? Html.Of($"""<p class="more">{Count.Slice(MaxEntries, entries.Count).ToString()} entries on this page; all of them: <code>baton handoffs --venture {venture} --json</code></p>""")
+                : Html.Empty;
             var more = entries.Count > ListEntriesShown
                 ? Html.Of($"""
-                    <details><summary>{entries.Count - ListEntriesShown} more</summary><ul>{Html.Join(entries.Skip(ListEntriesShown).Select(e => Html.Of($"<li>{Clipped(e, "entry")}</li>")))}</ul></details>
+                    <details><summary>{entries.Count - ListEntriesShown} more</summary><ul>{Html.Join(rest)}</ul>{beyond}</details>
                     """)
                 : Html.Empty;
             parts.Add(Html.Of($"""<div class="handoff-list handoff-{key}"><h3>{label} ({Count.All(entries.Count).ToString()})</h3><ul>{shown}</ul>{more}</div>"""));
