@@ -23,6 +23,7 @@ using Baton.Core.Sessions;
 //   dotnet run -c Release --project bench/Baton.Bench -- --queue   (the orchestrator's queue over HTTP on SQLite only)
 //   dotnet run -c Release --project bench/Baton.Bench -- --postgres "Host=127.0.0.1;Port=5432;Username=postgres"  (issue 6 figures)
 //   dotnet run -c Release --project bench/Baton.Bench -- --heartbeat [--rounds 5 --memory-requests 1000000]  (issue 13: heartbeat ÷ bare, keyed and not; RSS)
+//   dotnet run -c Release --project bench/Baton.Bench -- --dashboard  (issue 18: each page's time to first byte with 1k sessions and 10k tasks)
 
 // `--mcp`: only the `baton mcp` figures (issue 4), which need the built baton rather than a server in this process.
 if (Environment.GetCommandLineArgs().Contains("--mcp"))
@@ -87,6 +88,26 @@ if (Environment.GetCommandLineArgs().Contains("--worker"))
     foreach (var figure in workerFigures)
         Console.WriteLine($"{figure.Name}: {figure.Value}{(figure.Target is null ? "" : $"  (target {figure.Target}: {(figure.Met == true ? "met" : "NOT met")})")}");
     return workerFigures.All(f => f.Met != false) ? 0 : 3;
+}
+
+// `--dashboard`: only the dashboard figures (issue 18): each page's time to first byte over 1k sessions and 10k tasks.
+if (Environment.GetCommandLineArgs().Contains("--dashboard"))
+{
+    var dashboardDir = Directory.CreateTempSubdirectory("baton-bench-").FullName;
+    try
+    {
+        WriteVenturesFile(dashboardDir, 10);
+        await using var dashboardServer = await BenchServer.StartAsync(dashboardDir, inProcess: Environment.GetCommandLineArgs().Contains("--in-process"));
+        using var dashboardHttp = NewClient(dashboardServer.BaseAddress, dashboardServer.Key);
+        var dashboardFigures = await DashboardBench.RunAsync(dashboardServer.Store, dashboardHttp, 10);
+        foreach (var figure in dashboardFigures)
+            Console.WriteLine($"{figure.Name}: {figure.Value}{(figure.Target is null ? "" : $"  (target {figure.Target}: {(figure.Met == true ? "met" : "NOT met")})")}");
+        return dashboardFigures.All(f => f.Met != false) ? 0 : 3;
+    }
+    finally
+    {
+        try { Directory.Delete(dashboardDir, recursive: true); } catch (IOException) { /* best effort: a temp dir */ }
+    }
 }
 
 // `--queue`: only the task queue figures (issue 14): workers over HTTP on SQLite, and add → assigned when an agent is idle.

@@ -53,6 +53,7 @@ internal static class DashboardLayout
         <meta name="color-scheme" content="light dark">
         <title>{title} · Baton</title>
         <link rel="stylesheet" href="/assets/app.css">
+        <link rel="icon" href="data:,">
         <script src="/assets/app.js" defer></script>
         </head>
         <body>
