@@ -103,9 +103,10 @@ public sealed class LiveTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// A tab refreshes its panels at most once a second (app.js, Throttle: the key's rate limit), so a change right
-    /// after another one waits for that second. The promise is for a change on a quiet page: each write is measured
-    /// from one, by letting the last refresh's second pass.
+    /// A tab refreshes its panels at most twice a second (app.js, Throttle: the key's rate limit), so a change right
+    /// after another one may wait for that half second. The promise is for a change on a quiet page: each write is
+    /// measured from one, by letting the last refresh's interval pass — and, for the heartbeat, the second the markup
+    /// shows (a heartbeat in the same whole second as the last would not change the row at all).
     /// </summary>
     private static Task QuietAsync() => Task.Delay(TimeSpan.FromMilliseconds(1100));
 

@@ -144,7 +144,7 @@ internal static class ContextPage
             : Html.Of($"""{h.FromAgent}<br><code class="session-id">{h.SessionId}</code>""");
         return Html.Of($"""
             <tr data-id="{h.Id}"{(h.SourceVenture is not null ? Html.Trusted(" class=\"cross-venture\"") : Html.Empty)}>
-            <td>{Time(h.CreatedAt, now)}</td>
+            <td>{DashboardText.Time(h.CreatedAt, now)}</td>
             <td>{h.Venture}</td>
             <td>{author}</td>
             <td class="handoff">
@@ -220,7 +220,7 @@ internal static class ContextPage
             <td>{a.Repo}</td>
             <td>{a.Branch}{(a.OnDefaultBranch ? Html.Of($""" <span class="badge">default</span>""") : Html.Empty)}</td>
             <td>{a.Source}</td>
-            <td>{Time(a.FirstSeen, context.Now)}</td>
+            <td>{DashboardText.Time(a.FirstSeen, context.Now)}</td>
             <td>{a.Occurrences}</td>
             </tr>
             """)));
@@ -252,8 +252,8 @@ internal static class ContextPage
             <td><strong>{d.Item.Title}</strong>{(d.Item.Description is { } description ? Html.Of($"<br>{Clipped(description, "description")}") : Html.Empty)}</td>
             <td>{d.Item.Scope}</td>
             <td>every {d.Item.IntervalDays} days</td>
-            <td>{Time(d.DueAt, context.Now)}</td>
-            <td>{(d.Item.LastDoneAt is { } done ? Time(done, context.Now) : Html.Of($"never"))}</td>
+            <td>{DashboardText.Time(d.DueAt, context.Now)}</td>
+            <td>{(d.Item.LastDoneAt is { } done ? DashboardText.Time(done, context.Now) : Html.Of($"never"))}</td>
             </tr>
             """)));
         return Html.Of($"""
@@ -288,12 +288,12 @@ internal static class ContextPage
         var noteList = notes.Items.Count == 0
             ? Html.Of($"""<p class="empty">No note matches.</p>""")
             : Html.Of($"""<ul class="hits">{Html.Join(notes.Items.Select(h => Html.Of($"""
-                <li data-id="{h.Note.Id}"><strong>{DisplayText.Clean(h.Note.Title)}</strong> <span class="scope">{h.Note.Venture}</span> {Time(h.Note.UpdatedAt, context.Now)}<br><span class="snippet">{Snippet(h.Snippet)}</span></li>
+                <li data-id="{h.Note.Id}"><strong>{DisplayText.Clean(h.Note.Title)}</strong> <span class="scope">{h.Note.Venture}</span> {DashboardText.Time(h.Note.UpdatedAt, context.Now)}<br><span class="snippet">{Snippet(h.Snippet)}</span></li>
                 """)))}</ul>""");
         var docList = docs.Items.Count == 0
             ? Html.Of($"""<p class="empty">No doc matches.</p>""")
             : Html.Of($"""<ul class="hits">{Html.Join(docs.Items.Select(h => Html.Of($"""
-                <li data-id="{h.Doc.Scope}/{h.Doc.Name}"><strong>{DisplayText.Clean(h.Doc.Title)}</strong> <code>{h.Doc.Scope}/{h.Doc.Name}</code> v{h.Doc.Version} {Time(h.Doc.UpdatedAt, context.Now)}<br><span class="snippet">{Snippet(h.Snippet)}</span></li>
+                <li data-id="{h.Doc.Scope}/{h.Doc.Name}"><strong>{DisplayText.Clean(h.Doc.Title)}</strong> <code>{h.Doc.Scope}/{h.Doc.Name}</code> v{h.Doc.Version} {DashboardText.Time(h.Doc.UpdatedAt, context.Now)}<br><span class="snippet">{Snippet(h.Snippet)}</span></li>
                 """)))}</ul>""");
         return Html.Of($"""
             {form}
@@ -383,19 +383,4 @@ internal static class ContextPage
         return Html.Of($"""<div class="error" role="alert"><p>{e.Title}: {e.Detail}</p>{fields}</div>""");
     }
 
-    /// <summary>A moment as the shell's script expects it: the instant in <c>datetime</c>, how long ago (or until) as text.</summary>
-    internal static Html Time(DateTimeOffset at, DateTimeOffset now) =>
-        Html.Of($"""<time datetime="{Timestamp.ToWire(at)}">{Relative(at, now)}</time>""");
-
-    internal static string Relative(DateTimeOffset at, DateTimeOffset now)
-    {
-        var span = now - at;
-        var future = span < TimeSpan.Zero;
-        var d = future ? -span : span;
-        var words = d.TotalSeconds < 45 ? "just now"
-            : d.TotalMinutes < 60 ? $"{Math.Max(1, (int)Math.Round(d.TotalMinutes))} min"
-            : d.TotalHours < 24 ? $"{(int)d.TotalHours} h"
-            : $"{(int)d.TotalDays} d";
-        return words == "just now" ? words : future ? $"in {words}" : $"{words} ago";
-    }
 }

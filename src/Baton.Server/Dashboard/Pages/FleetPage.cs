@@ -68,15 +68,15 @@ internal static class FleetPage
             return Html.Of($"""
                 <tr data-id="{m.Id}">
                 <th scope="row"><span class="machine-name">{m.Hostname}</span><br><code class="id">{m.Id}</code></th>
-                <td>{FleetFormat.Status(status)}</td>
-                <td>{FleetFormat.Time(m.LastSeenAt, context.Now)}</td>
+                <td>{DashboardText.Status(status)}</td>
+                <td>{DashboardText.Time(m.LastSeenAt, context.Now)}</td>
                 <td>{repoCell}</td>
                 <td>{agentCell}</td>
                 </tr>
                 """);
         });
         return Html.Of($"""
-            {FleetFormat.CountLine(Count.Slice(machines.Items.Count, machines.Total), "machine", "machines")}
+            {DashboardText.CountLine(Count.Slice(machines.Items.Count, machines.Total), "machine", "machines")}
             <table class="machines">
             <thead><tr><th scope="col">Machine</th><th scope="col">Status</th><th scope="col">Last seen</th><th scope="col">Repos</th><th scope="col">Agents</th></tr></thead>
             <tbody>
@@ -104,7 +104,7 @@ internal static class FleetPage
                 ? Html.Of($"""<span class="none">none</span>""")
                 : hostnames.TryGetValue(a.MachineId, out var host) ? Html.Of($"""<span class="machine-name">{host}</span>""") : Html.Of($"""<code class="id">{a.MachineId}</code>""");
             var paused = a.Paused && a.PausedUntil is { } until
-                ? Html.Of($"""<span class="paused">paused until {FleetFormat.Time(until, context.Now)}</span>{(a.PauseReason is { } reason ? Html.Of($"""<br><span class="why">{reason}</span>""") : Html.Empty)}""")
+                ? Html.Of($"""<span class="paused">paused until {DashboardText.Time(until, context.Now)}</span>{(a.PauseReason is { } reason ? Html.Of($"""<br><span class="why">{reason}</span>""") : Html.Empty)}""")
                 : Html.Of($"""<span class="none">no</span>""");
             var capabilities = Html.Join(a.Capabilities.Select(c =>
                 Capability(a, c, histories.TryGetValue((a.Id, c.Name), out var h) ? h.Results : [])));
@@ -113,7 +113,7 @@ internal static class FleetPage
                 <th scope="row"><span class="agent-name">{a.Name}</span><br><code class="id">{a.Id}</code></th>
                 <td>{machine}</td>
                 <td>{CliWord(a.Cli)}</td>
-                <td>{FleetFormat.Status(StatusWord(a.Status))}{Why(a, context.Now)}</td>
+                <td>{DashboardText.Status(StatusWord(a.Status))}{Why(a, context.Now)}</td>
                 <td>{paused}</td>
                 <td class="num"><span class="load">{a.Running} / {a.MaxConcurrency}</span></td>
                 <td><ul class="capabilities">{capabilities}</ul></td>
@@ -121,7 +121,7 @@ internal static class FleetPage
                 """);
         });
         return Html.Of($"""
-            {FleetFormat.CountLine(Count.Slice(agents.Items.Count, agents.Total), "agent", "agents")}
+            {DashboardText.CountLine(Count.Slice(agents.Items.Count, agents.Total), "agent", "agents")}
             <table class="agents">
             <thead><tr><th scope="col">Agent</th><th scope="col">Machine</th><th scope="col">CLI</th><th scope="col">Status</th><th scope="col">Paused</th><th scope="col">Running / max</th><th scope="col">Capabilities: weight, score now, rolling success</th></tr></thead>
             <tbody>
@@ -181,11 +181,11 @@ internal static class FleetPage
         switch (a.Status)
         {
             case AgentStatus.Offline:
-                return Html.Of($"""<br><span class="why">no heartbeat since {FleetFormat.Time(a.LastHeartbeatAt, now)}</span>""");
+                return Html.Of($"""<br><span class="why">no heartbeat since {DashboardText.Time(a.LastHeartbeatAt, now)}</span>""");
             case AgentStatus.Degraded:
                 var required = a.Capabilities.SelectMany(c => c.Requirements).ToHashSet(StringComparer.Ordinal);
                 var unhealthy = a.Health.Where(h => !h.Healthy && required.Contains(h.Requirement)).Select(h =>
-                    Html.Of($"""<span class="requirement">{h.Requirement}</span>{(h.Detail is { } d ? Html.Of($""": {d}""") : Html.Empty)} ({FleetFormat.Time(h.CheckedAt, now)})"""));
+                    Html.Of($"""<span class="requirement">{h.Requirement}</span>{(h.Detail is { } d ? Html.Of($""": {d}""") : Html.Empty)} ({DashboardText.Time(h.CheckedAt, now)})"""));
                 return Html.Of($"""<br><span class="why">unhealthy: {Html.Join(Html.Trusted("; "), unhealthy)}</span>""");
             default:
                 return Html.Empty;

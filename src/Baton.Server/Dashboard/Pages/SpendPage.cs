@@ -84,10 +84,10 @@ internal static class SpendPage
             var budget = ventures.TryGetValue(code, out var venture) ? venture.DailyBudgetUsd : null;
             var byDay = report.Groups.Where(g => g.Key == code).ToDictionary(g => g.Label!, g => g.Totals, StringComparer.Ordinal);
             var bars = days.Select(day => byDay.TryGetValue(day, out var t)
-                ? new Bar(day, (double)t.CostUsd, $"{FleetFormat.Dollars(t.CostUsd)}, {FleetFormat.Number(t.Tokens)} tokens")
+                ? new Bar(day, (double)t.CostUsd, $"{DashboardText.Dollars(t.CostUsd)}, {DashboardText.Number(t.Tokens)} tokens")
                 : new Bar(day, 0, "$0.00, no reports")).ToList();
-            var chart = BarChart.Render(bars, $"Cost per UTC day of {code}, last {period}" + (budget is { } b ? $", daily budget {FleetFormat.Dollars((decimal)b)}" : ", no daily budget"),
-                budget, budget is { } limit ? $"budget {FleetFormat.Dollars((decimal)limit)}" : null, v => FleetFormat.Dollars((decimal)v));
+            var chart = BarChart.Render(bars, $"Cost per UTC day of {code}, last {period}" + (budget is { } b ? $", daily budget {DashboardText.Dollars((decimal)b)}" : ", no daily budget"),
+                budget, budget is { } limit ? $"budget {DashboardText.Dollars((decimal)limit)}" : null, v => DashboardText.Dollars((decimal)v));
             var rows = days.AsEnumerable().Reverse().Where(byDay.ContainsKey).Select(day =>
             {
                 var t = byDay[day];
@@ -95,12 +95,12 @@ internal static class SpendPage
                 return Html.Of($"""
                     <tr data-id="{code}/{day}"{(over ? Html.Trusted(" class=\"over-budget\"") : Html.Empty)}>
                     <th scope="row"><time datetime="{day}">{day}</time></th>
-                    <td class="num">{FleetFormat.Dollars(t.CostUsd)}{(over ? Html.Of($""" <span class="status status-over">over budget</span>""") : Html.Empty)}</td>
-                    <td class="num">{FleetFormat.Number(t.Tokens)}</td>
-                    <td class="num">{FleetFormat.Number(t.InputTokens)}</td>
-                    <td class="num">{FleetFormat.Number(t.OutputTokens)}</td>
-                    <td class="num">{FleetFormat.Number(t.Reports)}</td>
-                    <td class="num">{FleetFormat.Number(t.ReportsWithCost)}</td>
+                    <td class="num">{DashboardText.Dollars(t.CostUsd)}{(over ? Html.Of($""" <span class="status status-over">over budget</span>""") : Html.Empty)}</td>
+                    <td class="num">{DashboardText.Number(t.Tokens)}</td>
+                    <td class="num">{DashboardText.Number(t.InputTokens)}</td>
+                    <td class="num">{DashboardText.Number(t.OutputTokens)}</td>
+                    <td class="num">{DashboardText.Number(t.Reports)}</td>
+                    <td class="num">{DashboardText.Number(t.ReportsWithCost)}</td>
                     </tr>
                     """);
             }).ToList();
@@ -112,7 +112,7 @@ internal static class SpendPage
                     <tbody>{Html.Join(rows)}</tbody>
                     </table>
                     """);
-            var budgetText = budget is { } daily ? Html.Of($"""daily budget <span class="budget">{FleetFormat.Dollars((decimal)daily)}</span>""") : Html.Of($"""no daily budget""");
+            var budgetText = budget is { } daily ? Html.Of($"""daily budget <span class="budget">{DashboardText.Dollars((decimal)daily)}</span>""") : Html.Of($"""no daily budget""");
             return Html.Of($"""
                 <figure class="spend-venture" data-venture="{code}">
                 <figcaption><span class="venture">{code}</span>{(ventures.TryGetValue(code, out var named) && named.Name != code ? Html.Of($""" <span class="venture-name">{named.Name}</span>""") : Html.Empty)} · {budgetText}</figcaption>
@@ -138,14 +138,14 @@ internal static class SpendPage
         var rows = report.Groups.Select(g => Html.Of($"""
             <tr data-id="{g.Key ?? ""}">
             <th scope="row"><span class="agent-name">{g.Label ?? g.Key ?? "(unknown)"}</span></th>
-            <td class="num">{FleetFormat.Number(g.Totals.Tokens)}</td>
-            <td class="num">{FleetFormat.Dollars(g.Totals.CostUsd)}</td>
-            <td class="num">{FleetFormat.Number(g.Totals.Reports)}</td>
-            <td class="num">{FleetFormat.Number(g.Totals.ReportsWithCost)}</td>
+            <td class="num">{DashboardText.Number(g.Totals.Tokens)}</td>
+            <td class="num">{DashboardText.Dollars(g.Totals.CostUsd)}</td>
+            <td class="num">{DashboardText.Number(g.Totals.Reports)}</td>
+            <td class="num">{DashboardText.Number(g.Totals.ReportsWithCost)}</td>
             </tr>
             """));
         return Html.Of($"""
-            {FleetFormat.CountLine(Count.Slice(report.Groups.Count, report.GroupCount), "agent", "agents")}
+            {DashboardText.CountLine(Count.Slice(report.Groups.Count, report.GroupCount), "agent", "agents")}
             <table class="spend-agents">
             <thead><tr><th scope="col">Agent</th><th scope="col">Tokens</th><th scope="col">Cost</th><th scope="col">Reports</th><th scope="col">Reports with cost</th></tr></thead>
             <tbody>{Html.Join(rows)}</tbody>
@@ -159,7 +159,7 @@ internal static class SpendPage
         var t = report.Totals;
         var scope = report.Venture is { } v ? $"{v}, " : "every venture, ";
         return Html.Of($"""
-            <p class="totals" data-reports="{t.Reports}" data-reports-with-cost="{t.ReportsWithCost}">{scope}last {period}: <span class="cost">{FleetFormat.Dollars(t.CostUsd)}</span> · {FleetFormat.Number(t.Tokens)} tokens ({FleetFormat.Number(t.InputTokens)} in, {FleetFormat.Number(t.OutputTokens)} out) · {FleetFormat.Number(t.Reports)} reports, {FleetFormat.Number(t.ReportsWithCost)} with cost</p>
+            <p class="totals" data-reports="{t.Reports}" data-reports-with-cost="{t.ReportsWithCost}">{scope}last {period}: <span class="cost">{DashboardText.Dollars(t.CostUsd)}</span> · {DashboardText.Number(t.Tokens)} tokens ({DashboardText.Number(t.InputTokens)} in, {DashboardText.Number(t.OutputTokens)} out) · {DashboardText.Number(t.Reports)} reports, {DashboardText.Number(t.ReportsWithCost)} with cost</p>
             """);
     }
 

@@ -12,31 +12,10 @@ namespace Baton.Server.Dashboard.Pages;
 /// <summary>The small pieces the Work pages repeat: times, status words, links to tasks, workflows and sprints, JSON.</summary>
 internal static class WorkMarkup
 {
-    /// <summary><c>&lt;time datetime="…"&gt;3 min ago&lt;/time&gt;</c> (the shell's script keeps the text current); a dash for none.</summary>
-    public static Html Time(DateTimeOffset? at, DateTimeOffset now) => at is { } value
-        ? Html.Of($"""<time datetime="{Timestamp.ToWire(value)}" title="{Timestamp.ToWire(value)}">{Relative(value, now)}</time>""")
-        : Html.Trusted("—");
-
-    public static string Relative(DateTimeOffset at, DateTimeOffset now)
-    {
-        var delta = now - at;
-        var future = delta < TimeSpan.Zero;
-        var span = future ? -delta : delta;
-        var amount = span.TotalSeconds < 10 ? null
-            : span.TotalMinutes < 1 ? $"{(int)span.TotalSeconds} s"
-            : span.TotalHours < 1 ? $"{(int)span.TotalMinutes} min"
-            : span.TotalDays < 1 ? $"{(int)span.TotalHours} h"
-            : $"{(int)span.TotalDays} d";
-        if (amount is null) return "just now";
-        return future ? $"in {amount}" : $"{amount} ago";
-    }
-
     /// <summary>A state as the API writes it: <c>queued</c>.</summary>
     public static string Word(TaskState state) => JsonNamingPolicy.SnakeCaseLower.ConvertName(state.ToString());
 
-    public static Html Status(string word) => Html.Of($"""<span class="status status-{word}">{word}</span>""");
-
-    public static Html Status(TaskState state) => Status(Word(state));
+    public static Html Status(TaskState state) => DashboardText.Status(Word(state));
 
     /// <summary>A workflow state: the word shown as the diagram writes it, the class lower case (<c>status-in_progress</c>).</summary>
     public static Html Status(WorkflowState state) =>
@@ -96,8 +75,6 @@ internal static class WorkMarkup
 
     public static string Number(double value, string format = "0.###") => value.ToString(format, CultureInfo.InvariantCulture);
 
-    public static string Money(double? usd) => usd is { } v ? "$" + v.ToString("0.00##", CultureInfo.InvariantCulture) : "—";
-
     public static string Duration(long? ms) => ms switch
     {
         null => "—",
@@ -106,18 +83,12 @@ internal static class WorkMarkup
         _ => TimeSpan.FromMilliseconds(ms.Value).ToString(ms.Value >= 3_600_000 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>The id of a detail page: from its route, or — for a panel refreshed through <c>/panels</c>, which has no such route — the query's <c>id</c>.</summary>
-    public static string? IdOf(DashboardContext context) => context.SubjectId;
-
     /// <summary>A query string of the given filters (empty ones left out), for links that keep them.</summary>
     public static string QueryOf(params (string Name, string? Value)[] values)
     {
         var parts = values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => Uri.EscapeDataString(v.Name) + "=" + Uri.EscapeDataString(v.Value!)).ToList();
         return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
     }
-
-    /// <summary>An honest count and its noun, plural unless the whole is one: "showing 50 of 10,000 tasks", "1 task".</summary>
-    public static string Counted(Count count, string noun) => $"{count} {((count.Total ?? count.Shown) == 1 ? noun : noun + "s")}";
 
     /// <summary>A service's refusal in words, inside a panel.</summary>
     public static Html Refusal(BatonException e) => Html.Of($"""<p class="error" role="alert">{e.Detail}</p>""");

@@ -5,6 +5,7 @@ using Baton.Core.Orchestration.Dispatch;
 using Baton.Core.Orchestration.Supervision;
 using Baton.Core.Orchestration.Tasks;
 using Microsoft.AspNetCore.Http;
+using static Baton.Server.Dashboard.DashboardText;
 using static Baton.Server.Dashboard.Pages.WorkMarkup;
 
 namespace Baton.Server.Dashboard.Pages;
@@ -31,7 +32,7 @@ internal static partial class WorkPage
     /// <summary>Runs a detail panel's read for the id of the page (or of the query); a refusal or no id is said in words.</summary>
     private static async Task<Html> ForIdAsync(DashboardContext context, string what, Func<string, Task<Html>> render)
     {
-        var id = IdOf(context);
+        var id = context.SubjectId;
         if (id is null) return Html.Of($"""<p class="error" role="alert">Which {what}? No id was given.</p>""");
         try
         {
@@ -68,7 +69,7 @@ internal static partial class WorkPage
             <dt>Assigned agent</dt><dd>{AgentName(t.AssignedAgent, names)}</dd>
             <dt>Last failed agent</dt><dd>{AgentName(t.LastFailedAgent, names)}</dd>
             <dt>Depends on</dt><dd>{depends}</dd>
-            <dt>Budgets</dt><dd>timeout {t.TimeoutSeconds} s; max cost {Money(t.MaxCostUsd)}</dd>
+            <dt>Budgets</dt><dd>timeout {t.TimeoutSeconds} s; max cost {Dollars(t.MaxCostUsd)}</dd>
             <dt>Not before</dt><dd>{Time(t.NotBefore, context.Now)}</dd>
             <dt>Created</dt><dd>{Time(t.CreatedAt, context.Now)} by {t.CreatedBy}</dd>
             <dt>Updated</dt><dd>{Time(t.UpdatedAt, context.Now)}</dd>
@@ -172,7 +173,7 @@ internal static partial class WorkPage
         var error = r.ErrorType is null ? Html.Trusted("—") : Html.Of($"""<code>{r.ErrorType}</code>: {Clipped(r.ErrorMessage, 200)}""");
         var tokens = $"{(r.Usage?.InputTokens?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—")} / {(r.Usage?.OutputTokens?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—")}";
         return Html.Of($"""
-            <tr data-id="{r.TaskId}-{r.Attempt}"><td>{r.Attempt}</td><td>{AgentName(r.AgentId, names)}</td><td>{outcome}</td><td>{error}</td><td>{tokens}</td><td>{Money(r.Usage?.CostUsd)}</td><td>{Duration(r.DurationMs)}</td><td>{OrDash(r.NativeSessionId)}</td><td>{OrDash(r.Branch)}</td><td>{ExternalLink(r.PrUrl)}</td><td>{Time(r.FinishedAt, now)}</td></tr>
+            <tr data-id="{r.TaskId}-{r.Attempt}"><td>{r.Attempt}</td><td>{AgentName(r.AgentId, names)}</td><td>{outcome}</td><td>{error}</td><td>{tokens}</td><td>{Dollars(r.Usage?.CostUsd)}</td><td>{Duration(r.DurationMs)}</td><td>{OrDash(r.NativeSessionId)}</td><td>{OrDash(r.Branch)}</td><td>{ExternalLink(r.PrUrl)}</td><td>{Time(r.FinishedAt, now)}</td></tr>
             """);
     }
 

@@ -2,6 +2,7 @@ using Baton.Core.Common;
 using Baton.Core.Workflows;
 using Baton.Server.Dashboard.Svg;
 using Microsoft.AspNetCore.Http;
+using static Baton.Server.Dashboard.DashboardText;
 using static Baton.Server.Dashboard.Pages.WorkMarkup;
 
 namespace Baton.Server.Dashboard.Pages;
@@ -147,7 +148,7 @@ internal static partial class WorkPage
             <dt>State</dt><dd>{Status(s.State == SprintState.Done ? "done" : "running")} — {WaveProgress(s)}</dd>
             <dt>Items</dt><dd>{r.Items}: {r.Merged} merged, {r.Failed} failed, {r.Retried} retried, {r.Running} running, {r.Pending} pending</dd>
             <dt>Time</dt><dd>{Duration(r.ElapsedSeconds * 1000)}</dd>
-            <dt>Spent</dt><dd>{Money(r.SpendUsd)} over {r.TasksCounted} tasks</dd>
+            <dt>Spent</dt><dd>{Dollars(r.SpendUsd)} over {r.TasksCounted} tasks</dd>
             <dt>Created</dt><dd>{Time(s.CreatedAt, context.Now)} by {s.CreatedBy}</dd>
             <dt>Updated</dt><dd>{Time(s.UpdatedAt, context.Now)}</dd>
             <dt>Finished</dt><dd>{Time(s.FinishedAt, context.Now)}</dd>

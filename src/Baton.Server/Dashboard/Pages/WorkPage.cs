@@ -6,6 +6,7 @@ using Baton.Core.Workflows;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using static Baton.Server.Dashboard.DashboardText;
 using static Baton.Server.Dashboard.Pages.WorkMarkup;
 
 namespace Baton.Server.Dashboard.Pages;
