@@ -16,12 +16,15 @@ internal static class ChangeRows<TDialect> where TDialect : ISqlDialect
     public const string LatestSql = "SELECT coalesce(max(seq), 0) FROM changes";
 
     /// <summary>
-    /// Changes older than the cut, except the newest row of all: SQLite gives a new row max(rowid) + 1, so emptying
-    /// the table would let seqs start again and a client's Last-Event-ID point at a different change. (PostgreSQL's
-    /// identity never goes back; the same statement keeps the two stores alike.)
+    /// Changes before the first one at or after the cut, and never the newest row of all: SQLite gives a new row
+    /// max(rowid) + 1, so emptying the table would let seqs start again and a client's Last-Event-ID point at a
+    /// different change (PostgreSQL's identity never goes back; the same statement keeps the two stores alike).
+    /// There is no index on <c>at</c> (the writes would pay for it): the cut is found by walking the primary key from
+    /// the oldest row, which reads only the rows being deleted. <c>at</c> follows <c>seq</c> closely but not exactly
+    /// (a row's own timestamp, replicas' clocks), so a change a little older than the cut may stay one purge longer.
     /// </summary>
     public static readonly string PurgeSql =
-        $"DELETE FROM changes WHERE at < {P("before")} AND seq < (SELECT max(seq) FROM changes)";
+        $"DELETE FROM changes WHERE seq < coalesce((SELECT seq FROM changes WHERE at >= {P("before")} ORDER BY seq LIMIT 1), (SELECT max(seq) FROM changes))";
 
     public static (string Name, object? Value)[] ReadArgs(long afterSeq, int limit) => [Arg("after", afterSeq), Arg("limit", limit)];
 
