@@ -12,8 +12,8 @@ public static class SpendCommands
     {
         var venture = CommonOptions.Venture("Venture code. Default: every venture the key may see.");
         var since = new Option<string>("--since") { Description = "From when: a duration back from now (30m, 24h, 7d) or a timestamp (2026-05-01T09:00:00Z). Default: all time." };
-        var by = new Option<string>("--by") { Description = "Group by session, agent, venture (default), day (UTC) or task." };
-        by.AcceptOnlyFromAmong("session", "agent", "venture", "day", "task");
+        var by = new Option<string>("--by") { Description = "Group by venture (default), agent, session, day (UTC), task, or venture_day (each venture's days)." };
+        by.AcceptOnlyFromAmong([.. SpendRules.GroupingNames]);
         var limit = new Option<int?>("--limit") { Description = "Groups listed (default 100, max 500); the totals count every one." };
         var json = CommonOptions.Json();
         var command = new Command("spend", "Tokens and cost agents reported (task results, Claude Code transcripts), per session, agent, venture or day.");

@@ -43,6 +43,9 @@ public static partial class SpendRules
         return null;
     }
 
+    /// <summary>What <c>by</c> may say (the CLI offers exactly these; <see cref="Grouping"/> reads them).</summary>
+    public static readonly IReadOnlyList<string> GroupingNames = ["venture", "agent", "session", "day", "task", "venture_day"];
+
     /// <summary><c>by</c>: <c>venture</c> (also when null or blank), <c>agent</c>, <c>session</c>, <c>day</c>, <c>task</c> or <c>venture_day</c>, any case.</summary>
     public static SpendGrouping Grouping(Validator v, string field, string? text)
     {
@@ -56,7 +59,7 @@ public static partial class SpendRules
             case "task": return SpendGrouping.Task;
             case "venture_day": return SpendGrouping.VentureDay;
             default:
-                v.Add(field, $"'{text}' must be one of session, agent, venture, day, task, venture_day.");
+                v.Add(field, $"'{text}' must be one of {string.Join(", ", GroupingNames)}.");
                 return SpendGrouping.Venture;
         }
     }

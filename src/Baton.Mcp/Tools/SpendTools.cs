@@ -17,7 +17,7 @@ public sealed class SpendTools(ToolContext context)
     public Task<CallToolResult> Spend(
         [Description("Venture code. Default: the current session's venture (or the repo's); \"all\" for every venture the key may see.")] string? venture = null,
         [Description("From when: a duration back from now (30m, 24h, 7d) or an ISO 8601 timestamp. Default: all time.")] string? since = null,
-        [Description("Group by session, agent, venture (default), day (UTC) or task.")] string? by = null,
+        [Description("Group by venture (default), agent, session, day (UTC), task, or venture_day (each venture's days).")] string? by = null,
         [Description("Most groups to list (1–500, default 100); the totals count every group.")] int? limit = null,
         CancellationToken ct = default) =>
         ToolResults.GuardAsync(context.Backend, async () =>

@@ -18,6 +18,7 @@ public abstract partial class OrchestrationProcessTests
 
         var text = await Workspace.RunAsync("spend", "--by", "agent", "--since", "7d");
         var json = await Workspace.RunAsync("spend", "--venture", "alpha", "--json");
+        var byVentureDay = await Workspace.RunAsync("spend", "--by", "venture_day", "--since", "7d");
         var bad = await Workspace.RunAsync("spend", "--since", "yesterday");
 
         Assert.True(text.ExitCode == 0, text.ToString());
@@ -32,6 +33,9 @@ public abstract partial class OrchestrationProcessTests
             Assert.Equal(2, totals.GetProperty("reports").GetInt64());
             Assert.Equal("alpha", document.RootElement.GetProperty("groups")[0].GetProperty("key").GetString());
         }
+        // The dashboard's grouping is the CLI's too: each venture's UTC days, the venture as key and the day as label.
+        Assert.True(byVentureDay.ExitCode == 0, byVentureDay.ToString());
+        Assert.Matches(@"  alpha \(\d{4}-\d\d-\d\d\)  13,345 tokens", byVentureDay.Out);
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("since", bad.Error);
     }
