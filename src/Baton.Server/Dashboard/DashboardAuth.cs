@@ -11,7 +11,9 @@ namespace Baton.Server.Dashboard;
 /// cookie — it holds the API key itself, HttpOnly, SameSite=Strict, Secure over TLS, so revoking the key signs its
 /// browser out within the key cache's second and no server-side session table is needed — or, with no cookie, the
 /// operator on this machine: a loopback connection that carries no forwarding header (a reverse proxy on the same
-/// host makes every visitor look local; it always adds one of them).
+/// host makes every visitor look local; it always adds one of them) and names a loopback host — a web page the
+/// operator visits can point its own domain at 127.0.0.1 (DNS rebinding) and have the browser call this server, but
+/// its requests then say <c>Host: that-domain</c>.
 /// </summary>
 internal static class DashboardAuth
 {
@@ -26,12 +28,21 @@ internal static class DashboardAuth
     public static string? CookieKeyOrNull(HttpContext http) =>
         http.Request.Cookies.TryGetValue(CookieName, out var key) && !string.IsNullOrWhiteSpace(key) ? key.Trim() : null;
 
-    /// <summary>A request from this machine that no proxy forwarded.</summary>
+    /// <summary>A request from this machine that no proxy forwarded, addressed to a loopback name.</summary>
     public static bool IsLocalOperator(HttpContext http)
     {
         var remote = http.Connection.RemoteIpAddress;
         if (remote is null || !IPAddress.IsLoopback(remote)) return false;
-        return !ForwardingHeaders.Any(h => http.Request.Headers.ContainsKey(h));
+        if (ForwardingHeaders.Any(h => http.Request.Headers.ContainsKey(h))) return false;
+        return IsLoopbackHost(http.Request.Host.Host);
+    }
+
+    /// <summary><c>localhost</c> (and names under it), or a loopback address (<c>127.0.0.1</c>, <c>[::1]</c>).</summary>
+    internal static bool IsLoopbackHost(string host)
+    {
+        if (string.IsNullOrEmpty(host)) return false;
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
     }
 
     /// <summary>The keyless local operator: an admin for this request.</summary>

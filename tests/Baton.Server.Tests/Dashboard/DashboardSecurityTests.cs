@@ -82,6 +82,27 @@ public sealed class DashboardSecurityTests
     }
 
     [Theory]
+    [InlineData("rebound.example.org", false)]
+    [InlineData("127.0.0.1.nip.io", false)]
+    [InlineData("localhost", true)]
+    [InlineData("app.localhost", true)]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("[::1]", true)]
+    public async Task Page_FromLoopbackWithoutAKey_IsTheLocalOperatorOnlyWhenItNamesALoopbackHost(string host, bool local)
+    {
+        // DNS rebinding: a page the operator visits points its own name at 127.0.0.1 and calls this server from the
+        // browser; the connection is loopback but the Host header is the attacker's name.
+        await using var server = await TestServer.StartAsync();
+        using var browser = Browser(server);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = $"{host}:{server.Server.BaseAddress.Port}";
+
+        using var response = await browser.SendAsync(request);
+
+        Assert.Equal(local ? HttpStatusCode.OK : HttpStatusCode.SeeOther, response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("/panels/sessions")]
     [InlineData("/panels?names=waiting,sessions")]
     [InlineData("/v1/events/stream")]
