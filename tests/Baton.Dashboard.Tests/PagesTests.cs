@@ -100,6 +100,9 @@ public sealed class PagesTests(SeededDashboard dashboard) : IClassFixture<Seeded
 
         await Expect(page.Locator("main svg").First).ToBeVisibleAsync();
         await Expect(page.Locator("main")).ToContainTextAsync("0.42");
+        // The script (run before the load event) rewrites only "how long ago" times: a day in the table stays a date.
+        var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(page.Locator($"[data-panel=\"spend-chart\"] time[datetime=\"{today}\"]").First).ToHaveTextAsync(today);
         watch.AssertClean("/spend");
     }
 

@@ -11,11 +11,12 @@ internal static class DashboardText
 {
     /// <summary>
     /// <c>&lt;time datetime="…" title="…"&gt;3 min ago&lt;/time&gt;</c> ("in 3 min" for a later time; a dash for none):
-    /// the words as of <paramref name="now"/>, which app.js keeps current with the same rule (<see cref="Ago"/>). The
-    /// <c>datetime</c> is to the second, the <c>title</c> the exact wire form.
+    /// the words as of <paramref name="now"/>, which app.js keeps current with the same rule (<see cref="Ago"/>) — only
+    /// on times marked <c>data-ago</c>, so a calendar day in a <c>&lt;time&gt;</c> stays a day. The <c>datetime</c> is
+    /// to the second, the <c>title</c> the exact wire form.
     /// </summary>
     public static Html Time(DateTimeOffset? at, DateTimeOffset now) => at is { } value
-        ? Html.Of($"""<time datetime="{value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}" title="{Timestamp.ToWire(value)}">{Ago(value, now)}</time>""")
+        ? Html.Of($"""<time datetime="{value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}" title="{Timestamp.ToWire(value)}" data-ago>{Ago(value, now)}</time>""")
         : Html.Trusted("—");
 
     /// <summary>"just now", "3 min ago", "2 h ago", "5 d ago", or "in 3 min" — the same words app.js writes.</summary>

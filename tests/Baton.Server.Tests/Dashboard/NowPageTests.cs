@@ -74,7 +74,7 @@ public sealed class NowPageTests
         Assert.Contains("#42", row, StringComparison.Ordinal);
         Assert.Contains("Bash: dotnet test", row, StringComparison.Ordinal);
         Assert.DoesNotContain("make first", row, StringComparison.Ordinal);
-        Assert.Matches("<time datetime=\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\" title=\"[^\"]+\">just now</time>", row);
+        Assert.Matches("<time datetime=\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\" title=\"[^\"]+\" data-ago>just now</time>", row);
         Assert.Contains("no hook events", Regex.Match(sessions, $"<tr data-id=\"{beta}\".*?</tr>", RegexOptions.Singleline).Value, StringComparison.Ordinal);
     }
 

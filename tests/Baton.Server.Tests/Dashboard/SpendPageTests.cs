@@ -82,6 +82,8 @@ public sealed class SpendPageTests
         Assert.Contains("$0.30", row, StringComparison.Ordinal);
         Assert.Contains("over budget", row, StringComparison.Ordinal);
         Assert.Contains("3,300", row, StringComparison.Ordinal);
+        // A day is a calendar day, not a moment: the script keeps only data-ago times current, so it stays the date.
+        Assert.Contains($"<time datetime=\"{today}\">{today}</time>", row, StringComparison.Ordinal);
 
         var beta = Between(html, "<figure class=\"spend-venture\" data-venture=\"beta\"", "</figure>");
         Assert.DoesNotContain("<line class=\"threshold\"", beta, StringComparison.Ordinal);

@@ -214,7 +214,7 @@
 
   function updateTimes() {
     var now = Date.now();
-    document.querySelectorAll("time[datetime]").forEach(function (time) {
+    document.querySelectorAll("time[data-ago]").forEach(function (time) {
       var at = Date.parse(time.getAttribute("datetime"));
       if (!isNaN(at)) {
         time.textContent = ago(now - at);

@@ -159,7 +159,7 @@ internal static class SpendPage
         var t = report.Totals;
         var scope = report.Venture is { } v ? $"{v}, " : "every venture, ";
         return Html.Of($"""
-            <p class="totals" data-reports="{t.Reports}" data-reports-with-cost="{t.ReportsWithCost}">{scope}last {period}: <span class="cost">{DashboardText.Dollars(t.CostUsd)}</span> · {DashboardText.Number(t.Tokens)} tokens ({DashboardText.Number(t.InputTokens)} in, {DashboardText.Number(t.OutputTokens)} out) · {DashboardText.Number(t.Reports)} reports, {DashboardText.Number(t.ReportsWithCost)} with cost</p>
+            <p class="totals" data-reports="{t.Reports}" data-reports-with-cost="{t.ReportsWithCost}">{scope}last {period}: <span class="cost">{DashboardText.Dollars(t.CostUsd)}</span> · {DashboardText.Number(t.Tokens)} tokens ({DashboardText.Number(t.InputTokens)} in, {DashboardText.Number(t.OutputTokens)} out) · {DashboardText.Number(t.Reports)} {(t.Reports == 1 ? "report" : "reports")}, {DashboardText.Number(t.ReportsWithCost)} with cost</p>
             """);
     }
 
