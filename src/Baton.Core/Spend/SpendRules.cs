@@ -44,7 +44,7 @@ public static partial class SpendRules
     }
 
     /// <summary>What <c>by</c> may say (the CLI offers exactly these; <see cref="Grouping"/> reads them).</summary>
-    public static readonly IReadOnlyList<string> GroupingNames = ["venture", "agent", "session", "day", "task", "venture_day"];
+    public static readonly IReadOnlyList<string> GroupingNames = ["session", "agent", "venture", "day", "task", "venture_day"];
 
     /// <summary><c>by</c>: <c>venture</c> (also when null or blank), <c>agent</c>, <c>session</c>, <c>day</c>, <c>task</c> or <c>venture_day</c>, any case.</summary>
     public static SpendGrouping Grouping(Validator v, string field, string? text)
