@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Baton.Dashboard.Tests.Support;
 using Microsoft.Playwright;
-using Npgsql;
 using static Microsoft.Playwright.Assertions;
 
 namespace Baton.Dashboard.Tests;
@@ -29,21 +28,12 @@ public sealed class LiveTests : IAsyncLifetime
     [BrowserPostgresFact]
     public async Task OpenPages_OnReplicaB_ShowWritesThroughReplicaAWithinASecond()
     {
-        var schema = "dash_" + Guid.NewGuid().ToString("N")[..16];
-        await ExecuteAsync($"CREATE SCHEMA {schema}");
-        try
-        {
-            var url = new NpgsqlConnectionStringBuilder(BrowserPostgresFactAttribute.ConnectionString) { SearchPath = schema }.ConnectionString;
-            await using var a = await DashboardServer.StartAsync(postgresUrl: url);
-            // B finds A's admin key in the shared store and mints none: A's key is B's too.
-            await using var b = await DashboardServer.StartAsync(postgresUrl: url, adminKey: a.AdminKey);
+        await using var schema = await TempPostgresSchema.CreateAsync("dash");
+        await using var a = await DashboardServer.StartAsync(postgresUrl: schema.Url);
+        // B finds A's admin key in the shared store and mints none: A's key is B's too.
+        await using var b = await DashboardServer.StartAsync(postgresUrl: schema.Url, adminKey: a.AdminKey);
 
-            await ScenarioAsync(pages: b, writes: a);
-        }
-        finally
-        {
-            await ExecuteAsync($"DROP SCHEMA IF EXISTS {schema} CASCADE");
-        }
+        await ScenarioAsync(pages: b, writes: a);
     }
 
     private async Task ScenarioAsync(DashboardServer pages, DashboardServer writes)
@@ -112,14 +102,6 @@ public sealed class LiveTests : IAsyncLifetime
 
     /// <summary>What is left of the second since the write began (the write's own time counts against it).</summary>
     private static float Remaining(Stopwatch clock) => (float)Math.Max(1, (Within - clock.Elapsed).TotalMilliseconds);
-
-    private static async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(BrowserPostgresFactAttribute.ConnectionString);
-        await connection.OpenAsync(TestTimeouts.Token());
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(TestTimeouts.Token());
-    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -1,7 +1,6 @@
 using Baton.Cli.Tests.Worker;
 using Baton.Core.Orchestration.Tasks;
 using Baton.Core.Workflows;
-using Npgsql;
 
 namespace Baton.Cli.Tests.Workflows;
 
@@ -15,59 +14,34 @@ public sealed class PostgresWorkflowTests
     [PostgresFact]
     public async Task Workflow_OnPostgresKilledInReviewAndQa_IsAcceptedWithOneTaskPerStep()
     {
-        var (schema, url) = await CreateSchemaAsync();
-        try
-        {
-            await using var scene = await WorkflowScene.StartAsync(postgresUrl: url);
-            scene.Script(WorkflowScene.AgentReviewer, (FakeAgentClis.Sleep(2), WorkflowScene.Approve));
-            scene.TestsPass(sleepSeconds: 2);
-            scene.StartWorker();
-            var id = (await scene.StartWorkflowAsync()).Workflow.Id;
+        await using var schema = await TempPostgresSchema.CreateAsync("wf");
+        var url = schema.Url;
+        await using var scene = await WorkflowScene.StartAsync(postgresUrl: url);
+        scene.Script(WorkflowScene.AgentReviewer, (FakeAgentClis.Sleep(2), WorkflowScene.Approve));
+        scene.TestsPass(sleepSeconds: 2);
+        scene.StartWorker();
+        var id = (await scene.StartWorkflowAsync()).Workflow.Id;
 
-            foreach (var state in new[] { WorkflowState.Review, WorkflowState.Qa })
-            {
-                var seen = await scene.WaitForAsync(id, w => w.Workflow.State >= state, WorkflowMachine.Name(state));
-                Assert.Equal(state, seen.Workflow.State);
-                await scene.World.KillServerAsync();
-                await scene.World.RestartServerAsync();
-            }
-            var done = await scene.WaitForStateAsync(id, WorkflowState.Accepted);
-            // Effects the killed server had claimed wait out its claim (75 s): on a store replicas share, a claim
-            // cannot be told from a live replica's, so none is released early.
-            await scene.WaitForEffectsAsync(id, within: TimeSpan.FromMinutes(3));
-
-            var tasks = await scene.StepTasksAsync(id);
-            Assert.Equal(["plan", "review-plan", "code", "qa", "deploy"], tasks.Select(t => t.Capability));
-            Assert.All(tasks, t => Assert.Equal(TaskState.Succeeded, t.State));
-            Assert.Equal(5, done.Events.Count(e => e.Trigger == "step"));
-            Assert.Contains(done.Workflow.PrUrl!, scene.GitHub.Merged);
-            Assert.True(scene.GitHub.IsClosed(WorkerWorld.Repo, 42));
-        }
-        finally
+        foreach (var state in new[] { WorkflowState.Review, WorkflowState.Qa })
         {
-            await DropSchemaAsync(schema);
+            var seen = await scene.WaitForAsync(id, w => w.Workflow.State >= state, WorkflowMachine.Name(state));
+            Assert.Equal(state, seen.Workflow.State);
+            await scene.World.KillServerAsync();
+            await scene.World.RestartServerAsync();
         }
+        var done = await scene.WaitForStateAsync(id, WorkflowState.Accepted);
+        // Effects the killed server had claimed wait out its claim (75 s): on a store replicas share, a claim
+        // cannot be told from a live replica's, so none is released early.
+        await scene.WaitForEffectsAsync(id, within: TimeSpan.FromMinutes(3));
+
+        var tasks = await scene.StepTasksAsync(id);
+        Assert.Equal(["plan", "review-plan", "code", "qa", "deploy"], tasks.Select(t => t.Capability));
+        Assert.All(tasks, t => Assert.Equal(TaskState.Succeeded, t.State));
+        Assert.Equal(5, done.Events.Count(e => e.Trigger == "step"));
+        Assert.Contains(done.Workflow.PrUrl!, scene.GitHub.Merged);
+        Assert.True(scene.GitHub.IsClosed(WorkerWorld.Repo, 42));
     }
 
-    private static async Task<(string Schema, string Url)> CreateSchemaAsync()
-    {
-        var schema = "wf_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var connection = new NpgsqlConnection(PostgresFactAttribute.ConnectionString))
-        {
-            await connection.OpenAsync(TestTimeouts.Token());
-            await using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
-            await command.ExecuteNonQueryAsync(TestTimeouts.Token());
-        }
-        return (schema, new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { SearchPath = schema }.ConnectionString);
-    }
-
-    private static async Task DropSchemaAsync(string schema)
-    {
-        await using var connection = new NpgsqlConnection(PostgresFactAttribute.ConnectionString);
-        await connection.OpenAsync(TestTimeouts.Token());
-        await using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
-        await command.ExecuteNonQueryAsync(TestTimeouts.Token());
-    }
 }
 
 /// <summary>

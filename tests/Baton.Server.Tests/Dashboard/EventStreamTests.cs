@@ -2,7 +2,6 @@ using System.Net;
 using Baton.Core.Changes;
 using Baton.Core.Common;
 using Baton.Server.Tests.Support;
-using Npgsql;
 
 namespace Baton.Server.Tests.Dashboard;
 
@@ -247,25 +246,6 @@ public sealed class EventStreamTests
 
     // ---- two replicas on one PostgreSQL database ----
 
-    private static async Task<(string Schema, string Url)> CreateSchemaAsync()
-    {
-        var schema = "feed_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var connection = new NpgsqlConnection(PostgresFactAttribute.ConnectionString))
-        {
-            await connection.OpenAsync(TestTimeouts.Token());
-            await using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
-            await command.ExecuteNonQueryAsync(TestTimeouts.Token());
-        }
-        return (schema, new NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { SearchPath = schema }.ConnectionString);
-    }
-
-    private static async Task DropSchemaAsync(string schema)
-    {
-        await using var connection = new NpgsqlConnection(PostgresFactAttribute.ConnectionString);
-        await connection.OpenAsync(TestTimeouts.Token());
-        await using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
-        await command.ExecuteNonQueryAsync(TestTimeouts.Token());
-    }
 
     /// <summary>Replica A, then replica B on the same schema with A's admin key (B finds an admin and mints none).</summary>
     private static async Task<(TestServer A, TestServer B)> StartReplicasAsync(string url)
@@ -283,59 +263,47 @@ public sealed class EventStreamTests
     [PostgresFact]
     public async Task Stream_TwoPostgresReplicas_HeartbeatThroughAArrivesOnBsStream()
     {
-        var (schema, url) = await CreateSchemaAsync();
-        try
+        await using var schema = await TempPostgresSchema.CreateAsync("feed");
+        var url = schema.Url;
+        var (a, b) = await StartReplicasAsync(url);
+        await using (a)
+        await using (b)
         {
-            var (a, b) = await StartReplicasAsync(url);
-            await using (a)
-            await using (b)
-            {
-                var sessionId = await SodAsync(a, a.Admin, "claude-laptop");
-                await using var stream = await SseStream.OpenAsync(b.Client(null), "/v1/events/stream?kinds=session");
+            var sessionId = await SodAsync(a, a.Admin, "claude-laptop");
+            await using var stream = await SseStream.OpenAsync(b.Client(null), "/v1/events/stream?kinds=session");
 
-                await HeartbeatAsync(a.Admin, sessionId);
+            await HeartbeatAsync(a.Admin, sessionId);
 
-                var change = await stream.NextAsync();
-                Assert.Equal((ChangeKinds.Session, sessionId), (change.Event, change.Subject));
-            }
-        }
-        finally
-        {
-            await DropSchemaAsync(schema);
+            var change = await stream.NextAsync();
+            Assert.Equal((ChangeKinds.Session, sessionId), (change.Event, change.Subject));
         }
     }
 
     [PostgresFact]
     public async Task Stream_TwoPostgresReplicas_LastEventIdFromAResumesOnBWithoutDuplicates()
     {
-        var (schema, url) = await CreateSchemaAsync();
-        try
+        await using var schema = await TempPostgresSchema.CreateAsync("feed");
+        var url = schema.Url;
+        var (a, b) = await StartReplicasAsync(url);
+        await using (a)
+        await using (b)
         {
-            var (a, b) = await StartReplicasAsync(url);
-            await using (a)
-            await using (b)
+            var sessionId = await SodAsync(a, a.Admin, "claude-laptop");
+            long lastSeen;
+            await using (var onA = await SseStream.OpenAsync(a.Client(null), "/v1/events/stream?kinds=session"))
             {
-                var sessionId = await SodAsync(a, a.Admin, "claude-laptop");
-                long lastSeen;
-                await using (var onA = await SseStream.OpenAsync(a.Client(null), "/v1/events/stream?kinds=session"))
-                {
-                    await HeartbeatAsync(a.Admin, sessionId);
-                    lastSeen = (await onA.NextAsync()).Seq;
-                }
                 await HeartbeatAsync(a.Admin, sessionId);
-                var missed = (await a.Store.ReadChangesAsync(lastSeen, 10, CancellationToken.None)).Select(c => c.Seq).ToList();
-
-                await using var onB = await SseStream.OpenAsync(b.Client(null), "/v1/events/stream?kinds=session", lastSeen.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                await HeartbeatAsync(a.Admin, sessionId);
-                var live = await a.Store.LatestChangeSeqAsync(CancellationToken.None);
-
-                var seen = await onB.UntilAsync(e => e.Seq == live);
-                Assert.Equal([.. missed, live], seen.Select(e => e.Seq));
+                lastSeen = (await onA.NextAsync()).Seq;
             }
-        }
-        finally
-        {
-            await DropSchemaAsync(schema);
+            await HeartbeatAsync(a.Admin, sessionId);
+            var missed = (await a.Store.ReadChangesAsync(lastSeen, 10, CancellationToken.None)).Select(c => c.Seq).ToList();
+
+            await using var onB = await SseStream.OpenAsync(b.Client(null), "/v1/events/stream?kinds=session", lastSeen.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await HeartbeatAsync(a.Admin, sessionId);
+            var live = await a.Store.LatestChangeSeqAsync(CancellationToken.None);
+
+            var seen = await onB.UntilAsync(e => e.Seq == live);
+            Assert.Equal([.. missed, live], seen.Select(e => e.Seq));
         }
     }
 }
