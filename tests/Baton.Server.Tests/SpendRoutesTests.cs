@@ -10,7 +10,7 @@ namespace Baton.Server.Tests;
 /// </summary>
 public sealed class SpendRoutesTests
 {
-    private static async Task<JsonElement> PostAsync(HttpClient client, string url, string body)
+    internal static async Task<JsonElement> PostAsync(HttpClient client, string url, string body)
     {
         using var response = await client.PostAsync(url, TestServer.Json(body));
         var json = await TestServer.ReadJsonAsync(response);
@@ -19,7 +19,7 @@ public sealed class SpendRoutesTests
     }
 
     /// <summary>A task of <paramref name="venture"/> taken by the agent's long poll, started and completed with this usage.</summary>
-    private static async Task CompleteAsync(HttpClient admin, string agent, string venture, string usage)
+    internal static async Task CompleteAsync(HttpClient admin, string agent, string venture, string usage)
     {
         await PostAsync(admin, "/v1/tasks", $$"""{"venture":"{{venture}}","capability":"review","title":"Review"}""");
         var task = (await PostAsync(admin, $"/v1/agents/{agent}/next", """{"wait_seconds":25}""")).GetProperty("task");

@@ -14,23 +14,10 @@ public sealed class SpendPageTests
 {
     private const string Xss = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>";
 
-    private static async Task<JsonElement> PostAsync(HttpClient client, string url, string body)
-    {
-        using var response = await client.PostAsync(url, TestServer.Json(body));
-        var json = await TestServer.ReadJsonAsync(response);
-        Assert.True(response.IsSuccessStatusCode, $"POST {url} answered {(int)response.StatusCode}: {json}");
-        return json;
-    }
+    // The same seeding as the spend route tests: a task taken by the agent's long poll, started, completed with usage.
+    private static Task<JsonElement> PostAsync(HttpClient client, string url, string body) => SpendRoutesTests.PostAsync(client, url, body);
 
-    private static async Task CompleteAsync(HttpClient admin, string agent, string venture, string usage)
-    {
-        await PostAsync(admin, "/v1/tasks", $$"""{"venture":"{{venture}}","capability":"review","title":"Review"}""");
-        var task = (await PostAsync(admin, $"/v1/agents/{agent}/next", """{"wait_seconds":25}""")).GetProperty("task");
-        var id = task.GetProperty("id").GetString();
-        var epoch = task.GetProperty("epoch").GetInt64();
-        await PostAsync(admin, $"/v1/tasks/{id}/start", $$"""{"epoch":{{epoch}}}""");
-        await PostAsync(admin, $"/v1/tasks/{id}/complete", $$"""{"epoch":{{epoch}},"usage":{{usage}}}""");
-    }
+    private static Task CompleteAsync(HttpClient admin, string agent, string venture, string usage) => SpendRoutesTests.CompleteAsync(admin, agent, venture, usage);
 
     private static async Task<string> SeedAsync(TestServer server)
     {

@@ -11,16 +11,7 @@ namespace Baton.Server.Tests.Support;
 /// </summary>
 internal sealed class TestServer : IAsyncDisposable
 {
-    public const string VenturesJson = """
-        {
-          "ventures": [
-            { "code": "alpha", "name": "Project Alpha", "org": "example-org", "repos": ["alpha-console"],
-              "capabilities": ["has_api"], "platform": false, "note_tags": [] },
-            { "code": "beta", "name": "Project Beta", "org": "example-org", "repos": ["beta-api"],
-              "capabilities": [], "platform": false, "note_tags": [] }
-          ]
-        }
-        """;
+    public const string VenturesJson = TestVentures.AlphaAndBeta;
 
     private readonly List<HttpClient> _clients = [];
     private readonly TempDirectory _dataDir;
